@@ -1,0 +1,168 @@
+use crate::{Chunk, Jet, Scalar};
+use nalgebra::{SMatrix, SVector};
+
+/// A function `Rᴺ → R` written once, generically, and evaluable at any [`Scalar`] type.
+///
+/// Implement [`eval`](ScalarFn::eval); the derivatives come for free. This is the form the
+/// gradient checker and the optimizers take, because they need the same function on `f64` and
+/// on dual numbers (closures can have only one argument type).
+///
+/// ```
+/// use dualgrad::{Scalar, ScalarFn};
+/// use nalgebra::SVector;
+///
+/// /// f(x) = Σ xᵢ² + x₀x₁
+/// struct Bowl;
+/// impl ScalarFn<2> for Bowl {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+///         x.dot(x) + x[0] * x[1]
+///     }
+/// }
+///
+/// let x = SVector::from([1.0, 2.0]);
+/// assert_eq!(Bowl.value(&x), 7.0);
+/// let (f, g) = Bowl.gradient(&x);
+/// assert_eq!((f, g), (7.0, SVector::from([4.0, 5.0]))); // (2x₀ + x₁, 2x₁ + x₀)
+/// let (_, _, h) = Bowl.hessian(&x);
+/// assert_eq!(h, nalgebra::SMatrix::<f64, 2, 2>::new(2.0, 1.0, 1.0, 2.0));
+/// ```
+pub trait ScalarFn<const N: usize> {
+    /// Evaluate the function at `x`, for any scalar type.
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T;
+
+    /// The plain value at an `f64` point.
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// struct Sq;
+    /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
+    /// assert_eq!(Sq.value(&SVector::from([3.0])), 9.0);
+    /// ```
+    #[inline]
+    fn value(&self, x: &SVector<f64, N>) -> f64 {
+        self.eval(x)
+    }
+
+    /// Value and gradient, as [`gradient`](crate::gradient).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// struct Sq;
+    /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
+    /// assert_eq!(Sq.gradient(&SVector::from([3.0])), (9.0, SVector::from([6.0])));
+    /// ```
+    #[inline]
+    fn gradient(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
+        crate::gradient(|x| self.eval(x), x)
+    }
+
+    /// Value and gradient in chunks of `C` tangents, as [`gradient_chunked`](crate::gradient_chunked).
+    ///
+    /// ```
+    /// # use dualgrad::{Chunk, Scalar, ScalarFn}; use nalgebra::SVector;
+    /// struct Sum3;
+    /// impl ScalarFn<3> for Sum3 { fn eval<T: Scalar>(&self, x: &SVector<T, 3>) -> T { x.sum() } }
+    /// let (f, g) = Sum3.gradient_chunked(&SVector::from([1.0, 2.0, 3.0]), Chunk::<2>);
+    /// assert_eq!((f, g), (6.0, SVector::from([1.0, 1.0, 1.0])));
+    /// ```
+    #[inline]
+    fn gradient_chunked<const C: usize>(
+        &self,
+        x: &SVector<f64, N>,
+        chunk: Chunk<C>,
+    ) -> (f64, SVector<f64, N>) {
+        crate::gradient_chunked(|x: &SVector<Jet<f64, C>, N>| self.eval(x), x, chunk)
+    }
+
+    /// Value, gradient and Hessian, as [`hessian`](crate::hessian).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::{SMatrix, SVector};
+    /// struct Cube;
+    /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
+    /// let (f, g, h) = Cube.hessian(&SVector::from([2.0]));
+    /// assert_eq!((f, g[0], h[(0, 0)]), (8.0, 12.0, 12.0)); // 3x², 6x
+    /// ```
+    #[inline]
+    fn hessian(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
+        crate::hessian(|x| self.eval(x), x)
+    }
+
+    /// Value and directional derivative `∇f(x) · v`, as
+    /// [`directional_derivative`](crate::directional_derivative).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// struct Dot;
+    /// impl ScalarFn<2> for Dot { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0] * x[1] } }
+    /// let (f, d) = Dot.directional_derivative(&SVector::from([2.0, 3.0]), &SVector::from([1.0, 0.0]));
+    /// assert_eq!((f, d), (6.0, 3.0)); // ∂/∂x₀ x₀x₁ = x₁
+    /// ```
+    #[inline]
+    fn directional_derivative(&self, x: &SVector<f64, N>, v: &SVector<f64, N>) -> (f64, f64) {
+        crate::directional_derivative(|x| self.eval(x), x, v)
+    }
+}
+
+/// A function `Rᴺ → Rᴹ` written once, generically, and evaluable at any [`Scalar`] type.
+///
+/// ```
+/// use dualgrad::{Scalar, VectorFn};
+/// use nalgebra::{SMatrix, SVector};
+///
+/// /// (x₀x₁, x₀ + x₁)
+/// struct ProdSum;
+/// impl VectorFn<2, 2> for ProdSum {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> SVector<T, 2> {
+///         SVector::from([x[0] * x[1], x[0] + x[1]])
+///     }
+/// }
+/// let (v, j) = ProdSum.jacobian(&SVector::from([2.0, 3.0]));
+/// assert_eq!(v, SVector::from([6.0, 5.0]));
+/// assert_eq!(j, SMatrix::<f64, 2, 2>::new(3.0, 2.0, 1.0, 1.0));
+/// ```
+pub trait VectorFn<const N: usize, const M: usize> {
+    /// Evaluate the function at `x`, for any scalar type.
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> SVector<T, M>;
+
+    /// The plain values at an `f64` point.
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
+    /// struct Twice;
+    /// impl VectorFn<1, 1> for Twice { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 1> { x * T::lift(2.0) } }
+    /// assert_eq!(Twice.value(&SVector::from([3.0])), SVector::from([6.0]));
+    /// ```
+    #[inline]
+    fn value(&self, x: &SVector<f64, N>) -> SVector<f64, M> {
+        self.eval(x)
+    }
+
+    /// Values and Jacobian, as [`jacobian`](crate::jacobian).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
+    /// struct Sq;
+    /// impl VectorFn<1, 1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 1> { x.component_mul(x) } }
+    /// let (v, j) = Sq.jacobian(&SVector::from([3.0]));
+    /// assert_eq!((v[0], j[(0, 0)]), (9.0, 6.0));
+    /// ```
+    #[inline]
+    fn jacobian(&self, x: &SVector<f64, N>) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
+        crate::jacobian(|x| self.eval(x), x)
+    }
+
+    /// Values and the Jacobian-vector product `J(x) v`, as [`jvp`](crate::jvp).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
+    /// struct Swap;
+    /// impl VectorFn<2, 2> for Swap { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> SVector<T, 2> { SVector::from([x[1], x[0]]) } }
+    /// let (_, jv) = Swap.jvp(&SVector::from([1.0, 2.0]), &SVector::from([5.0, 7.0]));
+    /// assert_eq!(jv, SVector::from([7.0, 5.0]));
+    /// ```
+    #[inline]
+    fn jvp(&self, x: &SVector<f64, N>, v: &SVector<f64, N>) -> (SVector<f64, M>, SVector<f64, M>) {
+        crate::jvp(|x| self.eval(x), x, v)
+    }
+}

@@ -1,0 +1,87 @@
+use super::seed;
+use crate::{Jet, Scalar};
+use nalgebra::SVector;
+
+/// Value and gradient of `f: Rᴺ → R` at `x`, in one pass with `N` tangents.
+///
+/// `f` is usually a generic function written over [`Scalar`]; the closure receives the input as
+/// [`Jet`]s. For large `N`, [`gradient_chunked`] keeps the dual numbers small.
+///
+/// ```
+/// use dualgrad::{Scalar, gradient};
+/// use nalgebra::SVector;
+///
+/// fn rosenbrock<T: Scalar>(x: &SVector<T, 2>) -> T {
+///     let a = -x[0] + 1.0;
+///     let b = x[1] - x[0] * x[0];
+///     a * a + b * b * 100.0
+/// }
+/// let (f, g) = gradient(|x| rosenbrock(x), &SVector::from([1.0, 1.0]));
+/// assert_eq!((f, g), (0.0, SVector::from([0.0, 0.0])));
+/// // at (0, 0): f = 1, ∇f = (−2(1 − x) − 400x(y − x²), 200(y − x²)) = (−2, 0)
+/// let (f, g) = gradient(|x| rosenbrock(x), &SVector::from([0.0, 0.0]));
+/// assert_eq!((f, g), (1.0, SVector::from([-2.0, 0.0])));
+/// ```
+#[inline]
+pub fn gradient<T: Scalar, const N: usize>(
+    f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    let r = f(&seed(x));
+    (r.re, SVector::from(r.eps))
+}
+
+/// The chunk size `C` of [`gradient_chunked`], as a value: `Chunk::<8>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Chunk<const C: usize>;
+
+/// Value and gradient of `f: Rᴺ → R`, in `⌈N / C⌉` passes of `C` tangents each (ForwardDiff.jl's
+/// chunk mode).
+///
+/// Each pass seeds `C` of the inputs and treats the rest as constants, so the dual numbers hold
+/// `C` partials instead of `N`: a gradient with `N = 500` does not put a 500-wide dual on the
+/// stack. Every partial derivative is computed by the same floating-point operations as in
+/// [`gradient`], so the result is bit-for-bit the same. The value comes from the first pass.
+///
+/// A chunk size of `0` is a compile-time error.
+///
+/// ```
+/// use dualgrad::{Chunk, gradient, gradient_chunked};
+/// use nalgebra::SVector;
+///
+/// let x = SVector::<f64, 10>::from_fn(|i, _| i as f64);
+/// let sum_sq = |x: &SVector<_, 10>| x.dot(x);
+/// let (f, g) = gradient_chunked(sum_sq, &x, Chunk::<4>);
+/// assert_eq!(f, 285.0); // Σ i², i = 0..9
+/// assert_eq!(g, x * 2.0); // ∇ Σ xᵢ² = 2x
+/// assert_eq!((f, g), gradient(|x| x.dot(x), &x));
+/// ```
+pub fn gradient_chunked<T: Scalar, const N: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> Jet<T, C>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+) -> (T, SVector<T, N>) {
+    const {
+        assert!(
+            C > 0,
+            "gradient_chunked: the chunk size C must be at least 1"
+        )
+    };
+    let mut xs = SVector::<Jet<T, C>, N>::from_fn(|i, _| Jet::constant(x[i]));
+    let mut grad = SVector::<T, N>::zeros();
+    let mut value = None;
+    for start in (0..N).step_by(C) {
+        let end = (start + C).min(N);
+        for (k, i) in (start..end).enumerate() {
+            xs[i] = Jet::variable(x[i], k);
+        }
+        let r = f(&xs);
+        value.get_or_insert(r.re);
+        for (k, i) in (start..end).enumerate() {
+            grad[i] = r.eps[k];
+            xs[i] = Jet::constant(x[i]);
+        }
+    }
+    let value = value.unwrap_or_else(|| f(&xs).re);
+    (value, grad)
+}

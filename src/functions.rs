@@ -1,0 +1,149 @@
+//! Elementary functions that machine-learning code needs and `num-dual` lacks.
+//!
+//! Each is generic over [`Scalar`], so the same call evaluates on `f64` and differentiates on
+//! duals, and each is written in its numerically stable form: values and derivatives stay finite
+//! for logits of ±800 and for log-sum-exp of `[1000, 1000.5, 999, −1000, 0]`. The derivatives
+//! come from the dual arithmetic itself, so they are exact to every order.
+
+use crate::Scalar;
+use nalgebra::SVector;
+
+/// The logistic function `σ(x) = 1 / (1 + e⁻ˣ)`, with `σ'(x) = σ(x)(1 − σ(x))`.
+///
+/// Evaluated as `1 / (1 + e⁻ˣ)` for `x ≥ 0` and `eˣ / (1 + eˣ)` for `x < 0`, so no exponential
+/// overflows.
+///
+/// ```
+/// use dualgrad::{derivative, sigmoid};
+/// assert_eq!(sigmoid(0.0), 0.5);
+/// let (s, ds) = derivative(sigmoid, 0.0);
+/// assert_eq!((s, ds), (0.5, 0.25)); // σ(0)(1 − σ(0)) = 1/4
+/// assert_eq!(sigmoid(-800.0), 0.0);
+/// assert_eq!(derivative(sigmoid, 800.0), (1.0, 0.0));
+/// ```
+#[inline]
+pub fn sigmoid<T: Scalar>(x: T) -> T {
+    if x.re() >= 0.0 {
+        ((-x).exp() + 1.0).recip()
+    } else {
+        let e = x.exp();
+        e / (e + 1.0)
+    }
+}
+
+/// `softplus(x) = ln(1 + eˣ)`, the smooth ReLU, with `softplus'(x) = σ(x)`.
+///
+/// Evaluated as `max(x, 0) + ln(1 + e^(−|x|))`.
+///
+/// ```
+/// use dualgrad::{derivative, softplus};
+/// assert_eq!(softplus(0.0), 2.0_f64.ln());
+/// assert_eq!(derivative(softplus, 0.0).1, 0.5); // σ(0)
+/// assert_eq!(softplus(800.0), 800.0);
+/// assert_eq!(softplus(-800.0), 0.0);
+/// ```
+#[inline]
+pub fn softplus<T: Scalar>(x: T) -> T {
+    if x.re() > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+/// The rectifier `max(x, 0)`. Its derivative is `1` for `x > 0` and `0` for `x ≤ 0`: at `0` the
+/// derivative used is **0** (the convention of PyTorch and JAX).
+///
+/// ```
+/// use dualgrad::{derivative, relu};
+/// assert_eq!(derivative(relu, 2.0), (2.0, 1.0));
+/// assert_eq!(derivative(relu, 0.0), (0.0, 0.0)); // derivative 0 at 0
+/// assert_eq!(derivative(relu, -1.0), (0.0, 0.0));
+/// ```
+#[inline]
+pub fn relu<T: Scalar>(x: T) -> T {
+    if x.re() > 0.0 { x } else { T::zero() }
+}
+
+/// `ln Σ exp(xᵢ)`, whose gradient is [`softmax`]`(x)`.
+///
+/// Evaluated as `m + ln Σ exp(xᵢ − m)` with `m = maxᵢ xᵢ` (as a constant: the shift cancels in the
+/// derivative), so no exponential overflows. The log-sum-exp of an empty vector is `−∞`.
+///
+/// ```
+/// use dualgrad::log_sum_exp;
+/// use nalgebra::SVector;
+/// let x = SVector::from([1000.0, 1000.5, 999.0, -1000.0, 0.0]);
+/// let lse = log_sum_exp(&x);
+/// // 1000.5 + ln(e^−0.5 + 1 + e^−1.5)
+/// assert!((lse - (1000.5 + (1.0 + (-0.5f64).exp() + (-1.5f64).exp()).ln())).abs() < 1e-12);
+/// ```
+#[inline]
+pub fn log_sum_exp<T: Scalar, const K: usize>(x: &SVector<T, K>) -> T {
+    let m = max_re(x);
+    if !m.is_finite() {
+        // all −∞ (or empty), or a +∞ / NaN entry: the shift would give NaN, the plain sum is right
+        return x.iter().map(|&xi| xi.exp()).sum::<T>().ln();
+    }
+    x.iter().map(|&xi| (xi - m).exp()).sum::<T>().ln() + m
+}
+
+/// `softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`, evaluated with the maximum subtracted first.
+///
+/// ```
+/// use dualgrad::softmax;
+/// use nalgebra::SVector;
+/// let p = softmax(&SVector::from([0.0, 0.0, 800.0]));
+/// assert_eq!(p, SVector::from([0.0, 0.0, 1.0]));
+/// let p = softmax(&SVector::from([1.0, 1.0]));
+/// assert_eq!(p, SVector::from([0.5, 0.5]));
+/// ```
+#[inline]
+pub fn softmax<T: Scalar, const K: usize>(x: &SVector<T, K>) -> SVector<T, K> {
+    let m = max_re(x);
+    let e = x.map(|xi| (xi - m).exp());
+    let s = e.iter().copied().sum::<T>().recip();
+    e.map(|ei| ei * s)
+}
+
+/// Binary cross-entropy of the probability `σ(z)` against a target `y ∈ [0, 1]`, from the logit
+/// `z`: `−y ln σ(z) − (1 − y) ln(1 − σ(z)) = softplus(z) − y z`. Its derivative in `z` is
+/// `σ(z) − y`.
+///
+/// ```
+/// use dualgrad::{bce_with_logits, derivative};
+/// assert_eq!(bce_with_logits(0.0, 1.0), 2.0_f64.ln());
+/// assert_eq!(derivative(|z| bce_with_logits(z, 1.0), 0.0).1, -0.5); // σ(0) − 1
+/// assert_eq!(bce_with_logits(800.0, 1.0), 0.0);
+/// assert_eq!(bce_with_logits(-800.0, 1.0), 800.0);
+/// ```
+#[inline]
+pub fn bce_with_logits<T: Scalar>(z: T, y: f64) -> T {
+    softplus(z) - z * y
+}
+
+/// Softmax cross-entropy from logits `z` against the class index `class`:
+/// `−ln softmax(z)[class] = logsumexp(z) − z[class]`. Its gradient is `softmax(z) − e_class`.
+///
+/// # Panics
+/// If `class >= K` (an index out of bounds, a bug in the caller; data loaders check labels).
+///
+/// ```
+/// use dualgrad::softmax_cross_entropy;
+/// use nalgebra::SVector;
+/// let z = SVector::from([0.0, 0.0, 0.0, 0.0]);
+/// assert!((softmax_cross_entropy(&z, 2) - 4.0_f64.ln()).abs() < 1e-15);
+/// let z = SVector::from([800.0, -800.0]);
+/// assert_eq!(softmax_cross_entropy(&z, 0), 0.0);
+/// assert_eq!(softmax_cross_entropy(&z, 1), 1600.0);
+/// ```
+#[inline]
+pub fn softmax_cross_entropy<T: Scalar, const K: usize>(z: &SVector<T, K>, class: usize) -> T {
+    log_sum_exp(z) - z[class]
+}
+
+/// The largest real part, `−∞` for an empty vector.
+#[inline]
+fn max_re<T: Scalar, const K: usize>(x: &SVector<T, K>) -> f64 {
+    x.iter().fold(f64::NEG_INFINITY, |m, xi| m.max(xi.re()))
+}

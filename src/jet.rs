@@ -1,0 +1,692 @@
+//! `Jet`: dualgrad's own first-order dual number with a plain `[T; N]` tangent.
+//!
+//! A `Jet<T, N>` carries a value and `N` partial derivatives. Its arithmetic is the chain rule
+//! written out on fixed-size arrays: no `Option`, no heap, everything `Copy` and inlined, so a
+//! gradient of a generic function compiles to straight-line code over `f64`. Nesting
+//! (`Jet<Jet<f64, N>, N>`) gives second derivatives; [`hessian`](crate::hessian) uses exactly that.
+//!
+//! # NaN-safe tangents
+//!
+//! A zero tangent stays zero even where the local derivative is infinite. For example
+//! `∂/∂y (sqrt(x) + y)` at `x = 0` is `1`, and the Euclidean norm at the origin has gradient `0`
+//! (the derivative of `sqrt` at `0` is infinite, but the tangent of `x·x` there is exactly zero).
+//! The check costs one `is_finite` test per elementary function and nothing on the usual path.
+//!
+//! ```
+//! use dualgrad::prelude::*;
+//! use nalgebra::SVector;
+//! let (_, g) = gradient(|x| x[0].sqrt() + x[1], &SVector::from([0.0_f64, 3.0]));
+//! assert!(g[0].is_infinite());
+//! assert_eq!(g[1], 1.0);
+//! let (n, g) = gradient(|x| x.dot(x).sqrt(), &SVector::from([0.0, 0.0]));
+//! assert_eq!((n, g), (0.0, SVector::from([0.0, 0.0])));
+//! ```
+
+use crate::Scalar;
+use num_dual::{DualNum, DualStruct, Mappable};
+use num_traits::{FromPrimitive, Inv, Num, One, Signed, Zero};
+use std::array;
+use std::cmp::Ordering;
+use std::fmt;
+use std::iter::{Product, Sum};
+use std::ops::{
+    Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
+};
+
+/// A first-order dual number: a value `re` and `N` partial derivatives `eps`.
+///
+/// `T` is the scalar of the parts: `f64` for first derivatives, or another `Jet` (or any
+/// [`Scalar`]) for higher ones. Comparisons (`==`, `<`) look at the real part only, so generic
+/// code takes the same branches on a `Jet` as on `f64`.
+///
+/// ```
+/// use dualgrad::Jet;
+/// // x = 3 seeded in direction 0, y = 2 in direction 1
+/// let x = Jet::<f64, 2>::variable(3.0, 0);
+/// let y = Jet::<f64, 2>::variable(2.0, 1);
+/// let f = x * x * y; // f = x^2 y
+/// assert_eq!(f.re, 18.0);
+/// assert_eq!(f.eps, [12.0, 9.0]); // (2xy, x^2)
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Jet<T, const N: usize> {
+    /// The value (real part).
+    pub re: T,
+    /// The partial derivatives, one per seeded direction.
+    pub eps: [T; N],
+}
+
+impl<T: Scalar, const N: usize> Jet<T, N> {
+    /// A jet from its parts.
+    ///
+    /// ```
+    /// let j = dualgrad::Jet::new(1.0, [2.0, 3.0]);
+    /// assert_eq!((j.re, j.eps), (1.0, [2.0, 3.0]));
+    /// ```
+    #[inline]
+    pub fn new(re: T, eps: [T; N]) -> Self {
+        Self { re, eps }
+    }
+
+    /// A constant: value `re`, every partial derivative zero.
+    ///
+    /// ```
+    /// let c = dualgrad::Jet::<f64, 3>::constant(4.0);
+    /// assert_eq!(c.eps, [0.0; 3]);
+    /// ```
+    #[inline]
+    pub fn constant(re: T) -> Self {
+        Self {
+            re,
+            eps: [T::zero(); N],
+        }
+    }
+
+    /// The independent variable number `i`: value `re`, derivative 1 in direction `i`, 0 elsewhere.
+    ///
+    /// # Panics
+    /// If `i >= N` (a bug in the caller).
+    ///
+    /// ```
+    /// let x = dualgrad::Jet::<f64, 3>::variable(4.0, 1);
+    /// assert_eq!(x.eps, [0.0, 1.0, 0.0]);
+    /// ```
+    #[inline]
+    pub fn variable(re: T, i: usize) -> Self {
+        let mut j = Self::constant(re);
+        j.eps[i] = T::one();
+        j
+    }
+
+    /// Apply the chain rule for an elementary function with value `f` and derivative `df` at
+    /// `self.re`. A zero tangent stays zero even when `df` is infinite or NaN.
+    #[inline]
+    fn chain(&self, f: T, df: T) -> Self {
+        let eps = if df.re().is_finite() {
+            array::from_fn(|i| self.eps[i] * df)
+        } else {
+            array::from_fn(|i| {
+                if self.eps[i].re() == 0.0 {
+                    T::zero()
+                } else {
+                    self.eps[i] * df
+                }
+            })
+        };
+        Self { re: f, eps }
+    }
+
+    /// Multiply every part by a value of the inner type.
+    #[inline]
+    fn scaled(&self, s: T) -> Self {
+        Self {
+            re: self.re * s,
+            eps: array::from_fn(|i| self.eps[i] * s),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic between jets
+// ---------------------------------------------------------------------------------------------
+
+impl<T: Scalar, const N: usize> Add for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn add(self, o: Self) -> Self {
+        Self {
+            re: self.re + o.re,
+            eps: array::from_fn(|i| self.eps[i] + o.eps[i]),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Sub for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn sub(self, o: Self) -> Self {
+        Self {
+            re: self.re - o.re,
+            eps: array::from_fn(|i| self.eps[i] - o.eps[i]),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
+    type Output = Self;
+    /// The product rule: `(ab)' = a'b + ab'`.
+    #[inline]
+    fn mul(self, o: Self) -> Self {
+        Self {
+            re: self.re * o.re,
+            eps: array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Div for Jet<T, N> {
+    type Output = Self;
+    /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`.
+    #[inline]
+    fn div(self, o: Self) -> Self {
+        let inv = o.re.recip();
+        let q = self.re * inv;
+        Self {
+            re: q,
+            eps: array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Rem for Jet<T, N> {
+    type Output = Self;
+    /// `a % b = a − b·q` with `q = trunc(a/b)` held constant (it is piecewise constant).
+    #[inline]
+    fn rem(self, o: Self) -> Self {
+        let (a, b) = (self.re.re(), o.re.re());
+        let q = ((a - a % b) / b).round();
+        self - o * q
+    }
+}
+
+impl<T: Scalar, const N: usize> Neg for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn neg(self) -> Self {
+        Self {
+            re: -self.re,
+            eps: array::from_fn(|i| -self.eps[i]),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Neg for &Jet<T, N> {
+    type Output = Jet<T, N>;
+    #[inline]
+    fn neg(self) -> Jet<T, N> {
+        -*self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic with f64 (constants and data): cheaper than lifting them to jets
+// ---------------------------------------------------------------------------------------------
+
+impl<T: Scalar, const N: usize> Add<f64> for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn add(self, c: f64) -> Self {
+        Self {
+            re: self.re + c,
+            eps: self.eps,
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Sub<f64> for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn sub(self, c: f64) -> Self {
+        Self {
+            re: self.re - c,
+            eps: self.eps,
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Mul<f64> for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn mul(self, c: f64) -> Self {
+        Self {
+            re: self.re * c,
+            eps: array::from_fn(|i| self.eps[i] * c),
+        }
+    }
+}
+
+impl<T: Scalar, const N: usize> Div<f64> for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn div(self, c: f64) -> Self {
+        self * c.recip()
+    }
+}
+
+impl<T: Scalar, const N: usize> Rem<f64> for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn rem(self, c: f64) -> Self {
+        self % Self::lift(c)
+    }
+}
+
+/// `f64 ∘ Jet` for concrete code (`2.0 * x`); generic code writes `x * 2.0`.
+macro_rules! f64_lhs_ops {
+    ($($trait:ident $method:ident),*) => {$(
+        impl<T: Scalar, const N: usize> $trait<Jet<T, N>> for f64 {
+            type Output = Jet<T, N>;
+            #[inline]
+            fn $method(self, j: Jet<T, N>) -> Jet<T, N> {
+                Jet::<T, N>::lift(self).$method(j)
+            }
+        }
+    )*};
+}
+f64_lhs_ops!(Add add, Sub sub, Mul mul, Div div, Rem rem);
+
+/// By-reference forms and compound assignment, all forwarding to the by-value operators.
+macro_rules! forward_ref_and_assign {
+    ($($trait:ident $method:ident $assign_trait:ident $assign_method:ident),*) => {$(
+        impl<T: Scalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
+            type Output = Jet<T, N>;
+            #[inline]
+            fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
+                self.$method(*o)
+            }
+        }
+        impl<T: Scalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
+            type Output = Jet<T, N>;
+            #[inline]
+            fn $method(self, o: Jet<T, N>) -> Jet<T, N> {
+                (*self).$method(o)
+            }
+        }
+        impl<T: Scalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
+            type Output = Jet<T, N>;
+            #[inline]
+            fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
+                (*self).$method(*o)
+            }
+        }
+        impl<T: Scalar, const N: usize> $assign_trait for Jet<T, N> {
+            #[inline]
+            fn $assign_method(&mut self, o: Self) {
+                *self = (*self).$method(o);
+            }
+        }
+        impl<T: Scalar, const N: usize> $assign_trait<f64> for Jet<T, N> {
+            #[inline]
+            fn $assign_method(&mut self, c: f64) {
+                *self = (*self).$method(c);
+            }
+        }
+    )*};
+}
+forward_ref_and_assign!(
+    Add add AddAssign add_assign,
+    Sub sub SubAssign sub_assign,
+    Mul mul MulAssign mul_assign,
+    Div div DivAssign div_assign,
+    Rem rem RemAssign rem_assign
+);
+
+// ---------------------------------------------------------------------------------------------
+// The num-traits and num-dual traits that make a Jet a `Scalar`
+// ---------------------------------------------------------------------------------------------
+
+impl<T: Scalar, const N: usize> From<f64> for Jet<T, N> {
+    #[inline]
+    fn from(c: f64) -> Self {
+        Self::constant(T::from(c))
+    }
+}
+
+impl<T: Scalar, const N: usize> Zero for Jet<T, N> {
+    #[inline]
+    fn zero() -> Self {
+        Self::constant(T::zero())
+    }
+    /// True when the value and every partial derivative are zero.
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.re.is_zero() && self.eps.iter().all(T::is_zero)
+    }
+}
+
+impl<T: Scalar, const N: usize> One for Jet<T, N> {
+    #[inline]
+    fn one() -> Self {
+        Self::constant(T::one())
+    }
+}
+
+/// Equality of the real parts, so that generic code branches as it would on `f64`.
+impl<T: Scalar, const N: usize> PartialEq for Jet<T, N> {
+    #[inline]
+    fn eq(&self, o: &Self) -> bool {
+        self.re == o.re
+    }
+}
+
+impl<T: Scalar, const N: usize> PartialEq<f64> for Jet<T, N> {
+    #[inline]
+    fn eq(&self, c: &f64) -> bool {
+        self.re.re() == *c
+    }
+}
+
+/// Order of the real parts, so that generic code branches as it would on `f64`.
+impl<T: Scalar, const N: usize> PartialOrd for Jet<T, N> {
+    #[inline]
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        self.re.partial_cmp(&o.re)
+    }
+}
+
+impl<T: Scalar, const N: usize> PartialOrd<f64> for Jet<T, N> {
+    #[inline]
+    fn partial_cmp(&self, c: &f64) -> Option<Ordering> {
+        self.re.re().partial_cmp(c)
+    }
+}
+
+impl<T: Scalar, const N: usize> Num for Jet<T, N> {
+    type FromStrRadixErr = <f64 as Num>::FromStrRadixErr;
+    /// Parses a constant (every partial derivative zero).
+    fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
+        f64::from_str_radix(s, radix).map(Self::from)
+    }
+}
+
+/// `abs` uses the derivative `+1` at `0` (the branch `x >= 0`), as ForwardDiff.jl does.
+impl<T: Scalar, const N: usize> Signed for Jet<T, N> {
+    #[inline]
+    fn abs(&self) -> Self {
+        if self.re.re() < 0.0 { -*self } else { *self }
+    }
+    #[inline]
+    fn abs_sub(&self, o: &Self) -> Self {
+        if self.re > o.re {
+            *self - *o
+        } else {
+            Self::zero()
+        }
+    }
+    #[inline]
+    fn signum(&self) -> Self {
+        Self::from(self.re.re().signum())
+    }
+    #[inline]
+    fn is_positive(&self) -> bool {
+        self.re.re() > 0.0
+    }
+    #[inline]
+    fn is_negative(&self) -> bool {
+        self.re.re() < 0.0
+    }
+}
+
+impl<T: Scalar, const N: usize> Inv for Jet<T, N> {
+    type Output = Self;
+    #[inline]
+    fn inv(self) -> Self {
+        DualNum::recip(&self)
+    }
+}
+
+impl<T: Scalar, const N: usize> Sum for Jet<T, N> {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::zero(), |a, b| a + b)
+    }
+}
+
+impl<'a, T: Scalar, const N: usize> Sum<&'a Jet<T, N>> for Jet<T, N> {
+    fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
+        iter.fold(Self::zero(), |a, b| a + *b)
+    }
+}
+
+impl<T: Scalar, const N: usize> Product for Jet<T, N> {
+    fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::one(), |a, b| a * b)
+    }
+}
+
+impl<'a, T: Scalar, const N: usize> Product<&'a Jet<T, N>> for Jet<T, N> {
+    fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
+        iter.fold(Self::one(), |a, b| a * *b)
+    }
+}
+
+impl<T: Scalar, const N: usize> FromPrimitive for Jet<T, N> {
+    fn from_i64(n: i64) -> Option<Self> {
+        f64::from_i64(n).map(Self::from)
+    }
+    fn from_u64(n: u64) -> Option<Self> {
+        f64::from_u64(n).map(Self::from)
+    }
+    fn from_f64(n: f64) -> Option<Self> {
+        Some(Self::from(n))
+    }
+}
+
+impl<T: Scalar, const N: usize> fmt::Display for Jet<T, N> {
+    /// `re + [e0, e1, ...]ε`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} + [", self.re)?;
+        for (i, e) in self.eps.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        write!(f, "]ε")
+    }
+}
+
+impl<T: Scalar, const N: usize> DualStruct for Jet<T, N> {
+    type Real = f64;
+    type Inner = T;
+    #[inline]
+    fn re(&self) -> f64 {
+        self.re.re()
+    }
+    #[inline]
+    fn from_inner(inner: &T) -> Self {
+        Self::constant(*inner)
+    }
+}
+
+impl<T: Scalar, const N: usize> Mappable<Self> for Jet<T, N> {
+    type Output<O> = O;
+    #[inline]
+    fn map_dual<G: Fn(Self) -> O, O>(self, g: G) -> O {
+        g(self)
+    }
+}
+
+impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
+    type Primitive = f64;
+    const NDERIV: usize = T::NDERIV + 1;
+    type InnerDual = T;
+
+    #[inline]
+    fn from_re(re: T) -> Self {
+        Self::constant(re)
+    }
+    #[inline]
+    fn scale(self, factor: &T) -> Self {
+        self.scaled(*factor)
+    }
+    #[inline]
+    fn mul_add(&self, a: Self, b: Self) -> Self {
+        *self * a + b
+    }
+    #[inline]
+    fn recip(&self) -> Self {
+        let r = self.re.recip();
+        self.chain(r, -(r * r))
+    }
+    #[inline]
+    fn powi(&self, n: i32) -> Self {
+        match n {
+            0 => Self::one(),
+            1 => *self,
+            2 => *self * *self,
+            _ => {
+                let p = self.re.powi(n - 1);
+                self.chain(p * self.re, p * f64::from(n))
+            }
+        }
+    }
+    #[inline]
+    fn powf(&self, n: f64) -> Self {
+        if n == 0.0 {
+            Self::one()
+        } else if n == 1.0 {
+            *self
+        } else {
+            let p = self.re.powf(n - 1.0);
+            self.chain(p * self.re, p * n)
+        }
+    }
+    #[inline]
+    fn powd(&self, n: Self) -> Self {
+        (self.ln() * n).exp()
+    }
+    #[inline]
+    fn sqrt(&self) -> Self {
+        let s = self.re.sqrt();
+        self.chain(s, s.recip() * 0.5)
+    }
+    #[inline]
+    fn cbrt(&self) -> Self {
+        let c = self.re.cbrt();
+        self.chain(c, (c * c).recip() * (1.0 / 3.0))
+    }
+    #[inline]
+    fn exp(&self) -> Self {
+        let e = self.re.exp();
+        self.chain(e, e)
+    }
+    #[inline]
+    fn exp2(&self) -> Self {
+        let e = self.re.exp2();
+        self.chain(e, e * std::f64::consts::LN_2)
+    }
+    #[inline]
+    fn exp_m1(&self) -> Self {
+        self.chain(self.re.exp_m1(), self.re.exp())
+    }
+    #[inline]
+    fn ln(&self) -> Self {
+        self.chain(self.re.ln(), self.re.recip())
+    }
+    #[inline]
+    fn log(&self, base: f64) -> Self {
+        self.ln() / base.ln()
+    }
+    #[inline]
+    fn log2(&self) -> Self {
+        self.chain(self.re.log2(), self.re.recip() * std::f64::consts::LOG2_E)
+    }
+    #[inline]
+    fn log10(&self) -> Self {
+        self.chain(self.re.log10(), self.re.recip() * std::f64::consts::LOG10_E)
+    }
+    #[inline]
+    fn ln_1p(&self) -> Self {
+        self.chain(self.re.ln_1p(), (self.re + 1.0).recip())
+    }
+    #[inline]
+    fn sin(&self) -> Self {
+        let (s, c) = self.re.sin_cos();
+        self.chain(s, c)
+    }
+    #[inline]
+    fn cos(&self) -> Self {
+        let (s, c) = self.re.sin_cos();
+        self.chain(c, -s)
+    }
+    #[inline]
+    fn tan(&self) -> Self {
+        let t = self.re.tan();
+        self.chain(t, t * t + 1.0)
+    }
+    #[inline]
+    fn sin_cos(&self) -> (Self, Self) {
+        let (s, c) = self.re.sin_cos();
+        (self.chain(s, c), self.chain(c, -s))
+    }
+    #[inline]
+    fn asin(&self) -> Self {
+        let d = (T::one() - self.re * self.re).sqrt().recip();
+        self.chain(self.re.asin(), d)
+    }
+    #[inline]
+    fn acos(&self) -> Self {
+        let d = -(T::one() - self.re * self.re).sqrt().recip();
+        self.chain(self.re.acos(), d)
+    }
+    #[inline]
+    fn atan(&self) -> Self {
+        self.chain(self.re.atan(), (self.re * self.re + 1.0).recip())
+    }
+    /// `atan2(y, x)` with `y = self`: `d = (x dy − y dx) / (x² + y²)`.
+    #[inline]
+    fn atan2(&self, x: Self) -> Self {
+        let y = *self;
+        let r2 = (x.re * x.re + y.re * y.re).recip();
+        Self {
+            re: y.re.atan2(x.re),
+            eps: array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2),
+        }
+    }
+    #[inline]
+    fn sinh(&self) -> Self {
+        self.chain(self.re.sinh(), self.re.cosh())
+    }
+    #[inline]
+    fn cosh(&self) -> Self {
+        self.chain(self.re.cosh(), self.re.sinh())
+    }
+    #[inline]
+    fn tanh(&self) -> Self {
+        let t = self.re.tanh();
+        self.chain(t, T::one() - t * t)
+    }
+    #[inline]
+    fn asinh(&self) -> Self {
+        let d = (self.re * self.re + 1.0).sqrt().recip();
+        self.chain(self.re.asinh(), d)
+    }
+    #[inline]
+    fn acosh(&self) -> Self {
+        let d = (self.re * self.re - 1.0).sqrt().recip();
+        self.chain(self.re.acosh(), d)
+    }
+    #[inline]
+    fn atanh(&self) -> Self {
+        let d = (T::one() - self.re * self.re).recip();
+        self.chain(self.re.atanh(), d)
+    }
+    /// `j0(x) = sin(x)/x`, composed from the jet's own operations.
+    fn sph_j0(&self) -> Self {
+        if self.re.re().abs() < f64::EPSILON {
+            Self::one() - *self * *self / 6.0
+        } else {
+            self.sin() / *self
+        }
+    }
+    /// `j1(x) = (sin(x)/x − cos(x))/x`.
+    fn sph_j1(&self) -> Self {
+        if self.re.re().abs() < f64::EPSILON {
+            *self / 3.0
+        } else {
+            let (s, c) = self.sin_cos();
+            let r = self.recip();
+            (s * r - c) * r
+        }
+    }
+    /// `j2(x) = ((3 − x²) sin(x) − 3x cos(x)) / x³`.
+    fn sph_j2(&self) -> Self {
+        if self.re.re().abs() < f64::EPSILON {
+            *self * *self / 15.0
+        } else {
+            let (s, c) = self.sin_cos();
+            let x2 = *self * *self;
+            ((Self::lift(3.0) - x2) * s - *self * c * 3.0) / (x2 * *self)
+        }
+    }
+}
