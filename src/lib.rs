@@ -1,6 +1,106 @@
-//! dualgrad
+//! # dualgrad
+//!
+//! Exact derivatives by forward-mode automatic differentiation, on statically sized
+//! [`nalgebra`] vectors and matrices. A function is written **once**, generically over
+//! [`Scalar`]; the same code runs on `f64` (plain evaluation) and on dual numbers (derivatives),
+//! resolved at compile time, with no heap allocation.
+//!
+//! ## A tour
+//!
+//! ```
+//! use dualgrad::prelude::*;
+//! use nalgebra::{SMatrix, SVector};
+//!
+//! // 1. Write the function once, over any Scalar. Constants and data enter as f64.
+//! fn rosenbrock<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+//!     let mut f = T::zero();
+//!     for i in 0..N - 1 {
+//!         let a = -x[i] + 1.0;
+//!         let b = x[i + 1] - x[i] * x[i];
+//!         f += a * a + b * b * 100.0;
+//!     }
+//!     f
+//! }
+//!
+//! let x = SVector::from([0.0, 0.0]);
+//! // 2. Plain evaluation on f64.
+//! assert_eq!(rosenbrock(&x), 1.0);
+//!
+//! // 3. Value and gradient in one pass: ∇f = (−2(1 − x) − 400x(y − x²), 200(y − x²)) = (−2, 0).
+//! let (f, g) = gradient(|x| rosenbrock(x), &x);
+//! assert_eq!((f, g), (1.0, SVector::from([-2.0, 0.0])));
+//!
+//! // 4. Value, gradient and Hessian: H = [[2 − 400(y − 3x²), −400x], [−400x, 200]].
+//! let (_, _, h) = hessian(|x| rosenbrock(x), &x);
+//! assert_eq!(h, SMatrix::<f64, 2, 2>::new(2.0, 0.0, 0.0, 200.0));
+//!
+//! // 5. Directional derivative ∇f · v with one tangent, whatever N is.
+//! let (_, d) = directional_derivative(|x| rosenbrock(x), &x, &SVector::from([1.0, 1.0]));
+//! assert_eq!(d, -2.0);
+//!
+//! // 6. Jacobian of a map Rᴺ → Rᴹ.
+//! let (v, j) = jacobian(|x| SVector::from([x[0] * x[1], x[1].sin()]), &SVector::from([2.0, 0.0]));
+//! assert_eq!(v, SVector::from([0.0, 0.0]));
+//! assert_eq!(j, SMatrix::<f64, 2, 2>::new(0.0, 2.0, 0.0, 1.0)); // [[y, x], [0, cos y]]
+//!
+//! // 7. Many inputs: the gradient in chunks of 8 tangents, bit-for-bit the one-pass result.
+//! let x = SVector::<f64, 64>::from_fn(|i, _| 0.5 + 0.01 * i as f64);
+//! let (f1, g1) = gradient_chunked(|x| rosenbrock(x), &x, Chunk::<8>);
+//! assert_eq!((f1, g1), gradient(|x| rosenbrock(x), &x));
+//!
+//! // 8. Scalar derivatives: d/dx x³ = 3x² = 75 and d²/dx² x³ = 6x = 30 at x = 5.
+//! assert_eq!(derivative(|x| x.powi(3), 5.0), (125.0, 75.0));
+//! assert_eq!(second_derivative(|x| x.powi(3), 5.0), (125.0, 75.0, 30.0));
+//! ```
+//!
+//! ## Functions that must run at several scalar types: [`ScalarFn`]
+//!
+//! A closure has one argument type. When the same function is needed on `f64` and on duals of
+//! several kinds (the gradient checker, Newton's method), implement [`ScalarFn`] (or
+//! [`VectorFn`]) once, the way Ceres writes templated cost functors:
+//!
+//! ```
+//! use dualgrad::{Scalar, ScalarFn};
+//! use nalgebra::SVector;
+//!
+//! struct Quadratic;
+//! impl ScalarFn<2> for Quadratic {
+//!     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+//!         x[0] * x[0] * 2.0 + x[0] * x[1] + x[1] * x[1]
+//!     }
+//! }
+//! let x = SVector::from([1.0, 1.0]);
+//! assert_eq!(Quadratic.value(&x), 4.0);
+//! assert_eq!(Quadratic.gradient(&x).1, SVector::from([5.0, 3.0])); // (4x + y, x + 2y)
+//! ```
+//!
+//! ## The usual mistake
+//!
+//! A function written for `f64` only cannot be differentiated: the derivative entry points call
+//! it with dual numbers. Write it over `T: Scalar` instead.
+//!
+//! ```compile_fail
+//! use dualgrad::gradient;
+//! use nalgebra::SVector;
+//!
+//! fn f(x: &SVector<f64, 2>) -> f64 {
+//!     x[0] * x[1]
+//! }
+//! let (v, g) = gradient(f, &SVector::from([1.0, 2.0])); // error: expected Jet, found f64
+//! ```
+//!
+//! ## The engine
+//!
+//! First derivatives use [`Jet`], dualgrad's own dual number with a plain `[f64; N]` tangent:
+//! `Copy`, inlined, and NaN-safe (a zero tangent stays zero where a local derivative is
+//! infinite, so `∂/∂y (√x + y)` at `x = 0` is 1). Hessians nest jets (forward over forward).
+//! `num-dual`'s types also satisfy [`Scalar`], for higher orders and interop.
+//!
+//! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
+//! arithmetic does.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
 
 mod diff;
 mod functions;
