@@ -22,6 +22,9 @@
 //! assert_eq!((n, g), (0.0, SVector::from([0.0, 0.0])));
 //! ```
 
+// The product and quotient rules use other operators inside `Mul` and `Div` by nature.
+#![allow(clippy::suspicious_arithmetic_impl)]
+
 use crate::Scalar;
 use num_dual::{DualNum, DualStruct, Mappable};
 use num_traits::{FromPrimitive, Inv, Num, One, Signed, Zero};
