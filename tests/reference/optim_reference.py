@@ -241,6 +241,12 @@ CASES = [
     ("adagrad_optax", "optax", "adagrad",
      adagrad(eps=1e-7, initial_accumulator_value=0.1, eps_inside_sqrt=True), const(0.1)),
     ("adam_seed", "seed", "adam", adam(beta1=0.9, beta2=0.999, eps=1e-8), const(0.05)),
+    # ---- a large eps, where its placement changes the trajectory visibly
+    ("rmsprop_large_eps", "pytorch", "rmsprop", rmsprop(alpha=0.9, eps=0.5), const(0.1)),
+    ("rmsprop_seed_large_eps", "seed", "rmsprop", rmsprop(alpha=0.9, eps=0.5, eps_inside_sqrt=True),
+     const(0.1)),
+    ("adagrad_large_eps", "pytorch", "adagrad", adagrad(eps=0.5), const(0.5)),
+    ("adagrad_seed_large_eps", "seed", "adagrad", adagrad(eps=0.5, eps_inside_sqrt=True), const(0.5)),
 ]
 
 
