@@ -40,7 +40,10 @@ fn assert_converged(name: &str, r: &Report<2>) {
         "{name}: {r}\n  ended at {:?}, {err:e} from the minimiser",
         r.params
     );
-    eprintln!("{name:>28}: {:>6} iterations, error {err:.1e}", r.iterations);
+    eprintln!(
+        "{name:>28}: {:>6} iterations, error {err:.1e}",
+        r.iterations
+    );
 }
 
 #[test]
@@ -97,7 +100,11 @@ fn coupled_weight_decay_converges_to_the_regularised_minimiser() {
         .with_max_iterations(500);
     let mut opt = opt;
     let r = minimize(&Quadratic, SVector::from(X0), &mut opt, &rules, |_| {}).unwrap();
-    assert!((r.params - want).norm() < 1e-10, "{:?} vs {want:?}", r.params);
+    assert!(
+        (r.params - want).norm() < 1e-10,
+        "{:?} vs {want:?}",
+        r.params
+    );
 }
 
 #[test]
@@ -156,13 +163,13 @@ fn adaptive_optimizers_converge_on_the_quadratic() {
     assert_converged("adam", &run(adam.build().unwrap(), 5000));
     let decayed = adam.with_schedule(Exponential::new(0.1, 0.995).unwrap());
     assert_converged("adam exponential", &run(decayed.build().unwrap(), 5000));
-    assert_converged("amsgrad", &run(adam.with_amsgrad(true).build().unwrap(), 5000));
+    assert_converged(
+        "amsgrad",
+        &run(adam.with_amsgrad(true).build().unwrap(), 5000),
+    );
     assert_converged(
         "adamw (λ = 0)",
-        &run(
-            adam.with_decoupled_weight_decay(0.0).build().unwrap(),
-            5000,
-        ),
+        &run(adam.with_decoupled_weight_decay(0.0).build().unwrap(), 5000),
     );
 }
 
@@ -170,7 +177,14 @@ fn rosenbrock<M: Method<2>>(mut method: M) -> Report<2> {
     let rules = StopRules::default()
         .with_grad_tol(1e-11)
         .with_max_iterations(1000);
-    minimize(&Rosenbrock, SVector::from([-1.2, 1.0]), &mut method, &rules, |_| {}).unwrap()
+    minimize(
+        &Rosenbrock,
+        SVector::from([-1.2, 1.0]),
+        &mut method,
+        &rules,
+        |_| {},
+    )
+    .unwrap()
 }
 
 #[test]
@@ -178,7 +192,10 @@ fn newton_solves_rosenbrock_in_under_50_iterations() {
     let r = rosenbrock(Newton::default());
     let err = (r.params - SVector::from([1.0, 1.0])).norm();
     eprintln!("Newton: {r}; error {err:.1e}");
-    assert!(matches!(r.stop, StopReason::GradientTolerance { .. }), "{r}");
+    assert!(
+        matches!(r.stop, StopReason::GradientTolerance { .. }),
+        "{r}"
+    );
     assert!(err <= 1e-10, "{r}: error {err:e}");
     assert!(r.iterations < 50, "{r}");
     assert_eq!(r.evals.hessian, r.iterations + 1); // one per iterate, the start included
@@ -191,7 +208,10 @@ fn lbfgs_solves_rosenbrock_in_under_100_iterations() {
     let r = rosenbrock(Lbfgs::<2, 5>::default());
     let err = (r.params - SVector::from([1.0, 1.0])).norm();
     eprintln!("L-BFGS(m = 5): {r}; error {err:.1e}");
-    assert!(matches!(r.stop, StopReason::GradientTolerance { .. }), "{r}");
+    assert!(
+        matches!(r.stop, StopReason::GradientTolerance { .. }),
+        "{r}"
+    );
     assert!(err <= 1e-10, "{r}: error {err:e}");
     assert!(r.iterations < 100, "{r}");
     assert_eq!(r.evals.hessian, 0);
@@ -201,7 +221,10 @@ fn lbfgs_solves_rosenbrock_in_under_100_iterations() {
         rosenbrock(Lbfgs::<2, 1>::default()),
         rosenbrock(Lbfgs::<2, 10>::default()),
     ] {
-        assert!((r.params - SVector::from([1.0, 1.0])).norm() <= 1e-10, "{r}");
+        assert!(
+            (r.params - SVector::from([1.0, 1.0])).norm() <= 1e-10,
+            "{r}"
+        );
     }
 }
 
@@ -226,9 +249,15 @@ fn newton_safeguard_escapes_where_the_hessian_is_indefinite() {
     let mut newton = Newton::default();
     let x0 = SVector::from([0.1, 0.5]);
     let (_, g, h) = DoubleWell.hessian(&x0);
-    assert!(h.cholesky().is_none(), "the Hessian should be indefinite here");
+    assert!(
+        h.cholesky().is_none(),
+        "the Hessian should be indefinite here"
+    );
     let d = newton.direction(&g, &h);
-    assert!(matches!(newton.last_direction(), NewtonDirection::Damped(_)));
+    assert!(matches!(
+        newton.last_direction(),
+        NewtonDirection::Damped(_)
+    ));
     assert!(g.dot(&d) < 0.0);
     let rules = StopRules::default().with_grad_tol(1e-12);
     let r = minimize(&DoubleWell, x0, &mut Newton::default(), &rules, |_| {}).unwrap();
@@ -259,8 +288,14 @@ fn a_hopeless_line_search_is_reported() {
         }
     }
     let mut newton = Newton::new(Armijo::new(1e-4, 0.5, 5).unwrap());
-    let r = minimize(&Cliff, SVector::from([1.0]), &mut newton, &StopRules::default(), |_| {})
-        .unwrap();
+    let r = minimize(
+        &Cliff,
+        SVector::from([1.0]),
+        &mut newton,
+        &StopRules::default(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(r.stop, StopReason::LineSearchFailed);
     assert_eq!(r.params, SVector::from([1.0]));
     assert_eq!(r.evals.function, 1 + 1 + 5); // start, Hessian at the start, five trials
@@ -272,32 +307,50 @@ fn bad_hyperparameters_are_errors_naming_the_value() {
         SgdConfig::default().with_lr(-1.0).build::<2>().unwrap_err(),
         OptimError::InvalidLearningRate(-1.0)
     );
-    let nan_lr = AdamConfig::default().with_lr(f64::NAN).build::<2>().unwrap_err();
+    let nan_lr = AdamConfig::default()
+        .with_lr(f64::NAN)
+        .build::<2>()
+        .unwrap_err();
     assert!(matches!(nan_lr, OptimError::InvalidLearningRate(v) if v.is_nan()));
     assert_eq!(
-        AdamConfig::default().with_betas(0.9, 1.0).build::<2>().unwrap_err(),
+        AdamConfig::default()
+            .with_betas(0.9, 1.0)
+            .build::<2>()
+            .unwrap_err(),
         OptimError::InvalidBeta {
             name: "beta2",
             value: 1.0
         }
     );
     assert_eq!(
-        AdamConfig::default().with_betas(1.5, 0.99).build::<2>().unwrap_err(),
+        AdamConfig::default()
+            .with_betas(1.5, 0.99)
+            .build::<2>()
+            .unwrap_err(),
         OptimError::InvalidBeta {
             name: "beta1",
             value: 1.5
         }
     );
     assert_eq!(
-        RmspropConfig::default().with_eps(0.0).build::<2>().unwrap_err(),
+        RmspropConfig::default()
+            .with_eps(0.0)
+            .build::<2>()
+            .unwrap_err(),
         OptimError::InvalidEps(0.0)
     );
     assert_eq!(
-        AdagradConfig::default().with_eps(-1e-10).build::<2>().unwrap_err(),
+        AdagradConfig::default()
+            .with_eps(-1e-10)
+            .build::<2>()
+            .unwrap_err(),
         OptimError::InvalidEps(-1e-10)
     );
     assert_eq!(
-        SgdConfig::default().with_nesterov(true).build::<2>().unwrap_err(),
+        SgdConfig::default()
+            .with_nesterov(true)
+            .build::<2>()
+            .unwrap_err(),
         OptimError::NesterovWithoutMomentum
     );
     assert_eq!(
@@ -328,7 +381,11 @@ fn bad_hyperparameters_are_errors_naming_the_value() {
         .to_string();
     assert_eq!(msg, "invalid alpha = -0.2: must lie in [0, 1)");
     assert_eq!(
-        SgdConfig::default().with_nesterov(true).build::<2>().unwrap_err().to_string(),
+        SgdConfig::default()
+            .with_nesterov(true)
+            .build::<2>()
+            .unwrap_err()
+            .to_string(),
         "Nesterov momentum needs a momentum > 0, got 0"
     );
     // The defaults are valid and are PyTorch's.
@@ -338,4 +395,3 @@ fn bad_hyperparameters_are_errors_naming_the_value() {
     assert!(AdamConfig::default().build::<2>().is_ok());
     assert!(AdamConfig::adamw().build::<2>().is_ok());
 }
-

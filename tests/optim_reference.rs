@@ -36,7 +36,9 @@ fn f(v: &Value, key: &str) -> f64 {
 }
 
 fn flag(v: &Value, key: &str) -> bool {
-    v[key].as_bool().unwrap_or_else(|| panic!("missing bool {key}"))
+    v[key]
+        .as_bool()
+        .unwrap_or_else(|| panic!("missing bool {key}"))
 }
 
 fn schedule(v: &Value) -> Result<Sched, OptimError> {
@@ -194,7 +196,13 @@ fn reference_covers_both_conventions_and_every_optimizer() {
             );
         }
     }
-    for flag_name in ["amsgrad", "decoupled", "centered", "nesterov", "eps_inside_sqrt"] {
+    for flag_name in [
+        "amsgrad",
+        "decoupled",
+        "centered",
+        "nesterov",
+        "eps_inside_sqrt",
+    ] {
         assert!(
             cases.iter().any(|c| c["hyper"][flag_name] == true),
             "no case with {flag_name}"
@@ -224,9 +232,15 @@ fn the_seed_variants_differ_from_pytorch() {
         let name = case["name"].as_str().unwrap();
         // Far above the 1e-12 agreement demanded of the reference comparison.
         let rel = (a[steps - 1] - b[steps - 1]).norm() / b[steps - 1].norm();
-        assert!(rel > 1e-11, "{name}: the variant switch changed nothing ({rel:e})");
+        assert!(
+            rel > 1e-11,
+            "{name}: the variant switch changed nothing ({rel:e})"
+        );
         if name.contains("large_eps") {
-            assert!(rel > 1e-2, "{name}: eps placement should matter here ({rel:e})");
+            assert!(
+                rel > 1e-2,
+                "{name}: eps placement should matter here ({rel:e})"
+            );
         }
     }
 }

@@ -44,7 +44,10 @@ fn exponential_is_eta_gamma_to_the_k() {
 fn step_decay_drops_every_t_steps() {
     let s = StepDecay::new(0.2, T, 0.5).unwrap();
     check("step decay", &s, |k| 0.2 * pow(0.5, k / T));
-    assert_eq!((s.rate(T - 1), s.rate(T), s.rate(10 * T)), (0.2, 0.1, 0.2 / 1024.0));
+    assert_eq!(
+        (s.rate(T - 1), s.rate(T), s.rate(10 * T)),
+        (0.2, 0.1, 0.2 / 1024.0)
+    );
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn cosine_anneals_to_the_floor_and_stays() {
     });
     assert_eq!(s.rate(0), lr);
     assert!(close(s.rate(T / 2), (lr + floor) / 2.0)); // cos(π/2) = 0: the midpoint
-    assert_eq!((s.rate(T), s.rate(T + 1), s.rate(10 * T)), (floor, floor, floor));
+    assert_eq!(
+        (s.rate(T), s.rate(T + 1), s.rate(10 * T)),
+        (floor, floor, floor)
+    );
 }
 
 #[test]
@@ -65,7 +71,9 @@ fn linear_ramps_then_holds() {
     let s = Linear::new(0.0, 0.4, T).unwrap();
     check("linear", &s, |k| 0.4 * (k.min(T) as f64) / T as f64);
     let down = Linear::new(1.0, 0.5, T).unwrap();
-    check("linear decay", &down, |k| 1.0 - 0.5 * (k.min(T) as f64) / T as f64);
+    check("linear decay", &down, |k| {
+        1.0 - 0.5 * (k.min(T) as f64) / T as f64
+    });
 }
 
 #[test]
@@ -134,7 +142,11 @@ fn bad_schedule_parameters_are_errors_naming_the_value() {
     ));
     assert!(matches!(
         StepDecay::new(0.1, 0, 0.5),
-        Err(OptimError::InvalidCount { name: "step_size", value: 0, .. })
+        Err(OptimError::InvalidCount {
+            name: "step_size",
+            value: 0,
+            ..
+        })
     ));
     assert!(matches!(
         Cosine::new(0.1, -0.01, 10),
@@ -143,6 +155,9 @@ fn bad_schedule_parameters_are_errors_naming_the_value() {
     assert!(Linear::new(f64::NAN, 0.1, 10).is_err());
     assert!(Warmup::new(0.0, 0, Constant::new(0.1).unwrap()).is_err());
     // A schedule validated by the optimizer config too.
-    let err = SgdConfig::default().with_lr(f64::NAN).build::<1>().unwrap_err();
+    let err = SgdConfig::default()
+        .with_lr(f64::NAN)
+        .build::<1>()
+        .unwrap_err();
     assert!(err.to_string().starts_with("invalid learning rate NaN"));
 }
