@@ -113,7 +113,7 @@ fn warmup_into_exponential_and_into_constant() {
 
 #[test]
 fn the_optimizer_uses_rate_zero_on_its_first_update() {
-    // SGD on a zero... use g = 1 so that each step moves θ by exactly −rate(k).
+    // With g = 1 each plain SGD step moves θ by exactly −rate(k).
     let mut opt = SgdConfig::default()
         .with_schedule(Exponential::new(1.0, 0.5).unwrap())
         .build::<1>()

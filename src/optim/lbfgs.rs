@@ -94,7 +94,8 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// ```
     pub fn update(&mut self, s: &SVector<f64, N>, y: &SVector<f64, N>) -> bool {
         let sy = s.dot(y);
-        if !(sy > f64::EPSILON.sqrt() * s.norm() * y.norm()) || !sy.is_finite() {
+        let curved = sy.is_finite() && sy > f64::EPSILON.sqrt() * s.norm() * y.norm();
+        if !curved {
             return false;
         }
         self.s[self.next] = *s;
@@ -165,7 +166,8 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
         let g = &point.gradient;
         let mut d = self.direction(g);
         let mut slope = g.dot(&d);
-        if !(slope < 0.0) || !slope.is_finite() {
+        let descent = slope.is_finite() && slope < 0.0;
+        if !descent {
             self.clear();
             d = self.direction(g);
             slope = g.dot(&d);

@@ -110,7 +110,8 @@ impl LineSearch for Armijo {
             evaluations: 0,
             accepted: false,
         };
-        if !(slope < 0.0) || !value.is_finite() {
+        let descent = slope < 0.0 && value.is_finite();
+        if !descent {
             return result;
         }
         let mut alpha = 1.0;
