@@ -73,8 +73,7 @@ fn allocations_do_not_grow_with_epochs_or_steps() {
             Some(b) => cfg.with_batch_size(b),
             None => cfg,
         };
-        let rules = cfg.stop_rules().without_grad_tol();
-        let cfg = cfg.with_stop_rules(rules);
+        let cfg = cfg.without_grad_tol();
         let mut sgd = SgdConfig::default()
             .with_lr(0.1)
             .with_momentum(0.9)

@@ -102,7 +102,7 @@ fn mini_batches_are_seeded_reproducible_and_counted() {
         .with_epochs(30)
         .with_batch_size(4)
         .with_seed(7)
-        .without_grad_tol_for_test();
+        .without_grad_tol();
     let run = |cfg: &TrainConfig| {
         let mut opt = AdamConfig::default().with_lr(0.05).build().unwrap();
         train(&data, SVector::zeros(), &mut opt, cfg, |_| {}).unwrap()
@@ -125,17 +125,6 @@ fn mini_batches_are_seeded_reproducible_and_counted() {
     assert_eq!(data.loss_and_gradient(&a.best_params, &all).0, best);
 }
 
-/// The default rules include a gradient tolerance; tests that count steps switch it off.
-trait NoGradTol {
-    fn without_grad_tol_for_test(self) -> Self;
-}
-impl NoGradTol for TrainConfig {
-    fn without_grad_tol_for_test(self) -> Self {
-        let rules = self.stop_rules().without_grad_tol();
-        self.with_stop_rules(rules)
-    }
-}
-
 #[test]
 fn a_batch_as_large_as_the_data_is_full_batch() {
     let data = Regression::new(6);
@@ -143,7 +132,7 @@ fn a_batch_as_large_as_the_data_is_full_batch() {
     let cfg = TrainConfig::default()
         .with_epochs(4)
         .with_batch_size(100)
-        .without_grad_tol_for_test();
+        .without_grad_tol();
     let r = train(&data, SVector::zeros(), &mut opt, &cfg, |_| {}).unwrap();
     assert_eq!((r.steps, r.evals.gradient), (4, 5));
 }
@@ -325,11 +314,7 @@ fn configuration_errors_are_values() {
 fn training_resumes_with_the_optimizer_state() {
     // Two runs of 5 epochs with the same optimizer equal one run of 10 (full batch, momentum).
     let data = Regression::new(8);
-    let cfg = |e| {
-        TrainConfig::default()
-            .with_epochs(e)
-            .without_grad_tol_for_test()
-    };
+    let cfg = |e| TrainConfig::default().with_epochs(e).without_grad_tol();
     let build = || {
         SgdConfig::default()
             .with_lr(0.2)

@@ -104,6 +104,17 @@ impl TrainConfig {
         self
     }
 
+    /// No gradient-norm test (train for the full number of epochs unless another rule fires).
+    ///
+    /// ```
+    /// # use dualgrad::TrainConfig;
+    /// assert_eq!(TrainConfig::default().without_grad_tol().stop_rules().grad_tol(), None);
+    /// ```
+    pub fn without_grad_tol(mut self) -> Self {
+        self.stop = self.stop.without_grad_tol();
+        self
+    }
+
     /// Stop once the loss on all samples changes by a relative amount at most `tol` in an epoch.
     ///
     /// ```
