@@ -1,0 +1,157 @@
+//! The one error type of the optimizer family: a hyperparameter or configuration that a user got
+//! wrong, named with its offending value.
+
+use std::fmt;
+
+/// A hyperparameter or training configuration that cannot be used, with the offending value.
+///
+/// Every optimizer, schedule, line search and stopping rule is validated when it is built, so a
+/// bad value is reported once, up front, instead of turning into NaN parameters later.
+///
+/// ```
+/// use dualgrad::{AdamConfig, OptimError};
+///
+/// let err = AdamConfig::default().with_lr(f64::NAN).build::<2>().unwrap_err();
+/// assert!(matches!(err, OptimError::InvalidLearningRate(lr) if lr.is_nan()));
+/// assert_eq!(
+///     AdamConfig::default().with_betas(0.9, 1.0).build::<2>().unwrap_err().to_string(),
+///     "invalid beta2 = 1: must lie in [0, 1)"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptimError {
+    /// A learning rate that is negative, NaN or infinite.
+    InvalidLearningRate(f64),
+    /// A decay coefficient (`beta1`, `beta2`, `alpha`, `momentum`) outside `[0, 1)`.
+    InvalidBeta {
+        /// Which coefficient.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// An `eps` that is not finite and strictly positive.
+    InvalidEps(f64),
+    /// Nesterov momentum was asked for with a momentum of zero.
+    NesterovWithoutMomentum,
+    /// Nesterov momentum was asked for with a non-zero dampening (as in PyTorch, it needs zero).
+    NesterovWithDampening(f64),
+    /// Any other real-valued setting outside its range.
+    InvalidValue {
+        /// Which setting.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// The range it must lie in, in words.
+        expected: &'static str,
+    },
+    /// A count (steps, batch size, ...) outside its range.
+    InvalidCount {
+        /// Which setting.
+        name: &'static str,
+        /// The value given.
+        value: usize,
+        /// The range it must lie in, in words.
+        expected: &'static str,
+    },
+    /// The objective to train on has no samples.
+    EmptyObjective,
+}
+
+impl fmt::Display for OptimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidLearningRate(v) => {
+                write!(f, "invalid learning rate {v}: must be finite and >= 0")
+            }
+            Self::InvalidBeta { name, value } => {
+                write!(f, "invalid {name} = {value}: must lie in [0, 1)")
+            }
+            Self::InvalidEps(v) => write!(f, "invalid eps = {v}: must be finite and > 0"),
+            Self::NesterovWithoutMomentum => {
+                write!(f, "Nesterov momentum needs a momentum > 0, got 0")
+            }
+            Self::NesterovWithDampening(v) => {
+                write!(f, "Nesterov momentum needs zero dampening, got {v}")
+            }
+            Self::InvalidValue {
+                name,
+                value,
+                expected,
+            } => write!(f, "invalid {name} = {value}: must be {expected}"),
+            Self::InvalidCount {
+                name,
+                value,
+                expected,
+            } => write!(f, "invalid {name} = {value}: must be {expected}"),
+            Self::EmptyObjective => write!(f, "the objective has no samples to train on"),
+        }
+    }
+}
+
+impl std::error::Error for OptimError {}
+
+/// `Ok` if `lr` is a usable learning rate: finite and `>= 0`.
+pub(crate) fn check_lr(lr: f64) -> Result<(), OptimError> {
+    if lr.is_finite() && lr >= 0.0 {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidLearningRate(lr))
+    }
+}
+
+/// `Ok` if `value` lies in `[0, 1)`.
+pub(crate) fn check_beta(name: &'static str, value: f64) -> Result<(), OptimError> {
+    if (0.0..1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidBeta { name, value })
+    }
+}
+
+/// `Ok` if `eps` is finite and `> 0`.
+pub(crate) fn check_eps(eps: f64) -> Result<(), OptimError> {
+    if eps.is_finite() && eps > 0.0 {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidEps(eps))
+    }
+}
+
+/// `Ok` if `value` is finite and `>= 0`.
+pub(crate) fn check_non_negative(name: &'static str, value: f64) -> Result<(), OptimError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidValue {
+            name,
+            value,
+            expected: "finite and >= 0",
+        })
+    }
+}
+
+/// `Ok` if `value` lies in the open interval `(0, 1)`.
+pub(crate) fn check_open_unit(name: &'static str, value: f64) -> Result<(), OptimError> {
+    if value > 0.0 && value < 1.0 {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidValue {
+            name,
+            value,
+            expected: "in (0, 1)",
+        })
+    }
+}
+
+/// `Ok` if `value >= 1`.
+pub(crate) fn check_positive_count(name: &'static str, value: usize) -> Result<(), OptimError> {
+    if value >= 1 {
+        Ok(())
+    } else {
+        Err(OptimError::InvalidCount {
+            name,
+            value,
+            expected: "at least 1",
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
+
+use super::line_search::{Armijo, LineSearch};
+use crate::ScalarFn;
+use crate::train::{Evaluations, Method, Point, StopReason};
+use nalgebra::SVector;
+
+/// Limited-memory BFGS with memory `M`, over `N` parameters, with a line search.
+///
+/// It keeps the last `M` pairs `sₖ = xₖ₊₁ − xₖ`, `yₖ = ∇fₖ₊₁ − ∇fₖ` in static arrays (no heap)
+/// and applies the inverse-Hessian approximation to the gradient by the two-loop recursion
+/// (Nocedal & Wright, Algorithm 7.4), with the initial scaling `γ = sᵀy / yᵀy` of the newest
+/// pair. With an empty memory the direction is `−g / max(1, ‖g‖)`. A pair is stored only if
+/// `sᵀy > sqrt(ε_mach) ‖s‖ ‖y‖` (the curvature condition, which keeps the approximation
+/// positive definite); if the direction is not a descent direction anyway, the memory is cleared.
+/// The step length comes from the line search ([`Armijo`] by default), trying `α = 1` first.
+///
+/// Run it with [`minimize`](crate::minimize).
+///
+/// ```
+/// use dualgrad::{Lbfgs, Scalar, ScalarFn, StopRules, minimize};
+/// use nalgebra::SVector;
+///
+/// /// f = (x − 1)² + 10(y − x²)²: minimiser (1, 1).
+/// struct Valley;
+/// impl ScalarFn<2> for Valley {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+///         (x[0] - 1.0).powi(2) + (x[1] - x[0] * x[0]).powi(2) * 10.0
+///     }
+/// }
+/// let mut lbfgs = Lbfgs::<2, 5>::default();
+/// let rules = StopRules::default().with_grad_tol(1e-10);
+/// let report = minimize(&Valley, SVector::from([-1.0, 2.0]), &mut lbfgs, &rules, |_| {}).unwrap();
+/// assert!((report.params - SVector::from([1.0, 1.0])).norm() < 1e-8);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lbfgs<const N: usize, const M: usize, L = Armijo> {
+    line_search: L,
+    s: [SVector<f64, N>; M],
+    y: [SVector<f64, N>; M],
+    rho: [f64; M],
+    len: usize,
+    next: usize,
+}
+
+impl<const N: usize, const M: usize> Default for Lbfgs<N, M, Armijo> {
+    fn default() -> Self {
+        Self::new(Armijo::default())
+    }
+}
+
+impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
+    /// L-BFGS with the given line search; `M` must be at least 1 (checked at compile time).
+    ///
+    /// ```
+    /// # use dualgrad::{Armijo, Lbfgs};
+    /// let lbfgs = Lbfgs::<3, 7, _>::new(Armijo::default());
+    /// assert_eq!(lbfgs.memory_len(), 0);
+    /// ```
+    pub fn new(line_search: L) -> Self {
+        const { assert!(M >= 1, "L-BFGS needs a memory of at least one pair") };
+        Self {
+            line_search,
+            s: [SVector::zeros(); M],
+            y: [SVector::zeros(); M],
+            rho: [0.0; M],
+            len: 0,
+            next: 0,
+        }
+    }
+
+    /// How many `(s, y)` pairs are stored (at most `M`).
+    ///
+    /// ```
+    /// # use dualgrad::Lbfgs;
+    /// use nalgebra::SVector;
+    /// let mut l = Lbfgs::<1, 2>::default();
+    /// assert!(l.update(&SVector::from([1.0]), &SVector::from([2.0]))); // sᵀy = 2 > 0: stored
+    /// assert!(!l.update(&SVector::from([1.0]), &SVector::from([-2.0]))); // sᵀy < 0: skipped
+    /// assert_eq!(l.memory_len(), 1);
+    /// ```
+    pub fn memory_len(&self) -> usize {
+        self.len
+    }
+
+    /// Store the pair `(s, y)` if it satisfies the curvature condition; returns whether it did.
+    /// The oldest pair is dropped when the memory is full.
+    ///
+    /// ```
+    /// # use dualgrad::Lbfgs;
+    /// # use nalgebra::SVector;
+    /// let mut l = Lbfgs::<1, 1>::default();
+    /// assert!(l.update(&SVector::from([0.5]), &SVector::from([1.0])));
+    /// ```
+    pub fn update(&mut self, s: &SVector<f64, N>, y: &SVector<f64, N>) -> bool {
+        let sy = s.dot(y);
+        let curved = sy.is_finite() && sy > f64::EPSILON.sqrt() * s.norm() * y.norm();
+        if !curved {
+            return false;
+        }
+        self.s[self.next] = *s;
+        self.y[self.next] = *y;
+        self.rho[self.next] = 1.0 / sy;
+        self.next = (self.next + 1) % M;
+        self.len = (self.len + 1).min(M);
+        true
+    }
+
+    /// The quasi-Newton direction `−H̃ g` from the stored pairs (two-loop recursion).
+    ///
+    /// ```
+    /// # use dualgrad::Lbfgs;
+    /// # use nalgebra::SVector;
+    /// // On f = x², one pair s = 1, y = 2 gives the exact inverse Hessian 1/2.
+    /// let mut l = Lbfgs::<1, 3>::default();
+    /// l.update(&SVector::from([1.0]), &SVector::from([2.0]));
+    /// assert_eq!(l.direction(&SVector::from([4.0])), SVector::from([-2.0]));
+    /// ```
+    pub fn direction(&self, grad: &SVector<f64, N>) -> SVector<f64, N> {
+        if self.len == 0 {
+            return -grad / grad.norm().max(1.0);
+        }
+        let mut q = *grad;
+        let mut alpha = [0.0; M];
+        // Newest to oldest.
+        for k in 0..self.len {
+            let i = (self.next + M - 1 - k) % M;
+            alpha[i] = self.rho[i] * self.s[i].dot(&q);
+            q -= self.y[i] * alpha[i];
+        }
+        let newest = (self.next + M - 1) % M;
+        let gamma = self.s[newest].dot(&self.y[newest]) / self.y[newest].dot(&self.y[newest]);
+        let mut r = q * gamma;
+        // Oldest to newest.
+        for k in (0..self.len).rev() {
+            let i = (self.next + M - 1 - k) % M;
+            let beta = self.rho[i] * self.y[i].dot(&r);
+            r += self.s[i] * (alpha[i] - beta);
+        }
+        -r
+    }
+
+    /// Forget the stored pairs.
+    ///
+    /// ```
+    /// # use dualgrad::Lbfgs;
+    /// # use nalgebra::SVector;
+    /// let mut l = Lbfgs::<1, 3>::default();
+    /// l.update(&SVector::from([1.0]), &SVector::from([2.0]));
+    /// l.clear();
+    /// assert_eq!(l.memory_len(), 0);
+    /// ```
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.next = 0;
+    }
+}
+
+impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L> {
+    fn iterate<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &mut Point<N>,
+        evals: &mut Evaluations,
+    ) -> Result<(), StopReason> {
+        let g = &point.gradient;
+        let mut d = self.direction(g);
+        let mut slope = g.dot(&d);
+        let descent = slope.is_finite() && slope < 0.0;
+        if !descent {
+            self.clear();
+            d = self.direction(g);
+            slope = g.dot(&d);
+        }
+        let ls = self
+            .line_search
+            .search(|x| f.value(x), &point.x, point.value, slope, &d);
+        evals.function += ls.evaluations;
+        if !ls.accepted {
+            return Err(StopReason::LineSearchFailed);
+        }
+        let x = point.x + d * ls.step;
+        let (value, gradient) = f.gradient(&x);
+        evals.add_gradient();
+        self.update(&(x - point.x), &(gradient - point.gradient));
+        *point = Point { x, value, gradient };
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.clear();
+    }
+}

@@ -1,0 +1,131 @@
+//! Line searches: how far to go along a descent direction.
+
+use super::error::{OptimError, check_open_unit, check_positive_count};
+use nalgebra::SVector;
+
+/// What a line search found along a direction `d` from `x`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineSearchResult {
+    /// The step length `α` (the new point is `x + α d`); the last one tried if not accepted.
+    pub step: f64,
+    /// `f(x + α d)`.
+    pub value: f64,
+    /// How many times `f` was evaluated.
+    pub evaluations: usize,
+    /// Whether `α` satisfies the search's acceptance condition.
+    pub accepted: bool,
+}
+
+/// A line search: given `f`, a point `x` with value `f(x)`, a direction `d` and the slope
+/// `∇f(x)·d` (negative for a descent direction), choose a step length along `d`.
+///
+/// ```
+/// use dualgrad::{Armijo, LineSearch};
+/// use nalgebra::SVector;
+///
+/// // f(x) = x², from x = 1 along d = −2 (the negative gradient): slope −4.
+/// let f = |x: &SVector<f64, 1>| x[0] * x[0];
+/// let r = Armijo::default().search(f, &SVector::from([1.0]), 1.0, -4.0, &SVector::from([-2.0]));
+/// // α = 1 lands on x = −1 (no decrease), α = 1/2 on the minimiser x = 0.
+/// assert!(r.accepted);
+/// assert_eq!((r.step, r.value, r.evaluations), (0.5, 0.0, 2));
+/// ```
+pub trait LineSearch {
+    /// Search along `direction` from `x`, where `value = f(x)` and `slope = ∇f(x)·direction`.
+    /// A direction that is not a descent direction (`slope >= 0` or NaN) is rejected without
+    /// evaluating `f`.
+    fn search<const N: usize, F: FnMut(&SVector<f64, N>) -> f64>(
+        &self,
+        f: F,
+        x: &SVector<f64, N>,
+        value: f64,
+        slope: f64,
+        direction: &SVector<f64, N>,
+    ) -> LineSearchResult;
+}
+
+/// Backtracking line search with the Armijo (sufficient decrease) condition: starting from
+/// `α = 1`, shrink `α ← ρα` until `f(x + αd) <= f(x) + c₁ α ∇f(x)·d`, for at most `max_steps`
+/// trials. A trial with a non-finite value counts as not decreasing.
+///
+/// Defaults: `c₁ = 1e-4`, `ρ = 0.5`, `max_steps = 60` (Nocedal & Wright, Algorithm 3.1).
+///
+/// ```
+/// use dualgrad::Armijo;
+/// assert!(Armijo::new(1e-4, 0.5, 60).is_ok());
+/// assert!(Armijo::new(1.5, 0.5, 60).is_err()); // c₁ must lie in (0, 1)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Armijo {
+    c1: f64,
+    shrink: f64,
+    max_steps: usize,
+}
+
+impl Default for Armijo {
+    fn default() -> Self {
+        Self {
+            c1: 1e-4,
+            shrink: 0.5,
+            max_steps: 60,
+        }
+    }
+}
+
+impl Armijo {
+    /// Sufficient-decrease constant `c1` in `(0, 1)`, shrink factor `shrink` in `(0, 1)`,
+    /// at least one trial.
+    ///
+    /// ```
+    /// # use dualgrad::{Armijo, OptimError};
+    /// assert_eq!(
+    ///     Armijo::new(1e-4, 0.5, 0),
+    ///     Err(OptimError::InvalidCount { name: "max_steps", value: 0, expected: "at least 1" })
+    /// );
+    /// ```
+    pub fn new(c1: f64, shrink: f64, max_steps: usize) -> Result<Self, OptimError> {
+        check_open_unit("c1", c1)?;
+        check_open_unit("shrink", shrink)?;
+        check_positive_count("max_steps", max_steps)?;
+        Ok(Self {
+            c1,
+            shrink,
+            max_steps,
+        })
+    }
+}
+
+impl LineSearch for Armijo {
+    fn search<const N: usize, F: FnMut(&SVector<f64, N>) -> f64>(
+        &self,
+        mut f: F,
+        x: &SVector<f64, N>,
+        value: f64,
+        slope: f64,
+        direction: &SVector<f64, N>,
+    ) -> LineSearchResult {
+        let mut result = LineSearchResult {
+            step: 0.0,
+            value,
+            evaluations: 0,
+            accepted: false,
+        };
+        let descent = slope < 0.0 && value.is_finite();
+        if !descent {
+            return result;
+        }
+        let mut alpha = 1.0;
+        for _ in 0..self.max_steps {
+            let trial = f(&(x + direction * alpha));
+            result.evaluations += 1;
+            result.step = alpha;
+            result.value = trial;
+            if trial.is_finite() && trial <= value + self.c1 * alpha * slope {
+                result.accepted = true;
+                return result;
+            }
+            alpha *= self.shrink;
+        }
+        result
+    }
+}

@@ -1,0 +1,191 @@
+//! Newton's method from the exact Hessian, safeguarded, with a line search.
+
+use super::line_search::{Armijo, LineSearch};
+use crate::ScalarFn;
+use crate::train::{Evaluations, Method, Point, StopReason};
+use nalgebra::{SMatrix, SVector};
+
+/// A step direction computed from the gradient and the Hessian.
+///
+/// ```
+/// use dualgrad::{Newton, SecondOrderStep};
+/// use nalgebra::{SMatrix, SVector};
+/// // f = x² + 2y²: g = (2x, 4y), H = diag(2, 4); the Newton step from (1, 1) is −(1, 1).
+/// let h = SMatrix::from_diagonal(&SVector::from([2.0, 4.0]));
+/// let d = Newton::default().direction(&SVector::from([2.0, 4.0]), &h);
+/// assert!((d - SVector::from([-1.0, -1.0])).norm() < 1e-15);
+/// ```
+pub trait SecondOrderStep<const N: usize> {
+    /// The direction to search along from a point with gradient `grad` and Hessian `hessian`.
+    fn direction(
+        &mut self,
+        grad: &SVector<f64, N>,
+        hessian: &SMatrix<f64, N, N>,
+    ) -> SVector<f64, N>;
+}
+
+/// Which direction [`Newton`] took last.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NewtonDirection {
+    /// No step yet.
+    None,
+    /// The Newton direction `−H⁻¹g` (the Hessian was positive definite).
+    Newton,
+    /// The damped direction `−(H + λI)⁻¹g` (Levenberg–Marquardt style), with this `λ`.
+    Damped(f64),
+    /// The negative gradient (no damping up to the limit made the Hessian positive definite,
+    /// or the solve was not finite).
+    Gradient,
+}
+
+/// Newton's method from the exact Hessian, with a safeguard and a line search.
+///
+/// Each iteration takes the Hessian `H` (from [`ScalarFn::hessian`], exact by nested dual
+/// numbers) and solves `H d = −g` by Cholesky. If `H` is not positive definite it adds
+/// `λI`, starting from `λ = 1e-3 · max(1, max|Hᵢᵢ|)` and multiplying by 10 until the Cholesky
+/// factorisation succeeds (Levenberg–Marquardt damping); if that fails up to
+/// `λ = 1e10 · max(1, max|Hᵢᵢ|)`, or the solve is not a finite descent direction, it steps along
+/// `−g`. The step length comes from the line search ([`Armijo`] backtracking by default), which
+/// tries the full Newton step first, so convergence is quadratic near a minimiser.
+///
+/// Run it with [`minimize`](crate::minimize).
+///
+/// ```
+/// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use nalgebra::SVector;
+///
+/// /// f = (x − 1)⁴ + (y + 2)²: minimiser (1, −2).
+/// struct Bowl;
+/// impl ScalarFn<2> for Bowl {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+///         (x[0] - 1.0).powi(4) + (x[1] + 2.0).powi(2)
+///     }
+/// }
+/// let report = minimize(&Bowl, SVector::from([3.0, 0.0]), &mut Newton::default(),
+///     &StopRules::default().with_grad_tol(1e-10), |_| {}).unwrap();
+/// assert!(matches!(report.stop, StopReason::GradientTolerance { .. }));
+/// assert!((report.params[1] + 2.0).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Newton<const N: usize, L = Armijo> {
+    line_search: L,
+    last: NewtonDirection,
+    cache: Option<(SVector<f64, N>, SMatrix<f64, N, N>)>,
+}
+
+impl<const N: usize> Default for Newton<N, Armijo> {
+    fn default() -> Self {
+        Self::new(Armijo::default())
+    }
+}
+
+impl<const N: usize, L: LineSearch> Newton<N, L> {
+    /// Newton's method with the given line search.
+    ///
+    /// ```
+    /// # use dualgrad::{Armijo, Newton};
+    /// let newton: Newton<2> = Newton::new(Armijo::new(1e-4, 0.5, 30).unwrap());
+    /// # let _ = newton;
+    /// ```
+    pub fn new(line_search: L) -> Self {
+        Self {
+            line_search,
+            last: NewtonDirection::None,
+            cache: None,
+        }
+    }
+
+    /// The kind of direction the last iteration used.
+    ///
+    /// ```
+    /// use dualgrad::{Newton, NewtonDirection, SecondOrderStep};
+    /// use nalgebra::{SMatrix, SVector};
+    /// let mut newton = Newton::default();
+    /// // An indefinite Hessian diag(1, −1): damping is needed.
+    /// let h = SMatrix::<f64, 2, 2>::new(1.0, 0.0, 0.0, -1.0);
+    /// let d = newton.direction(&SVector::from([1.0, 1.0]), &h);
+    /// assert!(matches!(newton.last_direction(), NewtonDirection::Damped(l) if l > 1.0));
+    /// assert!(d.dot(&SVector::from([1.0, 1.0])) < 0.0); // still a descent direction
+    /// ```
+    pub fn last_direction(&self) -> NewtonDirection {
+        self.last
+    }
+}
+
+impl<const N: usize, L> SecondOrderStep<N> for Newton<N, L> {
+    fn direction(
+        &mut self,
+        grad: &SVector<f64, N>,
+        hessian: &SMatrix<f64, N, N>,
+    ) -> SVector<f64, N> {
+        let descent = |d: &SVector<f64, N>| d.iter().all(|v| v.is_finite()) && grad.dot(d) < 0.0;
+        if let Some(chol) = hessian.cholesky() {
+            let d = -chol.solve(grad);
+            if descent(&d) {
+                self.last = NewtonDirection::Newton;
+                return d;
+            }
+        }
+        let scale = hessian
+            .diagonal()
+            .iter()
+            .fold(1.0_f64, |m, v| m.max(v.abs()));
+        if scale.is_finite() {
+            let mut lambda = 1e-3 * scale;
+            while lambda <= 1e10 * scale {
+                let damped = hessian + SMatrix::<f64, N, N>::identity() * lambda;
+                if let Some(chol) = damped.cholesky() {
+                    let d = -chol.solve(grad);
+                    if descent(&d) {
+                        self.last = NewtonDirection::Damped(lambda);
+                        return d;
+                    }
+                }
+                lambda *= 10.0;
+            }
+        }
+        self.last = NewtonDirection::Gradient;
+        -grad
+    }
+}
+
+impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
+    fn iterate<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &mut Point<N>,
+        evals: &mut Evaluations,
+    ) -> Result<(), StopReason> {
+        let hessian = match self.cache {
+            Some((x, h)) if x == point.x => h,
+            _ => {
+                let (_, _, h) = f.hessian(&point.x);
+                evals.add_hessian();
+                h
+            }
+        };
+        let d = self.direction(&point.gradient, &hessian);
+        let ls = self.line_search.search(
+            |x| f.value(x),
+            &point.x,
+            point.value,
+            point.gradient.dot(&d),
+            &d,
+        );
+        evals.function += ls.evaluations;
+        if !ls.accepted {
+            return Err(StopReason::LineSearchFailed);
+        }
+        let x = point.x + d * ls.step;
+        let (value, gradient, h) = f.hessian(&x);
+        evals.add_hessian();
+        self.cache = Some((x, h));
+        *point = Point { x, value, gradient };
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.last = NewtonDirection::None;
+        self.cache = None;
+    }
+}

@@ -1,0 +1,52 @@
+//! The first-order optimizer trait.
+
+use nalgebra::SVector;
+
+/// A first-order optimizer over `N` parameters: explicit state plus a step from a gradient.
+///
+/// An optimizer is built from a validated config (such as [`SgdConfig`](crate::SgdConfig) or
+/// [`AdamConfig`](crate::AdamConfig)), keeps its state (momentum buffers, moment estimates, the
+/// update count) in statically sized vectors, and never allocates. Its learning-rate
+/// [`Schedule`](crate::Schedule) is consulted inside `step`, with the step index starting at 0 on
+/// the first update.
+///
+/// ```
+/// use dualgrad::{Optimizer, SgdConfig};
+/// use nalgebra::SVector;
+///
+/// // Plain gradient descent θ ← θ − η g on f(θ) = θ², g = 2θ.
+/// let mut opt = SgdConfig::default().with_lr(0.25).build::<1>().unwrap();
+/// let mut theta = SVector::from([1.0]);
+/// for _ in 0..3 {
+///     let g = theta * 2.0;
+///     opt.step(&mut theta, &g);
+/// }
+/// assert_eq!(theta[0], 0.125); // θ ← θ (1 − 2η) = θ / 2, three times
+/// assert_eq!(opt.steps(), 3);
+/// ```
+pub trait Optimizer<const N: usize> {
+    /// Update `params` in place from the gradient `grad` of the loss at `params`.
+    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>);
+
+    /// Forget the state (buffers, moments, the update count), keeping the hyperparameters.
+    fn reset(&mut self);
+
+    /// The number of updates made since the optimizer was built or reset; the next update uses
+    /// the schedule's rate at this index.
+    fn steps(&self) -> usize;
+
+    /// The learning rate the next update will use (the schedule's rate at [`steps`](Self::steps)).
+    ///
+    /// ```
+    /// use dualgrad::{Exponential, Optimizer, SgdConfig};
+    /// use nalgebra::SVector;
+    /// let mut opt = SgdConfig::default()
+    ///     .with_schedule(Exponential::new(1.0, 0.5).unwrap())
+    ///     .build::<1>()
+    ///     .unwrap();
+    /// assert_eq!(opt.learning_rate(), 1.0);
+    /// opt.step(&mut SVector::from([0.0]), &SVector::from([0.0]));
+    /// assert_eq!(opt.learning_rate(), 0.5); // η γ¹
+    /// ```
+    fn learning_rate(&self) -> f64;
+}

@@ -1,0 +1,258 @@
+//! RMSprop: gradients scaled by a running root-mean-square, optionally centered, with momentum.
+
+use super::convention::EpsPlacement;
+use super::error::{OptimError, check_beta, check_eps, check_non_negative};
+use super::optimizer::Optimizer;
+use super::schedule::{Constant, Schedule};
+use nalgebra::SVector;
+
+/// The hyperparameters of [`Rmsprop`], validated by [`build`](RmspropConfig::build).
+///
+/// The defaults are PyTorch's `torch.optim.RMSprop`: `lr = 1e-2`, `alpha = 0.99`, `eps = 1e-8`,
+/// no weight decay, no momentum, not centered, [`EpsPlacement::OutsideSqrt`]. One update with
+/// `η` the scheduled rate, every state starting at 0:
+///
+/// ```text
+/// g ← g + λθ                              (weight decay λ, if non-zero)
+/// v ← αv + (1 − α)g²;  ṽ ← v
+/// centered: a ← αa + (1 − α)g;  ṽ ← ṽ − a²
+/// D ← sqrt(ṽ) + ε                         (or sqrt(ṽ + ε) with EpsPlacement::InsideSqrt)
+/// momentum μ > 0: b ← μb + g / D;  θ ← θ − ηb
+/// otherwise:      θ ← θ − η g / D
+/// ```
+///
+/// The seed articles' RMSprop (`s ← βs + (1 − β)g²`, `θ ← θ − η g / sqrt(s + ε)`) is
+/// `alpha = β` with ε inside the root, which is also optax's `rmsprop`.
+///
+/// ```
+/// use dualgrad::{Optimizer, RmspropConfig};
+/// use nalgebra::SVector;
+/// let mut opt = RmspropConfig::default().with_lr(0.1).with_alpha(0.75).build::<1>().unwrap();
+/// let mut theta = SVector::from([0.0]);
+/// opt.step(&mut theta, &SVector::from([2.0])); // v = 0.25·4 = 1: step 0.1·2 / (1 + 1e-8)
+/// assert!((theta[0] + 0.2).abs() < 1e-8);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RmspropConfig<S = Constant> {
+    schedule: S,
+    alpha: f64,
+    eps: f64,
+    weight_decay: f64,
+    momentum: f64,
+    centered: bool,
+    eps_placement: EpsPlacement,
+}
+
+impl Default for RmspropConfig<Constant> {
+    fn default() -> Self {
+        Self {
+            schedule: Constant::unchecked(1e-2),
+            alpha: 0.99,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            momentum: 0.0,
+            centered: false,
+            eps_placement: EpsPlacement::OutsideSqrt,
+        }
+    }
+}
+
+impl RmspropConfig<Constant> {
+    /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// assert!(RmspropConfig::default().with_lr(-1.0).build::<1>().is_err());
+    /// ```
+    pub fn with_lr(mut self, lr: f64) -> Self {
+        self.schedule = Constant::unchecked(lr);
+        self
+    }
+}
+
+impl<S: Schedule> RmspropConfig<S> {
+    /// Replace the learning rate by a schedule (step index from 0 on the first update).
+    ///
+    /// ```
+    /// # use dualgrad::{Cosine, RmspropConfig};
+    /// assert!(RmspropConfig::default().with_schedule(Cosine::new(0.01, 0.0, 100).unwrap()).build::<1>().is_ok());
+    /// ```
+    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> RmspropConfig<S2> {
+        RmspropConfig {
+            schedule,
+            alpha: self.alpha,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            momentum: self.momentum,
+            centered: self.centered,
+            eps_placement: self.eps_placement,
+        }
+    }
+
+    /// Smoothing constant `α` in `[0, 1)` of the squared-gradient average.
+    ///
+    /// ```
+    /// # use dualgrad::{OptimError, RmspropConfig};
+    /// let err = RmspropConfig::default().with_alpha(1.0).build::<1>().unwrap_err();
+    /// assert_eq!(err, OptimError::InvalidBeta { name: "alpha", value: 1.0 });
+    /// ```
+    pub fn with_alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// `eps > 0`, added to the denominator.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// assert!(RmspropConfig::default().with_eps(-1e-8).build::<1>().is_err());
+    /// ```
+    pub fn with_eps(mut self, eps: f64) -> Self {
+        self.eps = eps;
+        self
+    }
+
+    /// Coupled weight decay `λ >= 0`: `λθ` is added to the gradient.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// assert!(RmspropConfig::default().with_weight_decay(1e-4).build::<1>().is_ok());
+    /// ```
+    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    /// Momentum `μ` in `[0, 1)` on the scaled gradient.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// assert!(RmspropConfig::default().with_momentum(0.9).build::<1>().is_ok());
+    /// ```
+    pub fn with_momentum(mut self, momentum: f64) -> Self {
+        self.momentum = momentum;
+        self
+    }
+
+    /// Centered RMSprop: divide by an estimate of the gradient's standard deviation instead of
+    /// its root mean square.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// assert!(RmspropConfig::default().with_centered(true).build::<1>().is_ok());
+    /// ```
+    pub fn with_centered(mut self, centered: bool) -> Self {
+        self.centered = centered;
+        self
+    }
+
+    /// Outside the square root (PyTorch) or inside it (seed articles, optax); see
+    /// [`EpsPlacement`].
+    ///
+    /// ```
+    /// # use dualgrad::{EpsPlacement, RmspropConfig};
+    /// assert!(RmspropConfig::default().with_eps_placement(EpsPlacement::InsideSqrt).build::<1>().is_ok());
+    /// ```
+    pub fn with_eps_placement(mut self, placement: EpsPlacement) -> Self {
+        self.eps_placement = placement;
+        self
+    }
+
+    /// Validate the hyperparameters and build the optimizer for `N` parameters.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// let err = RmspropConfig::default().with_momentum(-0.5).build::<2>().unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid momentum = -0.5: must lie in [0, 1)");
+    /// ```
+    pub fn build<const N: usize>(self) -> Result<Rmsprop<N, S>, OptimError> {
+        self.schedule.validate()?;
+        check_beta("alpha", self.alpha)?;
+        check_eps(self.eps)?;
+        check_non_negative("weight_decay", self.weight_decay)?;
+        check_beta("momentum", self.momentum)?;
+        Ok(Rmsprop {
+            config: self,
+            square_avg: SVector::zeros(),
+            grad_avg: SVector::zeros(),
+            buf: SVector::zeros(),
+            t: 0,
+        })
+    }
+}
+
+/// RMSprop (PyTorch's `torch.optim.RMSprop`, or the seed/optax form with ε inside the root);
+/// built by [`RmspropConfig::build`], which documents the update.
+///
+/// ```
+/// use dualgrad::{Optimizer, RmspropConfig};
+/// use nalgebra::SVector;
+/// let mut opt = RmspropConfig::default().with_lr(0.01).with_alpha(0.99).build::<2>().unwrap();
+/// let mut theta = SVector::from([0.0, 0.0]);
+/// opt.step(&mut theta, &SVector::from([5.0, -5.0])); // v = 0.01 g²: step η g / (0.1|g|) = 10η sign(g)
+/// assert!((theta - SVector::from([-0.1, 0.1])).abs().max() < 1e-7); // ε shifts it by 2e-9
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rmsprop<const N: usize, S = Constant> {
+    config: RmspropConfig<S>,
+    square_avg: SVector<f64, N>,
+    grad_avg: SVector<f64, N>,
+    buf: SVector<f64, N>,
+    t: usize,
+}
+
+impl<const N: usize, S: Schedule> Rmsprop<N, S> {
+    /// The validated hyperparameters.
+    ///
+    /// ```
+    /// # use dualgrad::RmspropConfig;
+    /// let cfg = RmspropConfig::default().with_centered(true);
+    /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
+    /// ```
+    pub fn config(&self) -> &RmspropConfig<S> {
+        &self.config
+    }
+}
+
+impl<const N: usize, S: Schedule> Optimizer<N> for Rmsprop<N, S> {
+    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+        let c = &self.config;
+        let lr = c.schedule.rate(self.t);
+        let a = c.alpha;
+        for i in 0..N {
+            let mut g = grad[i];
+            if c.weight_decay != 0.0 {
+                g += c.weight_decay * params[i];
+            }
+            self.square_avg[i] = a * self.square_avg[i] + (1.0 - a) * g * g;
+            let mut v = self.square_avg[i];
+            if c.centered {
+                self.grad_avg[i] = self.grad_avg[i] * a + (1.0 - a) * g;
+                v -= self.grad_avg[i] * self.grad_avg[i];
+            }
+            let denom = c.eps_placement.denom(v, c.eps);
+            if c.momentum > 0.0 {
+                self.buf[i] = c.momentum * self.buf[i] + g / denom;
+                params[i] -= lr * self.buf[i];
+            } else {
+                params[i] -= lr * g / denom;
+            }
+        }
+        self.t += 1;
+    }
+
+    fn reset(&mut self) {
+        self.square_avg = SVector::zeros();
+        self.grad_avg = SVector::zeros();
+        self.buf = SVector::zeros();
+        self.t = 0;
+    }
+
+    fn steps(&self) -> usize {
+        self.t
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.schedule.rate(self.t)
+    }
+}

@@ -1,0 +1,267 @@
+//! Stochastic gradient descent with momentum, dampening, Nesterov and (coupled) weight decay.
+
+use super::convention::MomentumForm;
+use super::error::{OptimError, check_beta, check_non_negative};
+use super::optimizer::Optimizer;
+use super::schedule::{Constant, Schedule};
+use nalgebra::SVector;
+
+/// The hyperparameters of [`Sgd`], validated by [`build`](SgdConfig::build).
+///
+/// The defaults are PyTorch's `torch.optim.SGD`: `lr = 1e-3`, no momentum, no dampening, no
+/// Nesterov, no weight decay, [`MomentumForm::PyTorch`]. One update, with `η` the scheduled rate:
+///
+/// ```text
+/// g ← g + λθ                                   (weight decay λ, if non-zero)
+/// PyTorch form:  b ← g on the first update, else b ← μb + (1 − τ)g
+/// Averaged form: v ← μv + (1 − μ)g, from v = 0
+/// d ← g + μb (Nesterov, PyTorch form), (1 − μ)g + μv (Nesterov, averaged form), else b (or v)
+/// θ ← θ − η d                                  (d = g when μ = 0)
+/// ```
+///
+/// ```
+/// use dualgrad::{Optimizer, SgdConfig};
+/// use nalgebra::SVector;
+///
+/// // Heavy-ball momentum on g = 1 twice: b = 1, then b = 0.9·1 + 1 = 1.9.
+/// let mut opt = SgdConfig::default().with_lr(0.1).with_momentum(0.9).build::<1>().unwrap();
+/// let mut theta = SVector::from([0.0]);
+/// opt.step(&mut theta, &SVector::from([1.0]));
+/// opt.step(&mut theta, &SVector::from([1.0]));
+/// assert!((theta[0] + 0.29).abs() < 1e-15); // −0.1·1 − 0.1·1.9
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SgdConfig<S = Constant> {
+    schedule: S,
+    momentum: f64,
+    dampening: f64,
+    nesterov: bool,
+    weight_decay: f64,
+    form: MomentumForm,
+}
+
+impl Default for SgdConfig<Constant> {
+    fn default() -> Self {
+        Self {
+            schedule: Constant::unchecked(1e-3),
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+            form: MomentumForm::PyTorch,
+        }
+    }
+}
+
+impl SgdConfig<Constant> {
+    /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
+    ///
+    /// ```
+    /// # use dualgrad::SgdConfig;
+    /// assert!(SgdConfig::default().with_lr(-0.1).build::<1>().is_err());
+    /// ```
+    pub fn with_lr(mut self, lr: f64) -> Self {
+        self.schedule = Constant::unchecked(lr);
+        self
+    }
+}
+
+impl<S: Schedule> SgdConfig<S> {
+    /// Replace the learning rate by a schedule (step index from 0 on the first update).
+    ///
+    /// ```
+    /// # use dualgrad::{Optimizer, SgdConfig, StepDecay};
+    /// let opt = SgdConfig::default().with_schedule(StepDecay::new(0.1, 5, 0.5).unwrap()).build::<2>().unwrap();
+    /// assert_eq!(opt.learning_rate(), 0.1);
+    /// ```
+    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> SgdConfig<S2> {
+        SgdConfig {
+            schedule,
+            momentum: self.momentum,
+            dampening: self.dampening,
+            nesterov: self.nesterov,
+            weight_decay: self.weight_decay,
+            form: self.form,
+        }
+    }
+
+    /// Momentum factor `μ` in `[0, 1)`.
+    ///
+    /// ```
+    /// # use dualgrad::SgdConfig;
+    /// assert!(SgdConfig::default().with_momentum(1.0).build::<1>().is_err());
+    /// ```
+    pub fn with_momentum(mut self, momentum: f64) -> Self {
+        self.momentum = momentum;
+        self
+    }
+
+    /// Dampening `τ` in `[0, 1]` (PyTorch form only; the averaged form needs 0).
+    ///
+    /// ```
+    /// # use dualgrad::SgdConfig;
+    /// assert!(SgdConfig::default().with_momentum(0.9).with_dampening(0.5).build::<1>().is_ok());
+    /// ```
+    pub fn with_dampening(mut self, dampening: f64) -> Self {
+        self.dampening = dampening;
+        self
+    }
+
+    /// Nesterov momentum; needs a momentum `> 0` and zero dampening.
+    ///
+    /// ```
+    /// # use dualgrad::{OptimError, SgdConfig};
+    /// let err = SgdConfig::default().with_nesterov(true).build::<1>().unwrap_err();
+    /// assert_eq!(err, OptimError::NesterovWithoutMomentum);
+    /// ```
+    pub fn with_nesterov(mut self, nesterov: bool) -> Self {
+        self.nesterov = nesterov;
+        self
+    }
+
+    /// Coupled weight decay (an L2 penalty): `λθ` is added to the gradient; `λ >= 0`.
+    ///
+    /// ```
+    /// # use dualgrad::{Optimizer, SgdConfig}; use nalgebra::SVector;
+    /// let mut opt = SgdConfig::default().with_lr(0.5).with_weight_decay(0.2).build::<1>().unwrap();
+    /// let mut theta = SVector::from([1.0]);
+    /// opt.step(&mut theta, &SVector::from([0.0]));
+    /// assert_eq!(theta[0], 0.9); // 1 − 0.5·(0 + 0.2·1)
+    /// ```
+    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    /// PyTorch's momentum buffer or the seed articles' exponential average
+    /// (see [`MomentumForm`]).
+    ///
+    /// ```
+    /// # use dualgrad::{MomentumForm, SgdConfig};
+    /// let cfg = SgdConfig::default().with_momentum(0.9).with_momentum_form(MomentumForm::Averaged);
+    /// assert!(cfg.build::<3>().is_ok());
+    /// ```
+    pub fn with_momentum_form(mut self, form: MomentumForm) -> Self {
+        self.form = form;
+        self
+    }
+
+    /// Validate the hyperparameters and build the optimizer for `N` parameters.
+    ///
+    /// ```
+    /// # use dualgrad::{OptimError, SgdConfig};
+    /// let err = SgdConfig::default().with_momentum(0.9).with_dampening(0.1).with_nesterov(true);
+    /// assert_eq!(err.build::<2>().unwrap_err(), OptimError::NesterovWithDampening(0.1));
+    /// ```
+    pub fn build<const N: usize>(self) -> Result<Sgd<N, S>, OptimError> {
+        self.schedule.validate()?;
+        check_beta("momentum", self.momentum)?;
+        if !(0.0..=1.0).contains(&self.dampening) {
+            return Err(OptimError::InvalidValue {
+                name: "dampening",
+                value: self.dampening,
+                expected: "in [0, 1]",
+            });
+        }
+        if self.form == MomentumForm::Averaged && self.dampening != 0.0 {
+            return Err(OptimError::InvalidValue {
+                name: "dampening",
+                value: self.dampening,
+                expected: "0 with the averaged momentum form",
+            });
+        }
+        if self.nesterov && self.momentum == 0.0 {
+            return Err(OptimError::NesterovWithoutMomentum);
+        }
+        if self.nesterov && self.dampening != 0.0 {
+            return Err(OptimError::NesterovWithDampening(self.dampening));
+        }
+        check_non_negative("weight_decay", self.weight_decay)?;
+        Ok(Sgd {
+            config: self,
+            buf: SVector::zeros(),
+            t: 0,
+        })
+    }
+}
+
+/// SGD with momentum (PyTorch's `torch.optim.SGD`, or the seed articles' averaged form); built by
+/// [`SgdConfig::build`], which documents the update.
+///
+/// ```
+/// use dualgrad::{Optimizer, SgdConfig};
+/// use nalgebra::SVector;
+/// let mut opt = SgdConfig::default().with_lr(0.1).build::<2>().unwrap();
+/// let mut theta = SVector::from([1.0, 2.0]);
+/// opt.step(&mut theta, &SVector::from([10.0, -10.0]));
+/// assert_eq!(theta, SVector::from([0.0, 3.0]));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sgd<const N: usize, S = Constant> {
+    config: SgdConfig<S>,
+    buf: SVector<f64, N>,
+    t: usize,
+}
+
+impl<const N: usize, S: Schedule> Sgd<N, S> {
+    /// The validated hyperparameters.
+    ///
+    /// ```
+    /// # use dualgrad::SgdConfig;
+    /// let cfg = SgdConfig::default().with_momentum(0.5);
+    /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
+    /// ```
+    pub fn config(&self) -> &SgdConfig<S> {
+        &self.config
+    }
+}
+
+impl<const N: usize, S: Schedule> Optimizer<N> for Sgd<N, S> {
+    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+        let c = &self.config;
+        let lr = c.schedule.rate(self.t);
+        let (mu, tau, wd) = (c.momentum, c.dampening, c.weight_decay);
+        for i in 0..N {
+            let mut g = grad[i];
+            if wd != 0.0 {
+                g += wd * params[i];
+            }
+            if mu != 0.0 {
+                let b = &mut self.buf[i];
+                match c.form {
+                    MomentumForm::PyTorch => {
+                        *b = if self.t == 0 {
+                            g
+                        } else {
+                            mu * *b + (1.0 - tau) * g
+                        };
+                        g = if c.nesterov { g + mu * *b } else { *b };
+                    }
+                    MomentumForm::Averaged => {
+                        *b = mu * *b + (1.0 - mu) * g;
+                        g = if c.nesterov {
+                            (1.0 - mu) * g + mu * *b
+                        } else {
+                            *b
+                        };
+                    }
+                }
+            }
+            params[i] -= lr * g;
+        }
+        self.t += 1;
+    }
+
+    fn reset(&mut self) {
+        self.buf = SVector::zeros();
+        self.t = 0;
+    }
+
+    fn steps(&self) -> usize {
+        self.t
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.schedule.rate(self.t)
+    }
+}
