@@ -78,6 +78,7 @@ fn nan_input_gives_nan_outputs_for_ml_functions() {
     for (name, (v, d)) in [
         ("sigmoid", derivative(sigmoid, nan)),
         ("softplus", derivative(softplus, nan)),
+        ("relu", derivative(relu, nan)),
         (
             "bce_with_logits",
             derivative(|z| bce_with_logits(z, 1.0), nan),
@@ -92,7 +93,7 @@ fn nan_input_gives_nan_outputs_for_ml_functions() {
             "{name}(NaN) = {v}, derivative {d}"
         );
     }
-    assert!(sigmoid(nan).is_nan() && softplus(nan).is_nan());
+    assert!(sigmoid(nan).is_nan() && softplus(nan).is_nan() && relu(nan).is_nan());
 
     for k in 0..4 {
         let mut z = SVector::from([1.0, -2.0, 0.5, 3.0]);
