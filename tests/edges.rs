@@ -160,6 +160,27 @@ fn zero_tangent_stays_zero_through_infinite_derivative() {
     assert_eq!(g[1], 2.0);
 }
 
+/// Powers at 0 have the values of `f64`'s powers: `0^0.5 = 0` (not `0^−0.5 · 0 = ∞ · 0 = NaN`),
+/// `0^−1 = ∞`, and derivatives `n · 0^(n−1)`: `∞` for `0 < n < 1`, `0` for `n > 1`.
+#[test]
+fn powers_at_zero_have_f64_values() {
+    for n in [0.5, 0.25, 1.5, 2.5, 3.0] {
+        let (v, d) = derivative(|x| x.powf(n), 0.0);
+        assert_eq!(v, 0f64.powf(n), "0^{n}");
+        assert_eq!(d, n * 0f64.powf(n - 1.0), "d/dx x^{n} at 0");
+    }
+    for n in [-1, -2, -3] {
+        let (v, d) = derivative(|x| x.powi(n), 0.0);
+        assert_eq!(v, f64::INFINITY, "0^{n}");
+        assert_eq!(d, f64::NEG_INFINITY, "d/dx x^{n} at 0 = n · 0^(n−1)");
+        let (v, _) = derivative(|x| x.powi(n), -0.0);
+        assert_eq!(v, (-0f64).powi(n), "(−0)^{n}");
+    }
+    // and the zero tangent of the other input stays zero
+    let (v, g) = gradient(|p| p[0].powf(0.5) + p[1], &SVector::from([0.0, 1.0]));
+    assert_eq!((v, g), (1.0, SVector::from([f64::INFINITY, 1.0])));
+}
+
 /// The gradient of the Euclidean norm √(x·x) at the origin is 0 (the tangent of x·x there is
 /// exactly 0), not NaN; away from the origin it is x / |x|.
 #[test]
