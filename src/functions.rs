@@ -52,17 +52,26 @@ pub fn softplus<T: Scalar>(x: T) -> T {
 }
 
 /// The rectifier `max(x, 0)`. Its derivative is `1` for `x > 0` and `0` for `x ≤ 0`: at `0` the
-/// derivative used is **0** (the convention of PyTorch and JAX).
+/// derivative used is **0** (the convention of PyTorch and JAX). NaN in gives NaN out (value and
+/// derivatives), so a diverged model does not look finite.
 ///
 /// ```
 /// use dualgrad::{derivative, relu};
 /// assert_eq!(derivative(relu, 2.0), (2.0, 1.0));
 /// assert_eq!(derivative(relu, 0.0), (0.0, 0.0)); // derivative 0 at 0
 /// assert_eq!(derivative(relu, -1.0), (0.0, 0.0));
+/// let (v, d) = derivative(relu, f64::NAN);
+/// assert!(v.is_nan() && d.is_nan());
 /// ```
 #[inline]
 pub fn relu<T: Scalar>(x: T) -> T {
-    if x.re() > 0.0 { x } else { T::zero() }
+    if x.re() > 0.0 {
+        x
+    } else if x.re().is_nan() {
+        x * f64::NAN
+    } else {
+        T::zero()
+    }
 }
 
 /// `ln Σ exp(xᵢ)`, whose gradient is [`softmax`]`(x)`.

@@ -129,6 +129,13 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     }
 }
 
+/// The value `xⁿ` of a power from `p = xⁿ⁻¹`: `p · x`, except at `x = 0` where `p` may be infinite
+/// (`n < 1`) and `∞ · 0` would be NaN instead of `0ⁿ`; there the power is evaluated directly.
+#[inline]
+fn pow_value<T: Scalar>(p: T, x: T, direct: impl FnOnce() -> T) -> T {
+    if x.re() == 0.0 { direct() } else { p * x }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Arithmetic between jets
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +536,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
             2 => *self * *self,
             _ => {
                 let p = self.re.powi(n - 1);
-                self.chain(p * self.re, p * f64::from(n))
+                self.chain(pow_value(p, self.re, || self.re.powi(n)), p * f64::from(n))
             }
         }
     }
@@ -541,7 +548,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
             *self
         } else {
             let p = self.re.powf(n - 1.0);
-            self.chain(p * self.re, p * n)
+            self.chain(pow_value(p, self.re, || self.re.powf(n)), p * n)
         }
     }
     #[inline]
