@@ -129,13 +129,6 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     }
 }
 
-/// The value `xⁿ` of a power from `p = xⁿ⁻¹`: `p · x`, except at `x = 0` where `p` may be infinite
-/// (`n < 1`) and `∞ · 0` would be NaN instead of `0ⁿ`; there the power is evaluated directly.
-#[inline]
-fn pow_value<T: Scalar>(p: T, x: T, direct: impl FnOnce() -> T) -> T {
-    if x.re() == 0.0 { direct() } else { p * x }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Arithmetic between jets
 // ---------------------------------------------------------------------------------------------
@@ -176,11 +169,12 @@ impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
 
 impl<T: Scalar, const N: usize> Div for Jet<T, N> {
     type Output = Self;
-    /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`.
+    /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`. The value is `a.re / b.re` exactly as
+    /// on `f64`.
     #[inline]
     fn div(self, o: Self) -> Self {
         let inv = o.re.recip();
-        let q = self.re * inv;
+        let q = self.re / o.re;
         Self {
             re: q,
             eps: array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv),
@@ -259,7 +253,12 @@ impl<T: Scalar, const N: usize> Div<f64> for Jet<T, N> {
     type Output = Self;
     #[inline]
     fn div(self, c: f64) -> Self {
-        self * c.recip()
+        // the value exactly as on f64; the partials by one reciprocal
+        let inv = c.recip();
+        Self {
+            re: self.re / c,
+            eps: array::from_fn(|i| self.eps[i] * inv),
+        }
     }
 }
 
@@ -535,8 +534,13 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
             1 => *self,
             2 => *self * *self,
             _ => {
-                let p = self.re.powi(n - 1);
-                self.chain(pow_value(p, self.re, || self.re.powi(n)), p * f64::from(n))
+                let v = self.re.powi(n);
+                let d = if self.re.re() != 0.0 {
+                    v * f64::from(n) / self.re
+                } else {
+                    self.re.powi(n.saturating_sub(1)) * f64::from(n)
+                };
+                self.chain(v, d)
             }
         }
     }
@@ -547,8 +551,13 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         } else if n == 1.0 {
             *self
         } else {
-            let p = self.re.powf(n - 1.0);
-            self.chain(pow_value(p, self.re, || self.re.powf(n)), p * n)
+            let v = self.re.powf(n);
+            let d = if self.re.re() != 0.0 {
+                v * n / self.re
+            } else {
+                self.re.powf(n - 1.0) * n
+            };
+            self.chain(v, d)
         }
     }
     #[inline]

@@ -134,8 +134,9 @@ pub use {nalgebra, num_dual};
 
 /// The names most code needs: `use dualgrad::prelude::*;`.
 ///
-/// Besides the crate's own items it brings `num-dual`'s [`DualNum`](num_dual::DualNum) into
-/// scope, whose methods (`sqrt`, `exp`, `powi`, ...) closures call on concrete dual types.
+/// Besides the crate's own items it brings `num-dual`'s [`DualNum`](num_dual::DualNum) and
+/// `num-traits`' `Signed`, `Zero` and `One` into scope, whose methods (`sqrt`, `exp`, `powi`,
+/// `abs`, `zero`, ...) closures call on concrete dual types.
 pub mod prelude {
     #[doc(no_inline)]
     pub use crate::{
@@ -152,4 +153,6 @@ pub mod prelude {
     };
     #[doc(no_inline)]
     pub use num_dual::DualNum;
+    #[doc(no_inline)]
+    pub use num_traits::{One, Signed, Zero};
 }

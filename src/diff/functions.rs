@@ -77,7 +77,7 @@ pub trait ScalarFn<const N: usize> {
     /// Value, gradient and Hessian, as [`hessian`](crate::hessian).
     ///
     /// ```
-    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::{SMatrix, SVector};
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
     /// struct Cube;
     /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
     /// let (f, g, h) = Cube.hessian(&SVector::from([2.0]));

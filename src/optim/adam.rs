@@ -89,7 +89,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
-    /// # use dualgrad::{AdamConfig, Constant, Cosine, Warmup};
+    /// # use dualgrad::{AdamConfig, Cosine, Warmup};
     /// let s = Warmup::new(0.0, 100, Cosine::new(1e-3, 1e-5, 1000).unwrap()).unwrap();
     /// assert!(AdamConfig::default().with_schedule(s).build::<4>().is_ok());
     /// ```

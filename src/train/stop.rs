@@ -224,7 +224,7 @@ impl StopRules {
     /// Check the settings (done by [`minimize`](crate::minimize) and [`train`](crate::train)).
     ///
     /// ```
-    /// # use dualgrad::{OptimError, StopRules};
+    /// # use dualgrad::StopRules;
     /// let err = StopRules::default().with_rel_tol(f64::INFINITY).validate().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid rel_tol = inf: must be finite and >= 0");
     /// ```
