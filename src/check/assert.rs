@@ -2,8 +2,8 @@
 
 use super::{FailingPoint, RandomPass, Report, report::point_string};
 
-/// The result of a check, as the assertion macros see it: either nothing to say, or the
-/// message to panic with.
+/// The result of a check, as the assertion macros see it: passed (and what to hand back), or
+/// failed (and the message to panic with).
 ///
 /// Implemented for a point check's [`Report`] and a property check's
 /// `Result<RandomPass, FailingPoint>`, so [`assert_check!`](crate::assert_check) takes either.
@@ -19,11 +19,32 @@ use super::{FailingPoint, RandomPass, Report, report::point_string};
 /// assert!(r.failure_message().unwrap().starts_with("gradient check failed at x = [1]\n1 of 1 components wrong"));
 /// ```
 pub trait CheckOutcome {
+    /// What a passed check hands back: the [`Report`], or the [`RandomPass`].
+    type Passed;
+
     /// `None` if the check passed, else the full report to show.
     fn failure_message(&self) -> Option<String>;
+
+    /// The passed outcome, or a panic with the full report.
+    ///
+    /// # Panics
+    /// With the [`failure_message`](CheckOutcome::failure_message) if the check failed; this is
+    /// what [`assert_check!`](crate::assert_check) calls.
+    ///
+    /// ```should_panic
+    /// use dualgrad::{CheckOutcome, check_gradient, prelude::*};
+    /// use nalgebra::SVector;
+    /// struct Sq;
+    /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
+    /// check_gradient(&Sq, &SVector::from([1.0]), |x| x * 1.0).assert_passed(); // 2x ≠ x
+    /// ```
+    #[track_caller]
+    fn assert_passed(self) -> Self::Passed;
 }
 
 impl CheckOutcome for Report {
+    type Passed = Report;
+
     fn failure_message(&self) -> Option<String> {
         (!self.is_ok()).then(|| {
             format!(
@@ -33,24 +54,38 @@ impl CheckOutcome for Report {
             )
         })
     }
+
+    #[track_caller]
+    fn assert_passed(self) -> Report {
+        if let Some(message) = self.failure_message() {
+            panic!("{message}");
+        }
+        self
+    }
 }
 
 impl CheckOutcome for Result<RandomPass, FailingPoint> {
+    type Passed = RandomPass;
+
     fn failure_message(&self) -> Option<String> {
         self.as_ref().err().map(ToString::to_string)
     }
-}
 
-impl<T: CheckOutcome + ?Sized> CheckOutcome for &T {
-    fn failure_message(&self) -> Option<String> {
-        (**self).failure_message()
+    #[track_caller]
+    fn assert_passed(self) -> RandomPass {
+        match self {
+            Ok(pass) => pass,
+            Err(fail) => panic!("{fail}"),
+        }
     }
 }
 
-/// Assert that a check passed; otherwise panic with its full report. Evaluates to the outcome.
+/// Assert that a check passed; otherwise panic with its full report.
 ///
-/// Takes a [`Report`] (a point check) or a `Result<RandomPass, FailingPoint>` (a property check
-/// from [`RandomCheck`](crate::RandomCheck)); anything implementing [`CheckOutcome`].
+/// Takes a [`Report`] (a point check, and evaluates to it) or a
+/// `Result<RandomPass, FailingPoint>` (a property check from
+/// [`RandomCheck`](crate::RandomCheck), and evaluates to the [`RandomPass`]); anything
+/// implementing [`CheckOutcome`].
 ///
 /// ```
 /// use dualgrad::{Checker, assert_check, prelude::*};
@@ -60,7 +95,8 @@ impl<T: CheckOutcome + ?Sized> CheckOutcome for &T {
 /// let c = Checker::new().name_with(|_| "t".to_string());
 /// let report = assert_check!(c.gradient(&Sq, &SVector::from([3.0]), |x| x * 2.0));
 /// assert_eq!(report.rows()[0].exact, 6.0);
-/// assert_check!(c.random(&SVector::from([-1.0]), &SVector::from([1.0]))?.gradient(&Sq, |x| x * 2.0));
+/// let pass = assert_check!(c.random(&SVector::from([-1.0]), &SVector::from([1.0]))?.gradient(&Sq, |x| x * 2.0));
+/// assert_eq!(pass.cases(), 100);
 /// # Ok::<(), dualgrad::CheckError>(())
 /// ```
 ///
@@ -73,15 +109,9 @@ impl<T: CheckOutcome + ?Sized> CheckOutcome for &T {
 /// ```
 #[macro_export]
 macro_rules! assert_check {
-    ($outcome:expr $(,)?) => {{
-        let outcome = $outcome;
-        if let ::core::option::Option::Some(message) =
-            $crate::CheckOutcome::failure_message(&outcome)
-        {
-            ::core::panic!("{}", message);
-        }
-        outcome
-    }};
+    ($outcome:expr $(,)?) => {
+        $crate::CheckOutcome::assert_passed($outcome)
+    };
 }
 
 /// Assert that a hand-derived gradient is right at a point; otherwise panic with the full

@@ -11,6 +11,9 @@ use nalgebra::{SMatrix, SVector};
 /// error estimate, and still count as right (on top of the [`Tolerances`]).
 pub(crate) const FD_SAFETY: f64 = 1.0;
 
+/// The worst entry `(i, j)` of a comparison and its judgement.
+pub(crate) type Worst = ((usize, usize), Judgement);
+
 /// The gradient checker: tolerances and component names, for inputs of size `N`.
 ///
 /// You derived a gradient by hand (a backward pass, a physics Jacobian, a loss gradient) and
@@ -35,9 +38,9 @@ pub(crate) const FD_SAFETY: f64 = 1.0;
 ///
 /// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
 /// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
-/// finite differences themselves ([`central_gradient`], [`ridders_gradient`], ...) are public,
-/// with a guide to [when to trust which](crate::ridders_gradient#which-to-trust-and-how-far)
-/// in their documentation.
+/// finite differences themselves ([`central_gradient`](crate::central_gradient),
+/// [`ridders_gradient`](crate::ridders_gradient), ...) are public, with a guide to
+/// [when to trust which](crate::ridders_gradient#which-to-trust-and-how-far).
 ///
 /// ```
 /// use dualgrad::{Checker, prelude::*};
@@ -373,9 +376,9 @@ impl<const N: usize> Checker<N> {
         &self,
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
-    ) -> (bool, Option<((usize, usize), Judgement)>) {
+    ) -> (bool, Option<Worst>) {
         let mut ok = true;
-        let mut worst: Option<((usize, usize), Judgement)> = None;
+        let mut worst: Option<Worst> = None;
         for i in 0..R {
             for j in 0..C {
                 let jd = judge(hand[(i, j)], exact[(i, j)], self.tol);

@@ -87,13 +87,14 @@ pub fn central_gradient<const N: usize>(
 ///
 /// | method | evaluations per input | error on the crate's test functions | error estimate |
 /// |---|---|---|---|
-/// | [`central_gradient`] | 2 | up to `1e-8 · s` | none |
-/// | [`ridders_gradient`] | up to 49 | typically `1e-13 · s`, up to `1e-11 · s` | returned, per component |
+/// | [`central_gradient`] | 2 | below `1e-7 · s` (worst seen `7e-9 · s`) | none |
+/// | [`ridders_gradient`] | up to 49 | below `1e-10 · s` (worst seen `2e-12 · s`, typically `1e-13 · s`) | returned, per component |
 ///
 /// Here `s = max(1, |f(x)|, max |∂f/∂xᵢ|)`, the scale of the function and its gradient; the
 /// test functions are Rosenbrock (N = 2, 10), a 2-3-1 tanh MLP with mean squared error, a 2-5-1
 /// MLP with a sigmoid output and cross-entropy, logistic regression and softmax cross-entropy,
-/// at thousands of random points (`tests/check_fd.rs`).
+/// at 2,000 random points each (`tests/check_fd.rs`, in release mode). Ridders was more
+/// accurate than central differences by a factor of 170 to 1,600 on (geometric) average.
 ///
 /// **Central differences** take `(f(x + h) − f(x − h)) / 2h` with `h = ε^(1/3)·max(|x|, 1)`
 /// (`ε` the `f64` machine epsilon, so `h ≈ 6e-6` for `|x| ≤ 1`), the step that balances the
@@ -111,10 +112,10 @@ pub fn central_gradient<const N: usize>(
 /// noise level of `f` is measured from sixth differences of 9 values at spacing `h₀/100` (as in
 /// Moré and Wild's ECnoise). The error estimate is 4 times the largest of: the two tableau
 /// errors, the difference between the two extrapolations, and the rounding error that the
-/// measured noise causes. On the test functions the actual error never exceeded a third of the
-/// estimate. Trust it where `f` is smooth on `[x − h₀, x + h₀]`; where `f` has a kink, a
-/// discontinuity or a singularity there, the estimate means little, and a large error estimate
-/// is the sign of trouble. `f` must be defined on that whole interval.
+/// measured noise causes. On the test functions the actual error stayed below the estimate at
+/// every point, at most a third of it. Trust it where `f` is smooth on `[x − h₀, x + h₀]`;
+/// where `f` has a kink, a discontinuity or a singularity there, the estimate means little, and
+/// a large error estimate is the sign of trouble. `f` must be defined on that whole interval.
 ///
 /// ```
 /// use dualgrad::ridders_gradient;

@@ -235,14 +235,14 @@ impl<const N: usize> RandomCheck<N> {
                     &exact(&shrunk),
                     None,
                 );
-                return Err(FailingPoint {
+                return Err(FailingPoint(Box::new(Failure {
                     report,
                     original: x.iter().copied().collect(),
                     seed,
                     case,
                     cases: self.cases,
                     shrink_steps: steps,
-                });
+                })));
             }
             if let Some(((i, j), jd)) = w
                 && worst.as_ref().is_none_or(|(r, _, _)| jd.rel_err > *r)
@@ -529,7 +529,11 @@ impl fmt::Display for RandomPass {
 /// # Ok::<(), dualgrad::CheckError>(())
 /// ```
 #[derive(Clone, PartialEq)]
-pub struct FailingPoint {
+pub struct FailingPoint(Box<Failure>);
+
+/// The contents of a [`FailingPoint`] (boxed, so that a `Result` carrying it stays small).
+#[derive(Clone, PartialEq)]
+struct Failure {
     report: Report,
     original: Vec<f64>,
     seed: u64,
@@ -552,7 +556,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn point(&self) -> &[f64] {
-        self.report.point()
+        self.0.report.point()
     }
 
     /// The random point where the failure was first found, before shrinking.
@@ -567,7 +571,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn original_point(&self) -> &[f64] {
-        &self.original
+        &self.0.original
     }
 
     /// The report at the shrunk point.
@@ -582,7 +586,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn report(&self) -> &Report {
-        &self.report
+        &self.0.report
     }
 
     /// The seed of the run; `.seed(s)` replays it.
@@ -598,7 +602,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn seed(&self) -> u64 {
-        self.seed
+        self.0.seed
     }
 
     /// Which random point (counting from 1) failed first.
@@ -612,7 +616,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn case(&self) -> usize {
-        self.case
+        self.0.case
     }
 
     /// How many shrinking steps were taken from the original to the shrunk point.
@@ -628,7 +632,7 @@ impl FailingPoint {
     /// # Ok::<(), dualgrad::CheckError>(())
     /// ```
     pub fn shrink_steps(&self) -> usize {
-        self.shrink_steps
+        self.0.shrink_steps
     }
 }
 
@@ -637,20 +641,25 @@ impl fmt::Display for FailingPoint {
         write!(
             f,
             "{} check failed at random point {} of {} (seed {})",
-            self.report.kind(),
-            self.case,
-            self.cases,
-            self.seed
+            self.0.report.kind(),
+            self.0.case,
+            self.0.cases,
+            self.0.seed
         )?;
-        if self.shrink_steps > 0 {
-            write!(f, ", shrunk in {} steps\n  from x = ", self.shrink_steps)?;
-            f.write_str(&point_string(&self.original))?;
+        if self.0.shrink_steps > 0 {
+            let s = if self.0.shrink_steps == 1 { "" } else { "s" };
+            write!(
+                f,
+                ", shrunk in {} step{s}\n  from x = ",
+                self.0.shrink_steps
+            )?;
+            f.write_str(&point_string(&self.0.original))?;
             f.write_str("\n  to   x = ")?;
         } else {
             f.write_str("\n  at x = ")?;
         }
-        f.write_str(&point_string(self.report.point()))?;
-        write!(f, "\n{}", self.report)
+        f.write_str(&point_string(self.0.report.point()))?;
+        write!(f, "\n{}", self.0.report)
     }
 }
 

@@ -19,14 +19,18 @@ use super::CheckError;
 /// rounding: the two sum the same terms in a different order. That leaves a relative error of a
 /// few units of `f64` precision (about `1e-16`), larger only where a component is a sum of
 /// large terms that nearly cancel. A wrong formula (a missing factor, a flipped sign, a missing
-/// term) is off by a relative error of order one. `rel = 1e-8` sits in the middle of that gap,
-/// with eight orders of margin on each side; `abs = 1e-12` accepts a component that cancels to
-/// (nearly) zero, where the relative error of rounding noise is meaningless.
+/// term) is usually off by a relative error of order one, but can come close at some points:
+/// a backward pass that leaves out `tanh'(z) = 1 − a²` is off by only `a²` where a hidden
+/// activation `a` is near 0. `abs = 1e-12` accepts a component that cancels to (nearly) zero,
+/// where the relative error of rounding noise is meaningless.
 ///
-/// Measured on the crate's tests (Rosenbrock with N = 2 and 10, a 2-3-1 tanh MLP with mean
-/// squared error, logistic regression, softmax cross-entropy; 10,000 random points each): the
-/// largest relative error of a correct formula among components above the `abs` floor was
-/// about `1e-12`, and every wrong formula from the seed articles was off by more than `1e-2`.
+/// Measured on the crate's tests: correct formulas for Rosenbrock (N = 2 and 10), a 2-3-1 tanh
+/// MLP with mean squared error, a 2-5-1 MLP with cross-entropy, logistic regression and softmax
+/// cross-entropy, at 10,000 random points each, had relative errors of at most `5e-12`; the
+/// wrong formulas of the seed articles, at 2,000 random points each, were off by at least `7e-7`
+/// on every component they get wrong (the missing `tanh'` above), and by at least `5e-5` apart
+/// from that one. `rel = 1e-8` sits in the gap, with more than three orders of magnitude to the
+/// correct side and almost two to the closest wrong case.
 ///
 /// `abs` is in the units of the derivative. If your derivatives are themselves tiny (below
 /// about `1e-10`), set `abs` lower, or to `0` for a purely relative test.
