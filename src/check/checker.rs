@@ -383,10 +383,7 @@ impl<const N: usize> Checker<N> {
             for j in 0..C {
                 let jd = judge(hand[(i, j)], exact[(i, j)], self.tol);
                 ok &= jd.is_ok();
-                if worst.is_none_or(|(_, w)| {
-                    let (a, b) = (jd.badness(), w.badness());
-                    a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).is_gt()
-                }) {
+                if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
                     worst = Some(((i, j), jd));
                 }
             }

@@ -14,9 +14,10 @@ const MAX_SHRINK_EVALS: usize = 5000;
 /// [`Checker::random`].
 ///
 /// Points are drawn with `quickcheck`'s generator: each coordinate uniformly in `[lo, hi]`,
-/// except that about one draw in fifteen lands exactly on `lo` and one in fifteen exactly on
+/// except that about one draw in fifteen lands exactly on `lo` and one in thirty exactly on
 /// `hi` (quickcheck's "problem values"), so the faces and corners of the box get tested too.
-/// Keep singularities of `f` out of the box: it is closed.
+/// Keep singularities of `f` out of the box: it is closed. A panic in `f` or in the hand
+/// formula is not caught.
 ///
 /// At the first point where some component is not right, the point is **shrunk**, in the way
 /// quickcheck shrinks a failing input: coordinates move toward the point of the box nearest
@@ -24,6 +25,11 @@ const MAX_SHRINK_EVALS: usize = 5000;
 /// them there, by cutting digits (`0.7312 → 0.7`), and by halving the distance, keeping each
 /// change only if the check still fails there. The result is a [`FailingPoint`] with the
 /// original and the shrunk point and the full [`Report`] at the shrunk point.
+///
+/// quickcheck's own runner (`QuickCheck::quicktest`) takes only `fn` pointers, which cannot
+/// carry your function and box, and keeps the shrunk arguments private; so the checker drives
+/// quickcheck's `Gen` itself and shrinks the way quickcheck does, with a shrinker that knows
+/// the box.
 ///
 /// # Determinism
 ///

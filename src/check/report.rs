@@ -243,21 +243,13 @@ pub struct Report {
 impl Report {
     pub(crate) fn new(kind: Kind, reference: Reference, point: Vec<f64>, rows: Vec<Row>) -> Self {
         let wrong = rows.iter().filter(|r| !r.is_ok()).count();
-        let worst = rows
-            .iter()
-            .enumerate()
-            .max_by(|(_, a), (_, b)| {
-                let (a, b) = (a.judgement().badness(), b.judgement().badness());
-                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
-            })
-            .map(|(i, _)| i);
-        // `max_by` returns the last of equal elements: prefer the first for a stable report
-        let worst = worst.map(|w| {
-            let key = rows[w].judgement().badness();
-            rows.iter()
-                .position(|r| r.judgement().badness() == key)
-                .unwrap_or(w)
-        });
+        // the first of the worst, by (not ok, relative error with NaN largest)
+        let mut worst: Option<usize> = None;
+        for (i, r) in rows.iter().enumerate() {
+            if worst.is_none_or(|w| r.judgement().worse_than(&rows[w].judgement())) {
+                worst = Some(i);
+            }
+        }
         Self {
             kind,
             reference,

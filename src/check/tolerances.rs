@@ -156,15 +156,19 @@ impl Judgement {
         self.verdict == super::Verdict::Ok
     }
 
-    /// The key by which the worst component is chosen: wrong before right, then by relative
+    /// Whether this component is worse than `other`: wrong before right, then by relative
     /// error with NaN as the largest.
-    pub(crate) fn badness(&self) -> (bool, f64) {
-        let rel = if self.rel_err.is_nan() {
-            f64::INFINITY
-        } else {
-            self.rel_err
+    pub(crate) fn worse_than(&self, other: &Self) -> bool {
+        let key = |j: &Self| {
+            let rel = if j.rel_err.is_nan() {
+                f64::INFINITY
+            } else {
+                j.rel_err
+            };
+            (!j.is_ok(), rel)
         };
-        (!self.is_ok(), rel)
+        let (a, b) = (key(self), key(other));
+        a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).is_gt()
     }
 }
 
