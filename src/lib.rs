@@ -102,6 +102,7 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod check;
 mod diff;
 mod functions;
 mod jet;
@@ -110,6 +111,12 @@ mod optim;
 mod scalar;
 mod train;
 
+pub use check::{
+    CheckError, CheckKind, CheckOutcome, CheckReference, CheckReport, Checker, Entry, FailingPoint,
+    RandomCheck, RandomPass, Row, Tolerances, Verdict, central_derivative, central_gradient,
+    central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
+    relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
+};
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
@@ -144,6 +151,11 @@ pub mod prelude {
         Lbfgs, Linear, Method, MomentumForm, Newton, OptimError, Optimizer, RmspropConfig,
         Schedule, SgdConfig, StepDecay, StopReason, StopRules, TrainConfig, Warmup,
         clip_by_global_norm, minimize, train,
+    };
+    #[doc(no_inline)]
+    pub use crate::{
+        Checker, Tolerances, assert_check, assert_gradient, assert_hessian, assert_jacobian,
+        check_gradient, check_hessian, check_jacobian,
     };
     #[doc(no_inline)]
     pub use crate::{

@@ -1,0 +1,547 @@
+//! Point checks: a hand-derived gradient, Jacobian or Hessian against the exact one at one point.
+
+use super::fd::{ridders_gradient, ridders_jacobian};
+use super::report::{CheckKind, CheckReference, CheckReport, Entry, Row, Verdict};
+use super::tolerances::{Judgement, Tolerances, judge};
+use super::{CheckError, RandomCheck};
+use crate::{ScalarFn, VectorFn};
+use nalgebra::{SMatrix, SVector};
+
+/// How far a hand-derived value may be from a Ridders estimate, in units of the estimate's own
+/// error estimate, and still count as right (on top of the [`Tolerances`]).
+pub(crate) const FD_SAFETY: f64 = 1.0;
+
+/// The worst entry `(i, j)` of a comparison and its judgement.
+pub(crate) type Worst = ((usize, usize), Judgement);
+
+/// The gradient checker: tolerances and component names, for inputs of size `N`.
+///
+/// You derived a gradient by hand (a backward pass, a physics Jacobian, a loss gradient) and
+/// want to know, component by component, whether it is right. Write the function once over
+/// [`Scalar`](crate::Scalar) (as a [`ScalarFn`](crate::ScalarFn) or
+/// [`VectorFn`](crate::VectorFn)) and the hand-derived derivative on `f64`; the checker
+/// compares the two at a point, or at many random points.
+///
+/// Because forward-mode AD is exact, the reference is the true derivative, not a finite
+/// difference: a correct formula matches it to rounding (a relative error near `1e-16`), so the
+/// tolerance can be tight and a wrong component stands out by many orders of magnitude. A
+/// finite-difference checker (torch `gradcheck`, JAX `check_grads`, scipy `check_grad`) has to
+/// tolerate its own truncation error, around `1e-6` to `1e-10`, and so cannot tell a slightly
+/// wrong formula from its own noise. The report follows Ceres' `GradientChecker`.
+///
+/// | what | at one point | at random points |
+/// |---|---|---|
+/// | gradient of `Rᴺ → R` | [`check_gradient`], [`assert_gradient!`](crate::assert_gradient) | [`RandomCheck::gradient`] |
+/// | Jacobian of `Rᴺ → Rᴹ` | [`check_jacobian`], [`assert_jacobian!`](crate::assert_jacobian) | [`RandomCheck::jacobian`] |
+/// | Hessian of `Rᴺ → R` | [`check_hessian`], [`assert_hessian!`](crate::assert_hessian) | [`RandomCheck::hessian`] |
+/// | black-box `f64` function | [`check_gradient_fd`], [`Checker::jacobian_fd`] | |
+///
+/// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
+/// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
+/// finite differences themselves ([`central_gradient`](crate::central_gradient),
+/// [`ridders_gradient`](crate::ridders_gradient), ...) are public, with a guide to
+/// [when to trust which](crate::ridders_gradient#which-to-trust-and-how-far).
+///
+/// ```
+/// use dualgrad::{Checker, prelude::*};
+/// use nalgebra::SVector;
+///
+/// /// Linear regression on three points, L(w, b) = ½ Σ (yᵢ − (w xᵢ + b))²
+/// struct LinReg;
+/// const XS: [f64; 3] = [1.0, 2.0, 3.0];
+/// const YS: [f64; 3] = [2.0, 3.0, 5.0];
+/// impl ScalarFn<2> for LinReg {
+///     fn eval<T: Scalar>(&self, p: &SVector<T, 2>) -> T {
+///         let mut l = T::zero();
+///         for (x, y) in XS.iter().zip(YS) {
+///             let r = -(p[0] * *x + p[1]) + y;
+///             l += r * r * 0.5;
+///         }
+///         l
+///     }
+/// }
+/// // a textbook's ∂L/∂w = Σ (yᵢ − ŷᵢ) xᵢ, ∂L/∂b = Σ (yᵢ − ŷᵢ): the sign is wrong
+/// let hand = |p: &SVector<f64, 2>| {
+///     let (mut gw, mut gb) = (0.0, 0.0);
+///     for (x, y) in XS.iter().zip(YS) {
+///         let r = y - (p[0] * x + p[1]);
+///         gw += r * x;
+///         gb += r;
+///     }
+///     SVector::from([gw, gb])
+/// };
+/// let checker = Checker::new().names(["w", "b"])?;
+/// let report = checker.gradient(&LinReg, &SVector::from([0.5, 0.0]), hand);
+/// assert_eq!(report.wrong_count(), 2);
+/// assert!(report.to_string().starts_with("2 of 2 components wrong; worst relative error 2.0e0 at w"));
+///
+/// // the same formula at random points: fails, and shrinks to a simple point
+/// let (lo, hi) = (SVector::from([-3.0, -3.0]), SVector::from([3.0, 3.0]));
+/// let failure = checker.random(&lo, &hi)?.gradient(&LinReg, hand).unwrap_err();
+/// assert_eq!(failure.point(), &[0.0, 0.0]);
+/// # Ok::<(), dualgrad::CheckError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checker<const N: usize> {
+    tol: Tolerances,
+    names: Option<Vec<String>>,
+}
+
+impl<const N: usize> Default for Checker<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Checker<N> {
+    /// A checker with the default [`Tolerances`] and no names.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, Tolerances};
+    /// assert_eq!(Checker::<3>::new().tolerance(), Tolerances::default());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            tol: Tolerances::default(),
+            names: None,
+        }
+    }
+
+    /// Use these tolerances.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, Tolerances};
+    /// let t = Tolerances::new(0.0, 1e-6).unwrap();
+    /// assert_eq!(Checker::<3>::new().tolerances(t).tolerance().rel(), 1e-6);
+    /// ```
+    pub fn tolerances(mut self, tol: Tolerances) -> Self {
+        self.tol = tol;
+        self
+    }
+
+    /// The tolerances in use.
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::Checker::<1>::new().tolerance().abs(), 1e-12);
+    /// ```
+    pub fn tolerance(&self) -> Tolerances {
+        self.tol
+    }
+
+    /// Name the `N` inputs, in order; reports then label components by name.
+    ///
+    /// # Errors
+    /// [`CheckError::NamesLength`] unless exactly `N` names are given.
+    ///
+    /// ```
+    /// use dualgrad::{CheckError, Checker};
+    /// assert!(Checker::<2>::new().names(["w", "b"]).is_ok());
+    /// assert_eq!(
+    ///     Checker::<2>::new().names(["w"]).unwrap_err(),
+    ///     CheckError::NamesLength { expected: 2, got: 1 }
+    /// );
+    /// ```
+    pub fn names<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Result<Self, CheckError> {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        if names.len() != N {
+            return Err(CheckError::NamesLength {
+                expected: N,
+                got: names.len(),
+            });
+        }
+        self.names = Some(names);
+        Ok(self)
+    }
+
+    /// Name input `i` by `name(i)`, for `i` in `0..N`.
+    ///
+    /// ```
+    /// use dualgrad::prelude::*;
+    /// use nalgebra::SVector;
+    /// struct Sum;
+    /// impl ScalarFn<2> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x.sum() } }
+    /// let c = Checker::new().name_with(|i| format!("θ{i}"));
+    /// let r = c.gradient(&Sum, &SVector::zeros(), |_| SVector::from([1.0, 2.0]));
+    /// assert_eq!(r.worst().unwrap().label, "θ1");
+    /// ```
+    pub fn name_with(mut self, name: impl FnMut(usize) -> String) -> Self {
+        self.names = Some((0..N).map(name).collect());
+        self
+    }
+
+    /// The name of input `i`: the given name, or `x[i]`.
+    fn name(&self, i: usize) -> String {
+        match &self.names {
+            Some(n) => n[i].clone(),
+            None => format!("x[{i}]"),
+        }
+    }
+
+    /// The label of entry `(i, j)` of a derivative of this kind.
+    pub(crate) fn label(&self, kind: CheckKind, i: usize, j: usize) -> String {
+        match (kind, &self.names) {
+            (CheckKind::Gradient, _) => self.name(i),
+            (_, None) => format!("({i}, {j})"),
+            (CheckKind::Jacobian, Some(_)) => format!("({i}, {})", self.name(j)),
+            (CheckKind::Hessian, Some(_)) => format!("({}, {})", self.name(i), self.name(j)),
+        }
+    }
+
+    /// Check a hand-derived gradient of `f: Rᴺ → R` at `x` against the exact one.
+    ///
+    /// `hand` computes the gradient from `x` in plain `f64`; `f` is written once over
+    /// [`Scalar`](crate::Scalar) and differentiated exactly by forward-mode AD.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, prelude::*};
+    /// use nalgebra::SVector;
+    /// struct Cube;
+    /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
+    /// // d/dx x³ = 3x² = 12 at x = 2
+    /// let r = Checker::new().gradient(&Cube, &SVector::from([2.0]), |x| x.map(|v| 3.0 * v * v));
+    /// assert!(r.is_ok());
+    /// assert_eq!(r.rows()[0].exact, 12.0);
+    /// ```
+    pub fn gradient<F: ScalarFn<N>>(
+        &self,
+        f: &F,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+    ) -> CheckReport {
+        let exact = f.gradient(x).1;
+        self.report(
+            CheckKind::Gradient,
+            CheckReference::Exact,
+            x,
+            &hand(x),
+            &exact,
+            None,
+        )
+    }
+
+    /// Check a hand-derived Jacobian `J[(i, j)] = ∂fᵢ/∂xⱼ` of `f: Rᴺ → Rᴹ` at `x` against the
+    /// exact one.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, prelude::*};
+    /// use nalgebra::{SMatrix, SVector};
+    /// /// polar to Cartesian: (r cos θ, r sin θ)
+    /// struct Polar;
+    /// impl VectorFn<2, 2> for Polar {
+    ///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> SVector<T, 2> {
+    ///         SVector::from([x[0] * x[1].cos(), x[0] * x[1].sin()])
+    ///     }
+    /// }
+    /// // J = [[cos θ, −r sin θ], [sin θ, r cos θ]]; this one has the sign of (0, 1) wrong
+    /// let r = Checker::new().jacobian(&Polar, &SVector::from([2.0, 0.5]), |x| {
+    ///     let (r, t) = (x[0], x[1]);
+    ///     SMatrix::from([[t.cos(), t.sin()], [r * t.sin(), r * t.cos()]]) // columns
+    /// });
+    /// assert_eq!(r.wrong().map(|r| r.label.as_str()).collect::<Vec<_>>(), ["(0, 1)"]);
+    /// ```
+    pub fn jacobian<F: VectorFn<N, M>, const M: usize>(
+        &self,
+        f: &F,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
+    ) -> CheckReport {
+        let exact = f.jacobian(x).1;
+        self.report(
+            CheckKind::Jacobian,
+            CheckReference::Exact,
+            x,
+            &hand(x),
+            &exact,
+            None,
+        )
+    }
+
+    /// Check a hand-derived Hessian `H[(i, j)] = ∂²f/∂xᵢ∂xⱼ` of `f: Rᴺ → R` at `x` against the
+    /// exact one. All `N²` entries are compared, so a hand Hessian that is not symmetric is
+    /// caught.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, prelude::*};
+    /// use nalgebra::{SMatrix, SVector};
+    /// /// f = x²y
+    /// struct F;
+    /// impl ScalarFn<2> for F { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0] * x[0] * x[1] } }
+    /// // H = [[2y, 2x], [2x, 0]]
+    /// let r = Checker::new().hessian(&F, &SVector::from([1.0, 3.0]), |x| {
+    ///     SMatrix::from([[2.0 * x[1], 2.0 * x[0]], [2.0 * x[0], 0.0]])
+    /// });
+    /// assert!(r.is_ok());
+    /// ```
+    pub fn hessian<F: ScalarFn<N>>(
+        &self,
+        f: &F,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+    ) -> CheckReport {
+        let exact = f.hessian(x).2;
+        self.report(
+            CheckKind::Hessian,
+            CheckReference::Exact,
+            x,
+            &hand(x),
+            &exact,
+            None,
+        )
+    }
+
+    /// Check a hand-derived gradient of a black-box `f64` function against a Ridders
+    /// finite-difference estimate (see [`ridders_gradient`]).
+    ///
+    /// Use this when `f` cannot be written over [`Scalar`](crate::Scalar) (it calls a library
+    /// on `f64`), or to check AD code itself. A component passes when it is within the
+    /// [`Tolerances`] of the estimate **or** within the estimate's own error estimate (a
+    /// conservative bound of its error), which the report shows in a column of its own. The
+    /// estimate assumes `f` is smooth near `x` and defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with
+    /// `hᵢ = 0.01·max(|xᵢ|, 1)`; see [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
+    ///
+    /// ```
+    /// use dualgrad::Checker;
+    /// use nalgebra::SVector;
+    /// let f = |x: &SVector<f64, 2>| x[0].sin() * x[1];
+    /// // ∇ = (y cos x, sin x)
+    /// let r = Checker::new().gradient_fd(f, &SVector::from([0.5, 2.0]), |x| {
+    ///     SVector::from([x[1] * x[0].cos(), x[0].sin()])
+    /// });
+    /// assert!(r.is_ok());
+    /// let wrong = Checker::new().gradient_fd(f, &SVector::from([0.5, 2.0]), |x| {
+    ///     SVector::from([x[1] * x[0].cos(), x[0].cos()])
+    /// });
+    /// assert_eq!(wrong.wrong_count(), 1);
+    /// ```
+    pub fn gradient_fd(
+        &self,
+        f: impl Fn(&SVector<f64, N>) -> f64,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+    ) -> CheckReport {
+        let (est, err) = ridders_gradient(f, x);
+        self.report(
+            CheckKind::Gradient,
+            CheckReference::Ridders,
+            x,
+            &hand(x),
+            &est,
+            Some(&err),
+        )
+    }
+
+    /// Check a hand-derived Jacobian of a black-box `f64` function against a Ridders
+    /// finite-difference estimate (see [`ridders_jacobian`] and
+    /// [`gradient_fd`](Checker::gradient_fd)).
+    ///
+    /// ```
+    /// use dualgrad::Checker;
+    /// use nalgebra::{SMatrix, SVector};
+    /// let f = |x: &SVector<f64, 2>| SVector::from([x[0] * x[1], x[0].exp()]);
+    /// // J = [[y, x], [eˣ, 0]]
+    /// let r = Checker::new().jacobian_fd(f, &SVector::from([1.0, 2.0]), |x| {
+    ///     SMatrix::from([[x[1], x[0].exp()], [x[0], 0.0]]) // columns
+    /// });
+    /// assert!(r.is_ok());
+    /// ```
+    pub fn jacobian_fd<const M: usize>(
+        &self,
+        f: impl Fn(&SVector<f64, N>) -> SVector<f64, M>,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
+    ) -> CheckReport {
+        let (est, err) = ridders_jacobian(f, x);
+        self.report(
+            CheckKind::Jacobian,
+            CheckReference::Ridders,
+            x,
+            &hand(x),
+            &est,
+            Some(&err),
+        )
+    }
+
+    /// Check at random points of the box `[lo, hi]` (both ends included), with `quickcheck`:
+    /// see [`RandomCheck`].
+    ///
+    /// # Errors
+    /// A [`CheckError`] naming the first coordinate where the box is inverted (`lo > hi`), has
+    /// zero width (`lo == hi`) or a bound is not finite.
+    ///
+    /// ```
+    /// use dualgrad::{CheckError, Checker, prelude::*};
+    /// use nalgebra::SVector;
+    /// struct Sq;
+    /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
+    /// let (lo, hi) = (SVector::from([-3.0]), SVector::from([3.0]));
+    /// let pass = Checker::new().random(&lo, &hi)?.gradient(&Sq, |x| x * 2.0);
+    /// assert!(pass.is_ok());
+    /// let flat = Checker::<1>::new().random(&hi, &hi).unwrap_err();
+    /// assert_eq!(flat, CheckError::ZeroWidthBox { index: 0, value: 3.0 });
+    /// # Ok::<(), CheckError>(())
+    /// ```
+    pub fn random(
+        &self,
+        lo: &SVector<f64, N>,
+        hi: &SVector<f64, N>,
+    ) -> Result<RandomCheck<N>, CheckError> {
+        RandomCheck::new(self.clone(), lo, hi)
+    }
+
+    /// Compare the hand-derived and reference matrices entry by entry, without allocating.
+    /// Returns whether all are right and the worst entry with its judgement.
+    pub(crate) fn quick<const R: usize, const C: usize>(
+        &self,
+        hand: &SMatrix<f64, R, C>,
+        exact: &SMatrix<f64, R, C>,
+    ) -> (bool, Option<Worst>) {
+        let mut ok = true;
+        let mut worst: Option<Worst> = None;
+        for i in 0..R {
+            for j in 0..C {
+                let jd = judge(hand[(i, j)], exact[(i, j)], self.tol);
+                ok &= jd.is_ok();
+                if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
+                    worst = Some(((i, j), jd));
+                }
+            }
+        }
+        (ok, worst)
+    }
+
+    /// The full report for hand-derived and reference matrices at `x`.
+    pub(crate) fn report<const R: usize, const C: usize>(
+        &self,
+        kind: CheckKind,
+        reference: CheckReference,
+        x: &SVector<f64, N>,
+        hand: &SMatrix<f64, R, C>,
+        exact: &SMatrix<f64, R, C>,
+        reference_error: Option<&SMatrix<f64, R, C>>,
+    ) -> CheckReport {
+        let mut rows = Vec::with_capacity(R * C);
+        for i in 0..R {
+            for j in 0..C {
+                let (a, e) = (hand[(i, j)], exact[(i, j)]);
+                let err = reference_error.map(|m| m[(i, j)]);
+                let mut jd = judge(a, e, self.tol);
+                if let Some(err) = err
+                    && jd.verdict == Verdict::Wrong
+                    && jd.abs_err <= FD_SAFETY * err
+                {
+                    jd.verdict = Verdict::Ok;
+                }
+                let entry = match kind {
+                    CheckKind::Gradient => Entry::Vector(i),
+                    _ => Entry::Matrix(i, j),
+                };
+                rows.push(Row::new(entry, self.label(kind, i, j), a, e, err, jd));
+            }
+        }
+        CheckReport::new(kind, reference, x.iter().copied().collect(), rows)
+    }
+}
+
+/// Check a hand-derived gradient of `f: Rᴺ → R` at `x` against the exact one, with the default
+/// [`Tolerances`]. See [`Checker::gradient`] for names and tolerances.
+///
+/// ```
+/// use dualgrad::{check_gradient, prelude::*};
+/// use nalgebra::SVector;
+///
+/// /// Rosenbrock: (1 − x)² + 100(y − x²)²
+/// struct Rosenbrock;
+/// impl ScalarFn<2> for Rosenbrock {
+///     fn eval<T: Scalar>(&self, p: &SVector<T, 2>) -> T {
+///         let (a, b) = (-p[0] + 1.0, p[1] - p[0] * p[0]);
+///         a * a + b * b * 100.0
+///     }
+/// }
+/// // ∇ = (−2(1 − x) − 400x(y − x²), 200(y − x²))
+/// let hand = |p: &SVector<f64, 2>| {
+///     let (x, y) = (p[0], p[1]);
+///     SVector::from([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
+/// };
+/// let report = check_gradient(&Rosenbrock, &SVector::from([-1.2, 1.0]), hand);
+/// assert!(report.is_ok(), "{report}");
+/// ```
+pub fn check_gradient<F: ScalarFn<N>, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+) -> CheckReport {
+    Checker::new().gradient(f, x, hand)
+}
+
+/// Check a hand-derived Jacobian of `f: Rᴺ → Rᴹ` at `x` against the exact one, with the default
+/// [`Tolerances`]. See [`Checker::jacobian`].
+///
+/// ```
+/// use dualgrad::{check_jacobian, prelude::*};
+/// use nalgebra::{SMatrix, SVector};
+/// /// (xy, x + y)
+/// struct ProdSum;
+/// impl VectorFn<2, 2> for ProdSum {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> SVector<T, 2> {
+///         SVector::from([x[0] * x[1], x[0] + x[1]])
+///     }
+/// }
+/// // J = [[y, x], [1, 1]]
+/// let r = check_jacobian(&ProdSum, &SVector::from([2.0, 3.0]), |x| {
+///     SMatrix::<f64, 2, 2>::new(x[1], x[0], 1.0, 1.0)
+/// });
+/// assert!(r.is_ok());
+/// assert_eq!(r.len(), 4);
+/// ```
+pub fn check_jacobian<F: VectorFn<N, M>, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
+) -> CheckReport {
+    Checker::new().jacobian(f, x, hand)
+}
+
+/// Check a hand-derived Hessian of `f: Rᴺ → R` at `x` against the exact one, with the default
+/// [`Tolerances`]. See [`Checker::hessian`].
+///
+/// ```
+/// use dualgrad::{check_hessian, prelude::*};
+/// use nalgebra::{SMatrix, SVector};
+/// /// f = x³ + xy
+/// struct F;
+/// impl ScalarFn<2> for F { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0].powi(3) + x[0] * x[1] } }
+/// // H = [[6x, 1], [1, 0]]; forgetting the mixed term is caught in (0, 1) and (1, 0)
+/// let r = check_hessian(&F, &SVector::from([1.0, 1.0]), |x| SMatrix::<f64, 2, 2>::new(6.0 * x[0], 0.0, 0.0, 0.0));
+/// assert_eq!(r.wrong().map(|r| r.label.as_str()).collect::<Vec<_>>(), ["(0, 1)", "(1, 0)"]);
+/// ```
+pub fn check_hessian<F: ScalarFn<N>, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+) -> CheckReport {
+    Checker::new().hessian(f, x, hand)
+}
+
+/// Check a hand-derived gradient of a black-box `f64` function at `x` against a Ridders
+/// finite-difference estimate, with the default [`Tolerances`]. See [`Checker::gradient_fd`].
+///
+/// ```
+/// use dualgrad::check_gradient_fd;
+/// use nalgebra::SVector;
+/// // f = eˣ y², ∇ = (eˣ y², 2eˣ y)
+/// let f = |v: &SVector<f64, 2>| v[0].exp() * v[1] * v[1];
+/// let r = check_gradient_fd(f, &SVector::from([0.0, 3.0]), |v| {
+///     SVector::from([v[0].exp() * v[1] * v[1], 2.0 * v[0].exp() * v[1]])
+/// });
+/// assert!(r.is_ok(), "{r}");
+/// ```
+pub fn check_gradient_fd<const N: usize>(
+    f: impl Fn(&SVector<f64, N>) -> f64,
+    x: &SVector<f64, N>,
+    hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+) -> CheckReport {
+    Checker::new().gradient_fd(f, x, hand)
+}
