@@ -134,7 +134,7 @@ pub(crate) fn dense_init<A: Activation, G: Rng + ?Sized, const I: usize, const O
 /// assert_eq!(y[0], 0.5);
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{Dense, Sigmoid};
 /// let layer = Dense::<Sigmoid, 2, 1, 4>::new(); // 2·1 + 1 = 3 parameters, not 4
 /// ```

@@ -30,7 +30,7 @@ use std::marker::PhantomData;
 /// assert!(y[0].is_finite());
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{Mlp1, Tanh};
 /// let net = Mlp1::<Tanh, 4, 8, 3, 66>::new(); // 4-8-3 has 67 parameters
 /// ```
@@ -140,7 +140,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
 /// assert_eq!(net.predict(&SVector::zeros(), &SVector::from([1.0, 2.0]))[0], 0.0);
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{Mlp2, Relu};
 /// let net = Mlp2::<Relu, 2, 4, 4, 1, 36>::new(); // 12 + 20 + 5 = 37 parameters
 /// ```

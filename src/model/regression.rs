@@ -20,7 +20,7 @@ use rand::Rng;
 /// assert_eq!(y[0], 1.5); // 2 − 1 + 0.5
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// let m = dualgrad::LinearRegression::<2, 2>::new(); // 2 features need 3 parameters
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use nalgebra::{SMatrix, SVector};
 /// Flat order (for `P = O·I + O`): `w` row by row (`W[0,0], W[0,1], …, W[O−1,I−1]`), then `b`.
 /// A wrong `P` is a compile-time error:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{DenseParams, ParamVector};
 /// use nalgebra::SVector;
 /// // a 2 → 1 layer has 2·1 + 1 = 3 parameters, not 4

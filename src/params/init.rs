@@ -55,7 +55,8 @@ impl Init {
     /// use nalgebra::SMatrix;
     /// let w: SMatrix<f64, 3, 2> = Init::XavierUniform.matrix(&mut seeded_rng(7));
     /// assert!(w.iter().all(|x| x.abs() <= 6.0_f64.sqrt() / 5.0_f64.sqrt())); // √(6 / (2 + 3))
-    /// assert_eq!(w, Init::XavierUniform.matrix(&mut seeded_rng(7))); // same seed, same draw
+    /// let again: SMatrix<f64, 3, 2> = Init::XavierUniform.matrix(&mut seeded_rng(7));
+    /// assert_eq!(w, again); // same seed, same draw
     /// ```
     pub fn matrix<G: Rng + ?Sized, const R: usize, const C: usize>(
         self,

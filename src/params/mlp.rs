@@ -11,7 +11,7 @@ use nalgebra::{SMatrix, SVector};
 /// Flat order (for `P = H·I + H + O·H + O`): `W1` row by row, `b1`, `W2` row by row, `b2`.
 /// A wrong `P` is a compile-time error:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{Mlp1Params, ParamVector};
 /// use nalgebra::SVector;
 /// // 4 → 8 → 3 has 8·4 + 8 + 3·8 + 3 = 67 parameters, not 66
@@ -149,7 +149,7 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> 
 /// Flat order (for `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O`): `W1` row by row, `b1`, `W2`, `b2`,
 /// `W3`, `b3`. A wrong `P` is a compile-time error:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use dualgrad::{Mlp2Params, ParamVector};
 /// use nalgebra::SVector;
 /// // 2 → 2 → 2 → 1 has 6 + 6 + 3 = 15 parameters, not 16
