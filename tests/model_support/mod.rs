@@ -6,6 +6,8 @@
 //! compare gradients component by component with `assert_close` below.
 
 #![allow(dead_code)]
+// index loops mirror the formulas of the backward pass
+#![allow(clippy::needless_range_loop)]
 
 /// An activation, by its closed-form value and derivative.
 #[derive(Clone, Copy, Debug)]
