@@ -37,7 +37,7 @@ use rand::Rng;
 /// let y = Quadratic.predict(&SVector::from([2.0, 1.0]), &SVector::from([3.0]));
 /// assert_eq!(y[0], 19.0); // 2·3² + 1
 /// ```
-pub trait Model<const I: usize, const O: usize, const P: usize>: Copy + Send + Sync {
+pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// The parameters as a typed struct of matrices, at scalar type `T`.
     type Params<T: Scalar>: ParamVector<T, P>;
 

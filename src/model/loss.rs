@@ -24,7 +24,7 @@ use nalgebra::SVector;
 /// }
 /// assert_eq!(Absolute.loss(&SVector::from([1.5]), &4.0), 2.5);
 /// ```
-pub trait Loss<const O: usize, Y>: Send + Sync {
+pub trait Loss<const O: usize, Y>: Sync {
     /// The loss of output `output` against `target`.
     fn loss<T: Scalar>(&self, output: &SVector<T, O>, target: &Y) -> T;
 
