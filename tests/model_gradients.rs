@@ -52,7 +52,7 @@ where
         .unwrap()
         .with_l2(case.lambda)
         .unwrap();
-    let names: Vec<String> = (0..P).map(|i| model.param_name(i)).collect();
+    let names: Vec<String> = (0..P).map(|i| obj.model().param_name(i)).collect();
     let p = SVector::<f64, P>::from_vec(uniform(
         case.param_seed,
         P,
