@@ -103,11 +103,14 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod check;
+mod data;
 mod diff;
 mod functions;
 mod jet;
+mod model;
 mod objective;
 mod optim;
+mod params;
 mod scalar;
 mod train;
 
@@ -117,6 +120,9 @@ pub use check::{
     central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
     relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
 };
+pub use data::{
+    Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
+};
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
@@ -125,12 +131,23 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use model::{
+    Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
+    Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
+    Model, ModelError, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
+    accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
+};
+#[cfg(feature = "serde")]
+pub use model::{load_json, save_json};
 pub use objective::Objective;
 pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
     Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
     SgdConfig, StepDecay, Warmup, clip_by_global_norm,
+};
+pub use params::{
+    DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng, unit_uniform,
 };
 pub use scalar::Scalar;
 pub use train::{
@@ -151,6 +168,12 @@ pub mod prelude {
         Lbfgs, Linear, Method, MomentumForm, Newton, OptimError, Optimizer, RmspropConfig,
         Schedule, SgdConfig, StepDecay, StopReason, StopRules, TrainConfig, Warmup,
         clip_by_global_norm, minimize, train,
+    };
+    #[doc(no_inline)]
+    pub use crate::{
+        BinaryCrossEntropy, CsvLoader, Dataset, Identity, LinearRegression, LogisticRegression,
+        Loss, MeanSquaredError, Mlp1, Mlp2, Model, ParamVector, Relu, Sigmoid, SoftmaxCrossEntropy,
+        SoftmaxRegression, Standardizer, Supervised, Tanh,
     };
     #[doc(no_inline)]
     pub use crate::{

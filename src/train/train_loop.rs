@@ -5,9 +5,6 @@ use super::stop::{StopReason, StopRules};
 use crate::Objective;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 
 /// How [`train`] runs: epochs, batch size, shuffling seed and stopping rules.
 ///
@@ -250,7 +247,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     // Allocated once: all indices in order (for the full evaluation) and a shuffled copy.
     let all: Vec<usize> = (0..n).collect();
     let mut order: Vec<usize> = if full_batch { Vec::new() } else { all.clone() };
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let mut rng = crate::seeded_rng(config.seed);
 
     let mut tracker = Tracker::new(rules, p0);
     let mut p = p0;
@@ -272,7 +269,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             optimizer.step(&mut p, &grad);
             steps += 1;
         } else {
-            order.shuffle(&mut rng);
+            crate::shuffle_with(&mut order, &mut rng);
             for chunk in order.chunks(batch) {
                 let (batch_loss, batch_grad) = objective.loss_and_gradient(&p, chunk);
                 tracker.evals.add_gradient();

@@ -1,0 +1,304 @@
+//! The parameters of multilayer perceptrons with one or two hidden layers.
+
+use super::{Block, ParamVector, block_is_weight, block_name};
+use super::{read_matrix, read_vector, write_matrix, write_vector};
+use crate::Scalar;
+use nalgebra::{SMatrix, SVector};
+
+/// The parameters of an MLP `I → H → O`: hidden layer `w1` (`H × I`), `b1`; output layer `w2`
+/// (`O × H`), `b2`.
+///
+/// Flat order (for `P = H·I + H + O·H + O`): `W1` row by row, `b1`, `W2` row by row, `b2`.
+/// A wrong `P` is a compile-time error:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 4 → 8 → 3 has 8·4 + 8 + 3·8 + 3 = 67 parameters, not 66
+/// let v: SVector<f64, 66> = Mlp1Params::<f64, 4, 8, 3>::zeros().to_vector();
+/// ```
+///
+/// ```
+/// use dualgrad::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 3 → 1 (the XOR network): 3·2 + 3 + 1·3 + 1 = 13 parameters
+/// let v = SVector::<f64, 13>::from_fn(|i, _| i as f64);
+/// let p = Mlp1Params::<f64, 2, 3, 1>::from_vector(&v);
+/// assert_eq!(p.w1[(2, 0)], 4.0); // row 2, column 0: entry 2·2 + 0
+/// assert_eq!(p.b1[2], 8.0); // after the 6 entries of W1
+/// assert_eq!(p.b2[0], 12.0);
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(4), "W1[2,0]");
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(8), "b1[2]");
+/// assert_eq!(ParamVector::<f64, 13>::to_vector(&p), v);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mlp1Params<T, const I: usize, const H: usize, const O: usize> {
+    /// Hidden-layer weights, `H × I`.
+    pub w1: SMatrix<T, H, I>,
+    /// Hidden-layer bias.
+    pub b1: SVector<T, H>,
+    /// Output-layer weights, `O × H`.
+    pub w2: SMatrix<T, O, H>,
+    /// Output-layer bias.
+    pub b2: SVector<T, O>,
+}
+
+impl<T: Scalar, const I: usize, const H: usize, const O: usize> Mlp1Params<T, I, H, O> {
+    /// The number of parameters, `H·I + H + O·H + O`.
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::Mlp1Params::<f64, 4, 8, 3>::LEN, 67);
+    /// ```
+    pub const LEN: usize = H * I + H + O * H + O;
+
+    const BLOCKS: [Block; 4] = [
+        Block {
+            name: "W1",
+            rows: H,
+            cols: I,
+            is_bias: false,
+        },
+        Block {
+            name: "b1",
+            rows: H,
+            cols: 1,
+            is_bias: true,
+        },
+        Block {
+            name: "W2",
+            rows: O,
+            cols: H,
+            is_bias: false,
+        },
+        Block {
+            name: "b2",
+            rows: O,
+            cols: 1,
+            is_bias: true,
+        },
+    ];
+
+    /// All zeros.
+    ///
+    /// ```
+    /// let p = dualgrad::Mlp1Params::<f64, 2, 3, 1>::zeros();
+    /// assert_eq!(p.w2.sum(), 0.0);
+    /// ```
+    pub fn zeros() -> Self {
+        Self {
+            w1: SMatrix::from_element(T::zero()),
+            b1: SVector::from_element(T::zero()),
+            w2: SMatrix::from_element(T::zero()),
+            b2: SVector::from_element(T::zero()),
+        }
+    }
+}
+
+impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> ParamVector<T, P>
+    for Mlp1Params<T, I, H, O>
+{
+    #[inline]
+    fn to_vector(&self) -> SVector<T, P> {
+        const {
+            assert!(
+                P == H * I + H + O * H + O,
+                "Mlp1Params<I, H, O>: P must equal H*I + H + O*H + O"
+            )
+        };
+        let mut v = SVector::from_element(T::zero());
+        let k = write_matrix(&self.w1, &mut v, 0);
+        let k = write_vector(&self.b1, &mut v, k);
+        let k = write_matrix(&self.w2, &mut v, k);
+        write_vector(&self.b2, &mut v, k);
+        v
+    }
+
+    #[inline]
+    fn from_vector(v: &SVector<T, P>) -> Self {
+        const {
+            assert!(
+                P == H * I + H + O * H + O,
+                "Mlp1Params<I, H, O>: P must equal H*I + H + O*H + O"
+            )
+        };
+        let k1 = H * I;
+        let k2 = k1 + H;
+        let k3 = k2 + O * H;
+        Self {
+            w1: read_matrix(v, 0),
+            b1: read_vector(v, k1),
+            w2: read_matrix(v, k2),
+            b2: read_vector(v, k3),
+        }
+    }
+
+    fn param_name(i: usize) -> String {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        block_name(&Self::BLOCKS, i)
+    }
+
+    fn penalised(i: usize) -> bool {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        block_is_weight(&Self::BLOCKS, i)
+    }
+}
+
+/// The parameters of an MLP `I → H1 → H2 → O`: `w1` (`H1 × I`), `b1`, `w2` (`H2 × H1`), `b2`,
+/// `w3` (`O × H2`), `b3`.
+///
+/// Flat order (for `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O`): `W1` row by row, `b1`, `W2`, `b2`,
+/// `W3`, `b3`. A wrong `P` is a compile-time error:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 2 → 2 → 1 has 6 + 6 + 3 = 15 parameters, not 16
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&SVector::<f64, 16>::zeros());
+/// ```
+///
+/// ```
+/// use dualgrad::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// let v = SVector::<f64, 15>::from_fn(|i, _| i as f64);
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&v);
+/// assert_eq!(p.w2[(1, 0)], 8.0); // W1 (4) + b1 (2) = 6, then row 1 column 0 → 6 + 2
+/// assert_eq!(p.b3[0], 14.0);
+/// assert_eq!(<Mlp2Params<f64, 2, 2, 2, 1> as ParamVector<f64, 15>>::param_name(12), "W3[0,0]");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mlp2Params<T, const I: usize, const H1: usize, const H2: usize, const O: usize> {
+    /// First hidden layer's weights, `H1 × I`.
+    pub w1: SMatrix<T, H1, I>,
+    /// First hidden layer's bias.
+    pub b1: SVector<T, H1>,
+    /// Second hidden layer's weights, `H2 × H1`.
+    pub w2: SMatrix<T, H2, H1>,
+    /// Second hidden layer's bias.
+    pub b2: SVector<T, H2>,
+    /// Output layer's weights, `O × H2`.
+    pub w3: SMatrix<T, O, H2>,
+    /// Output layer's bias.
+    pub b3: SVector<T, O>,
+}
+
+impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize>
+    Mlp2Params<T, I, H1, H2, O>
+{
+    /// The number of parameters, `H1·I + H1 + H2·H1 + H2 + O·H2 + O`.
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::Mlp2Params::<f64, 4, 8, 8, 3>::LEN, 40 + 72 + 27);
+    /// ```
+    pub const LEN: usize = H1 * I + H1 + H2 * H1 + H2 + O * H2 + O;
+
+    const BLOCKS: [Block; 6] = [
+        Block {
+            name: "W1",
+            rows: H1,
+            cols: I,
+            is_bias: false,
+        },
+        Block {
+            name: "b1",
+            rows: H1,
+            cols: 1,
+            is_bias: true,
+        },
+        Block {
+            name: "W2",
+            rows: H2,
+            cols: H1,
+            is_bias: false,
+        },
+        Block {
+            name: "b2",
+            rows: H2,
+            cols: 1,
+            is_bias: true,
+        },
+        Block {
+            name: "W3",
+            rows: O,
+            cols: H2,
+            is_bias: false,
+        },
+        Block {
+            name: "b3",
+            rows: O,
+            cols: 1,
+            is_bias: true,
+        },
+    ];
+
+    /// All zeros.
+    ///
+    /// ```
+    /// let p = dualgrad::Mlp2Params::<f64, 2, 2, 2, 1>::zeros();
+    /// assert_eq!(p.b3[0], 0.0);
+    /// ```
+    pub fn zeros() -> Self {
+        Self {
+            w1: SMatrix::from_element(T::zero()),
+            b1: SVector::from_element(T::zero()),
+            w2: SMatrix::from_element(T::zero()),
+            b2: SVector::from_element(T::zero()),
+            w3: SMatrix::from_element(T::zero()),
+            b3: SVector::from_element(T::zero()),
+        }
+    }
+}
+
+impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize, const P: usize>
+    ParamVector<T, P> for Mlp2Params<T, I, H1, H2, O>
+{
+    #[inline]
+    fn to_vector(&self) -> SVector<T, P> {
+        const {
+            assert!(
+                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                "Mlp2Params<I, H1, H2, O>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            )
+        };
+        let mut v = SVector::from_element(T::zero());
+        let k = write_matrix(&self.w1, &mut v, 0);
+        let k = write_vector(&self.b1, &mut v, k);
+        let k = write_matrix(&self.w2, &mut v, k);
+        let k = write_vector(&self.b2, &mut v, k);
+        let k = write_matrix(&self.w3, &mut v, k);
+        write_vector(&self.b3, &mut v, k);
+        v
+    }
+
+    #[inline]
+    fn from_vector(v: &SVector<T, P>) -> Self {
+        const {
+            assert!(
+                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                "Mlp2Params<I, H1, H2, O>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            )
+        };
+        let k1 = H1 * I;
+        let k2 = k1 + H1;
+        let k3 = k2 + H2 * H1;
+        let k4 = k3 + H2;
+        let k5 = k4 + O * H2;
+        Self {
+            w1: read_matrix(v, 0),
+            b1: read_vector(v, k1),
+            w2: read_matrix(v, k2),
+            b2: read_vector(v, k3),
+            w3: read_matrix(v, k4),
+            b3: read_vector(v, k5),
+        }
+    }
+
+    fn param_name(i: usize) -> String {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        block_name(&Self::BLOCKS, i)
+    }
+
+    fn penalised(i: usize) -> bool {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        block_is_weight(&Self::BLOCKS, i)
+    }
+}
