@@ -12,8 +12,9 @@
 //! difference between `COUNT` and `0` evaluations is the exact instruction count of `COUNT`
 //! gradients; `benches/callgrind.sh` does that for every case.
 //!
-//! Timing: each case is run in batches of about 10 ms; the table shows the fastest batch (the
-//! least disturbed by other processes) and the median batch, in nanoseconds per evaluation.
+//! Timing: each case is run in batches of about 10 ms, the batches of one workload's variants
+//! interleaved; the table shows the median and the fastest batch in nanoseconds per evaluation,
+//! and the ratio of medians to the hand-written variant.
 //! Without `--bench` (as under `cargo test --benches`) it only verifies every case and runs each
 //! once.
 
@@ -80,8 +81,8 @@ fn find<'a>(cases: &'a [Case], workload: &str, variant: &str) -> &'a Case {
         .unwrap_or_else(|| panic!("no case {workload} {variant}; see --list"))
 }
 
-/// Nanoseconds per evaluation: (fastest batch, median batch).
-fn time(case: &Case) -> (f64, f64) {
+/// Evaluations per batch so that one batch takes about [`BATCH`].
+fn calibrate(case: &Case) -> u64 {
     (case.run)(1); // warm up caches and lazily initialized state
     let mut n = 1_u64;
     loop {
@@ -90,36 +91,54 @@ fn time(case: &Case) -> (f64, f64) {
         let t = start.elapsed();
         if t >= BATCH / 4 {
             let scale = BATCH.as_secs_f64() / t.as_secs_f64();
-            n = ((n as f64 * scale).ceil() as u64).max(1);
-            break;
+            return ((n as f64 * scale).ceil() as u64).max(1);
         }
         n *= 2;
     }
-    let mut per_eval: Vec<f64> = (0..BATCHES)
-        .map(|_| {
-            let start = Instant::now();
-            (case.run)(n);
-            start.elapsed().as_nanos() as f64 / n as f64
+}
+
+/// Nanoseconds per evaluation of each case: (fastest batch, median batch).
+///
+/// The batches of the cases of one workload are interleaved (round robin), so a burst of load
+/// from other processes, or a change of clock speed, hits every variant alike.
+fn time(cases: &[Case]) -> Vec<(f64, f64)> {
+    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(BATCHES); cases.len()];
+    for workload in workloads::workload_names(cases) {
+        let group: Vec<usize> = (0..cases.len())
+            .filter(|&i| cases[i].workload == workload)
+            .collect();
+        let n: Vec<u64> = group.iter().map(|&i| calibrate(&cases[i])).collect();
+        for _ in 0..BATCHES {
+            for (&i, &n) in group.iter().zip(&n) {
+                let start = Instant::now();
+                (cases[i].run)(n);
+                samples[i].push(start.elapsed().as_nanos() as f64 / n as f64);
+            }
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            (s[0], s[s.len() / 2])
         })
-        .collect();
-    per_eval.sort_by(f64::total_cmp);
-    (per_eval[0], per_eval[BATCHES / 2])
+        .collect()
 }
 
 fn report(cases: &[Case]) {
-    let times: Vec<(f64, f64)> = cases.iter().map(time).collect();
+    let times = time(cases);
     let hand = |workload: &str| {
         cases
             .iter()
             .zip(&times)
             .find(|(c, _)| c.workload == workload && c.variant == "hand")
-            .map(|(_, t)| t.0)
+            .map(|(_, t)| t.1)
             .expect("every workload has a hand-written case")
     };
 
     println!("Time per evaluation (value + gradient, or + Hessian), best and median of");
     println!(
-        "{BATCHES} batches of ~{} ms; ratio = best / best of `hand`.\n",
+        "{BATCHES} interleaved batches of ~{} ms; ratio = median / median of `hand`.\n",
         BATCH.as_millis()
     );
     let rows: Vec<Vec<String>> = cases
@@ -129,14 +148,14 @@ fn report(cases: &[Case]) {
             vec![
                 c.workload.to_string(),
                 c.variant.to_string(),
-                format_ns(best),
                 format_ns(median),
-                format!("{:.2}", best / hand(c.workload)),
+                format_ns(best),
+                format!("{:.2}", median / hand(c.workload)),
             ]
         })
         .collect();
     print_table(
-        &["workload", "variant", "ns (best)", "ns (median)", "× hand"],
+        &["workload", "variant", "ns (median)", "ns (best)", "× hand"],
         &[false, false, true, true, true],
         &rows,
     );
@@ -159,7 +178,7 @@ fn report(cases: &[Case]) {
         "dualgrad-chunk8",
         "dualgrad-chunk16",
     ];
-    println!("\nOne pass vs chunked (ns per gradient, best batch; ratio to one pass):\n");
+    println!("\nOne pass vs chunked (ns per gradient, median batch; ratio to one pass):\n");
     let rows: Vec<Vec<String>> = chunked
         .iter()
         .map(|w| {
@@ -168,7 +187,7 @@ fn report(cases: &[Case]) {
                     .iter()
                     .zip(&times)
                     .find(|(c, _)| c.workload == *w && c.variant == v)
-                    .map(|(_, t)| t.0)
+                    .map(|(_, t)| t.1)
             };
             let one = t("dualgrad").expect("chunked workloads have a one-pass case");
             std::iter::once(w.to_string())

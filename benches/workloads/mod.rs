@@ -374,7 +374,7 @@ pub struct Case {
     pub run: Box<dyn Fn(u64)>,
     /// One evaluation, flattened: value, gradient, then the Hessian (column-major) if any.
     pub eval: Box<dyn Fn() -> Vec<f64>>,
-    /// Evaluations per callgrind run (about 10–50 million instructions).
+    /// Evaluations per callgrind run (a few million to tens of millions of instructions).
     pub callgrind_count: u64,
 }
 
@@ -441,22 +441,22 @@ fn rosenbrock_cases<const N: usize>(r: &mut Registry, name: &'static str, count:
     let w = Rc::new(rosenbrock_problem::<N>());
     r.add(&w, name, "hand", count, |w: &W<N>| rosenbrock_hand(&w.p));
     r.add(&w, name, "dualgrad", count, |w: &W<N>| {
-        gradient(|x| rosenbrock(x), &w.p)
+        gradient(rosenbrock, &w.p)
     });
     r.add(&w, name, "dualgrad-chunk4", count, |w: &W<N>| {
-        gradient_chunked(|x| rosenbrock(x), &w.p, Chunk::<4>)
+        gradient_chunked(rosenbrock, &w.p, Chunk::<4>)
     });
     r.add(&w, name, "dualgrad-chunk8", count, |w: &W<N>| {
-        gradient_chunked(|x| rosenbrock(x), &w.p, Chunk::<8>)
+        gradient_chunked(rosenbrock, &w.p, Chunk::<8>)
     });
     r.add(&w, name, "dualgrad-chunk16", count, |w: &W<N>| {
-        gradient_chunked(|x| rosenbrock(x), &w.p, Chunk::<16>)
+        gradient_chunked(rosenbrock, &w.p, Chunk::<16>)
     });
     r.add(&w, name, "num_dual", count, |w: &W<N>| {
         num_dual::gradient(|x: SVector<DualSVec64<N>, N>| rosenbrock(&x), &w.p)
     });
     r.add(&w, name, "fd-central", count, |w: &W<N>| {
-        central_fd(|x| rosenbrock(x), &w.p)
+        central_fd(rosenbrock, &w.p)
     });
 }
 
@@ -466,89 +466,89 @@ pub fn cases() -> Vec<Case> {
 
     let xor = Rc::new(xor_problem());
     type Xor = Problem<(), 13>;
-    r.add(&xor, "xor", "hand", 200_000, |w: &Xor| xor_hand(&w.p));
-    r.add(&xor, "xor", "dualgrad", 200_000, |w: &Xor| {
-        gradient(|p| xor_loss(p), &w.p)
+    r.add(&xor, "xor", "hand", 10_000, |w: &Xor| xor_hand(&w.p));
+    r.add(&xor, "xor", "dualgrad", 5_000, |w: &Xor| {
+        gradient(xor_loss, &w.p)
     });
-    r.add(&xor, "xor", "dualgrad-nalgebra", 100_000, |w: &Xor| {
-        gradient(|p| xor_loss_nalgebra(p), &w.p)
+    r.add(&xor, "xor", "dualgrad-nalgebra", 5_000, |w: &Xor| {
+        gradient(xor_loss_nalgebra, &w.p)
     });
-    r.add(&xor, "xor", "num_dual", 100_000, |w: &Xor| {
+    r.add(&xor, "xor", "num_dual", 2_000, |w: &Xor| {
         num_dual::gradient(|p: SVector<DualSVec64<13>, 13>| xor_loss(&p), &w.p)
     });
-    r.add(&xor, "xor", "num_dual-nalgebra", 100_000, |w: &Xor| {
+    r.add(&xor, "xor", "num_dual-nalgebra", 2_000, |w: &Xor| {
         num_dual::gradient(|p: SVector<DualSVec64<13>, 13>| xor_loss_nalgebra(&p), &w.p)
     });
-    r.add(&xor, "xor", "fd-central", 50_000, |w: &Xor| {
-        central_fd(|p| xor_loss(p), &w.p)
+    r.add(&xor, "xor", "fd-central", 500, |w: &Xor| {
+        central_fd(xor_loss, &w.p)
     });
 
-    rosenbrock_cases::<10>(&mut r, "rosenbrock-10", 100_000);
-    rosenbrock_cases::<50>(&mut r, "rosenbrock-50", 5_000);
-    rosenbrock_cases::<200>(&mut r, "rosenbrock-200", 200);
+    rosenbrock_cases::<10>(&mut r, "rosenbrock-10", 20_000);
+    rosenbrock_cases::<50>(&mut r, "rosenbrock-50", 1_000);
+    rosenbrock_cases::<200>(&mut r, "rosenbrock-200", 50);
 
     let hess = Rc::new(rosenbrock_problem::<10>());
     type R10 = Problem<(), 10>;
-    r.add(&hess, "rosenbrock-10-hessian", "hand", 50_000, |w: &R10| {
+    r.add(&hess, "rosenbrock-10-hessian", "hand", 20_000, |w: &R10| {
         rosenbrock_hessian_hand(&w.p)
     });
     r.add(
         &hess,
         "rosenbrock-10-hessian",
         "dualgrad",
-        10_000,
-        |w: &R10| dualgrad::hessian(|x| rosenbrock(x), &w.p),
+        2_000,
+        |w: &R10| dualgrad::hessian(rosenbrock, &w.p),
     );
     r.add(
         &hess,
         "rosenbrock-10-hessian",
         "num_dual",
-        10_000,
+        2_000,
         |w: &R10| num_dual::hessian(|x: SVector<Dual2SVec64<10>, 10>| rosenbrock(&x), &w.p),
     );
 
     let iris = Rc::new(iris_problem());
     type Iris = Problem<IrisData, 67>;
-    r.add(&iris, "iris", "hand", 2_000, |w: &Iris| {
+    r.add(&iris, "iris", "hand", 200, |w: &Iris| {
         iris_hand(&w.p, &w.data)
     });
-    r.add(&iris, "iris", "dualgrad", 200, |w: &Iris| {
+    r.add(&iris, "iris", "dualgrad", 20, |w: &Iris| {
         gradient(|p| iris_loss(p, &w.data), &w.p)
     });
-    r.add(&iris, "iris", "dualgrad-chunk4", 200, |w: &Iris| {
+    r.add(&iris, "iris", "dualgrad-chunk4", 20, |w: &Iris| {
         gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<4>)
     });
-    r.add(&iris, "iris", "dualgrad-chunk8", 200, |w: &Iris| {
+    r.add(&iris, "iris", "dualgrad-chunk8", 20, |w: &Iris| {
         gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<8>)
     });
-    r.add(&iris, "iris", "dualgrad-chunk16", 200, |w: &Iris| {
+    r.add(&iris, "iris", "dualgrad-chunk16", 20, |w: &Iris| {
         gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<16>)
     });
-    r.add(&iris, "iris", "num_dual", 200, |w: &Iris| {
+    r.add(&iris, "iris", "num_dual", 20, |w: &Iris| {
         num_dual::gradient(
             |p: SVector<DualSVec64<67>, 67>| iris_loss(&p, &w.data),
             &w.p,
         )
     });
-    r.add(&iris, "iris", "fd-central", 20, |w: &Iris| {
+    r.add(&iris, "iris", "fd-central", 5, |w: &Iris| {
         central_fd(|p| iris_loss(p, &w.data), &w.p)
     });
 
     let logistic = Rc::new(logistic_problem());
     type Logistic = Problem<LogisticData, 11>;
-    r.add(&logistic, "logistic", "hand", 2_000, |w: &Logistic| {
+    r.add(&logistic, "logistic", "hand", 200, |w: &Logistic| {
         logistic_hand(&w.p, &w.data)
     });
-    r.add(&logistic, "logistic", "dualgrad", 1_000, |w: &Logistic| {
+    r.add(&logistic, "logistic", "dualgrad", 200, |w: &Logistic| {
         gradient(|p| logistic_loss(p, &w.data), &w.p)
     });
-    r.add(&logistic, "logistic", "num_dual", 1_000, |w: &Logistic| {
+    r.add(&logistic, "logistic", "num_dual", 200, |w: &Logistic| {
         num_dual::gradient(
             |p: SVector<DualSVec64<11>, 11>| logistic_loss(&p, &w.data),
             &w.p,
         )
     });
-    r.add(&logistic, "logistic", "fd-central", 100, |w: &Logistic| {
+    r.add(&logistic, "logistic", "fd-central", 20, |w: &Logistic| {
         central_fd(|p| logistic_loss(p, &w.data), &w.p)
     });
 
