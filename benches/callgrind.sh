@@ -5,6 +5,8 @@
 #   benches/callgrind.sh            # every case
 #   benches/callgrind.sh xor        # only workloads whose name contains "xor"
 #   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
+#   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built
+#                                            # with other RUSTFLAGS or another engine)
 #
 # Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
 # difference divided by COUNT is the exact count per evaluation: setup (building the data and
@@ -16,7 +18,8 @@ filter="${1:-}"
 out="${OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
-bin=$(cargo bench --bench report --no-run --message-format=json 2>/dev/null |
+bin="${BIN:-}"
+[ -n "$bin" ] || bin=$(cargo bench --bench report --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
