@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Instruction counts per evaluation for every workload × variant of benches/workloads/mod.rs,
+# under valgrind --tool=callgrind, as a markdown table with the ratio to the hand-written gradient.
+#
+#   benches/callgrind.sh            # every case
+#   benches/callgrind.sh xor        # only workloads whose name contains "xor"
+#   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
+#   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built
+#                                            # with other RUSTFLAGS or another engine)
+#
+# Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
+# difference divided by COUNT is the exact count per evaluation: setup (building the data and
+# every case) is the same in both runs and cancels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+filter="${1:-}"
+out="${OUT:-$(mktemp -d)}"
+mkdir -p "$out"
+
+bin="${BIN:-}"
+[ -n "$bin" ] || bin=$(cargo bench --bench report --no-run --message-format=json 2>/dev/null |
+    python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "report" and m.get("executable"):
+        print(m["executable"])')
+[ -x "$bin" ] || { echo "could not build the report bench" >&2; exit 1; }
+
+# Instructions (Ir) collected by one run of the report binary in --callgrind mode.
+instructions() { # workload variant count
+    valgrind --tool=callgrind --callgrind-out-file="$out/$1.$2.$3.out" \
+        "$bin" --callgrind "$1" "$2" "$3" 2>&1 >/dev/null |
+        sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+}
+
+rows=()
+declare -A hand
+while read -r workload variant count; do
+    [[ "$workload" == *"$filter"* ]] || continue
+    base=$(instructions "$workload" "$variant" 0)
+    full=$(instructions "$workload" "$variant" "$count")
+    per=$(( (full - base + count / 2) / count ))
+    [ "$variant" = hand ] && hand[$workload]=$per
+    ratio=$(python3 -c "print(f'{$per / ${hand[$workload]:-$per}:.2f}')")
+    rows+=("$workload|$variant|$per|$ratio")
+    echo "$workload $variant: $per instructions per evaluation (x$ratio)" >&2
+done < <("$bin" --list)
+
+python3 - "${rows[@]}" <<'EOF'
+import sys
+rows = [r.split("|") for r in sys.argv[1:]]
+rows = [[w, v, f"{int(n):,}", r] for w, v, n, r in rows]
+head = ["workload", "variant", "instructions / eval", "× hand"]
+right = [False, False, True, True]
+width = [max(len(x) for x in col) for col in zip(head, *rows)]
+def line(cells):
+    print("| " + " | ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, width, right)) + " |")
+line(head)
+print("| " + " | ".join("-" * (w - 1) + (":" if r else "-") for w, r in zip(width, right)) + " |")
+for r in rows:
+    line(r)
+EOF
+echo "callgrind output files: $out" >&2

@@ -1,0 +1,599 @@
+//! The benchmark workloads, defined once and shared by every bench target (`mod workloads;`).
+//!
+//! Each workload is a loss `f: Rᴾ → R` at a fixed point, and each *variant* is one way of getting
+//! its value and gradient (or Hessian):
+//!
+//! | variant | what it is |
+//! |---|---|
+//! | `hand` | a hand-written gradient (manual backprop) in plain `f64`: the practical limit |
+//! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar` |
+//! | `dualgrad-chunkC` | `dualgrad::gradient_chunked(\|p\| loss(p), &p, Chunk::<C>)` |
+//! | `dualgrad-nalgebra` | XOR only: the same maths written with nalgebra matrix products over lifted duals |
+//! | `num_dual` | raw `num_dual::gradient` (`DualSVec64<P>`) on the same generic loss |
+//! | `num_dual-nalgebra` | XOR only: raw `num_dual::gradient` on the nalgebra-style loss |
+//! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
+//!
+//! The generic losses are written the way the README teaches: data and constants stay `f64`
+//! (so the engine does `dual × f64`, not `dual × dual`), and small loops replace nalgebra matrix
+//! products (nalgebra cannot multiply a matrix of duals by a vector of `f64`, so a matrix product
+//! forces the data to be lifted to duals).
+//!
+//! [`verify`] checks every variant against the hand-written gradient (and so the hand-written
+//! gradient against dualgrad, num-dual and finite differences) before anything is timed, so a
+//! wrong hand gradient cannot pass silently.
+#![allow(dead_code)] // each bench target uses a different part of this file
+
+use dualgrad::{Chunk, Scalar, bce_with_logits, gradient, gradient_chunked, softmax_cross_entropy};
+use nalgebra::{SMatrix, SVector};
+use num_dual::{Dual2SVec64, DualSVec64};
+use std::hint::black_box;
+use std::rc::Rc;
+
+// =============================================================================================
+// Workload data
+// =============================================================================================
+
+/// A loss's evaluation point `p` and its data set `data`.
+pub struct Problem<D, const P: usize> {
+    /// The parameters at which the gradient is taken.
+    pub p: SVector<f64, P>,
+    /// The data the loss is a mean over (`()` for data-free functions).
+    pub data: D,
+}
+
+/// XOR truth table: inputs and targets.
+pub const XOR_X: [[f64; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+/// XOR targets.
+pub const XOR_Y: [f64; 4] = [0.0, 1.0, 1.0, 0.0];
+
+/// XOR at `p[i] = sin(0.37 i)`.
+pub fn xor_problem() -> Problem<(), 13> {
+    Problem {
+        p: SVector::from_fn(|i, _| (0.37 * i as f64).sin()),
+        data: (),
+    }
+}
+
+/// Rosenbrock at `x[i] = 0.5 + 0.1 sin(i)`.
+pub fn rosenbrock_problem<const N: usize>() -> Problem<(), N> {
+    Problem {
+        p: SVector::from_fn(|i, _| 0.5 + 0.1 * (i as f64).sin()),
+        data: (),
+    }
+}
+
+/// Number of samples of the iris-sized data set.
+pub const IRIS_SAMPLES: usize = 150;
+
+/// An iris-sized data set: 150 samples of 4 features, 3 classes.
+pub struct IrisData {
+    /// `x[s][f] = sin(1.3 s + 0.7 f)`.
+    pub x: [[f64; 4]; IRIS_SAMPLES],
+    /// `y[s] = s mod 3`.
+    pub y: [usize; IRIS_SAMPLES],
+}
+
+/// The 4-8-3 MLP at `p[i] = 0.1 cos(0.5 i)`.
+pub fn iris_problem() -> Problem<IrisData, 67> {
+    Problem {
+        p: SVector::from_fn(|i, _| 0.1 * (0.5 * i as f64).cos()),
+        data: IrisData {
+            x: std::array::from_fn(|s| {
+                std::array::from_fn(|f| (1.3 * s as f64 + 0.7 * f as f64).sin())
+            }),
+            y: std::array::from_fn(|s| s % 3),
+        },
+    }
+}
+
+/// Number of samples of the logistic-regression data set.
+pub const LOGISTIC_SAMPLES: usize = 1000;
+
+/// A logistic-regression data set: 1000 samples of 10 features, binary labels.
+pub struct LogisticData {
+    /// `x[s][f] = cos(0.1 s (f + 1))`.
+    pub x: [[f64; 10]; LOGISTIC_SAMPLES],
+    /// `y[s] = 1` where `sin(s) > 0`, else `0`.
+    pub y: [f64; LOGISTIC_SAMPLES],
+}
+
+/// Logistic regression at `p[i] = 0.01 i`.
+pub fn logistic_problem() -> Problem<LogisticData, 11> {
+    Problem {
+        p: SVector::from_fn(|i, _| 0.01 * i as f64),
+        data: LogisticData {
+            x: std::array::from_fn(|s| {
+                std::array::from_fn(|f| (0.1 * s as f64 * (f + 1) as f64).cos())
+            }),
+            y: std::array::from_fn(|s| if (s as f64).sin() > 0.0 { 1.0 } else { 0.0 }),
+        },
+    }
+}
+
+// =============================================================================================
+// The losses, written once over `T: Scalar` (what a user writes)
+// =============================================================================================
+
+/// XOR MLP 2-3-1, tanh hidden layer, linear output, MSE over the 4 rows of the truth table.
+///
+/// Layout (13 parameters): `W1` (3×2) column-major in `p[0..6]`, so `W1[i][j] = p[j*3 + i]`;
+/// `b1 = p[6..9]`; `w2 = p[9..12]`; `b2 = p[12]`. `out = w2·tanh(W1 x + b1) + b2`.
+pub fn xor_loss<T: Scalar>(p: &SVector<T, 13>) -> T {
+    let mut total = T::zero();
+    for (x, y) in XOR_X.iter().zip(XOR_Y) {
+        let mut out = p[12];
+        for i in 0..3 {
+            let z = p[i] * x[0] + p[3 + i] * x[1] + p[6 + i];
+            out += p[9 + i] * z.tanh();
+        }
+        let d = out - y;
+        total += d * d;
+    }
+    total * 0.25
+}
+
+/// The same XOR loss written "nalgebra style": matrix products, so the data is lifted to duals.
+pub fn xor_loss_nalgebra<T: Scalar>(p: &SVector<T, 13>) -> T {
+    let w1 = SMatrix::<T, 3, 2>::from_column_slice(&p.as_slice()[0..6]);
+    let b1 = SVector::<T, 3>::from_column_slice(&p.as_slice()[6..9]);
+    let w2 = SVector::<T, 3>::from_column_slice(&p.as_slice()[9..12]);
+    let mut total = T::zero();
+    for (x, y) in XOR_X.iter().zip(XOR_Y) {
+        let x = SVector::<T, 2>::new(T::lift(x[0]), T::lift(x[1]));
+        let h = (w1 * x + b1).map(|z| z.tanh());
+        let d = w2.dot(&h) + p[12] - y;
+        total += d * d;
+    }
+    total * 0.25
+}
+
+/// Rosenbrock `Σ_{i<N−1} 100(x[i+1] − x[i]²)² + (1 − x[i])²`.
+///
+/// `(1 − x)²` is written `(x − 1)²` (the same value): generic code has `x - 1.0` but not `1.0 - x`.
+pub fn rosenbrock<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+    let mut s = T::zero();
+    for i in 0..N - 1 {
+        let a = x[i + 1] - x[i] * x[i];
+        let b = x[i] - 1.0;
+        s += a * a * 100.0 + b * b;
+    }
+    s
+}
+
+/// Iris-sized MLP 4-8-3: tanh hidden layer, linear logits, mean softmax cross-entropy.
+///
+/// Layout (67 parameters), all row-major: `W1` (8×4) `W1[j][f] = p[4j + f]` in `p[0..32]`;
+/// `b1 = p[32..40]`; `W2` (3×8) `W2[k][j] = p[40 + 8k + j]` in `p[40..64]`; `b2 = p[64..67]`.
+pub fn iris_loss<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
+    let mut total = T::zero();
+    for (x, &label) in d.x.iter().zip(&d.y) {
+        let h: [T; 8] = std::array::from_fn(|j| {
+            let mut z = p[32 + j];
+            for (f, &xf) in x.iter().enumerate() {
+                z += p[4 * j + f] * xf;
+            }
+            z.tanh()
+        });
+        let logits = SVector::<T, 3>::from_fn(|k, _| {
+            let mut z = p[64 + k];
+            for (j, &hj) in h.iter().enumerate() {
+                z += p[40 + 8 * k + j] * hj;
+            }
+            z
+        });
+        total += softmax_cross_entropy(&logits, label);
+    }
+    total * (1.0 / IRIS_SAMPLES as f64)
+}
+
+/// Logistic regression: `z = w·x + b`, mean binary cross-entropy from the logit.
+///
+/// Layout (11 parameters): `w = p[0..10]`, `b = p[10]`.
+pub fn logistic_loss<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T {
+    let mut total = T::zero();
+    for (x, &y) in d.x.iter().zip(&d.y) {
+        let mut z = p[10];
+        for (f, &xf) in x.iter().enumerate() {
+            z += p[f] * xf;
+        }
+        total += bce_with_logits(z, y);
+    }
+    total * (1.0 / LOGISTIC_SAMPLES as f64)
+}
+
+// =============================================================================================
+// Hand-written derivatives (plain f64, manual backprop)
+// =============================================================================================
+
+/// XOR loss and gradient by manual backprop.
+pub fn xor_hand(p: &SVector<f64, 13>) -> (f64, SVector<f64, 13>) {
+    let mut g = SVector::<f64, 13>::zeros();
+    let mut total = 0.0;
+    for (x, y) in XOR_X.iter().zip(XOR_Y) {
+        let mut h = [0.0; 3];
+        let mut out = p[12];
+        for i in 0..3 {
+            h[i] = (p[i] * x[0] + p[3 + i] * x[1] + p[6 + i]).tanh();
+            out += p[9 + i] * h[i];
+        }
+        let d = out - y;
+        total += d * d;
+        let dout = 0.5 * d; // d/dout of 0.25 d²
+        g[12] += dout;
+        for i in 0..3 {
+            g[9 + i] += dout * h[i];
+            let dz = dout * p[9 + i] * (1.0 - h[i] * h[i]);
+            g[i] += dz * x[0];
+            g[3 + i] += dz * x[1];
+            g[6 + i] += dz;
+        }
+    }
+    (total * 0.25, g)
+}
+
+/// Rosenbrock value and gradient by hand.
+pub fn rosenbrock_hand<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
+    let mut g = SVector::<f64, N>::zeros();
+    let mut s = 0.0;
+    for i in 0..N - 1 {
+        let a = x[i + 1] - x[i] * x[i];
+        let b = x[i] - 1.0;
+        s += 100.0 * a * a + b * b;
+        g[i] += -400.0 * a * x[i] + 2.0 * b;
+        g[i + 1] += 200.0 * a;
+    }
+    (s, g)
+}
+
+/// Rosenbrock value, gradient and (tridiagonal) Hessian by hand.
+pub fn rosenbrock_hessian_hand<const N: usize>(
+    x: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
+    let (s, g) = rosenbrock_hand(x);
+    let mut h = SMatrix::<f64, N, N>::zeros();
+    for i in 0..N - 1 {
+        h[(i, i)] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
+        h[(i, i + 1)] -= 400.0 * x[i];
+        h[(i + 1, i)] -= 400.0 * x[i];
+        h[(i + 1, i + 1)] += 200.0;
+    }
+    (s, g, h)
+}
+
+/// Iris MLP loss and gradient by manual backprop.
+pub fn iris_hand(p: &SVector<f64, 67>, d: &IrisData) -> (f64, SVector<f64, 67>) {
+    let scale = 1.0 / IRIS_SAMPLES as f64;
+    let mut g = SVector::<f64, 67>::zeros();
+    let mut total = 0.0;
+    for (x, &label) in d.x.iter().zip(&d.y) {
+        let mut h = [0.0; 8];
+        for (j, hj) in h.iter_mut().enumerate() {
+            let mut z = p[32 + j];
+            for (f, &xf) in x.iter().enumerate() {
+                z += p[4 * j + f] * xf;
+            }
+            *hj = z.tanh();
+        }
+        let mut z2 = [0.0; 3];
+        for (k, zk) in z2.iter_mut().enumerate() {
+            let mut z = p[64 + k];
+            for (j, &hj) in h.iter().enumerate() {
+                z += p[40 + 8 * k + j] * hj;
+            }
+            *zk = z;
+        }
+        let m = z2.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        let e = z2.map(|z| (z - m).exp());
+        let s: f64 = e.iter().sum();
+        total += s.ln() + m - z2[label];
+        // backward: dL/dz2 = softmax − onehot
+        let mut dh = [0.0; 8];
+        for k in 0..3 {
+            let onehot = if k == label { 1.0 } else { 0.0 };
+            let dz = (e[k] / s - onehot) * scale;
+            g[64 + k] += dz;
+            for j in 0..8 {
+                g[40 + 8 * k + j] += dz * h[j];
+                dh[j] += dz * p[40 + 8 * k + j];
+            }
+        }
+        for j in 0..8 {
+            let dz = dh[j] * (1.0 - h[j] * h[j]);
+            g[32 + j] += dz;
+            for (f, &xf) in x.iter().enumerate() {
+                g[4 * j + f] += dz * xf;
+            }
+        }
+    }
+    (total * scale, g)
+}
+
+/// Logistic-regression loss and gradient by hand: `∂/∂z = σ(z) − y`.
+pub fn logistic_hand(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVector<f64, 11>) {
+    let scale = 1.0 / LOGISTIC_SAMPLES as f64;
+    let mut g = SVector::<f64, 11>::zeros();
+    let mut total = 0.0;
+    for (x, &y) in d.x.iter().zip(&d.y) {
+        let mut z = p[10];
+        for (f, &xf) in x.iter().enumerate() {
+            z += p[f] * xf;
+        }
+        // softplus(z) and σ(z) from one exponential, stable for either sign
+        let (softplus, sigma) = if z > 0.0 {
+            let e = (-z).exp();
+            (z + e.ln_1p(), 1.0 / (1.0 + e))
+        } else {
+            let e = z.exp();
+            (e.ln_1p(), e / (1.0 + e))
+        };
+        total += softplus - z * y;
+        let dz = (sigma - y) * scale;
+        for (f, &xf) in x.iter().enumerate() {
+            g[f] += dz * xf;
+        }
+        g[10] += dz;
+    }
+    (total * scale, g)
+}
+
+// =============================================================================================
+// Finite differences
+// =============================================================================================
+
+/// Value and central-difference gradient (`2P + 1` evaluations of `f`).
+pub fn central_fd<const P: usize>(
+    f: impl Fn(&SVector<f64, P>) -> f64,
+    x: &SVector<f64, P>,
+) -> (f64, SVector<f64, P>) {
+    let mut xs = *x;
+    let mut g = SVector::<f64, P>::zeros();
+    for i in 0..P {
+        let h = f64::EPSILON.cbrt() * x[i].abs().max(1.0);
+        let (up, down) = (x[i] + h, x[i] - h);
+        xs[i] = up;
+        let fu = f(&xs);
+        xs[i] = down;
+        let fd = f(&xs);
+        xs[i] = x[i];
+        g[i] = (fu - fd) / (up - down);
+    }
+    (f(x), g)
+}
+
+// =============================================================================================
+// The registry of cases (workload × variant)
+// =============================================================================================
+
+/// One workload × variant: a closure that runs `n` evaluations, and one that returns the result.
+pub struct Case {
+    /// Workload name (no spaces), e.g. `rosenbrock-50`.
+    pub workload: &'static str,
+    /// Variant name (no spaces), e.g. `dualgrad-chunk8`.
+    pub variant: &'static str,
+    /// Run `n` evaluations, with the input and result hidden from the optimizer.
+    pub run: Box<dyn Fn(u64)>,
+    /// One evaluation, flattened: value, gradient, then the Hessian (column-major) if any.
+    pub eval: Box<dyn Fn() -> Vec<f64>>,
+    /// Evaluations per callgrind run (a few million to tens of millions of instructions).
+    pub callgrind_count: u64,
+}
+
+impl Case {
+    /// Exact derivative (not finite differences).
+    pub fn exact(&self) -> bool {
+        !self.variant.starts_with("fd")
+    }
+}
+
+/// A result that flattens to `[value, gradient.., hessian..]`.
+pub trait Flatten {
+    /// The parts in one vector.
+    fn flatten(&self) -> Vec<f64>;
+}
+
+impl<const N: usize> Flatten for (f64, SVector<f64, N>) {
+    fn flatten(&self) -> Vec<f64> {
+        std::iter::once(self.0)
+            .chain(self.1.iter().copied())
+            .collect()
+    }
+}
+
+impl<const N: usize> Flatten for (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
+    fn flatten(&self) -> Vec<f64> {
+        std::iter::once(self.0)
+            .chain(self.1.iter().copied())
+            .chain(self.2.iter().copied())
+            .collect()
+    }
+}
+
+/// Collects cases; `add` registers one.
+struct Registry(Vec<Case>);
+
+impl Registry {
+    fn add<W: 'static, R: Flatten>(
+        &mut self,
+        w: &Rc<W>,
+        workload: &'static str,
+        variant: &'static str,
+        callgrind_count: u64,
+        f: impl Fn(&W) -> R + Copy + 'static,
+    ) {
+        let (w1, w2) = (Rc::clone(w), Rc::clone(w));
+        self.0.push(Case {
+            workload,
+            variant,
+            run: Box::new(move |n| {
+                for _ in 0..n {
+                    black_box(f(black_box(&*w1)));
+                }
+            }),
+            eval: Box::new(move || f(&w2).flatten()),
+            callgrind_count,
+        });
+    }
+}
+
+/// Gradient cases of Rosenbrock at one size: hand, one pass, chunks of 4, 8, 16, num-dual, FD.
+fn rosenbrock_cases<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(rosenbrock_problem::<N>());
+    r.add(&w, name, "hand", count, |w: &W<N>| rosenbrock_hand(&w.p));
+    r.add(&w, name, "dualgrad", count, |w: &W<N>| {
+        gradient(rosenbrock, &w.p)
+    });
+    r.add(&w, name, "dualgrad-chunk4", count, |w: &W<N>| {
+        gradient_chunked(rosenbrock, &w.p, Chunk::<4>)
+    });
+    r.add(&w, name, "dualgrad-chunk8", count, |w: &W<N>| {
+        gradient_chunked(rosenbrock, &w.p, Chunk::<8>)
+    });
+    r.add(&w, name, "dualgrad-chunk16", count, |w: &W<N>| {
+        gradient_chunked(rosenbrock, &w.p, Chunk::<16>)
+    });
+    r.add(&w, name, "num_dual", count, |w: &W<N>| {
+        num_dual::gradient(|x: SVector<DualSVec64<N>, N>| rosenbrock(&x), &w.p)
+    });
+    r.add(&w, name, "fd-central", count, |w: &W<N>| {
+        central_fd(rosenbrock, &w.p)
+    });
+}
+
+/// Every case, grouped by workload, `hand` first in each workload.
+pub fn cases() -> Vec<Case> {
+    let mut r = Registry(Vec::new());
+
+    let xor = Rc::new(xor_problem());
+    type Xor = Problem<(), 13>;
+    r.add(&xor, "xor", "hand", 10_000, |w: &Xor| xor_hand(&w.p));
+    r.add(&xor, "xor", "dualgrad", 5_000, |w: &Xor| {
+        gradient(xor_loss, &w.p)
+    });
+    r.add(&xor, "xor", "dualgrad-nalgebra", 5_000, |w: &Xor| {
+        gradient(xor_loss_nalgebra, &w.p)
+    });
+    r.add(&xor, "xor", "num_dual", 2_000, |w: &Xor| {
+        num_dual::gradient(|p: SVector<DualSVec64<13>, 13>| xor_loss(&p), &w.p)
+    });
+    r.add(&xor, "xor", "num_dual-nalgebra", 2_000, |w: &Xor| {
+        num_dual::gradient(|p: SVector<DualSVec64<13>, 13>| xor_loss_nalgebra(&p), &w.p)
+    });
+    r.add(&xor, "xor", "fd-central", 500, |w: &Xor| {
+        central_fd(xor_loss, &w.p)
+    });
+
+    rosenbrock_cases::<10>(&mut r, "rosenbrock-10", 20_000);
+    rosenbrock_cases::<50>(&mut r, "rosenbrock-50", 1_000);
+    rosenbrock_cases::<200>(&mut r, "rosenbrock-200", 50);
+
+    let hess = Rc::new(rosenbrock_problem::<10>());
+    type R10 = Problem<(), 10>;
+    r.add(&hess, "rosenbrock-10-hessian", "hand", 20_000, |w: &R10| {
+        rosenbrock_hessian_hand(&w.p)
+    });
+    r.add(
+        &hess,
+        "rosenbrock-10-hessian",
+        "dualgrad",
+        2_000,
+        |w: &R10| dualgrad::hessian(rosenbrock, &w.p),
+    );
+    r.add(
+        &hess,
+        "rosenbrock-10-hessian",
+        "num_dual",
+        2_000,
+        |w: &R10| num_dual::hessian(|x: SVector<Dual2SVec64<10>, 10>| rosenbrock(&x), &w.p),
+    );
+
+    let iris = Rc::new(iris_problem());
+    type Iris = Problem<IrisData, 67>;
+    r.add(&iris, "iris", "hand", 200, |w: &Iris| {
+        iris_hand(&w.p, &w.data)
+    });
+    r.add(&iris, "iris", "dualgrad", 20, |w: &Iris| {
+        gradient(|p| iris_loss(p, &w.data), &w.p)
+    });
+    r.add(&iris, "iris", "dualgrad-chunk4", 20, |w: &Iris| {
+        gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<4>)
+    });
+    r.add(&iris, "iris", "dualgrad-chunk8", 20, |w: &Iris| {
+        gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<8>)
+    });
+    r.add(&iris, "iris", "dualgrad-chunk16", 20, |w: &Iris| {
+        gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<16>)
+    });
+    r.add(&iris, "iris", "num_dual", 20, |w: &Iris| {
+        num_dual::gradient(
+            |p: SVector<DualSVec64<67>, 67>| iris_loss(&p, &w.data),
+            &w.p,
+        )
+    });
+    r.add(&iris, "iris", "fd-central", 5, |w: &Iris| {
+        central_fd(|p| iris_loss(p, &w.data), &w.p)
+    });
+
+    let logistic = Rc::new(logistic_problem());
+    type Logistic = Problem<LogisticData, 11>;
+    r.add(&logistic, "logistic", "hand", 200, |w: &Logistic| {
+        logistic_hand(&w.p, &w.data)
+    });
+    r.add(&logistic, "logistic", "dualgrad", 200, |w: &Logistic| {
+        gradient(|p| logistic_loss(p, &w.data), &w.p)
+    });
+    r.add(&logistic, "logistic", "num_dual", 200, |w: &Logistic| {
+        num_dual::gradient(
+            |p: SVector<DualSVec64<11>, 11>| logistic_loss(&p, &w.data),
+            &w.p,
+        )
+    });
+    r.add(&logistic, "logistic", "fd-central", 20, |w: &Logistic| {
+        central_fd(|p| logistic_loss(p, &w.data), &w.p)
+    });
+
+    r.0
+}
+
+/// The workload names, in registry order, without repeats.
+pub fn workload_names(cases: &[Case]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for c in cases {
+        if !names.contains(&c.workload) {
+            names.push(c.workload);
+        }
+    }
+    names
+}
+
+/// Check every case against its workload's `hand` case, and panic on a mismatch.
+///
+/// Exact variants must agree to `1e-10 (1 + |reference|)` per component, finite differences to
+/// `1e-6 (1 + |reference|)`. Since `dualgrad`, `num_dual` and `fd-central` are independent of the
+/// hand-written code, a wrong hand gradient fails here before anything is timed.
+pub fn verify(cases: &[Case]) {
+    for workload in workload_names(cases) {
+        let group: Vec<&Case> = cases.iter().filter(|c| c.workload == workload).collect();
+        let hand = group
+            .iter()
+            .find(|c| c.variant == "hand")
+            .unwrap_or_else(|| panic!("{workload}: no hand-written case"));
+        let reference = (hand.eval)();
+        assert!(
+            reference.iter().all(|v| v.is_finite()) && reference[1..].iter().any(|&v| v != 0.0),
+            "{workload}: degenerate reference {reference:?}"
+        );
+        for case in &group {
+            let got = (case.eval)();
+            let tol = if case.exact() { 1e-10 } else { 1e-6 };
+            assert_eq!(got.len(), reference.len(), "{workload}/{}", case.variant);
+            for (i, (g, r)) in got.iter().zip(&reference).enumerate() {
+                assert!(
+                    (g - r).abs() <= tol * (1.0 + r.abs()),
+                    "{workload}/{}: component {i} is {g}, hand-written gives {r}",
+                    case.variant
+                );
+            }
+        }
+    }
+}
