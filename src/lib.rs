@@ -156,6 +156,11 @@ pub use train::{
 };
 pub use {nalgebra, num_dual};
 
+/// The README's Rust code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The names most code needs: `use dualgrad::prelude::*;`.
 ///
 /// Besides the crate's own items it brings `num-dual`'s [`DualNum`](num_dual::DualNum) and
