@@ -70,6 +70,10 @@ pub struct RandomCheck<const N: usize> {
 impl<const N: usize> RandomCheck<N> {
     /// The number of random points checked unless [`cases`](RandomCheck::cases) says otherwise
     /// (quickcheck's default).
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::RandomCheck::<3>::DEFAULT_CASES, 100);
+    /// ```
     pub const DEFAULT_CASES: usize = 100;
 
     pub(crate) fn new(

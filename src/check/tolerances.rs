@@ -53,8 +53,16 @@ pub struct Tolerances {
 
 impl Tolerances {
     /// The default absolute tolerance, `1e-12`.
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::Tolerances::DEFAULT_ABS, 1e-12);
+    /// ```
     pub const DEFAULT_ABS: f64 = 1e-12;
     /// The default relative tolerance, `1e-8`.
+    ///
+    /// ```
+    /// assert_eq!(dualgrad::Tolerances::DEFAULT_REL, 1e-8);
+    /// ```
     pub const DEFAULT_REL: f64 = 1e-8;
 
     /// Tolerances with the given absolute and relative bounds.

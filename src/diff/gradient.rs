@@ -32,6 +32,15 @@ pub fn gradient<T: Scalar, const N: usize>(
 }
 
 /// The chunk size `C` of [`gradient_chunked`], as a value: `Chunk::<8>`.
+///
+/// ```
+/// use dualgrad::{Chunk, gradient_chunked};
+/// use nalgebra::SVector;
+/// // ∇ Σ xᵢ³ = 3xᵢ², in two passes of 2 tangents
+/// let x = SVector::from([1.0, 2.0, 3.0]);
+/// let (_, g) = gradient_chunked(|x| x.map(|xi| xi * xi * xi).sum(), &x, Chunk::<2>);
+/// assert_eq!(g, SVector::from([3.0, 12.0, 27.0]));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Chunk<const C: usize>;
 

@@ -4,6 +4,14 @@ use super::error::{OptimError, check_open_unit, check_positive_count};
 use nalgebra::SVector;
 
 /// What a line search found along a direction `d` from `x`.
+///
+/// ```
+/// use dualgrad::{Armijo, LineSearch};
+/// use nalgebra::SVector;
+/// // f(x) = x² from x = 1 along d = −1 (slope −2): the full step α = 1 reaches the minimiser.
+/// let r = Armijo::default().search(|x: &SVector<f64, 1>| x[0] * x[0], &SVector::from([1.0]), 1.0, -2.0, &SVector::from([-1.0]));
+/// assert_eq!((r.step, r.value, r.evaluations, r.accepted), (1.0, 0.0, 1, true));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineSearchResult {
     /// The step length `α` (the new point is `x + α d`); the last one tried if not accepted.

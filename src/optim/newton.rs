@@ -25,6 +25,17 @@ pub trait SecondOrderStep<const N: usize> {
 }
 
 /// Which direction [`Newton`] took last.
+///
+/// ```
+/// use dualgrad::{Newton, NewtonDirection, SecondOrderStep};
+/// use nalgebra::{SMatrix, SVector};
+/// let mut newton = Newton::<2>::default();
+/// assert_eq!(newton.last_direction(), NewtonDirection::None);
+/// // H = diag(4, 16) is positive definite: d = −H⁻¹g = (−2, −1) for g = (8, 16)
+/// let h = SMatrix::from_diagonal(&SVector::from([4.0, 16.0]));
+/// let d = newton.direction(&SVector::from([8.0, 16.0]), &h);
+/// assert_eq!((d, newton.last_direction()), (SVector::from([-2.0, -1.0]), NewtonDirection::Newton));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum NewtonDirection {
     /// No step yet.
