@@ -47,6 +47,8 @@ use plotters::prelude::{
 };
 use plotters::style::Color;
 use std::error::Error;
+use std::fs::File;
+use std::io::Write;
 use std::iter::once;
 use std::process::ExitCode;
 
@@ -64,6 +66,8 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn Error>> {
     let args = Args::parse(USAGE, &["--out"])?;
     let out = args.value("--out").unwrap_or("optimizers.svg");
+    let cannot_write = |e: std::io::Error| format!("cannot write {out}: {e}");
+    let mut file = File::create(out).map_err(cannot_write)?; // fail before the work
 
     let rosenbrock = run_all(&Rosenbrock, &ROSENBROCK_RATES)?;
     let quadratic = run_all(&Quadratic::new(), &QUADRATIC_RATES)?;
@@ -77,7 +81,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     );
 
     let svg = figure(&rosenbrock, &quadratic)?;
-    std::fs::write(out, svg).map_err(|e| format!("cannot write {out}: {e}"))?;
+    file.write_all(svg.as_bytes()).map_err(cannot_write)?;
     let shown = std::fs::canonicalize(out).map_or(out.into(), |p| p.display().to_string());
     println!("figure written to {shown}");
 
