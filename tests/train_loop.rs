@@ -231,7 +231,7 @@ fn target_loss_relative_change_and_max_iterations_stop_with_their_reason() {
     let r = train(&data, SVector::zeros(), &mut sgd(), &cfg, |_| {}).unwrap();
     assert_eq!(r.stop, StopReason::MaxIterations(3));
     assert_eq!(
-        r.to_string().split(" after").next(),
+        r.to_string().split(';').next(),
         Some("reached the maximum of 3 iterations")
     );
 

@@ -60,6 +60,10 @@ where
 /// The fraction of samples whose predicted class (logit `≥ 0`) matches a 0/1 target (target
 /// `≥ ½` counts as class 1); NaN for an empty data set.
 ///
+/// The model's output must be a **logit** (as for [`BinaryCrossEntropy`](crate::BinaryCrossEntropy)).
+/// A network trained with squared error on 0/1 targets outputs the probability itself: threshold
+/// its [`predict`](crate::Model::predict) at `½` instead (as `examples/xor.rs` does).
+///
 /// ```
 /// use dualgrad::{Dataset, LogisticRegression, binary_accuracy};
 /// use nalgebra::SVector;

@@ -1,7 +1,7 @@
 //! What a run returns (the report), what the observer sees (progress), and the bookkeeping they
 //! share.
 
-use super::stop::{StopReason, StopRules};
+use super::stop::{Count, Sci, StopReason, StopRules};
 use nalgebra::SVector;
 use std::fmt;
 
@@ -87,8 +87,10 @@ impl<const N: usize> fmt::Display for Progress<'_, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "iteration {}: loss {:e}, gradient norm {:e}",
-            self.iteration, self.loss, self.grad_norm
+            "iteration {}: loss {}, gradient norm {}",
+            self.iteration,
+            Sci(self.loss),
+            Sci(self.grad_norm)
         )
     }
 }
@@ -111,7 +113,7 @@ impl<const N: usize> fmt::Display for Progress<'_, N> {
 /// assert_eq!(r.final_loss(), Some(0.25));
 /// assert_eq!(
 ///     r.to_string(),
-///     "reached the maximum of 2 iterations after 2 iterations (2 steps): \
+///     "reached the maximum of 2 iterations; 2 iterations, 2 steps; \
 ///      loss 2.5e-1, best 2.5e-1; 3 values, 3 gradients, 0 Hessians"
 /// );
 /// ```
@@ -158,16 +160,15 @@ impl<const N: usize> fmt::Display for Report<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} after {} iterations ({} steps): loss {:e}, best {:e}; \
-             {} values, {} gradients, {} Hessians",
+            "{}; {}, {}; loss {}, best {}; {}, {}, {}",
             self.stop,
-            self.iterations,
-            self.steps,
-            self.final_loss().unwrap_or(f64::NAN),
-            self.best_loss,
-            self.evals.function,
-            self.evals.gradient,
-            self.evals.hessian
+            Count(self.iterations, "iteration"),
+            Count(self.steps, "step"),
+            Sci(self.final_loss().unwrap_or(f64::NAN)),
+            Sci(self.best_loss),
+            Count(self.evals.function, "value"),
+            Count(self.evals.gradient, "gradient"),
+            Count(self.evals.hessian, "Hessian")
         )
     }
 }

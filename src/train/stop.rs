@@ -68,22 +68,29 @@ impl StopReason {
 impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Self::MaxIterations(n) => write!(f, "reached the maximum of {n} iterations"),
+            Self::MaxIterations(n) => {
+                write!(f, "reached the maximum of {}", Count(n, "iteration"))
+            }
             Self::TargetLoss { loss, target } => {
-                write!(f, "loss {loss:e} reached the target {target:e}")
+                write!(f, "loss {} reached the target {}", Sci(loss), Sci(target))
             }
-            Self::GradientTolerance { norm, tol } => {
-                write!(f, "gradient norm {norm:e} is below the tolerance {tol:e}")
-            }
-            Self::RelativeChange { change, tol } => {
-                write!(
-                    f,
-                    "relative loss change {change:e} is below the tolerance {tol:e}"
-                )
-            }
+            Self::GradientTolerance { norm, tol } => write!(
+                f,
+                "gradient norm {} is below the tolerance {}",
+                Sci(norm),
+                Sci(tol)
+            ),
+            Self::RelativeChange { change, tol } => write!(
+                f,
+                "relative loss change {} is below the tolerance {}",
+                Sci(change),
+                Sci(tol)
+            ),
             Self::Diverged { loss, grad_norm } => write!(
                 f,
-                "diverged: loss {loss:e}, gradient norm {grad_norm:e} (not finite)"
+                "diverged: loss {}, gradient norm {} (not finite)",
+                Sci(loss),
+                Sci(grad_norm)
             ),
             Self::LineSearchFailed => write!(f, "the line search found no sufficient decrease"),
         }
@@ -275,5 +282,32 @@ impl StopRules {
             }
         }
         None
+    }
+}
+
+/// A number in scientific notation with at most four significant digits and no trailing zeros
+/// (`9.437e-9`, `1e-8`, `0e0`), for reports a person reads.
+pub(crate) struct Sci(pub(crate) f64);
+
+impl fmt::Display for Sci {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = format!("{:.3e}", self.0);
+        match s.split_once('e') {
+            Some((mantissa, exp)) if mantissa.contains('.') => {
+                let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+                write!(f, "{mantissa}e{exp}")
+            }
+            _ => f.write_str(&s), // inf, NaN
+        }
+    }
+}
+
+/// `n` followed by the noun, plural unless `n == 1` (`1 iteration`, `2 iterations`).
+pub(crate) struct Count(pub(crate) usize, pub(crate) &'static str);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.0 == 1 { "" } else { "s" };
+        write!(f, "{} {}{plural}", self.0, self.1)
     }
 }
