@@ -71,28 +71,48 @@ fn main() {
         load_average()
     );
     println!(
-        "Serial and parallel mean loss + gradient over all samples; median ns per evaluation of\n\
-         {reps} interleaved batches of ~{} ms. `in pool`: the whole batch inside `pool.install`\n\
-         (a training loop run inside the pool); `per call`: `pool.install` around every\n\
-         evaluation (a call from a thread outside the pool, as from `main` into rayon's global\n\
-         pool). Speedup: median of the per-repetition ratios 1 thread / 2 threads [quartiles].\n",
+        "Serial and parallel mean loss + gradient over all samples: median ns per evaluation of\n\
+         {reps} repetitions, each timing one batch of ~{} ms of every variant in turn. Speedup:\n\
+         median [quartiles] of the per-repetition ratios 1 thread / 2 threads. `probe`: in the\n\
+         same repetitions, two 1 ms halves of pure arithmetic joined on 1 and on 2 threads, the\n\
+         speedup the machine gave at that moment (other tenants share the cores); `2 cores`:\n\
+         the repetitions whose probe reached 1.8×, and the gradient's speedup in those.\n",
         BATCH.as_millis()
     );
-    let mut rows = Vec::new();
-    rows.extend(thread_rows("iris", &iris, pools, reps));
-    rows.extend(thread_rows("logistic", &logistic, pools, reps));
+    let probe = Probe::new(pools);
+    let rows: Vec<[Vec<String>; 2]> = vec![
+        thread_rows("iris", &iris, pools, &probe, reps),
+        thread_rows("logistic", &logistic, pools, &probe, reps),
+    ];
+    println!(
+        "In the pool (the whole batch inside `pool.install`, as a training loop run there):\n"
+    );
     print_table(
         &[
             "workload",
             "serial",
-            "1 thread, in pool",
-            "2 threads, in pool",
+            "1 thread",
+            "2 threads",
             "speedup",
-            "1 thread, per call",
-            "2 threads, per call",
-            "speedup",
+            "probe",
+            "2 cores",
+            "speedup then",
         ],
-        &rows,
+        &rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+    );
+    println!(
+        "\nPer call (`pool.install` around every evaluation: a call from a thread outside the\n\
+         pool, as from `main` into rayon's global pool):\n"
+    );
+    print_table(
+        &[
+            "workload",
+            "1 thread",
+            "2 threads",
+            "speedup",
+            "serial / 2 threads",
+        ],
+        &rows.iter().map(|r| r[1].clone()).collect::<Vec<_>>(),
     );
 
     println!(
@@ -213,13 +233,41 @@ fn ns(t: f64) -> String {
     }
 }
 
-/// Serial, and 1 vs 2 threads in the pool and per call, for one workload.
+/// What the machine gives two threads: `rayon::join` of two 1 ms halves of [`spin`], on 1
+/// and on 2 threads, timed in the same repetitions as the variants it is set beside.
+struct Probe {
+    one: Variant<'static>,
+    two: Variant<'static>,
+}
+
+impl Probe {
+    fn new(pools: &'static [ThreadPool]) -> Self {
+        let k = spin_per_us() * 1000;
+        let joined = |pool: &'static ThreadPool| -> Variant<'static> {
+            Box::new(move |n| {
+                pool.install(|| {
+                    for _ in 0..n {
+                        black_box(rayon::join(|| spin(k), || spin(k)));
+                    }
+                })
+            })
+        };
+        Probe {
+            one: joined(&pools[0]),
+            two: joined(&pools[1]),
+        }
+    }
+}
+
+/// Serial, and 1 vs 2 threads in the pool and per call, for one workload, beside the probe:
+/// the row of the in-pool table and the row of the per-call table.
 fn thread_rows<M, L, Y, const I: usize, const O: usize, const P: usize>(
     name: &str,
     w: &ModelProblem<M, L, Y, I, O, P>,
     pools: &'static [ThreadPool],
+    probe: &Probe,
     reps: usize,
-) -> Vec<Vec<String>>
+) -> [Vec<String>; 2]
 where
     M: Model<I, O, P> + Copy,
     L: dualgrad::Loss<O, Y> + Copy,
@@ -251,18 +299,45 @@ where
         in_pool(&pools[1]),
         per_call(&pools[0]),
         per_call(&pools[1]),
+        Box::new(|n| (probe.one)(n)),
+        Box::new(|n| (probe.two)(n)),
     ];
     let s = interleaved(&variants, reps);
-    vec![vec![
-        name.to_owned(),
-        ns(median(&s[0])),
-        ns(median(&s[1])),
-        ns(median(&s[2])),
-        speedup(&s[1], &s[2]),
-        ns(median(&s[3])),
-        ns(median(&s[4])),
-        speedup(&s[3], &s[4]),
-    ]]
+    let probe_ratio: Vec<f64> = s[5].iter().zip(&s[6]).map(|(a, b)| a / b).collect();
+    let free: Vec<usize> = (0..reps).filter(|&r| probe_ratio[r] >= 1.8).collect();
+    let pick = |v: &[f64]| -> Vec<f64> { free.iter().map(|&r| v[r]).collect() };
+    let then = if free.is_empty() {
+        "–".to_owned()
+    } else {
+        speedup(&pick(&s[1]), &pick(&s[2]))
+    };
+    [
+        vec![
+            name.to_owned(),
+            ns(median(&s[0])),
+            ns(median(&s[1])),
+            ns(median(&s[2])),
+            speedup(&s[1], &s[2]),
+            speedup(&s[5], &s[6]),
+            format!("{} of {reps}", free.len()),
+            then,
+        ],
+        vec![
+            name.to_owned(),
+            ns(median(&s[3])),
+            ns(median(&s[4])),
+            speedup(&s[3], &s[4]),
+            format!("{:.2}×", median(&s[0]) / median(&s[4])),
+        ],
+    ]
+}
+
+/// Iterations of [`spin`] per microsecond on this machine.
+fn spin_per_us() -> u64 {
+    let k = 1_000_000;
+    let start = Instant::now();
+    black_box(spin(k));
+    (k as f64 / (start.elapsed().as_nanos() as f64 / 1000.0)).round() as u64
 }
 
 /// A dependent chain of `k` floating-point multiply-adds: pure arithmetic, no memory.
@@ -278,11 +353,7 @@ fn spin(k: u64) -> f64 {
 /// row is what the machine gives two threads at the moment (other processes on the shared
 /// cores take the rest), the others add rayon's cost of handing a job to the second thread.
 fn ceiling(pools: &'static [ThreadPool], reps: usize) {
-    // iterations per microsecond of `spin`
-    let k = 1_000_000;
-    let start = Instant::now();
-    black_box(spin(k));
-    let per_us = k as f64 / (start.elapsed().as_nanos() as f64 / 1000.0);
+    let per_us = spin_per_us() as f64;
     let halves_us = [1000.0, 50.0, 12.0, 3.0];
     let joined = |pool: &'static ThreadPool, k: u64| -> Variant<'static> {
         Box::new(move |n| {
