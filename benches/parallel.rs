@@ -2,16 +2,20 @@
 //! against two, inside one run, and where the time of the parallel split goes.
 //!
 //! ```text
-//! cargo bench --features parallel --bench parallel               # about a minute
+//! cargo bench --features parallel --bench parallel               # about two minutes
 //! cargo bench --features parallel --bench parallel -- --reps 400 # more repetitions
 //! ```
 //!
-//! Every variant is timed in short batches (~2 ms) and the batches of all variants are
-//! interleaved, repetition after repetition, so a burst of load from other processes hits
-//! each alike; the tables give medians. The speedup is the median over repetitions of the
-//! ratio (1 thread / 2 threads) of the two batches of the same repetition. The load average is
-//! printed before and after: with two cores, a second thread can only help when the load is
-//! well below 1.
+//! Every variant is timed in short batches (~2 ms, each after a 0.5 ms pause that lets idle
+//! rayon workers fall asleep) and the batches of all variants are interleaved, repetition after
+//! repetition, so a burst of load from other processes hits each alike; the tables give
+//! medians. The speedup is the median over repetitions of the ratio (1 thread / 2 threads) of
+//! the two batches of the same repetition. Beside the gradients, each repetition also times a
+//! probe, two 1 ms halves of pure arithmetic joined on 1 and on 2 threads: its ratio is what the
+//! machine gave two threads at that moment (on a shared host a second core is not always
+//! there, whatever the load average inside the machine says), and the tables also give the
+//! speedup over the repetitions in which the probe reached 1.8×. The load average is printed
+//! before and after.
 //!
 //! Before anything is timed, the parallel result is checked to be bit-identical to the serial
 //! one for 1, 2 and 4 threads. Without `--bench` (as under `cargo test --benches --features
