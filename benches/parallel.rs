@@ -421,8 +421,8 @@ fn overheads(w: &IrisModel, pools: &'static [ThreadPool], reps: usize) {
     let names = [
         "one block of 16 samples, serial (`loss_and_gradient_sum`)",
         "whole batch, serial (`Objective::loss_and_gradient`)",
-        "`pool.install(|| ())` from outside, 1 thread",
-        "`pool.install(|| ())` from outside, 2 threads",
+        "`pool.install` of an empty closure from outside, 1 thread",
+        "`pool.install` of an empty closure from outside, 2 threads",
         "`rayon::join` of two empty closures, in a 2-thread pool",
         "the 10-block split with no work (`par_chunks` + `collect`), 1 thread",
         "the 10-block split with no work (`par_chunks` + `collect`), 2 threads",
