@@ -2,7 +2,8 @@
 # Instruction counts per evaluation for every workload × variant of benches/workloads/mod.rs,
 # under valgrind --tool=callgrind, as a markdown table with the ratio to the hand-written gradient.
 #
-#   benches/callgrind.sh            # every case
+#   benches/callgrind.sh            # every case (the multi-threaded model rows are timed only,
+#                                   # in `cargo bench --bench report --features parallel`)
 #   benches/callgrind.sh xor        # only workloads whose name contains "xor"
 #   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
 #   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built

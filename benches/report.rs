@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo bench --bench report                 # the tables (well under a minute)
+//! cargo bench --bench report --features parallel  # plus the 1- and 2-thread model rows
 //! cargo bench --bench report -- iris         # only workloads whose name contains "iris"
 //! cargo bench --bench report -- --list       # workload, variant, callgrind count per line
 //! cargo bench --bench report -- --callgrind WORKLOAD VARIANT COUNT
@@ -47,8 +48,11 @@ fn main() {
         }
         ["--callgrind", ..] => panic!("usage: report --callgrind WORKLOAD VARIANT COUNT"),
         ["--list"] => {
+            // the multi-threaded cases are timed only
             for c in &cases {
-                println!("{} {} {}", c.workload, c.variant, c.callgrind_count);
+                if let Some(count) = c.callgrind_count {
+                    println!("{} {} {}", c.workload, c.variant, count);
+                }
             }
         }
         _ if bench_mode => {
@@ -160,6 +164,8 @@ fn report(cases: &[Case]) {
         &rows,
     );
 
+    models(cases, &times);
+
     // one pass vs chunks, per workload that has chunked variants
     let chunked: Vec<&str> = workloads::workload_names(cases)
         .into_iter()
@@ -202,6 +208,66 @@ fn report(cases: &[Case]) {
     print_table(
         &["workload", "one pass", "chunk 4", "chunk 8", "chunk 16"],
         &[false, true, true, true, true],
+        &rows,
+    );
+}
+
+/// The models module against the same model as a plain generic function and by hand.
+fn models(cases: &[Case], times: &[(f64, f64)]) {
+    let t = |w: &str, v: &str| {
+        cases
+            .iter()
+            .zip(times)
+            .find(|(c, _)| c.workload == w && c.variant == v)
+            .map(|(_, t)| t.1)
+    };
+    let with_models: Vec<&str> = workloads::workload_names(cases)
+        .into_iter()
+        .filter(|w| t(w, "model").is_some())
+        .collect();
+    if with_models.is_empty() {
+        return;
+    }
+    println!(
+        "\nThe models module (`Supervised` over a `Dataset`): `model` is `loss_and_gradient` (the\n\
+         per-layer pre-activation path), `model-generic` its `generic_loss_and_gradient` (the\n\
+         forward pass on duals), `dualgrad` the same model as a plain generic function\n\
+         (median ns; ratios of medians):\n"
+    );
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}", a / b),
+        _ => "–".to_string(),
+    };
+    let rows: Vec<Vec<String>> = with_models
+        .iter()
+        .map(|w| {
+            let (hand, plain, model, generic) = (
+                t(w, "hand"),
+                t(w, "dualgrad"),
+                t(w, "model"),
+                t(w, "model-generic"),
+            );
+            let (par1, par2) = (t(w, "model-par1"), t(w, "model-par2"));
+            vec![
+                w.to_string(),
+                model.map_or("–".to_string(), format_ns),
+                ratio(model, hand),
+                ratio(model, plain),
+                ratio(generic, plain),
+                ratio(par1, par2),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "workload",
+            "model ns",
+            "model / hand",
+            "model / dualgrad",
+            "model-generic / dualgrad",
+            "par1 / par2",
+        ],
+        &[false, true, true, true, true, true],
         &rows,
     );
 }

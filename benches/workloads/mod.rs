@@ -12,6 +12,14 @@
 //! | `num_dual` | raw `num_dual::gradient` (`DualSVec64<P>`) on the same generic loss |
 //! | `num_dual-nalgebra` | XOR only: raw `num_dual::gradient` on the nalgebra-style loss |
 //! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
+//! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
+//! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
+//! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
+//!
+//! The model cases build the workload's data as a `Dataset` and map the workload's parameters
+//! into the model's documented flat layout ([`Layout`]); the layout is checked against the
+//! model's typed parameters when the cases are built, and the gradient is mapped back before
+//! [`verify`] compares it with the hand-written one.
 //!
 //! The generic losses are written the way the README teaches: data and constants stay `f64`
 //! (so the engine does `dual × f64`, not `dual × dual`), and small loops replace nalgebra matrix
@@ -23,7 +31,11 @@
 //! wrong hand gradient cannot pass silently.
 #![allow(dead_code)] // each bench target uses a different part of this file
 
-use dualgrad::{Chunk, Scalar, bce_with_logits, gradient, gradient_chunked, softmax_cross_entropy};
+use dualgrad::{
+    BinaryCrossEntropy, Chunk, Dataset, LogisticRegression, MeanSquaredError, Mlp1, Model,
+    Objective, Scalar, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits, gradient,
+    gradient_chunked, softmax_cross_entropy,
+};
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};
 use std::hint::black_box;
@@ -361,6 +373,210 @@ pub fn central_fd<const P: usize>(
 }
 
 // =============================================================================================
+// The same workloads through the models module
+// =============================================================================================
+
+/// A map between a workload's parameter layout and a model's flat layout:
+/// `model[m] = workload[self.0[m]]`.
+#[derive(Clone, Copy)]
+pub struct Layout<const P: usize>(pub [usize; P]);
+
+impl<const P: usize> Layout<P> {
+    /// The same order in both.
+    pub fn identity() -> Self {
+        Layout(std::array::from_fn(|m| m))
+    }
+
+    /// Check that the map is a permutation of `0..P`.
+    fn assert_permutation(&self) {
+        let mut seen = [false; P];
+        for &w in &self.0 {
+            assert!(
+                w < P && !seen[w],
+                "layout is not a permutation: {:?}",
+                self.0
+            );
+            seen[w] = true;
+        }
+    }
+
+    /// Workload parameters → model parameters.
+    pub fn model_params(&self, p: &SVector<f64, P>) -> SVector<f64, P> {
+        SVector::from_fn(|m, _| p[self.0[m]])
+    }
+
+    /// A gradient in the model's layout → the workload's layout.
+    pub fn workload_gradient(&self, g: &SVector<f64, P>) -> SVector<f64, P> {
+        let mut out = SVector::zeros();
+        for (m, &w) in self.0.iter().enumerate() {
+            out[w] = g[m];
+        }
+        out
+    }
+}
+
+/// The XOR layout: the workload keeps `W1` (3×2) column-major in `p[0..6]`
+/// (`W1[i][j] = p[3j + i]`), the model row by row (`W1[i][j] = model[2i + j]`); `b1`, `w2`
+/// and `b2` sit at the same places in both.
+pub fn xor_layout() -> Layout<13> {
+    Layout(std::array::from_fn(|m| {
+        if m < 6 { 3 * (m % 2) + m / 2 } else { m }
+    }))
+}
+
+/// A workload through the models module: an objective over the workload's data set, and the
+/// workload's parameters in the model's layout.
+pub struct ModelProblem<M, L, Y: 'static, const I: usize, const O: usize, const P: usize> {
+    /// The parameters, in the model's layout.
+    pub p: SVector<f64, P>,
+    /// How the workload's parameters map to the model's.
+    pub layout: Layout<P>,
+    /// The mean loss over the data set (serial).
+    pub obj: Supervised<'static, M, L, Y, I, O, P>,
+    /// The same objective with `.parallel()`.
+    #[cfg(feature = "parallel")]
+    pub par: Supervised<'static, M, L, Y, I, O, P>,
+}
+
+impl<M, L, Y, const I: usize, const O: usize, const P: usize> ModelProblem<M, L, Y, I, O, P>
+where
+    M: Model<I, O, P> + Copy,
+    L: dualgrad::Loss<O, Y> + Copy,
+    Y: Clone + Sync + 'static,
+{
+    /// The objective of `model` and `loss` over `(x, y)`, at the workload parameters `p`.
+    ///
+    /// The data set lives as long as the process (leaked once per bench run), so the objective
+    /// that borrows it can sit in a `'static` case.
+    fn new(
+        model: M,
+        loss: L,
+        x: Vec<SVector<f64, I>>,
+        y: Vec<Y>,
+        p: &SVector<f64, P>,
+        layout: Layout<P>,
+    ) -> Self {
+        layout.assert_permutation();
+        let data: &'static Dataset<I, Y> =
+            Box::leak(Box::new(Dataset::new(x, y).expect("finite workload data")));
+        Self {
+            p: layout.model_params(p),
+            layout,
+            obj: Supervised::new(model, loss, data).expect("valid workload targets"),
+            #[cfg(feature = "parallel")]
+            par: Supervised::new(model, loss, data)
+                .expect("valid workload targets")
+                .parallel(),
+        }
+    }
+
+    /// Mean loss and gradient over all samples: the model's pre-activation path.
+    pub fn loss_and_gradient(&self) -> (f64, SVector<f64, P>) {
+        self.obj.loss_and_gradient(&self.p, self.obj.all_indices())
+    }
+
+    /// Mean loss and gradient over all samples: the generic path (forward pass on duals).
+    pub fn generic_loss_and_gradient(&self) -> (f64, SVector<f64, P>) {
+        self.obj
+            .generic_loss_and_gradient(&self.p, self.obj.all_indices())
+    }
+
+    /// Mean loss and gradient over all samples, blocks spread over rayon's current pool.
+    #[cfg(feature = "parallel")]
+    pub fn par_loss_and_gradient(&self) -> (f64, SVector<f64, P>) {
+        self.par.loss_and_gradient(&self.p, self.par.all_indices())
+    }
+}
+
+/// XOR through the models module: `Mlp1<Tanh, 2, 3, 1, 13>`, mean squared error over the 4
+/// rows (`xor_loss` is `¼ Σ d²`, the mean of `d²`).
+pub type XorModel = ModelProblem<Mlp1<Tanh, 2, 3, 1, 13>, MeanSquaredError, f64, 2, 1, 13>;
+
+/// Iris through the models module: `Mlp1<Tanh, 4, 8, 3, 67>`, mean softmax cross-entropy.
+pub type IrisModel = ModelProblem<Mlp1<Tanh, 4, 8, 3, 67>, SoftmaxCrossEntropy, usize, 4, 3, 67>;
+
+/// Logistic regression through the models module: `LogisticRegression<10, 11>`, mean binary
+/// cross-entropy from the logit.
+pub type LogisticModel =
+    ModelProblem<LogisticRegression<10, 11>, BinaryCrossEntropy, f64, 10, 1, 11>;
+
+/// The XOR workload as a model problem, its layout checked against the model's typed
+/// parameters (`Mlp1Params`: `w1` is 3×2, `w2` 1×3).
+pub fn xor_model() -> XorModel {
+    let w = xor_problem();
+    let m = XorModel::new(
+        Mlp1::new(),
+        MeanSquaredError,
+        XOR_X.iter().map(|x| SVector::from(*x)).collect(),
+        XOR_Y.to_vec(),
+        &w.p,
+        xor_layout(),
+    );
+    let q = m.obj.model().unpack(&m.p);
+    for i in 0..3 {
+        for j in 0..2 {
+            assert_eq!(q.w1[(i, j)], w.p[3 * j + i], "xor layout: W1[{i}][{j}]");
+        }
+        assert_eq!(q.b1[i], w.p[6 + i], "xor layout: b1[{i}]");
+        assert_eq!(q.w2[(0, i)], w.p[9 + i], "xor layout: w2[{i}]");
+    }
+    assert_eq!(q.b2[0], w.p[12], "xor layout: b2");
+    m
+}
+
+/// The iris workload as a model problem (same layout: row-major `W1`, `b1`, row-major `W2`,
+/// `b2`), checked against the model's typed parameters.
+pub fn iris_model() -> IrisModel {
+    let w = iris_problem();
+    let m = IrisModel::new(
+        Mlp1::new(),
+        SoftmaxCrossEntropy,
+        w.data.x.iter().map(|x| SVector::from(*x)).collect(),
+        w.data.y.to_vec(),
+        &w.p,
+        Layout::identity(),
+    );
+    let q = m.obj.model().unpack(&m.p);
+    for j in 0..8 {
+        for f in 0..4 {
+            assert_eq!(q.w1[(j, f)], w.p[4 * j + f], "iris layout: W1[{j}][{f}]");
+        }
+        assert_eq!(q.b1[j], w.p[32 + j], "iris layout: b1[{j}]");
+        for k in 0..3 {
+            assert_eq!(
+                q.w2[(k, j)],
+                w.p[40 + 8 * k + j],
+                "iris layout: W2[{k}][{j}]"
+            );
+        }
+    }
+    for k in 0..3 {
+        assert_eq!(q.b2[k], w.p[64 + k], "iris layout: b2[{k}]");
+    }
+    m
+}
+
+/// The logistic workload as a model problem (same layout: `w`, then `b`), checked against the
+/// model's typed parameters.
+pub fn logistic_model() -> LogisticModel {
+    let w = logistic_problem();
+    let m = LogisticModel::new(
+        LogisticRegression::new(),
+        BinaryCrossEntropy,
+        w.data.x.iter().map(|x| SVector::from(*x)).collect(),
+        w.data.y.to_vec(),
+        &w.p,
+        Layout::identity(),
+    );
+    let q = m.obj.model().unpack(&m.p);
+    for f in 0..10 {
+        assert_eq!(q.w[(0, f)], w.p[f], "logistic layout: w[{f}]");
+    }
+    assert_eq!(q.b[0], w.p[10], "logistic layout: b");
+    m
+}
+
+// =============================================================================================
 // The registry of cases (workload × variant)
 // =============================================================================================
 
@@ -374,8 +590,9 @@ pub struct Case {
     pub run: Box<dyn Fn(u64)>,
     /// One evaluation, flattened: value, gradient, then the Hessian (column-major) if any.
     pub eval: Box<dyn Fn() -> Vec<f64>>,
-    /// Evaluations per callgrind run (a few million to tens of millions of instructions).
-    pub callgrind_count: u64,
+    /// Evaluations per callgrind run (a few million to tens of millions of instructions);
+    /// `None` for cases measured in time only (the multi-threaded ones).
+    pub callgrind_count: Option<u64>,
 }
 
 impl Case {
@@ -412,6 +629,7 @@ impl<const N: usize> Flatten for (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
 struct Registry(Vec<Case>);
 
 impl Registry {
+    /// Register a case whose result is compared with the hand-written one as it is.
     fn add<W: 'static, R: Flatten>(
         &mut self,
         w: &Rc<W>,
@@ -419,6 +637,37 @@ impl Registry {
         variant: &'static str,
         callgrind_count: u64,
         f: impl Fn(&W) -> R + Copy + 'static,
+    ) {
+        self.push(w, workload, variant, Some(callgrind_count), f, |_, r| {
+            r.flatten()
+        });
+    }
+
+    /// Register a model case: its gradient, in the model's layout, is mapped back to the
+    /// workload's layout for [`verify`] (the timed runs do not map).
+    fn add_model<M, L, Y, const I: usize, const O: usize, const P: usize>(
+        &mut self,
+        w: &Rc<ModelProblem<M, L, Y, I, O, P>>,
+        workload: &'static str,
+        variant: &'static str,
+        callgrind_count: Option<u64>,
+        f: impl Fn(&ModelProblem<M, L, Y, I, O, P>) -> (f64, SVector<f64, P>) + Copy + 'static,
+    ) where
+        ModelProblem<M, L, Y, I, O, P>: 'static,
+    {
+        self.push(w, workload, variant, callgrind_count, f, |w, (v, g)| {
+            (v, w.layout.workload_gradient(&g)).flatten()
+        });
+    }
+
+    fn push<W: 'static, R>(
+        &mut self,
+        w: &Rc<W>,
+        workload: &'static str,
+        variant: &'static str,
+        callgrind_count: Option<u64>,
+        f: impl Fn(&W) -> R + Copy + 'static,
+        flatten: impl Fn(&W, R) -> Vec<f64> + 'static,
     ) {
         let (w1, w2) = (Rc::clone(w), Rc::clone(w));
         self.0.push(Case {
@@ -429,8 +678,50 @@ impl Registry {
                     black_box(f(black_box(&*w1)));
                 }
             }),
-            eval: Box::new(move || f(&w2).flatten()),
+            eval: Box::new(move || flatten(&w2, f(&w2))),
             callgrind_count,
+        });
+    }
+
+    /// Register the multi-threaded variant (feature `parallel`): `threads` rayon threads, the
+    /// whole batch of evaluations inside the pool, time only.
+    #[cfg(feature = "parallel")]
+    fn add_parallel<M, L, Y, const I: usize, const O: usize, const P: usize>(
+        &mut self,
+        w: &Rc<ModelProblem<M, L, Y, I, O, P>>,
+        workload: &'static str,
+        variant: &'static str,
+        threads: usize,
+    ) where
+        ModelProblem<M, L, Y, I, O, P>: 'static,
+        M: Model<I, O, P> + Copy,
+        L: dualgrad::Loss<O, Y> + Copy,
+        Y: Clone + Sync + 'static,
+    {
+        let pool = Rc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a rayon thread pool"),
+        );
+        let (w1, w2, pool2) = (Rc::clone(w), Rc::clone(w), Rc::clone(&pool));
+        self.0.push(Case {
+            workload,
+            variant,
+            run: Box::new(move |n| {
+                let w = &*w1;
+                pool.install(|| {
+                    for _ in 0..n {
+                        black_box(black_box(w).par_loss_and_gradient());
+                    }
+                })
+            }),
+            eval: Box::new(move || {
+                let w = &*w2;
+                let (v, g) = pool2.install(|| w.par_loss_and_gradient());
+                (v, w.layout.workload_gradient(&g)).flatten()
+            }),
+            callgrind_count: None,
         });
     }
 }
@@ -482,6 +773,21 @@ pub fn cases() -> Vec<Case> {
     r.add(&xor, "xor", "fd-central", 500, |w: &Xor| {
         central_fd(xor_loss, &w.p)
     });
+    let xor_m = Rc::new(xor_model());
+    r.add_model(
+        &xor_m,
+        "xor",
+        "model",
+        Some(10_000),
+        XorModel::loss_and_gradient,
+    );
+    r.add_model(
+        &xor_m,
+        "xor",
+        "model-generic",
+        Some(5_000),
+        XorModel::generic_loss_and_gradient,
+    );
 
     rosenbrock_cases::<10>(&mut r, "rosenbrock-10", 20_000);
     rosenbrock_cases::<50>(&mut r, "rosenbrock-50", 1_000);
@@ -533,6 +839,26 @@ pub fn cases() -> Vec<Case> {
     r.add(&iris, "iris", "fd-central", 5, |w: &Iris| {
         central_fd(|p| iris_loss(p, &w.data), &w.p)
     });
+    let iris_m = Rc::new(iris_model());
+    r.add_model(
+        &iris_m,
+        "iris",
+        "model",
+        Some(200),
+        IrisModel::loss_and_gradient,
+    );
+    r.add_model(
+        &iris_m,
+        "iris",
+        "model-generic",
+        Some(20),
+        IrisModel::generic_loss_and_gradient,
+    );
+    #[cfg(feature = "parallel")]
+    {
+        r.add_parallel(&iris_m, "iris", "model-par1", 1);
+        r.add_parallel(&iris_m, "iris", "model-par2", 2);
+    }
 
     let logistic = Rc::new(logistic_problem());
     type Logistic = Problem<LogisticData, 11>;
@@ -551,6 +877,26 @@ pub fn cases() -> Vec<Case> {
     r.add(&logistic, "logistic", "fd-central", 20, |w: &Logistic| {
         central_fd(|p| logistic_loss(p, &w.data), &w.p)
     });
+    let logistic_m = Rc::new(logistic_model());
+    r.add_model(
+        &logistic_m,
+        "logistic",
+        "model",
+        Some(200),
+        LogisticModel::loss_and_gradient,
+    );
+    r.add_model(
+        &logistic_m,
+        "logistic",
+        "model-generic",
+        Some(200),
+        LogisticModel::generic_loss_and_gradient,
+    );
+    #[cfg(feature = "parallel")]
+    {
+        r.add_parallel(&logistic_m, "logistic", "model-par1", 1);
+        r.add_parallel(&logistic_m, "logistic", "model-par2", 2);
+    }
 
     r.0
 }
