@@ -16,8 +16,10 @@ use num_dual::DualNum;
 /// - the elementary functions of [`DualNum`] (`exp`, `ln`, `sqrt`, `powi`, `powf`, `sin`,
 ///   `tanh`, `atan2`, ...), called as methods;
 /// - comparisons by the real part, so code branches exactly as it would on `f64`;
-/// - everything `nalgebra` needs for matrix arithmetic (`+`, `-`, `*`, `dot`, `transpose`) on
-///   `SVector<T, N>` and `SMatrix<T, R, C>`.
+/// - everything `nalgebra` needs for matrix arithmetic (`+`, `-`, `*`, `dot`, `transpose`,
+///   `sum`, `map`) on `SVector<T, N>` and `SMatrix<T, R, C>`. Not `norm()` or decompositions,
+///   which need nalgebra's `RealField` (most dual types cannot implement it): write
+///   `x.dot(x).sqrt()` for a norm.
 ///
 /// ```
 /// use dualgrad::{Scalar, gradient};
