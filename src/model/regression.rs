@@ -6,6 +6,43 @@ use crate::{Dataset, DenseParams, ParamVector, Scalar, sigmoid, softmax};
 use nalgebra::SVector;
 use rand::Rng;
 
+/// The `Model` impl the three regressions share: one affine layer with no activation, named
+/// `$name`, for `$ty` with `$k` outputs (generic over the const parameters `$c`).
+macro_rules! affine_model {
+    ($name:literal, $ty:ident<$($c:ident),*>, $k:tt) => {
+        impl<$(const $c: usize),*> Model<I, $k, P> for $ty<$($c),*> {
+            type Params<T: Scalar> = DenseParams<T, I, $k>;
+
+            #[inline]
+            fn forward<T: Scalar>(
+                &self,
+                p: &DenseParams<T, I, $k>,
+                x: &SVector<f64, I>,
+            ) -> SVector<T, $k> {
+                affine_data(&p.w, &p.b, x)
+            }
+
+            fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P> {
+                dense_init::<Identity, G, I, $k>(rng).to_vector()
+            }
+
+            fn name(&self) -> String {
+                $name.to_owned()
+            }
+
+            fn loss_and_gradient_sum<L: Loss<$k, Y>, Y>(
+                &self,
+                params: &SVector<f64, P>,
+                loss: &L,
+                data: &Dataset<I, Y>,
+                indices: &[usize],
+            ) -> (f64, SVector<f64, P>) {
+                dense_sum::<Identity, L, Y, I, $k, P>(params, loss, data, indices)
+            }
+        }
+    };
+}
+
 /// Linear regression `ŷ = w·x + b` with `I` features and `P = I + 1` parameters (checked at
 /// compile time). Train it with [`MeanSquaredError`](crate::MeanSquaredError); its Hessian is
 /// constant, so one Newton step from anywhere reaches the least-squares solution.
@@ -40,32 +77,7 @@ impl<const I: usize, const P: usize> LinearRegression<I, P> {
     }
 }
 
-impl<const I: usize, const P: usize> Model<I, 1, P> for LinearRegression<I, P> {
-    type Params<T: Scalar> = DenseParams<T, I, 1>;
-
-    #[inline]
-    fn forward<T: Scalar>(&self, p: &DenseParams<T, I, 1>, x: &SVector<f64, I>) -> SVector<T, 1> {
-        affine_data(&p.w, &p.b, x)
-    }
-
-    fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P> {
-        dense_init::<Identity, G, I, 1>(rng).to_vector()
-    }
-
-    fn name(&self) -> String {
-        "linear-regression".to_owned()
-    }
-
-    fn loss_and_gradient_sum<L: Loss<1, Y>, Y>(
-        &self,
-        params: &SVector<f64, P>,
-        loss: &L,
-        data: &Dataset<I, Y>,
-        indices: &[usize],
-    ) -> (f64, SVector<f64, P>) {
-        dense_sum::<Identity, L, Y, I, 1, P>(params, loss, data, indices)
-    }
-}
+affine_model!("linear-regression", LinearRegression<I, P>, 1);
 
 /// Logistic regression: the logit `z = w·x + b` of the probability `σ(z)` of class 1, with
 /// `I` features and `P = I + 1` parameters (checked at compile time). Train it with
@@ -110,32 +122,7 @@ impl<const I: usize, const P: usize> LogisticRegression<I, P> {
     }
 }
 
-impl<const I: usize, const P: usize> Model<I, 1, P> for LogisticRegression<I, P> {
-    type Params<T: Scalar> = DenseParams<T, I, 1>;
-
-    #[inline]
-    fn forward<T: Scalar>(&self, p: &DenseParams<T, I, 1>, x: &SVector<f64, I>) -> SVector<T, 1> {
-        affine_data(&p.w, &p.b, x)
-    }
-
-    fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P> {
-        dense_init::<Identity, G, I, 1>(rng).to_vector()
-    }
-
-    fn name(&self) -> String {
-        "logistic-regression".to_owned()
-    }
-
-    fn loss_and_gradient_sum<L: Loss<1, Y>, Y>(
-        &self,
-        params: &SVector<f64, P>,
-        loss: &L,
-        data: &Dataset<I, Y>,
-        indices: &[usize],
-    ) -> (f64, SVector<f64, P>) {
-        dense_sum::<Identity, L, Y, I, 1, P>(params, loss, data, indices)
-    }
-}
+affine_model!("logistic-regression", LogisticRegression<I, P>, 1);
 
 /// Softmax (multinomial logistic) regression: the `K` logits `z = W x + b` of the class
 /// probabilities `softmax(z)`, with `I` features and `P = K·I + K` parameters (checked at
@@ -186,29 +173,4 @@ impl<const I: usize, const K: usize, const P: usize> SoftmaxRegression<I, K, P> 
     }
 }
 
-impl<const I: usize, const K: usize, const P: usize> Model<I, K, P> for SoftmaxRegression<I, K, P> {
-    type Params<T: Scalar> = DenseParams<T, I, K>;
-
-    #[inline]
-    fn forward<T: Scalar>(&self, p: &DenseParams<T, I, K>, x: &SVector<f64, I>) -> SVector<T, K> {
-        affine_data(&p.w, &p.b, x)
-    }
-
-    fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P> {
-        dense_init::<Identity, G, I, K>(rng).to_vector()
-    }
-
-    fn name(&self) -> String {
-        "softmax-regression".to_owned()
-    }
-
-    fn loss_and_gradient_sum<L: Loss<K, Y>, Y>(
-        &self,
-        params: &SVector<f64, P>,
-        loss: &L,
-        data: &Dataset<I, Y>,
-        indices: &[usize],
-    ) -> (f64, SVector<f64, P>) {
-        dense_sum::<Identity, L, Y, I, K, P>(params, loss, data, indices)
-    }
-}
+affine_model!("softmax-regression", SoftmaxRegression<I, K, P>, K);
