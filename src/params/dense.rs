@@ -41,20 +41,7 @@ impl<T: Scalar, const I: usize, const O: usize> DenseParams<T, I, O> {
     /// ```
     pub const LEN: usize = O * I + O;
 
-    const BLOCKS: [Block; 2] = [
-        Block {
-            name: "W",
-            rows: O,
-            cols: I,
-            is_bias: false,
-        },
-        Block {
-            name: "b",
-            rows: O,
-            cols: 1,
-            is_bias: true,
-        },
-    ];
+    const BLOCKS: [Block; 2] = [Block::weight("W", O, I), Block::bias("b", O)];
 
     /// All zeros.
     ///
@@ -99,10 +86,9 @@ impl<T: Scalar, const I: usize, const O: usize, const P: usize> ParamVector<T, P
     #[inline]
     fn from_vector(v: &SVector<T, P>) -> Self {
         const { assert!(P == O * I + O, "DenseParams<I, O>: P must equal O*I + O") };
-        Self {
-            w: read_matrix(v, 0),
-            b: read_vector(v, O * I),
-        }
+        let (w, k) = read_matrix(v, 0);
+        let (b, _) = read_vector(v, k);
+        Self { w, b }
     }
 
     fn param_name(i: usize) -> String {

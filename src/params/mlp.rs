@@ -52,30 +52,10 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize> Mlp1Params<T, I,
     pub const LEN: usize = H * I + H + O * H + O;
 
     const BLOCKS: [Block; 4] = [
-        Block {
-            name: "W1",
-            rows: H,
-            cols: I,
-            is_bias: false,
-        },
-        Block {
-            name: "b1",
-            rows: H,
-            cols: 1,
-            is_bias: true,
-        },
-        Block {
-            name: "W2",
-            rows: O,
-            cols: H,
-            is_bias: false,
-        },
-        Block {
-            name: "b2",
-            rows: O,
-            cols: 1,
-            is_bias: true,
-        },
+        Block::weight("W1", H, I),
+        Block::bias("b1", H),
+        Block::weight("W2", O, H),
+        Block::bias("b2", O),
     ];
 
     /// All zeros.
@@ -121,15 +101,11 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> 
                 "Mlp1Params<I, H, O>: P must equal H*I + H + O*H + O"
             )
         };
-        let k1 = H * I;
-        let k2 = k1 + H;
-        let k3 = k2 + O * H;
-        Self {
-            w1: read_matrix(v, 0),
-            b1: read_vector(v, k1),
-            w2: read_matrix(v, k2),
-            b2: read_vector(v, k3),
-        }
+        let (w1, k) = read_matrix(v, 0);
+        let (b1, k) = read_vector(v, k);
+        let (w2, k) = read_matrix(v, k);
+        let (b2, _) = read_vector(v, k);
+        Self { w1, b1, w2, b2 }
     }
 
     fn param_name(i: usize) -> String {
@@ -192,42 +168,12 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
     pub const LEN: usize = H1 * I + H1 + H2 * H1 + H2 + O * H2 + O;
 
     const BLOCKS: [Block; 6] = [
-        Block {
-            name: "W1",
-            rows: H1,
-            cols: I,
-            is_bias: false,
-        },
-        Block {
-            name: "b1",
-            rows: H1,
-            cols: 1,
-            is_bias: true,
-        },
-        Block {
-            name: "W2",
-            rows: H2,
-            cols: H1,
-            is_bias: false,
-        },
-        Block {
-            name: "b2",
-            rows: H2,
-            cols: 1,
-            is_bias: true,
-        },
-        Block {
-            name: "W3",
-            rows: O,
-            cols: H2,
-            is_bias: false,
-        },
-        Block {
-            name: "b3",
-            rows: O,
-            cols: 1,
-            is_bias: true,
-        },
+        Block::weight("W1", H1, I),
+        Block::bias("b1", H1),
+        Block::weight("W2", H2, H1),
+        Block::bias("b2", H2),
+        Block::weight("W3", O, H2),
+        Block::bias("b3", O),
     ];
 
     /// All zeros.
@@ -277,18 +223,19 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
                 "Mlp2Params<I, H1, H2, O>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
             )
         };
-        let k1 = H1 * I;
-        let k2 = k1 + H1;
-        let k3 = k2 + H2 * H1;
-        let k4 = k3 + H2;
-        let k5 = k4 + O * H2;
+        let (w1, k) = read_matrix(v, 0);
+        let (b1, k) = read_vector(v, k);
+        let (w2, k) = read_matrix(v, k);
+        let (b2, k) = read_vector(v, k);
+        let (w3, k) = read_matrix(v, k);
+        let (b3, _) = read_vector(v, k);
         Self {
-            w1: read_matrix(v, 0),
-            b1: read_vector(v, k1),
-            w2: read_matrix(v, k2),
-            b2: read_vector(v, k3),
-            w3: read_matrix(v, k4),
-            b3: read_vector(v, k5),
+            w1,
+            b1,
+            w2,
+            b2,
+            w3,
+            b3,
         }
     }
 

@@ -123,22 +123,23 @@ pub(crate) fn write_vector<T: Scalar, const R: usize, const P: usize>(
     offset + R
 }
 
-/// Read a row-major `R × C` matrix from `v[offset..]`.
+/// Read a row-major `R × C` matrix from `v[offset..]`; returns it and the next offset.
 #[inline]
 pub(crate) fn read_matrix<T: Scalar, const R: usize, const C: usize, const P: usize>(
     v: &SVector<T, P>,
     offset: usize,
-) -> nalgebra::SMatrix<T, R, C> {
-    nalgebra::SMatrix::from_fn(|r, c| v[offset + r * C + c])
+) -> (nalgebra::SMatrix<T, R, C>, usize) {
+    let m = nalgebra::SMatrix::from_fn(|r, c| v[offset + r * C + c]);
+    (m, offset + R * C)
 }
 
-/// Read a vector of length `R` from `v[offset..]`.
+/// Read a vector of length `R` from `v[offset..]`; returns it and the next offset.
 #[inline]
 pub(crate) fn read_vector<T: Scalar, const R: usize, const P: usize>(
     v: &SVector<T, P>,
     offset: usize,
-) -> SVector<T, R> {
-    SVector::from_fn(|r, _| v[offset + r])
+) -> (SVector<T, R>, usize) {
+    (SVector::from_fn(|r, _| v[offset + r]), offset + R)
 }
 
 /// One block of a parameter layout: a row-major matrix named `name` with `rows × cols` entries.
@@ -150,30 +151,51 @@ pub(crate) struct Block {
     pub is_bias: bool,
 }
 
-/// Find which block entry `i` falls in and name it: `W1[r,c]` or `b1[r]`.
-pub(crate) fn block_name(blocks: &[Block], mut i: usize) -> String {
+impl Block {
+    /// A weight matrix, `rows × cols`.
+    pub(crate) const fn weight(name: &'static str, rows: usize, cols: usize) -> Self {
+        Self {
+            name,
+            rows,
+            cols,
+            is_bias: false,
+        }
+    }
+
+    /// A bias vector of length `rows`.
+    pub(crate) const fn bias(name: &'static str, rows: usize) -> Self {
+        Self {
+            name,
+            rows,
+            cols: 1,
+            is_bias: true,
+        }
+    }
+}
+
+/// The block entry `i` falls in, and its index inside that block.
+fn find_block(blocks: &[Block], mut i: usize) -> (&Block, usize) {
     for b in blocks {
         let n = b.rows * b.cols;
         if i < n {
-            return if b.is_bias {
-                format!("{}[{}]", b.name, i)
-            } else {
-                format!("{}[{},{}]", b.name, i / b.cols, i % b.cols)
-            };
+            return (b, i);
         }
         i -= n;
     }
     panic!("parameter index out of range for this layout")
 }
 
-/// Whether entry `i` falls in a weight block (not a bias).
-pub(crate) fn block_is_weight(blocks: &[Block], mut i: usize) -> bool {
-    for b in blocks {
-        let n = b.rows * b.cols;
-        if i < n {
-            return !b.is_bias;
-        }
-        i -= n;
+/// Find which block entry `i` falls in and name it: `W1[r,c]` or `b1[r]`.
+pub(crate) fn block_name(blocks: &[Block], i: usize) -> String {
+    let (b, i) = find_block(blocks, i);
+    if b.is_bias {
+        format!("{}[{}]", b.name, i)
+    } else {
+        format!("{}[{},{}]", b.name, i / b.cols, i % b.cols)
     }
-    panic!("parameter index out of range for this layout")
+}
+
+/// Whether entry `i` falls in a weight block (not a bias).
+pub(crate) fn block_is_weight(blocks: &[Block], i: usize) -> bool {
+    !find_block(blocks, i).0.is_bias
 }
