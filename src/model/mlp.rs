@@ -1,47 +1,11 @@
 //! Multilayer perceptrons with one or two hidden layers.
 
-use super::layers::{accumulate_affine, affine, affine_const, affine_data, dense_init, re, seed};
+use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
 use crate::{Dataset, DenseParams, Mlp1Params, Mlp2Params, ParamVector, Scalar};
-use nalgebra::{SMatrix, SVector};
+use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
-
-/// `A(w x + b)` with `f64` data: [`affine_data`] with the activation applied to each output as
-/// soon as it is summed (same order of summation, so the same bits). On the generic path
-/// (parameters as wide duals) this beats `affine_data(..).map(A::apply)`, which builds the
-/// whole vector of pre-activations first: 6 % fewer instructions and 12–15 % less time for
-/// the iris network's generic gradient (`benches/`, `model-generic`).
-#[inline]
-fn activated_data<A: Activation, T: Scalar, const I: usize, const O: usize>(
-    w: &SMatrix<T, O, I>,
-    b: &SVector<T, O>,
-    x: &SVector<f64, I>,
-) -> SVector<T, O> {
-    SVector::from_fn(|o, _| {
-        let mut z = b[o];
-        for i in 0..I {
-            z += w[(o, i)] * x[i];
-        }
-        A::apply(z)
-    })
-}
-
-/// `A(w a + b)`: [`affine`] with the activation fused in, as in [`activated_data`].
-#[inline]
-fn activated<A: Activation, T: Scalar, const I: usize, const O: usize>(
-    w: &SMatrix<T, O, I>,
-    b: &SVector<T, O>,
-    a: &SVector<T, I>,
-) -> SVector<T, O> {
-    SVector::from_fn(|o, _| {
-        let mut z = b[o];
-        for i in 0..I {
-            z += w[(o, i)] * a[i];
-        }
-        A::apply(z)
-    })
-}
 
 /// An MLP `I → H → O`: a hidden layer with activation `A`, then an affine output layer (the
 /// outputs are logits for classifiers, values for regression). `P = H·I + H + O·H + O`
@@ -111,7 +75,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
 
     #[inline]
     fn forward<T: Scalar>(&self, p: &Mlp1Params<T, I, H, O>, x: &SVector<f64, I>) -> SVector<T, O> {
-        let a1 = activated_data::<A, T, I, H>(&p.w1, &p.b1, x);
+        let a1 = activated::<A, T, f64, I, H>(&p.w1, &p.b1, x);
         affine(&p.w2, &p.b2, &a1)
     }
 
@@ -148,7 +112,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
         for &i in indices {
             let (x, y) = data.sample(i);
             // pass 1: seed the hidden pre-activations z1 (H tangents) → ∂L/∂z1
-            let z1 = affine_data(&p.w1, &p.b1, x);
+            let z1 = affine(&p.w1, &p.b1, x);
             let a1 = seed(&z1).map(A::apply);
             let z2 = affine_const(&p.w2, &p.b2, &a1);
             let g1 = loss.loss(&z2, y).eps;
@@ -244,8 +208,8 @@ impl<
         p: &Mlp2Params<T, I, H1, H2, O>,
         x: &SVector<f64, I>,
     ) -> SVector<T, O> {
-        let a1 = activated_data::<A, T, I, H1>(&p.w1, &p.b1, x);
-        let a2 = activated::<A, T, H1, H2>(&p.w2, &p.b2, &a1);
+        let a1 = activated::<A, T, f64, I, H1>(&p.w1, &p.b1, x);
+        let a2 = activated::<A, T, T, H1, H2>(&p.w2, &p.b2, &a1);
         affine(&p.w3, &p.b3, &a2)
     }
 
@@ -285,13 +249,13 @@ impl<
         for &i in indices {
             let (x, y) = data.sample(i);
             // pass 1: z1 seeded (H1 tangents) → ∂L/∂z1
-            let z1 = affine_data(&p.w1, &p.b1, x);
+            let z1 = affine(&p.w1, &p.b1, x);
             let a1 = seed(&z1).map(A::apply);
             let a2 = affine_const(&p.w2, &p.b2, &a1).map(A::apply);
             let g1 = loss.loss(&affine_const(&p.w3, &p.b3, &a2), y).eps;
             // pass 2: z2 seeded (H2 tangents) → ∂L/∂z2
             let a1 = re(&a1);
-            let z2 = affine_data(&p.w2, &p.b2, &a1);
+            let z2 = affine(&p.w2, &p.b2, &a1);
             let a2 = seed(&z2).map(A::apply);
             let z3 = affine_const(&p.w3, &p.b3, &a2);
             let g2 = loss.loss(&z3, y).eps;

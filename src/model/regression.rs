@@ -1,6 +1,6 @@
 //! Linear, logistic and softmax (multinomial) regression: one affine layer each.
 
-use super::layers::{affine_data, dense_init, dense_sum};
+use super::layers::{affine, dense_init, dense_sum};
 use super::{Identity, Loss, Model};
 use crate::{Dataset, DenseParams, ParamVector, Scalar, sigmoid, softmax};
 use nalgebra::SVector;
@@ -19,7 +19,7 @@ macro_rules! affine_model {
                 p: &DenseParams<T, I, $k>,
                 x: &SVector<f64, I>,
             ) -> SVector<T, $k> {
-                affine_data(&p.w, &p.b, x)
+                affine(&p.w, &p.b, x)
             }
 
             fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P> {
