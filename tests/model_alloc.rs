@@ -1,43 +1,14 @@
 //! Zero heap allocations in a full-batch value-and-gradient (a counting global allocator).
 
+mod counting_alloc;
+
+use counting_alloc::allocations;
+
 use dualgrad::{
     BinaryCrossEntropy, Dataset, LogisticRegression, Mlp1, Model, Objective, ScalarFn, Sigmoid,
     Supervised, Tanh,
 };
 use nalgebra::SVector;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-/// Counts the allocations of the current thread (the test harness runs tests on other
-/// threads, whose allocations must not be counted).
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
-}
 
 fn xor() -> Dataset<2, f64> {
     Dataset::new(
@@ -55,7 +26,7 @@ fn xor() -> Dataset<2, f64> {
 #[test]
 fn the_counter_counts() {
     // guard against a counter that never fires
-    let n = allocations_during(|| {
+    let n = allocations(|| {
         std::hint::black_box(vec![1u8; 16]);
     });
     assert_eq!(n, 1);
@@ -72,7 +43,7 @@ fn xor_mlp_full_batch_gradient_does_not_allocate() {
     let p = net.init(5);
     let all = [0, 1, 2, 3];
     let mut out = (0.0, SVector::zeros());
-    let n = allocations_during(|| {
+    let n = allocations(|| {
         out = obj.loss_and_gradient(&p, &all); // fast path
         out.0 += obj.full_loss_and_gradient(&p).0;
         out.0 += obj.generic_loss_and_gradient(&p, &all).0; // generic path
@@ -86,7 +57,7 @@ fn xor_mlp_full_batch_gradient_does_not_allocate() {
     let obj = Supervised::new(net, BinaryCrossEntropy, &data).unwrap();
     let p = net.init(6);
     assert_eq!(
-        allocations_during(|| {
+        allocations(|| {
             std::hint::black_box(obj.full_loss_and_gradient(&p));
         }),
         0
@@ -101,7 +72,7 @@ fn logistic_regression_full_batch_gradient_does_not_allocate() {
     let p = SVector::from([0.5, -0.25, 0.1]);
     let all = [0, 1, 2, 3];
     let mut v = 0.0;
-    let n = allocations_during(|| {
+    let n = allocations(|| {
         v += obj.loss_and_gradient(&p, &all).0;
         v += obj.generic_loss_and_gradient(&p, &all).0;
         v += obj.hessian(&p).0; // Newton's method needs this too

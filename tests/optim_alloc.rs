@@ -2,44 +2,16 @@
 //! static sizes, measured with a counting global allocator (per thread, so tests can run in
 //! parallel).
 
+mod counting_alloc;
+
+use counting_alloc::allocations;
+
 use dualgrad::{
     AdagradConfig, AdamConfig, Armijo, Clipped, Cosine, EpsPlacement, Lbfgs, LineSearch,
     MomentumForm, Newton, Optimizer, RmspropConfig, Scalar, ScalarFn, SecondOrderStep, SgdConfig,
     StopRules, Warmup, clip_by_global_norm, minimize,
 };
 use nalgebra::SVector;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Allocations made by `f` on this thread.
-fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
-}
 
 const N: usize = 6;
 
