@@ -89,6 +89,45 @@
 //! let (v, g) = gradient(f, &SVector::from([1.0, 2.0])); // error: expected Jet, found f64
 //! ```
 //!
+//! ## Beyond derivatives: checking and training
+//!
+//! The same exact derivatives check hand-derived formulas, component by component
+//! ([`Checker`], [`check_gradient`], [`assert_gradient!`]), and train small models written once
+//! over [`Scalar`] ([`Mlp1`], [`LogisticRegression`], [`Supervised`], [`train`], [`AdamConfig`],
+//! [`Newton`], [`minimize`]):
+//!
+//! ```
+//! use dualgrad::prelude::*;
+//! use nalgebra::SVector;
+//!
+//! // A hand-derived gradient of f(x, y) = x² y, checked against the exact one.
+//! struct F;
+//! impl ScalarFn<2> for F {
+//!     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+//!         x[0] * x[0] * x[1]
+//!     }
+//! }
+//! let hand = |x: &SVector<f64, 2>| SVector::from([2.0 * x[0] * x[1], x[0] * x[0]]);
+//! assert_gradient!(&F, &SVector::from([1.5, -2.0]), hand);
+//! let wrong = |x: &SVector<f64, 2>| SVector::from([x[0] * x[1], x[0] * x[0]]); // lost the 2
+//! let report = check_gradient(&F, &SVector::from([1.5, -2.0]), wrong);
+//! assert_eq!(report.wrong_count(), 1);
+//!
+//! // XOR with a 2-3-1 tanh network (13 parameters in one SVector), trained by Adam.
+//! let xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+//! let data = Dataset::new(xs.map(SVector::from).to_vec(), vec![0.0, 1.0, 1.0, 0.0]).unwrap();
+//! let net = Mlp1::<Tanh, 2, 3, 1, 13>::new();
+//! let objective = Supervised::new(net, MeanSquaredError, &data).unwrap();
+//! let mut adam = AdamConfig::default().with_lr(0.05).build().unwrap();
+//! let config = TrainConfig::default().with_epochs(5000).with_target_loss(1e-3);
+//! let report = train(&objective, net.init(42), &mut adam, &config, |_| {}).unwrap();
+//! assert!(report.best_loss <= 1e-3);
+//! for (x, y) in xs.iter().zip([0.0, 1.0, 1.0, 0.0]) {
+//!     let prediction = net.predict(&report.params, &SVector::from(*x))[0];
+//!     assert!((prediction - y).abs() < 0.1);
+//! }
+//! ```
+//!
 //! ## The engine
 //!
 //! First derivatives use [`Jet`], dualgrad's own dual number with a plain `[f64; N]` tangent:
