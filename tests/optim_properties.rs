@@ -105,3 +105,17 @@ quickcheck! {
         g.norm() < 1e-6 || g.dot(&l.direction(&g)) < 0.0
     }
 }
+
+/// A case quickcheck found: with lr = 6.954224575553378 and floor = 2.9490003247908088 the
+/// cosine closed form at step 0 rounds one ulp above lr. The rate must stay within [floor, lr].
+#[test]
+fn cosine_stays_within_its_bounds_where_the_closed_form_rounds_outside() {
+    let (lr, floor) = (6.954224575553378, 2.9490003247908088);
+    assert!(floor + (lr - floor) * (1.0 + 1.0) / 2.0 > lr); // the rounding this test is about
+    let s = Cosine::new(lr, floor, 1000).unwrap();
+    assert_eq!(s.rate(0), lr);
+    for k in 0..=1001 {
+        let r = s.rate(k);
+        assert!(r <= lr && r >= floor, "step {k}: {r}");
+    }
+}

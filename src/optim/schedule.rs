@@ -223,7 +223,11 @@ impl Schedule for Cosine {
             return self.floor;
         }
         let c = (std::f64::consts::PI * step as f64 / self.steps as f64).cos();
-        self.floor + (self.lr - self.floor) * (1.0 + c) / 2.0
+        // Rounding may put the closed form one ulp outside [floor, lr] (e.g. above lr at step
+        // 0); the rate never leaves that interval.
+        (self.floor + (self.lr - self.floor) * (1.0 + c) / 2.0)
+            .min(self.lr)
+            .max(self.floor)
     }
 
     fn validate(&self) -> Result<(), OptimError> {
