@@ -22,12 +22,14 @@
 //! parallel`) only that check runs.
 
 use dualgrad::{Model, SoftmaxCrossEntropy};
+use harness::calibrate;
 use nalgebra::SVector;
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+mod harness;
 mod workloads;
 use workloads::{IrisModel, ModelProblem};
 
@@ -178,7 +180,7 @@ type Variant<'a> = Box<dyn Fn(u64) + 'a>;
 /// Median ns per evaluation of every variant over `reps` interleaved batches, and the raw
 /// per-repetition samples.
 fn interleaved(variants: &[Variant<'_>], reps: usize) -> Vec<Vec<f64>> {
-    let n: Vec<u64> = variants.iter().map(|v| calibrate(v)).collect();
+    let n: Vec<u64> = variants.iter().map(|v| calibrate(&**v, BATCH)).collect();
     let mut samples = vec![Vec::with_capacity(reps); variants.len()];
     for _ in 0..reps {
         for ((v, &n), s) in variants.iter().zip(&n).zip(&mut samples) {
@@ -191,21 +193,6 @@ fn interleaved(variants: &[Variant<'_>], reps: usize) -> Vec<Vec<f64>> {
         }
     }
     samples
-}
-
-/// Evaluations per batch so that one batch takes about [`BATCH`].
-fn calibrate(v: &Variant<'_>) -> u64 {
-    v(1);
-    let mut n = 1_u64;
-    loop {
-        let start = Instant::now();
-        v(n);
-        let t = start.elapsed();
-        if t >= BATCH / 4 {
-            return ((n as f64 * BATCH.as_secs_f64() / t.as_secs_f64()).ceil() as u64).max(1);
-        }
-        n *= 2;
-    }
 }
 
 fn median(s: &[f64]) -> f64 {
@@ -557,44 +544,6 @@ fn two_thread_bound(n: usize, size: usize) -> f64 {
 
 /// An aligned markdown table, first column left-aligned, the rest right-aligned.
 fn print_table(header: &[&str], rows: &[Vec<String>]) {
-    let width: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].chars().count(), 3])
-                .max()
-                .unwrap_or(3)
-        })
-        .collect();
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let pad = " ".repeat(width[i] - s.chars().count());
-                if i == 0 {
-                    format!("{s}{pad}")
-                } else {
-                    format!("{pad}{s}")
-                }
-            })
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(header.iter().map(|h| h.to_string()).collect());
-    line(
-        (0..header.len())
-            .map(|i| {
-                let dashes = "-".repeat(width[i] - 1);
-                if i == 0 {
-                    format!("{dashes}-")
-                } else {
-                    format!("{dashes}:")
-                }
-            })
-            .collect(),
-    );
-    for r in rows {
-        line(r.clone());
-    }
+    let right: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
+    harness::print_table(header, &right, rows);
 }

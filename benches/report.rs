@@ -19,8 +19,10 @@
 //! Without `--bench` (as under `cargo test --benches`) it only verifies every case and runs each
 //! once.
 
+use harness::{calibrate, print_table};
 use std::time::{Duration, Instant};
 
+mod harness;
 mod workloads;
 use workloads::Case;
 
@@ -85,22 +87,6 @@ fn find<'a>(cases: &'a [Case], workload: &str, variant: &str) -> &'a Case {
         .unwrap_or_else(|| panic!("no case {workload} {variant}; see --list"))
 }
 
-/// Evaluations per batch so that one batch takes about [`BATCH`].
-fn calibrate(case: &Case) -> u64 {
-    (case.run)(1); // warm up caches and lazily initialized state
-    let mut n = 1_u64;
-    loop {
-        let start = Instant::now();
-        (case.run)(n);
-        let t = start.elapsed();
-        if t >= BATCH / 4 {
-            let scale = BATCH.as_secs_f64() / t.as_secs_f64();
-            return ((n as f64 * scale).ceil() as u64).max(1);
-        }
-        n *= 2;
-    }
-}
-
 /// Nanoseconds per evaluation of each case: (fastest batch, median batch).
 ///
 /// The batches of the cases of one workload are interleaved (round robin), so a burst of load
@@ -111,7 +97,10 @@ fn time(cases: &[Case]) -> Vec<(f64, f64)> {
         let group: Vec<usize> = (0..cases.len())
             .filter(|&i| cases[i].workload == workload)
             .collect();
-        let n: Vec<u64> = group.iter().map(|&i| calibrate(&cases[i])).collect();
+        let n: Vec<u64> = group
+            .iter()
+            .map(|&i| calibrate(&*cases[i].run, BATCH))
+            .collect();
         for _ in 0..BATCHES {
             for (&i, &n) in group.iter().zip(&n) {
                 let start = Instant::now();
@@ -277,49 +266,5 @@ fn format_ns(ns: f64) -> String {
         format!("{ns:.0}")
     } else {
         format!("{ns:.1}")
-    }
-}
-
-/// An aligned markdown table (`right[i]`: right-align column `i`).
-fn print_table(header: &[&str], right: &[bool], rows: &[Vec<String>]) {
-    let width: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain(std::iter::once(header[i].chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let pad = " ".repeat(width[i] - s.chars().count());
-                if right[i] {
-                    format!("{pad}{s}")
-                } else {
-                    format!("{s}{pad}")
-                }
-            })
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(header.iter().map(|h| h.to_string()).collect());
-    line(
-        (0..header.len())
-            .map(|i| {
-                let dashes = "-".repeat(width[i].max(3) - 1);
-                if right[i] {
-                    format!("{dashes}:")
-                } else {
-                    format!("{dashes}-")
-                }
-            })
-            .collect(),
-    );
-    for r in rows {
-        line(r.clone());
     }
 }
