@@ -178,7 +178,7 @@ pub use model::{
 };
 #[cfg(feature = "serde")]
 pub use model::{load_json, save_json};
-pub use objective::Objective;
+pub use objective::{BatchLoss, Objective};
 pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
     Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
@@ -190,8 +190,9 @@ pub use params::{
 };
 pub use scalar::Scalar;
 pub use train::{
-    Evaluations, Method, Point, Progress, Report, StopReason, StopRules, TrainConfig, minimize,
-    train,
+    Evaluations, Hypergradient, Method, Point, Progress, Report, StopReason, StopRules,
+    TrainConfig, UnrolledRun, hypergradient, minimize, train, train_unrolled,
+    validation_after_training,
 };
 pub use {nalgebra, num_dual};
 

@@ -55,6 +55,15 @@ pub enum OptimError {
     },
     /// The objective to train on has no samples.
     EmptyObjective,
+    /// A differentiated training run ([`train_unrolled`](crate::train_unrolled)) met a
+    /// non-finite mini-batch loss or gradient at optimizer step `step`: its derivative would be
+    /// meaningless, so [`hypergradient`](crate::hypergradient) reports it instead.
+    DivergedRun {
+        /// The optimizer step (counted from 0) whose mini-batch was not finite.
+        step: usize,
+        /// The mini-batch loss there.
+        loss: f64,
+    },
 }
 
 impl fmt::Display for OptimError {
@@ -84,6 +93,10 @@ impl fmt::Display for OptimError {
                 expected,
             } => write!(f, "invalid {name} = {value}: must be {expected}"),
             Self::EmptyObjective => write!(f, "the objective has no samples to train on"),
+            Self::DivergedRun { step, loss } => write!(
+                f,
+                "the training run diverged at step {step} (mini-batch loss {loss}): no hypergradient"
+            ),
         }
     }
 }

@@ -2,12 +2,17 @@
 //! loop for models and data sets ([`train`]), with the stopping rules, report and observer hook
 //! they share.
 
+mod hyper;
 mod method;
 mod minimize;
 mod report;
 mod stop;
 mod train_loop;
 
+pub(crate) use hyper::loss_and_gradient_at;
+pub use hyper::{
+    Hypergradient, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
+};
 pub use method::{Method, Point};
 pub use minimize::minimize;
 pub use report::{Evaluations, Progress, Report};
