@@ -190,7 +190,7 @@ pub use params::{
 };
 pub use scalar::Scalar;
 pub use train::{
-    Evaluations, Hypergradient, Method, Point, Progress, Report, StopReason, StopRules,
+    Evaluations, Hypergradient, Method, Point, Progress, Report, RunSetup, StopReason, StopRules,
     TrainConfig, UnrolledRun, hypergradient, minimize, train, train_unrolled,
     validation_after_training,
 };

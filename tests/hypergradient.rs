@@ -8,8 +8,8 @@ use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::Dataset;
 use dualgrad::{
     Adam, AdamConfig, BatchLoss, Constant, CsvLoader, Jet, MeanSquaredError, Mlp1, Model,
-    OptimError, Optimizer, Scalar, Sgd, SgdConfig, SoftmaxCrossEntropy, Standardizer, Supervised,
-    Tanh, TrainConfig, hypergradient, ridders_derivative, train_unrolled,
+    OptimError, Optimizer, RunSetup, Scalar, Sgd, SgdConfig, SoftmaxCrossEntropy, Standardizer,
+    Supervised, Tanh, TrainConfig, hypergradient, ridders_derivative, train_unrolled,
     validation_after_training,
 };
 use nalgebra::{SMatrix, SVector};
@@ -43,9 +43,7 @@ impl BatchLoss<2> for Quadratic {
 }
 
 /// Hyperparameters: h = (η, s), x₀ = s · X0.
-fn gd_setup<T: Scalar>(
-    h: &SVector<T, 2>,
-) -> Result<(Sgd<2, Constant<T>, T>, SVector<T, 2>), OptimError> {
+fn gd_setup<T: Scalar>(h: &SVector<T, 2>) -> RunSetup<Sgd<2, Constant<T>, T>, T, 2> {
     let sgd = SgdConfig::default().lift::<T>().with_lr(h[0]).build()?;
     Ok((sgd, SVector::from([h[1] * X0[0], h[1] * X0[1]])))
 }
@@ -64,7 +62,7 @@ fn gradient_descent_on_a_quadratic_matches_the_closed_form() {
     ] {
         let config = TrainConfig::default().with_epochs(k);
         let h = SVector::from([eta, s]);
-        let hg = hypergradient(&h, |h| gd_setup(h), &train, &val, &config).unwrap();
+        let hg = hypergradient(&h, gd_setup, &train, &val, &config).unwrap();
 
         // x_K = M^K x₀, M = I − ηA; dx_K/dη = −K A M^(K−1) x₀ (A and M commute); dx_K/ds = x_K / s.
         let m = SMatrix::<f64, 2, 2>::identity() - a() * eta;
@@ -97,8 +95,8 @@ fn the_differentiated_run_has_the_value_of_the_plain_run() {
     );
     let config = TrainConfig::default().with_epochs(25);
     let h = SVector::from([0.2, 1.3]);
-    let plain = validation_after_training(&h, |h| gd_setup(h), &train, &val, &config).unwrap();
-    let hg = hypergradient(&h, |h| gd_setup(h), &train, &val, &config).unwrap();
+    let plain = validation_after_training(&h, gd_setup, &train, &val, &config).unwrap();
+    let hg = hypergradient(&h, gd_setup, &train, &val, &config).unwrap();
     assert_eq!(hg.loss, plain); // the jets' value parts are the f64 computation, to the bit
 }
 
@@ -116,7 +114,7 @@ fn xor_data() -> Dataset<2, f64> {
 fn xor_setup<T: Scalar>(
     h: &SVector<T, 4>,
     u: &SVector<f64, 13>,
-) -> Result<(Sgd<13, Constant<T>, T>, SVector<T, 13>), OptimError> {
+) -> RunSetup<Sgd<13, Constant<T>, T>, T, 13> {
     let sgd = SgdConfig::default()
         .lift::<T>()
         .with_lr(h[0])
@@ -175,7 +173,7 @@ fn iris() -> (Dataset<4, usize>, Dataset<4, usize>) {
 fn iris_setup<T: Scalar>(
     h: &SVector<T, 4>,
     u: &SVector<f64, 67>,
-) -> Result<(Adam<67, Constant<T>, T>, SVector<T, 67>), OptimError> {
+) -> RunSetup<Adam<67, Constant<T>, T>, T, 67> {
     let adam = AdamConfig::default()
         .lift::<T>()
         .with_lr(h[0])
@@ -277,12 +275,12 @@ fn bad_settings_are_errors_naming_the_value() {
     );
     let config = TrainConfig::default().with_epochs(2);
     let h = SVector::from([-0.1, 1.0]); // a negative learning rate
-    let err = hypergradient(&h, |h| gd_setup(h), &train, &val, &config).unwrap_err();
+    let err = hypergradient(&h, gd_setup, &train, &val, &config).unwrap_err();
     assert_eq!(err, OptimError::InvalidLearningRate(-0.1));
     let zero_batch = TrainConfig::default().with_batch_size(0);
     let err = hypergradient(
         &SVector::from([0.1, 1.0]),
-        |h| gd_setup(h),
+        gd_setup,
         &train,
         &val,
         &zero_batch,
@@ -305,15 +303,7 @@ fn a_differentiated_run_allocates_nothing_per_step() {
     );
     let count = |epochs: usize| {
         let config = TrainConfig::default().with_epochs(epochs);
-        allocations(|| {
-            hypergradient(
-                &SVector::from([0.1, 1.0]),
-                |h| gd_setup(h),
-                &train,
-                &val,
-                &config,
-            )
-        })
+        allocations(|| hypergradient(&SVector::from([0.1, 1.0]), gd_setup, &train, &val, &config))
     };
     assert_eq!(count(5), count(500)); // the index buffers, once per run
     let data = xor_data();

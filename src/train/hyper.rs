@@ -13,6 +13,22 @@ use crate::{
 };
 use nalgebra::SVector;
 
+/// What the `setup` closure of [`hypergradient`] and [`validation_after_training`] returns: the
+/// optimizer and the initial parameters built from the hyperparameters, or the error of a bad
+/// hyperparameter.
+///
+/// ```
+/// use dualgrad::{Adam, AdamConfig, Constant, RunSetup, Scalar};
+/// use nalgebra::SVector;
+/// fn setup<T: Scalar>(h: &SVector<T, 1>) -> RunSetup<Adam<2, Constant<T>, T>, T, 2> {
+///     let adam = AdamConfig::default().lift::<T>().with_lr(h[0]).build()?;
+///     Ok((adam, SVector::from([T::lift(1.0), T::lift(-1.0)])))
+/// }
+/// assert!(setup(&SVector::from([0.1])).is_ok());
+/// assert!(setup(&SVector::from([-0.1])).is_err());
+/// ```
+pub type RunSetup<Opt, T, const P: usize> = Result<(Opt, SVector<T, P>), OptimError>;
+
 /// The result of a training run of fixed length, at any scalar type: see [`train_unrolled`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnrolledRun<T, const P: usize> {
@@ -138,7 +154,7 @@ where
 /// ```
 pub fn validation_after_training<T, const H: usize, const P: usize, O, V, Opt>(
     hyper: &SVector<T, H>,
-    setup: impl FnOnce(&SVector<T, H>) -> Result<(Opt, SVector<T, P>), OptimError>,
+    setup: impl FnOnce(&SVector<T, H>) -> RunSetup<Opt, T, P>,
     objective: &O,
     validation: &V,
     config: &TrainConfig,
@@ -200,7 +216,7 @@ where
 /// ```
 pub fn hypergradient<const H: usize, const P: usize, O, V, Opt>(
     hyper: &SVector<f64, H>,
-    setup: impl FnOnce(&SVector<Jet<f64, H>, H>) -> Result<(Opt, SVector<Jet<f64, H>, P>), OptimError>,
+    setup: impl FnOnce(&SVector<Jet<f64, H>, H>) -> RunSetup<Opt, Jet<f64, H>, P>,
     objective: &O,
     validation: &V,
     config: &TrainConfig,

@@ -11,7 +11,7 @@ mod train_loop;
 
 pub(crate) use hyper::loss_and_gradient_at;
 pub use hyper::{
-    Hypergradient, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
+    Hypergradient, RunSetup, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
 };
 pub use method::{Method, Point};
 pub use minimize::minimize;
