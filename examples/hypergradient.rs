@@ -18,19 +18,22 @@
 //!
 //! Two searches spend their budget on the same function `V`:
 //! - **grid search**, as `examples/optimizers.rs` chooses its learning rates: `η` in
-//!   1e-4, 2e-4, 5e-4, …, 1 and `λ` in 0, 1e-4, 1e-3, 1e-2, 1e-1, one plain training run each;
-//! - **hypergradient descent**: Adam on `(a, b)` with step 0.3 from `η = 1e-3`, `λ = 1e-2`, one
-//!   differentiated run per step. The cost of one differentiated run is measured here against a
-//!   plain run (about `H + 1 = 3` plain runs, `H` being the number of hyperparameters).
+//!   1e-4, 2e-4, 5e-4, …, 1 and `λ` in 0, 1e-4, 1e-3, 1e-2, 1e-1: 65 plain training runs;
+//! - **hypergradient descent**: Adam on `(a, b)` with step 0.3 from `η = 1e-2`, `λ = 1e-3`, one
+//!   differentiated run per step, until the validation loss rises (at most 10 steps).
 //!
-//! The table compares the validation loss each search reaches and what it spent, in plain-run
-//! equivalents; both final choices are then scored once on the 30 test flowers, which neither
-//! search saw. The figure (SVG, `--out`, default `hypergradient.svg`) plots the validation loss
-//! at each hyperparameter step against the grid's best.
+//! The table gives the validation loss each search reaches and what it spent, in plain-run
+//! equivalents: a differentiated run with two hyperparameters costs about 10 plain runs (9.8× in
+//! instructions, `benches/hypergradient.rs`; the example also prints its own wall-clock ratio).
+//! In two dimensions the searches cost about the same; a grid's cost grows as `10ᴴ` with the
+//! number `H` of hyperparameters, a hypergradient step's as about `3H + 3`. Both final choices
+//! are then scored once on the 30 test flowers, which neither search saw. The figure (SVG,
+//! `--out`, default `hypergradient.svg`) plots the validation loss at each hyperparameter step
+//! against the grid's best.
 //!
-//! It fails (non-zero exit) unless hypergradient descent reaches a validation loss within 5 % of
-//! the grid's best (or below it) with fewer plain-run equivalents than the grid spent, and each
-//! hypergradient agrees with a central difference of `V` along its direction at the start.
+//! It fails (non-zero exit) unless hypergradient descent reaches a validation loss within 2 % of
+//! the grid's best (or below it), and the first hypergradient agrees with a central difference of
+//! `V` along its direction to 1e-5.
 //!
 //! Run with `cargo run --release --example hypergradient [-- --out PATH]`.
 
@@ -58,7 +61,7 @@ const FEATURES: [&str; 4] = ["sepal_length", "sepal_width", "petal_length", "pet
 /// Steps of one training run (full batch, so one step per epoch).
 const STEPS: usize = 100;
 /// Hyperparameter steps of the descent.
-const HYPER_STEPS: usize = 20;
+const HYPER_STEPS: usize = 10;
 
 fn main() -> ExitCode {
     common::run(USAGE, run)
@@ -146,18 +149,29 @@ fn run() -> Result<(), Box<dyn Error>> {
     let plain_run_time = grid_time / grid_runs as f64;
 
     // Hypergradient descent on (a, b) = (ln η, ln λ).
-    let mut h = SVector::from([1e-3_f64.ln(), 1e-2_f64.ln()]);
+    let mut h = SVector::from([1e-2_f64.ln(), 1e-3_f64.ln()]);
     let mut hyper_adam = AdamConfig::default().with_lr(0.3).build::<2>()?;
     let mut history = Vec::with_capacity(HYPER_STEPS + 1);
     let start = Instant::now();
     let mut first = None;
-    for _ in 0..=HYPER_STEPS {
+    for _ in 0..HYPER_STEPS {
         let hg = hypergradient(&h, |h| setup(h, &u), &objective, &validation, &config)?;
         first.get_or_insert((h, hg.gradient));
+        let rose = history.last().is_some_and(|&(_, last)| hg.loss > last);
         history.push((h, hg.loss));
+        if rose {
+            break; // the validation loss went up: keep the best point so far
+        }
         hyper_adam.step(&mut h, &hg.gradient);
     }
-    history.pop(); // the last step's update was not evaluated
+    println!("\nhypergradient descent (Adam on (ln η, ln λ), step 0.3, until the loss rises):");
+    for (k, (h, loss)) in history.iter().enumerate() {
+        println!(
+            "  step {k:>2}: η = {:.3e}, λ = {:.3e}, validation loss {loss:.6}",
+            h[0].exp(),
+            h[1].exp()
+        );
+    }
     let hyper_time = start.elapsed().as_secs_f64();
     let hyper_runs = history.len();
     let cost_ratio = hyper_time / hyper_runs as f64 / plain_run_time;
@@ -230,15 +244,13 @@ fn run() -> Result<(), Box<dyn Error>> {
     ensure((fd - exact).abs() <= 1e-5 * exact.abs().max(1e-3), || {
         format!("hypergradient {exact} and central difference {fd} disagree")
     })?;
-    ensure(best_loss <= 1.05 * grid_best.0, || {
+    ensure(best_loss <= 1.02 * grid_best.0, || {
         format!(
             "hypergradient descent reached {best_loss}, the grid {}",
             grid_best.0
         )
     })?;
-    ensure(hyper_equiv < grid_runs as f64, || {
-        format!("hypergradient descent spent {hyper_equiv:.1} plain runs, the grid {grid_runs}")
-    })
+    Ok(())
 }
 
 fn test_accuracy(params: &SVector<f64, 67>, test: &Dataset<4, usize>) -> f64 {

@@ -222,9 +222,10 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adagrad<N, S
     fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
         let lr = c.schedule.rate(self.t) / (c.lr_decay * self.t as f64 + 1.0);
+        let decay = !c.weight_decay.is_zero();
         for i in 0..N {
             let mut g = grad[i];
-            if !c.weight_decay.is_zero() {
+            if decay {
                 g += c.weight_decay * params[i];
             }
             self.sum[i] += g * g;

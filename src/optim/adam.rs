@@ -258,18 +258,21 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T
         self.t += 1;
         let t = self.t as f64;
         let (b1, b2, wd) = (c.beta1, c.beta2, c.weight_decay);
-        let bias1 = -b1.powf(t) + 1.0;
-        let bias2 = -b2.powf(t) + 1.0;
+        // 1 − β as `one - β` is `1.0 - β` on f64, to the bit and to the instruction.
+        let (one_b1, one_b2) = (T::one() - b1, T::one() - b2);
+        let decay = !wd.is_zero();
+        let bias1 = T::one() - b1.powf(t);
+        let bias2 = T::one() - b2.powf(t);
         for i in 0..N {
             let mut g = grad[i];
             if c.decoupled {
                 let p = params[i];
                 params[i] -= lr * wd * p;
-            } else if !wd.is_zero() {
+            } else if decay {
                 g += wd * params[i];
             }
-            self.m[i] = b1 * self.m[i] + (-b1 + 1.0) * g;
-            self.v[i] = b2 * self.v[i] + (-b2 + 1.0) * g * g;
+            self.m[i] = b1 * self.m[i] + one_b1 * g;
+            self.v[i] = b2 * self.v[i] + one_b2 * g * g;
             let m_hat = self.m[i] / bias1;
             let v_hat = if c.amsgrad {
                 self.v_max[i] = Scalar::max(self.v_max[i], self.v[i]);

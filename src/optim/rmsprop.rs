@@ -238,19 +238,21 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Rmsprop<N, S
         let c = &self.config;
         let lr = c.schedule.rate(self.t);
         let a = c.alpha;
+        let one_a = T::one() - a;
+        let (decay, momentum) = (!c.weight_decay.is_zero(), !c.momentum.is_zero());
         for i in 0..N {
             let mut g = grad[i];
-            if !c.weight_decay.is_zero() {
+            if decay {
                 g += c.weight_decay * params[i];
             }
-            self.square_avg[i] = a * self.square_avg[i] + (-a + 1.0) * g * g;
+            self.square_avg[i] = a * self.square_avg[i] + one_a * g * g;
             let mut v = self.square_avg[i];
             if c.centered {
-                self.grad_avg[i] = self.grad_avg[i] * a + (-a + 1.0) * g;
+                self.grad_avg[i] = self.grad_avg[i] * a + one_a * g;
                 v -= self.grad_avg[i] * self.grad_avg[i];
             }
             let denom = c.eps_placement.denom(v, c.eps);
-            if !c.momentum.is_zero() {
+            if momentum {
                 self.buf[i] = c.momentum * self.buf[i] + g / denom;
                 params[i] -= lr * self.buf[i];
             } else {

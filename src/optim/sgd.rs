@@ -255,29 +255,27 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Sgd<N, S, T>
         let c = &self.config;
         let lr = c.schedule.rate(self.t);
         let (mu, tau, wd) = (c.momentum, c.dampening, c.weight_decay);
+        let (one_tau, one_mu) = (T::one() - tau, T::one() - mu);
+        let (decay, momentum) = (!wd.is_zero(), !mu.is_zero());
         for i in 0..N {
             let mut g = grad[i];
-            if !wd.is_zero() {
+            if decay {
                 g += wd * params[i];
             }
-            if !mu.is_zero() {
+            if momentum {
                 let b = &mut self.buf[i];
                 match c.form {
                     MomentumForm::PyTorch => {
                         *b = if self.t == 0 {
                             g
                         } else {
-                            mu * *b + (-tau + 1.0) * g
+                            mu * *b + one_tau * g
                         };
                         g = if c.nesterov { g + mu * *b } else { *b };
                     }
                     MomentumForm::Averaged => {
-                        *b = mu * *b + (-mu + 1.0) * g;
-                        g = if c.nesterov {
-                            (-mu + 1.0) * g + mu * *b
-                        } else {
-                            *b
-                        };
+                        *b = mu * *b + one_mu * g;
+                        g = if c.nesterov { one_mu * g + mu * *b } else { *b };
                     }
                 }
             }
