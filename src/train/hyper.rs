@@ -196,7 +196,7 @@ where
 /// As [`validation_after_training`].
 ///
 /// ```
-/// use dualgrad::{BatchLoss, Scalar, SgdConfig, TrainConfig, hypergradient};
+/// use dualgrad::{BatchLoss, Jet, Scalar, SgdConfig, TrainConfig, hypergradient};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p²
@@ -209,7 +209,7 @@ where
 /// let config = TrainConfig::default().with_epochs(2);
 /// let setup = |h: &SVector<_, 1>| {
 ///     let sgd = SgdConfig::default().lift().with_lr(h[0]).build()?;
-///     Ok((sgd, SVector::from([Scalar::lift(2.0)])))
+///     Ok((sgd, SVector::from([Jet::constant(2.0)])))
 /// };
 /// let hg = hypergradient(&SVector::from([0.5]), setup, &Quadratic, &Quadratic, &config).unwrap();
 /// assert_eq!((hg.loss, hg.gradient[0]), (0.125, -1.0));
