@@ -157,7 +157,7 @@ pub use check::{
     CheckError, CheckKind, CheckOutcome, CheckReference, CheckReport, Checker, Entry, FailingPoint,
     RandomCheck, RandomPass, Row, Tolerances, Verdict, central_derivative, central_gradient,
     central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
-    relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
+    matrix_from_rows, relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
 };
 pub use data::{
     Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
@@ -173,8 +173,9 @@ pub use jet::Jet;
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
-    Model, ModelError, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
-    accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
+    Model, ModelError, NO_CLASS, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised,
+    Tanh, accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared,
+    sum_loss,
 };
 #[cfg(feature = "serde")]
 pub use model::{load_json, save_json};

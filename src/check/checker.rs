@@ -1,6 +1,7 @@
 //! Point checks: a hand-derived gradient, Jacobian or Hessian against the exact one at one point.
 
 use super::fd::{ridders_gradient, ridders_jacobian};
+use super::noise::noise_floor;
 use super::report::{CheckKind, CheckReference, CheckReport, Entry, Row, Verdict};
 use super::tolerances::{Judgement, Tolerances, judge};
 use super::{CheckError, RandomCheck};
@@ -211,15 +212,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> CheckReport {
-        let exact = f.gradient(x).1;
-        self.report(
-            CheckKind::Gradient,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Gradient, x, &hand(x), |v: &SVector<f64, N>| {
+            f.gradient(v).1
+        })
     }
 
     /// Check a hand-derived Jacobian `J[(i, j)] = ∂fᵢ/∂xⱼ` of `f: Rᴺ → Rᴹ` at `x` against the
@@ -248,15 +243,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> CheckReport {
-        let exact = f.jacobian(x).1;
-        self.report(
-            CheckKind::Jacobian,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Jacobian, x, &hand(x), |v: &SVector<f64, N>| {
+            f.jacobian(v).1
+        })
     }
 
     /// Check a hand-derived Hessian `H[(i, j)] = ∂²f/∂xᵢ∂xⱼ` of `f: Rᴺ → R` at `x` against the
@@ -281,15 +270,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> CheckReport {
-        let exact = f.hessian(x).2;
-        self.report(
-            CheckKind::Hessian,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Hessian, x, &hand(x), |v: &SVector<f64, N>| {
+            f.hessian(v).2
+        })
     }
 
     /// Check a hand-derived gradient of a black-box `f64` function against a Ridders
@@ -330,6 +313,7 @@ impl<const N: usize> Checker<N> {
             &hand(x),
             &est,
             Some(&err),
+            None,
         )
     }
 
@@ -361,6 +345,44 @@ impl<const N: usize> Checker<N> {
             &hand(x),
             &est,
             Some(&err),
+            None,
+        )
+    }
+
+    /// Check a hand-derived Hessian against finite differences of a black-box `f64` gradient
+    /// (your own gradient code, or one from a library): the reference is the Ridders Jacobian of
+    /// `grad` (see [`ridders_jacobian`]), and the report is a [`CheckKind::Hessian`] report. All
+    /// `N²` entries are compared, so an asymmetric hand Hessian is caught.
+    ///
+    /// Check `grad` itself first ([`gradient_fd`](Checker::gradient_fd)): this compares the hand
+    /// Hessian with the derivative of `grad`, right or wrong.
+    ///
+    /// ```
+    /// use dualgrad::{CheckKind, Checker, matrix_from_rows};
+    /// use nalgebra::SVector;
+    /// // f = x²y: ∇f = (2xy, x²), H = [[2y, 2x], [2x, 0]]
+    /// let grad = |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0]]);
+    /// let r = Checker::new().hessian_fd(grad, &SVector::from([1.0, 3.0]), |v| {
+    ///     matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 0.0]])
+    /// });
+    /// assert!(r.is_ok(), "{r}");
+    /// assert_eq!(r.kind(), CheckKind::Hessian);
+    /// ```
+    pub fn hessian_fd(
+        &self,
+        grad: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+    ) -> CheckReport {
+        let (est, err) = ridders_jacobian(grad, x);
+        self.report(
+            CheckKind::Hessian,
+            CheckReference::Ridders,
+            x,
+            &hand(x),
+            &est,
+            Some(&err),
+            None,
         )
     }
 
@@ -421,27 +443,83 @@ impl<const N: usize> Checker<N> {
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
         reference_error: Option<&SMatrix<f64, R, C>>,
+        noise: Option<&SMatrix<f64, R, C>>,
     ) -> CheckReport {
         let mut rows = Vec::with_capacity(R * C);
         for i in 0..R {
             for j in 0..C {
                 let (a, e) = (hand[(i, j)], exact[(i, j)]);
                 let err = reference_error.map(|m| m[(i, j)]);
-                let mut jd = judge(a, e, self.tol);
-                if let Some(err) = err
-                    && jd.verdict == Verdict::Wrong
-                    && jd.abs_err <= FD_SAFETY * err
-                {
-                    jd.verdict = Verdict::Ok;
-                }
+                let floor = noise.map(|m| m[(i, j)]);
+                let jd = refine(judge(a, e, self.tol), a, e, err, floor);
                 let entry = match kind {
                     CheckKind::Gradient => Entry::Vector(i),
                     _ => Entry::Matrix(i, j),
                 };
-                rows.push(Row::new(entry, self.label(kind, i, j), a, e, err, jd));
+                let floor = floor.filter(|_| noise.is_some());
+                rows.push(Row::new(
+                    entry,
+                    self.label(kind, i, j),
+                    a,
+                    e,
+                    err,
+                    floor,
+                    jd,
+                ));
             }
         }
         CheckReport::new(kind, reference, x.iter().copied().collect(), rows)
+    }
+
+    /// The report against the exact derivative `exact` (evaluated at `x`, and near `x` to
+    /// measure its rounding noise when some entry is outside the tolerances).
+    pub(crate) fn exact_report<const R: usize, const C: usize>(
+        &self,
+        kind: CheckKind,
+        x: &SVector<f64, N>,
+        hand: &SMatrix<f64, R, C>,
+        exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+    ) -> CheckReport {
+        let value = exact(x);
+        let noise = (!self.quick(hand, &value).0).then(|| noise_floor(&exact, x));
+        self.report(
+            kind,
+            CheckReference::Exact,
+            x,
+            hand,
+            &value,
+            None,
+            noise.as_ref(),
+        )
+    }
+
+    /// [`quick`](Checker::quick), and for a failure a second look with the noise floor of
+    /// `exact` at `x`.
+    pub(crate) fn quick_exact<const R: usize, const C: usize>(
+        &self,
+        x: &SVector<f64, N>,
+        hand: &SMatrix<f64, R, C>,
+        exact: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+    ) -> (bool, Option<Worst>) {
+        let value = exact(x);
+        let first = self.quick(hand, &value);
+        if first.0 {
+            return first;
+        }
+        let floor = noise_floor(exact, x);
+        let mut ok = true;
+        let mut worst: Option<Worst> = None;
+        for i in 0..R {
+            for j in 0..C {
+                let (a, e) = (hand[(i, j)], value[(i, j)]);
+                let jd = refine(judge(a, e, self.tol), a, e, None, Some(floor[(i, j)]));
+                ok &= jd.is_ok();
+                if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
+                    worst = Some(((i, j), jd));
+                }
+            }
+        }
+        (ok, worst)
     }
 }
 
@@ -544,4 +622,54 @@ pub fn check_gradient_fd<const N: usize>(
     hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
 ) -> CheckReport {
     Checker::new().gradient_fd(f, x, hand)
+}
+
+/// The verdict on a component outside the tolerances, given what else is known about the
+/// reference: within a finite-difference reference's error estimate is right, beyond an
+/// estimate that did not converge is inconclusive, within the exact value's noise floor is
+/// right at the noise floor.
+fn refine(
+    mut jd: Judgement,
+    hand: f64,
+    reference: f64,
+    err: Option<f64>,
+    floor: Option<f64>,
+) -> Judgement {
+    if jd.verdict != Verdict::Wrong {
+        return jd;
+    }
+    if let Some(err) = err {
+        if jd.abs_err <= FD_SAFETY * err {
+            jd.verdict = Verdict::Ok;
+        } else if !(err <= hand.abs().max(reference.abs())) {
+            // not a single significant digit (or no finite estimate): cannot refute
+            jd.verdict = Verdict::Inconclusive;
+        }
+    }
+    if let Some(floor) = floor
+        && jd.abs_err <= floor
+    {
+        jd.verdict = Verdict::NoiseFloor;
+    }
+    jd
+}
+
+/// A matrix from its rows, as written on paper: `matrix_from_rows([[a, b], [c, d]])` has first
+/// row `(a, b)`.
+///
+/// Beware `SMatrix::from([[a, b], [c, d]])`: nalgebra reads nested arrays as **columns**, so a
+/// hand Jacobian or an asymmetric matrix written row by row that way is silently transposed
+/// (for a Hessian, which is symmetric, it makes no difference). Use this function, or
+/// `SMatrix::new(a, b, c, d)`, which also takes rows.
+///
+/// ```
+/// use dualgrad::matrix_from_rows;
+/// use nalgebra::SMatrix;
+/// let m = matrix_from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+/// assert_eq!(m[(0, 2)], 3.0); // row 0, column 2
+/// assert_eq!(m, SMatrix::<f64, 2, 3>::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
+/// assert_eq!(SMatrix::from([[1.0, 2.0], [3.0, 4.0]])[(0, 1)], 3.0); // nalgebra: columns!
+/// ```
+pub fn matrix_from_rows<const R: usize, const C: usize>(rows: [[f64; C]; R]) -> SMatrix<f64, R, C> {
+    SMatrix::from_fn(|i, j| rows[i][j])
 }

@@ -53,7 +53,7 @@ pub fn central_derivative(f: impl Fn(f64) -> f64, x: f64) -> f64 {
 /// assert!(err < 1e-10); // a conservative bound: the actual error here is about 1e-16
 /// ```
 pub fn ridders_derivative(f: impl Fn(f64) -> f64, x: f64) -> (f64, f64) {
-    let (d, e) = ridders(|t| SVector::from([f(x + t)]), H0 * scale(x));
+    let (d, e) = ridders(|t| SVector::from([f(x + t)]), scale(x));
     (d[0], e[0])
 }
 
@@ -187,7 +187,7 @@ pub fn ridders_jacobian<const N: usize, const M: usize>(
                 v[k] = x[k] + t;
                 f(&v)
             },
-            H0 * scale(x[k]),
+            scale(x[k]),
         );
         j.set_column(k, &d);
         e.set_column(k, &err);
@@ -195,28 +195,78 @@ pub fn ridders_jacobian<const N: usize, const M: usize>(
     (j, e)
 }
 
+/// How many first steps Ridders tries: `h₀ = 0.01·max(|x|, 1)`, then `h₀/10`, `h₀/100`, ...
+const SCALES: usize = 6;
+
 /// Ridders' estimate with a conservative error estimate, for `g(t) = f(x + t·eₖ)` (vector
-/// valued, componentwise): two independent extrapolations, from `h0` and from `0.3·h0`; the
-/// estimate is the one with the smaller tableau error, and the error estimate is `ERR_SAFETY`
-/// times the largest of the two tableau errors, the difference of the two estimates, and the rounding error of the
-/// differences used, from the noise level of `g` measured by [`noise_level`].
+/// valued, componentwise), where `scale = max(|xₖ|, 1)`.
+///
+/// The first step adapts to the function's own scale of variation: the two-run estimate of
+/// [`ridders_at`] is made from `h₀ = H0·scale` and from each tenth of it down to
+/// `h₀ / 10^(SCALES − 1)`, and each pair of neighbouring first steps is compared. A step much
+/// longer than the scale on which `f` oscillates gives an estimate that the next shorter one
+/// contradicts, a step so short that rounding dominates gives a large rounding term; the pair
+/// with the smallest combined error (the two error estimates and the difference of the two
+/// estimates) wins. The error estimate is `ERR_SAFETY` times that combined error, or `+∞` when
+/// no pair gave a finite one.
 fn ridders<const M: usize>(
     g: impl Fn(f64) -> SVector<f64, M>,
+    scale: f64,
+) -> (SVector<f64, M>, SVector<f64, M>) {
+    let mut best = SVector::<f64, M>::repeat(f64::NAN);
+    let mut best_err = SVector::<f64, M>::repeat(f64::INFINITY);
+    let mut prev: Option<(SVector<f64, M>, SVector<f64, M>)> = None;
+    let mut h0 = H0 * scale;
+    for _ in 0..SCALES {
+        let (d, e) = ridders_at(&g, h0);
+        if let Some((dp, ep)) = prev {
+            let mut worse = 0;
+            for m in 0..M {
+                let c = ep[m].max(e[m]).max((dp[m] - d[m]).abs());
+                if c < best_err[m] {
+                    best_err[m] = c;
+                    best[m] = if e[m] <= ep[m] { d[m] } else { dp[m] };
+                } else if c > 100.0 * best_err[m] {
+                    worse += 1;
+                }
+            }
+            // every component is deep in the rounding regime: shorter steps only get worse
+            if worse == M {
+                break;
+            }
+        } else {
+            best = d;
+        }
+        prev = Some((d, e));
+        h0 /= 10.0;
+    }
+    let err = best_err.map(|e| {
+        if e.is_finite() {
+            ERR_SAFETY * e
+        } else {
+            f64::INFINITY
+        }
+    });
+    (best, err)
+}
+
+/// Two independent Ridders extrapolations of `g` from first steps `h0` and `0.3·h0`: the
+/// estimate with the smaller tableau error, and the raw error (no safety factor): the largest
+/// of the two tableau errors, the difference of the two estimates, and the rounding error of the
+/// differences used, from the noise level of `g` measured by [`noise_level`]; NaN becomes `+∞`.
+fn ridders_at<const M: usize>(
+    g: &impl Fn(f64) -> SVector<f64, M>,
     h0: f64,
 ) -> (SVector<f64, M>, SVector<f64, M>) {
     let diff = |h: f64| (g(h) - g(-h)) / (2.0 * h);
     let (d1, e1, h1) = ridders_along(&diff, h0);
     let (d2, e2, h2) = ridders_along(&diff, h0 * 0.3);
-    let sigma = noise_level(&g, h0);
+    let sigma = noise_level(g, h0);
     let best = SVector::from_fn(|m, _| if e1[m] <= e2[m] { d1[m] } else { d2[m] });
     let err = SVector::from_fn(|m, _| {
         let rounding = NOISE_AMP * sigma[m] / h1[m].min(h2[m]);
         let e = e1[m].max(e2[m]).max((d1[m] - d2[m]).abs()).max(rounding);
-        if e.is_nan() {
-            f64::INFINITY
-        } else {
-            ERR_SAFETY * e
-        }
+        if e.is_nan() { f64::INFINITY } else { e }
     });
     (best, err)
 }

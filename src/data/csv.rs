@@ -201,7 +201,9 @@ impl<const F: usize> CsvLoader<F> {
         &self,
         path: impl AsRef<Path>,
     ) -> Result<(Dataset<F, usize>, Vec<String>), DataError> {
-        self.classes_from_reader(open(path.as_ref())?)
+        let path = path.as_ref();
+        self.classes_from_reader(open(path)?)
+            .map_err(|e| name_path(e, path))
     }
 
     /// Load a regression data set (numeric targets) from a reader.
@@ -235,7 +237,9 @@ impl<const F: usize> CsvLoader<F> {
         &self,
         path: impl AsRef<Path>,
     ) -> Result<Dataset<F, f64>, DataError> {
-        self.regression_from_reader(open(path.as_ref())?)
+        let path = path.as_ref();
+        self.regression_from_reader(open(path)?)
+            .map_err(|e| name_path(e, path))
     }
 
     /// The reader proper; `label` turns the label field into a target.
@@ -244,6 +248,11 @@ impl<const F: usize> CsvLoader<F> {
         reader: R,
         mut label: impl FnMut(&str, Site<'_>) -> Result<Y, DataError>,
     ) -> Result<Dataset<F, Y>, DataError> {
+        if matches!(self.delimiter, b'"' | b'\n' | b'\r') || !self.delimiter.is_ascii() {
+            return Err(DataError::InvalidDelimiter {
+                delimiter: self.delimiter,
+            });
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -270,6 +279,22 @@ impl<const F: usize> CsvLoader<F> {
             cols[k] = c?;
         }
         let label_col = resolve(&self.label, header.as_deref(), expected)?;
+        let uses = cols
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| (c, format!("feature {}", k + 1)))
+            .chain([(label_col, "the label".to_owned())]);
+        let mut seen: Vec<(usize, String)> = Vec::with_capacity(F + 1);
+        for (c, what) in uses {
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == c) {
+                return Err(DataError::ColumnUsedTwice {
+                    column: c + 1,
+                    name: header.as_ref().map(|h| h[c].clone()),
+                    uses: [first.clone(), what],
+                });
+            }
+            seen.push((c, what));
+        }
         let site = |line, c: usize| Site {
             line,
             column: c + 1,
@@ -308,10 +333,25 @@ impl<const F: usize> CsvLoader<F> {
 }
 
 fn open(path: &Path) -> Result<File, DataError> {
-    File::open(path).map_err(|e| DataError::Io {
+    let io = |message: String| DataError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    if path.is_dir() {
+        return Err(io("is a directory, not a file".into()));
+    }
+    File::open(path).map_err(|e| io(e.to_string()))
+}
+
+/// A read error from a file names the file, not `<reader>`.
+fn name_path(e: DataError, path: &Path) -> DataError {
+    match e {
+        DataError::Io { message, .. } => DataError::Io {
+            path: path.display().to_string(),
+            message,
+        },
+        other => other,
+    }
 }
 
 fn csv_error(e: csv::Error) -> DataError {
@@ -333,13 +373,18 @@ fn resolve(column: &Column, header: Option<&[String]>, columns: usize) -> Result
         (Column::Index(i), _) if *i < columns => Ok(*i),
         (Column::Index(i), _) => Err(DataError::ColumnOutOfRange { index: *i, columns }),
         (Column::Name(name), Some(header)) => {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| DataError::UnknownColumn {
+            let columns: Vec<usize> = (0..header.len()).filter(|&k| header[k] == *name).collect();
+            match columns[..] {
+                [k] => Ok(k),
+                [] => Err(DataError::UnknownColumn {
                     name: name.clone(),
                     header: header.to_vec(),
-                })
+                }),
+                _ => Err(DataError::AmbiguousColumn {
+                    name: name.clone(),
+                    columns: columns.iter().map(|k| k + 1).collect(),
+                }),
+            }
         }
         (Column::Name(name), None) => {
             Err(DataError::NamedColumnWithoutHeader { name: name.clone() })

@@ -3,6 +3,7 @@
 use super::report::{Progress, Report, Tracker};
 use super::stop::{StopReason, StopRules};
 use crate::Objective;
+use crate::optim::error::check_scheduled_rate;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
@@ -194,8 +195,11 @@ impl TrainConfig {
 ///
 /// # Errors
 /// [`OptimError::EmptyObjective`] for an objective without samples,
-/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError`] for an invalid stopping
-/// rule.
+/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError::BatchLargerThanData`] for a
+/// batch size larger than the number of samples, [`OptimError`] for an invalid stopping rule,
+/// and [`OptimError::ScheduledRate`] (naming the step) as soon as the optimizer's schedule
+/// returns a negative, NaN or infinite learning rate: the step is not taken (a negative rate
+/// would run gradient ascent).
 ///
 /// ```
 /// use dualgrad::{Objective, SgdConfig, TrainConfig, train};
@@ -240,7 +244,13 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                 expected: "at least 1",
             });
         }
-        Some(b) => b.min(n),
+        Some(b) if b > n => {
+            return Err(OptimError::BatchLargerThanData {
+                batch_size: b,
+                samples: n,
+            });
+        }
+        Some(b) => b,
         None => n,
     };
     let full_batch = batch == n;
@@ -266,6 +276,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             break StopReason::MaxIterations(rules.max_iterations());
         }
         if full_batch {
+            check_scheduled_rate(optimizer.steps(), optimizer.learning_rate())?;
             optimizer.step(&mut p, &grad);
             steps += 1;
         } else {
@@ -281,6 +292,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                     };
                 }
                 tracker.mark_good(&p);
+                check_scheduled_rate(optimizer.steps(), optimizer.learning_rate())?;
                 optimizer.step(&mut p, &batch_grad);
                 steps += 1;
             }
