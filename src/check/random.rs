@@ -230,16 +230,14 @@ impl<const N: usize> RandomCheck<N> {
     ) -> Result<RandomPass, FailingPoint> {
         let seed = self.seed.unwrap_or_else(fresh_seed);
         let mut g = Gen::from_size_and_seed(100, seed);
-        let passes = |x: &SVector<f64, N>| self.checker.quick_exact(x, &hand(x), &exact);
+        let passes = |x: &SVector<f64, N>| self.checker.quick_exact(x, &hand, &exact);
         let mut worst: Option<(f64, String, SVector<f64, N>)> = None;
         for case in 1..=self.cases {
             let x = self.draw(&mut g);
             let (ok, w) = passes(&x);
             if !ok {
                 let (shrunk, steps) = self.shrink(x, |p| !passes(p).0);
-                let report = self
-                    .checker
-                    .exact_report(kind, &shrunk, &hand(&shrunk), &exact);
+                let report = self.checker.exact_report(kind, &shrunk, &hand, &exact);
                 return Err(FailingPoint(Box::new(Failure {
                     report,
                     original: x.iter().copied().collect(),

@@ -161,7 +161,7 @@ pub(crate) struct Judgement {
 
 impl Judgement {
     pub(crate) fn is_ok(&self) -> bool {
-        self.verdict == super::Verdict::Ok
+        self.verdict.is_ok()
     }
 
     /// Whether this component is worse than `other`: wrong before right, then by relative
