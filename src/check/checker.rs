@@ -40,7 +40,15 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 /// | gradient of `Rᴺ → R` | [`check_gradient`], [`assert_gradient!`](crate::assert_gradient) | [`RandomCheck::gradient`] |
 /// | Jacobian of `Rᴺ → Rᴹ` | [`check_jacobian`], [`assert_jacobian!`](crate::assert_jacobian) | [`RandomCheck::jacobian`] |
 /// | Hessian of `Rᴺ → R` | [`check_hessian`], [`assert_hessian!`](crate::assert_hessian) | [`RandomCheck::hessian`] |
-/// | black-box `f64` function | [`check_gradient_fd`], [`Checker::jacobian_fd`] | |
+/// | black-box `f64` function | [`check_gradient_fd`], [`Checker::jacobian_fd`], [`Checker::hessian_fd`] (of a gradient) | [`RandomCheck::gradient_fd`], [`RandomCheck::hessian_fd`] |
+///
+/// When a component is outside the tolerances, the checker measures the rounding noise of the
+/// hand and the exact values (each evaluated at points a few ulps apart) and judges a
+/// difference within 10 times that noise as [`Verdict::NoiseFloor`] (right, at the noise floor,
+/// shown in the report with the floor): a component that is a large sum cancelling to nearly
+/// zero is noise in both values, and is not called wrong. Hand-written matrices: nalgebra's
+/// `SMatrix::from([[..]])` reads nested arrays as columns; write rows with
+/// [`matrix_from_rows`].
 ///
 /// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
 /// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
@@ -286,9 +294,12 @@ impl<const N: usize> Checker<N> {
     /// Use this when `f` cannot be written over [`Scalar`](crate::Scalar) (it calls a library
     /// on `f64`), or to check AD code itself. A component passes when it is within the
     /// [`Tolerances`] of the estimate **or** within the estimate's own error estimate (a
-    /// conservative bound of its error), which the report shows in a column of its own. The
-    /// estimate assumes `f` is smooth near `x` and defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with
-    /// `hᵢ = 0.01·max(|xᵢ|, 1)`; see [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
+    /// conservative bound of its error), which the report shows in a column of its own. When
+    /// the extrapolation did not converge (an error estimate above 1% of
+    /// `max(|hand|, |estimate|, 1)`, or none), a component outside the tolerances is
+    /// [`Verdict::Inconclusive`], never WRONG. The estimate assumes `f` is smooth near `x` and
+    /// defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with `hᵢ = 0.01·max(|xᵢ|, 1)`; see
+    /// [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
     ///
     /// ```
     /// use dualgrad::Checker;

@@ -50,9 +50,9 @@ impl<const F: usize> Standardizer<F> {
         let mut mean = SVector::<f64, F>::zeros();
         let mut scale = SVector::<f64, F>::repeat(1.0);
         for k in 0..F {
-            // Two passes over values scaled by a power of two `m` (exact), so that neither the
-            // sum nor the squares overflow; for |x| < 1 nothing is scaled and the result is that
-            // of the plain formula.
+            // Two passes over values scaled by powers of two (exact), so that neither the sum
+            // nor the squares overflow or underflow; apart from that, the result is bit for bit
+            // that of the plain formula.
             let m = pow2_scale(xs.iter().map(|x| x[k].abs()).fold(0.0, f64::max));
             let mean_s = xs.iter().map(|x| x[k] / m).sum::<f64>() / n;
             let m2 = pow2_scale(
@@ -167,10 +167,11 @@ impl<const F: usize> Standardizer<F> {
     }
 }
 
-/// The power of two `m` with `m <= v < 2m`, for `v >= 1`, and `1` for smaller `v`: dividing by
-/// it is exact and brings `v` below 2.
+/// The power of two `m` with `m <= v < 2m` for a normal `v` (`1` for zero, subnormal or
+/// non-finite `v`): dividing by it is exact and brings `v` into `[1, 2)`, so that neither the
+/// squares of huge values overflow nor those of tiny values underflow.
 fn pow2_scale(v: f64) -> f64 {
-    if v < 2.0 || !v.is_finite() {
+    if !v.is_normal() {
         return 1.0;
     }
     // the exponent bits of a normal number
