@@ -17,6 +17,14 @@ pub(crate) const FD_SAFETY: f64 = 1.0;
 /// [`Verdict::Inconclusive`].
 pub(crate) const INCONCLUSIVE_REL: f64 = 0.01;
 
+/// What a hand-derived value is compared against, with what is known about its accuracy.
+pub(crate) enum Reference<'a, const R: usize, const C: usize> {
+    /// The exact derivative, with its noise floor when it was measured.
+    Exact(Option<&'a SMatrix<f64, R, C>>),
+    /// A Ridders estimate, with its error estimate.
+    Ridders(&'a SMatrix<f64, R, C>),
+}
+
 /// The worst entry `(i, j)` of a comparison and its judgement.
 pub(crate) type Worst = ((usize, usize), Judgement);
 
@@ -324,12 +332,10 @@ impl<const N: usize> Checker<N> {
         let (est, err) = ridders_gradient(f, x);
         self.report(
             CheckKind::Gradient,
-            CheckReference::Ridders,
+            Reference::Ridders(&err),
             x,
             &hand(x),
             &est,
-            Some(&err),
-            None,
         )
     }
 
@@ -356,12 +362,10 @@ impl<const N: usize> Checker<N> {
         let (est, err) = ridders_jacobian(f, x);
         self.report(
             CheckKind::Jacobian,
-            CheckReference::Ridders,
+            Reference::Ridders(&err),
             x,
             &hand(x),
             &est,
-            Some(&err),
-            None,
         )
     }
 
@@ -393,12 +397,10 @@ impl<const N: usize> Checker<N> {
         let (est, err) = ridders_jacobian(grad, x);
         self.report(
             CheckKind::Hessian,
-            CheckReference::Ridders,
+            Reference::Ridders(&err),
             x,
             &hand(x),
             &est,
-            Some(&err),
-            None,
         )
     }
 
@@ -454,13 +456,15 @@ impl<const N: usize> Checker<N> {
     pub(crate) fn report<const R: usize, const C: usize>(
         &self,
         kind: CheckKind,
-        reference: CheckReference,
+        reference: Reference<'_, R, C>,
         x: &SVector<f64, N>,
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
-        reference_error: Option<&SMatrix<f64, R, C>>,
-        noise: Option<&SMatrix<f64, R, C>>,
     ) -> CheckReport {
+        let (reference_error, noise, which) = match reference {
+            Reference::Exact(noise) => (None, noise, CheckReference::Exact),
+            Reference::Ridders(err) => (Some(err), None, CheckReference::Ridders),
+        };
         let mut rows = Vec::with_capacity(R * C);
         for i in 0..R {
             for j in 0..C {
@@ -472,7 +476,6 @@ impl<const N: usize> Checker<N> {
                     CheckKind::Gradient => Entry::Vector(i),
                     _ => Entry::Matrix(i, j),
                 };
-                let floor = floor.filter(|_| noise.is_some());
                 rows.push(Row::new(
                     entry,
                     self.label(kind, i, j),
@@ -484,7 +487,7 @@ impl<const N: usize> Checker<N> {
                 ));
             }
         }
-        CheckReport::new(kind, reference, x.iter().copied().collect(), rows)
+        CheckReport::new(kind, which, x.iter().copied().collect(), rows)
     }
 
     /// The report of `hand` against the exact derivative `exact` at `x` (both are evaluated
@@ -499,7 +502,7 @@ impl<const N: usize> Checker<N> {
     ) -> CheckReport {
         let (a, e) = (hand(x), exact(x));
         let noise = (!self.quick(&a, &e).0).then(|| noise_floor(&hand, &exact, x));
-        self.report(kind, CheckReference::Exact, x, &a, &e, None, noise.as_ref())
+        self.report(kind, Reference::Exact(noise.as_ref()), x, &a, &e)
     }
 
     /// [`quick`](Checker::quick), and for a failure a second look with the noise floor of
@@ -648,7 +651,8 @@ fn refine(
         return jd;
     }
     if let Some(err) = err {
-        if !(err <= INCONCLUSIVE_REL * hand.abs().max(reference.abs()).max(1.0)) {
+        let limit = INCONCLUSIVE_REL * hand.abs().max(reference.abs()).max(1.0);
+        if err.is_nan() || err > limit {
             // fewer than two significant digits (or no finite estimate): cannot refute, and
             // cannot confirm either
             jd.verdict = Verdict::Inconclusive;

@@ -297,7 +297,7 @@ impl<const N: usize> RandomCheck<N> {
     fn run_with(
         &self,
         kind: CheckKind,
-        passes: impl Fn(&SVector<f64, N>) -> (bool, Option<((usize, usize), f64)>),
+        passes: impl Fn(&SVector<f64, N>) -> (bool, Option<Place>),
         report: impl Fn(&SVector<f64, N>) -> CheckReport,
     ) -> Result<RandomPass, FailingPoint> {
         let seed = self.seed.unwrap_or_else(fresh_seed);
@@ -745,8 +745,11 @@ impl fmt::Debug for FailingPoint {
 
 impl std::error::Error for FailingPoint {}
 
+/// An entry `(i, j)` and its relative error.
+type Place = ((usize, usize), f64);
+
 /// Whether a full report passes, and the place and relative error of its worst entry.
-fn report_passes(report: &CheckReport) -> (bool, Option<((usize, usize), f64)>) {
+fn report_passes(report: &CheckReport) -> (bool, Option<Place>) {
     let worst = report.worst().map(|r| {
         let at = match r.entry {
             Entry::Vector(i) => (i, 0),

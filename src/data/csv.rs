@@ -144,7 +144,11 @@ impl<const F: usize> CsvLoader<F> {
     ///
     /// # Errors
     /// Any [`DataError`] of CSV input: an empty input, a row with too few or too many fields, a
-    /// non-numeric feature, an unknown or empty class label, a missing column.
+    /// non-numeric feature, an unknown or empty class label, a missing column, a column name the
+    /// header has twice ([`DataError::AmbiguousColumn`]), a column used twice (as two features,
+    /// or as a feature and the label, which would leak the target into the inputs:
+    /// [`DataError::ColumnUsedTwice`]), a delimiter that cannot separate fields
+    /// ([`DataError::InvalidDelimiter`]).
     ///
     /// ```
     /// use dualgrad::{CsvLoader, DataError};
@@ -185,7 +189,8 @@ impl<const F: usize> CsvLoader<F> {
     /// [`classes_from_reader`](CsvLoader::classes_from_reader)).
     ///
     /// # Errors
-    /// [`DataError::Io`] naming the path if it cannot be read, and every error of
+    /// [`DataError::Io`] naming the path if it cannot be read (also for a directory, and for a
+    /// read error midway), and every error of
     /// [`classes_from_reader`](CsvLoader::classes_from_reader).
     ///
     /// ```
@@ -209,7 +214,16 @@ impl<const F: usize> CsvLoader<F> {
     /// Load a regression data set (numeric targets) from a reader.
     ///
     /// # Errors
-    /// Any [`DataError`] of CSV input; a non-numeric target is [`DataError::NotNumeric`].
+    /// Any [`DataError`] of CSV input (see
+    /// [`classes_from_reader`](CsvLoader::classes_from_reader)); a non-numeric or non-finite
+    /// target is [`DataError::NotNumeric`].
+    ///
+    /// ```
+    /// use dualgrad::{CsvLoader, DataError};
+    /// // the label selected as a feature too
+    /// let e = CsvLoader::new(["x", "y"], "y").regression_from_reader("x,y\n1,2\n".as_bytes()).unwrap_err();
+    /// assert_eq!(e.to_string(), "column 2 (y) is used twice: as feature 2 and as the label");
+    /// ```
     ///
     /// ```
     /// use dualgrad::CsvLoader;
@@ -225,7 +239,8 @@ impl<const F: usize> CsvLoader<F> {
     /// [`regression_from_reader`](CsvLoader::regression_from_reader)).
     ///
     /// # Errors
-    /// [`DataError::Io`] naming the path if it cannot be read, and every error of
+    /// [`DataError::Io`] naming the path if it cannot be read (also for a directory, and for a
+    /// read error midway), and every error of
     /// [`regression_from_reader`](CsvLoader::regression_from_reader).
     ///
     /// ```

@@ -46,8 +46,9 @@ impl TrainConfig {
         self
     }
 
-    /// Mini-batches of `batch_size` samples (at least 1; the last batch of an epoch may be
-    /// smaller), drawn by reshuffling the sample indices each epoch.
+    /// Mini-batches of `batch_size` samples (at least 1 and at most the number of samples,
+    /// checked by [`train`]; the last batch of an epoch may be smaller), drawn by reshuffling the
+    /// sample indices each epoch. A batch size equal to the number of samples is full batch.
     ///
     /// ```
     /// # use dualgrad::TrainConfig;
