@@ -201,3 +201,45 @@ fn schaffer_n2() {
         4,
     );
 }
+
+/// The box where the fixed first step of `0.01·|x|` understated the error by up to 87×.
+#[test]
+fn ackley_2_wide_box() {
+    blackbox::<2>(
+        "Ackley N=2 over [-100, 100]²",
+        ackley,
+        ackley_gradient,
+        ackley_hessian,
+        100.0,
+        5,
+    );
+}
+
+/// Random black-box checks with shrinking: the correct Schaffer gradient passes, a gradient
+/// with one factor wrong is caught and shrunk.
+#[test]
+fn random_blackbox_checks_shrink() {
+    let lo = SVector::from([-3.0, -3.0]);
+    let hi = SVector::from([3.0, 3.0]);
+    let c = Checker::new()
+        .random(&lo, &hi)
+        .unwrap()
+        .cases(50)
+        .unwrap()
+        .seed(7);
+    assert!(c.gradient_fd(schaffer, schaffer_gradient).is_ok());
+    assert!(c.hessian_fd(schaffer_gradient, schaffer_hessian).is_ok());
+    // ∂/∂y with the sign of u_y flipped
+    let wrong = |v: &SVector<f64, 2>| {
+        let g = schaffer_gradient(v);
+        let (x, y) = (v[0], v[1]);
+        let d = 1.0 + 0.001 * (x * x + y * y);
+        SVector::from([
+            g[0],
+            g[1] + 2.0 * (2.0 * (x * x - y * y)).sin() * 2.0 * y / (d * d),
+        ])
+    };
+    let fail = c.gradient_fd(schaffer, wrong).unwrap_err();
+    assert_eq!(fail.report().wrong().next().unwrap().label, "x[1]");
+    assert_eq!(fail.report().rows()[1].verdict, Verdict::Wrong);
+}

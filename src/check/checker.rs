@@ -682,7 +682,7 @@ fn refine(
 /// let m = matrix_from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
 /// assert_eq!(m[(0, 2)], 3.0); // row 0, column 2
 /// assert_eq!(m, SMatrix::<f64, 2, 3>::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
-/// assert_eq!(SMatrix::from([[1.0, 2.0], [3.0, 4.0]])[(0, 1)], 3.0); // nalgebra: columns!
+/// assert_eq!(SMatrix::<f64, 2, 2>::from([[1.0, 2.0], [3.0, 4.0]])[(0, 1)], 3.0); // nalgebra: columns!
 /// ```
 pub fn matrix_from_rows<const R: usize, const C: usize>(rows: [[f64; C]; R]) -> SMatrix<f64, R, C> {
     SMatrix::from_fn(|i, j| rows[i][j])

@@ -219,7 +219,7 @@ impl<const F: usize> CsvLoader<F> {
     /// target is [`DataError::NotNumeric`].
     ///
     /// ```
-    /// use dualgrad::{CsvLoader, DataError};
+    /// use dualgrad::CsvLoader;
     /// // the label selected as a feature too
     /// let e = CsvLoader::new(["x", "y"], "y").regression_from_reader("x,y\n1,2\n".as_bytes()).unwrap_err();
     /// assert_eq!(e.to_string(), "column 2 (y) is used twice: as feature 2 and as the label");
