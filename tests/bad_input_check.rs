@@ -198,3 +198,87 @@ fn ridders_across_a_jump_is_inconclusive_not_wrong() {
     assert_eq!(r.rows()[0].verdict, Verdict::Inconclusive, "{r:#}");
     assert!(r.summary().contains("inconclusive"), "{}", r.summary());
 }
+
+#[test]
+fn checker_settings_are_validated() {
+    use dualgrad::CheckError;
+    assert_eq!(
+        Checker::<3>::new().names(["a", "b", "a"]).unwrap_err(),
+        CheckError::DuplicateName {
+            first: 0,
+            second: 2
+        }
+    );
+    assert_eq!(
+        Checker::<2>::new().names(["a", "b", "c"]).unwrap_err(),
+        CheckError::NamesLength {
+            expected: 2,
+            got: 3
+        }
+    );
+    for (abs, rel, which) in [
+        (-1.0, 0.0, "abs"),
+        (f64::NAN, 0.0, "abs"),
+        (0.0, -1e-9, "rel"),
+    ] {
+        assert!(
+            matches!(Tolerances::new(abs, rel), Err(CheckError::InvalidTolerance { which: w, .. }) if w == which)
+        );
+    }
+    let c = Checker::<2>::new();
+    let (lo, hi) = (SVector::from([0.0, 0.0]), SVector::from([1.0, 1.0]));
+    assert_eq!(
+        c.random(&SVector::from([0.0, 2.0]), &hi).unwrap_err(),
+        CheckError::InvertedBox {
+            index: 1,
+            lo: 2.0,
+            hi: 1.0
+        }
+    );
+    assert_eq!(
+        c.random(&lo, &SVector::from([1.0, 0.0])).unwrap_err(),
+        CheckError::ZeroWidthBox {
+            index: 1,
+            value: 0.0
+        }
+    );
+    assert!(matches!(
+        c.random(&SVector::from([f64::NEG_INFINITY, 0.0]), &hi),
+        Err(CheckError::NonFiniteBound { index: 0, .. })
+    ));
+    assert_eq!(
+        c.random(&lo, &hi).unwrap().cases(0).unwrap_err(),
+        CheckError::ZeroCases
+    );
+}
+
+/// A derivative that is infinite at the point cannot be confirmed: UNCHECKED, not ok or wrong.
+#[test]
+fn an_infinite_exact_derivative_is_unchecked() {
+    struct Sqrt;
+    impl ScalarFn<1> for Sqrt {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            x[0].sqrt()
+        }
+    }
+    let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| SVector::from([1e300]));
+    assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite);
+    assert!(!r.is_ok());
+    let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| {
+        SVector::from([f64::INFINITY])
+    });
+    assert!(r.is_ok(), "the same infinity is right");
+}
+
+/// A hand value that is NaN is wrong, whatever the noise floor.
+#[test]
+fn a_nan_hand_value_is_wrong() {
+    let xs = data();
+    let f = GaussianNll(xs.clone());
+    let p = minimiser(&xs);
+    let r = check_gradient(&f, &p, |p| {
+        let g = hand(&xs, p, 1.0, 1.0);
+        SVector::from([g[0], f64::NAN])
+    });
+    assert_eq!(r.rows()[1].verdict, Verdict::HandNotFinite);
+}

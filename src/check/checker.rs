@@ -153,7 +153,8 @@ impl<const N: usize> Checker<N> {
     /// Name the `N` inputs, in order; reports then label components by name.
     ///
     /// # Errors
-    /// [`CheckError::NamesLength`] unless exactly `N` names are given.
+    /// [`CheckError::NamesLength`] unless exactly `N` names are given;
+    /// [`CheckError::DuplicateName`] if two inputs get the same name.
     ///
     /// ```
     /// use dualgrad::{CheckError, Checker};
@@ -161,6 +162,10 @@ impl<const N: usize> Checker<N> {
     /// assert_eq!(
     ///     Checker::<2>::new().names(["w"]).unwrap_err(),
     ///     CheckError::NamesLength { expected: 2, got: 1 }
+    /// );
+    /// assert_eq!(
+    ///     Checker::<2>::new().names(["w", "w"]).unwrap_err(),
+    ///     CheckError::DuplicateName { first: 0, second: 1 }
     /// );
     /// ```
     pub fn names<S: Into<String>>(
@@ -174,11 +179,17 @@ impl<const N: usize> Checker<N> {
                 got: names.len(),
             });
         }
+        for second in 0..N {
+            if let Some(first) = names[..second].iter().position(|n| *n == names[second]) {
+                return Err(CheckError::DuplicateName { first, second });
+            }
+        }
         self.names = Some(names);
         Ok(self)
     }
 
-    /// Name input `i` by `name(i)`, for `i` in `0..N`.
+    /// Name input `i` by `name(i)`, for `i` in `0..N`. The names are not checked for
+    /// repeats; [`names`](Checker::names) checks them.
     ///
     /// ```
     /// use dualgrad::prelude::*;
