@@ -282,3 +282,21 @@ fn a_nan_hand_value_is_wrong() {
     });
     assert_eq!(r.rows()[1].verdict, Verdict::HandNotFinite);
 }
+
+/// At a kink the two one-sided derivatives differ: a hand formula that takes the other branch
+/// is not rounding noise, and the noise floor does not hide it.
+#[test]
+fn a_kink_is_not_noise() {
+    struct Relu; // max(x, 0): derivative 1 at x = 0 (a tie returns x itself)
+    impl ScalarFn<1> for Relu {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            Scalar::max(x[0], T::zero())
+        }
+    }
+    let r = check_gradient(&Relu, &SVector::from([0.0]), |_| SVector::from([0.0]));
+    assert_eq!(r.rows()[0].verdict, Verdict::Wrong, "{r:#}");
+    assert!(r.rows()[0].noise_floor.unwrap().is_nan(), "{r:#}");
+    // away from the kink the right formula passes
+    let r = check_gradient(&Relu, &SVector::from([0.5]), |_| SVector::from([1.0]));
+    assert!(r.is_ok());
+}

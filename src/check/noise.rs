@@ -18,7 +18,8 @@ const POINTS: usize = 15;
 /// degree, which sixth differences remove; what is left is the rounding of the evaluation, which
 /// changes pseudo-randomly from one point to the next. A derivative that is a large cancelling
 /// sum has a large `σ`; one computed without rounding has `σ = 0`. Entries where the
-/// differences are not finite get `NaN`, and are never judged at the noise floor.
+/// differences are not finite, or that jump (see [`jumps`]), get `NaN`, and are never judged at
+/// the noise floor.
 pub(crate) fn noise_sigma<const N: usize, const R: usize, const C: usize>(
     eval: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
     x: &SVector<f64, N>,
@@ -34,6 +35,9 @@ pub(crate) fn noise_sigma<const N: usize, const R: usize, const C: usize>(
         .collect();
     let diffs = POINTS - 6;
     SMatrix::from_fn(|i, j| {
+        if jumps(&values, i, j) {
+            return f64::NAN;
+        }
         let mut sq = 0.0;
         for t in 0..diffs {
             let d6: f64 = (0..7).map(|m| values[t + m][(i, j)] * C6[m]).sum();
@@ -55,3 +59,32 @@ pub(crate) fn noise_floor<const N: usize, const R: usize, const C: usize>(
     let (sh, se) = (noise_sigma(hand, x), noise_sigma(exact, x));
     sh.zip_map(&se, |a, b| NOISE_SAFETY * a.hypot(b))
 }
+
+/// Whether entry `(i, j)` jumps along the points rather than scattering: the derivative has a
+/// kink or a branch of `f` between two of them (a `max`, an `abs`, a ReLU at 0). A jump puts
+/// almost all of the second differences' total size into the two that straddle it, rounding
+/// noise spreads it over all of them (the two largest of 13 carry about a third).
+fn jumps<const R: usize, const C: usize>(
+    values: &[SMatrix<f64, R, C>],
+    i: usize,
+    j: usize,
+) -> bool {
+    let d2: Vec<f64> = values
+        .windows(3)
+        .map(|w| (w[2][(i, j)] - 2.0 * w[1][(i, j)] + w[0][(i, j)]).abs())
+        .collect();
+    let total: f64 = d2.iter().sum();
+    let (mut first, mut second) = (0.0_f64, 0.0_f64);
+    for &d in &d2 {
+        if d > first {
+            second = first;
+            first = d;
+        } else if d > second {
+            second = d;
+        }
+    }
+    total > 0.0 && first + second > JUMP_SHARE * total
+}
+
+/// The share of the second differences' total size that the two largest must exceed for a jump.
+const JUMP_SHARE: f64 = 0.8;
