@@ -54,9 +54,33 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 /// hand and the exact values (each evaluated at points a few ulps apart) and judges a
 /// difference within 10 times that noise as [`Verdict::NoiseFloor`] (right, at the noise floor,
 /// shown in the report with the floor): a component that is a large sum cancelling to nearly
-/// zero is noise in both values, and is not called wrong. Hand-written matrices: nalgebra's
-/// `SMatrix::from([[..]])` reads nested arrays as columns; write rows with
-/// [`matrix_from_rows`].
+/// zero is noise in both values, and is not called wrong. A derivative that jumps between the
+/// probe points (a kink: `max`, `abs`, ReLU at 0) is not noise; its floor is NaN and the plain
+/// tolerances apply.
+///
+/// ```
+/// use dualgrad::{Tolerances, Verdict, check_gradient, prelude::*};
+/// use nalgebra::SVector;
+/// /// f(σ) = Σᵢ xᵢ² / (2σ²) + n ln σ over 2,000 points; f'(σ) = (n − Σ xᵢ² / σ²) / σ
+/// struct Nll(Vec<f64>);
+/// impl ScalarFn<1> for Nll {
+///     fn eval<T: Scalar>(&self, p: &SVector<T, 1>) -> T {
+///         self.0.iter().fold(T::zero(), |s, &x| s + (p[0] * p[0] * 2.0).recip() * (x * x) + p[0].ln())
+///     }
+/// }
+/// let xs: Vec<f64> = (0..2000u64).map(|i| (((i * 2654435761) % 1000) as f64 - 499.5) * 1e-4).collect();
+/// let sq: f64 = xs.iter().map(|x| x * x).sum();
+/// let sigma = (sq / 2000.0).sqrt(); // the minimiser: f' is two terms of 7e4 cancelling to 0
+/// let hand = |p: &SVector<f64, 1>| SVector::from([(2000.0 - sq / (p[0] * p[0])) / p[0]]);
+/// let r = check_gradient(&Nll(xs), &SVector::from([sigma]), hand);
+/// let row = &r.rows()[0];
+/// assert!(!Tolerances::default().accepts(row.hand, row.exact)); // noise apart
+/// assert_eq!(row.verdict, Verdict::NoiseFloor);
+/// assert!(row.abs_err <= row.noise_floor.unwrap() && row.noise_floor.unwrap() < 1e-9);
+/// ```
+///
+/// Hand-written matrices: nalgebra's `SMatrix::from([[..]])` reads nested arrays as columns;
+/// write rows with [`matrix_from_rows`].
 ///
 /// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
 /// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
