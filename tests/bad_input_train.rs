@@ -139,16 +139,17 @@ fn a_closure_schedule_with_a_negative_rate_is_an_error_not_ascent() {
         .build()
         .unwrap();
     let e = train_error(&mut sgd, &TrainConfig::default());
-    assert_eq!(
-        e,
-        OptimError::ScheduledRate {
-            step: 0,
-            rate: -0.1
-        }
+    assert!(
+        matches!(e, OptimError::ScheduledRate { step: 0, rate, .. } if rate == -0.1),
+        "{e}"
     );
+    // the schedule is named by its type: here the closure in this test
+    let closure = "bad_input_train::a_closure_schedule_with_a_negative_rate_is_an_error_not_ascent::{{closure}}";
     assert_eq!(
         e.to_string(),
-        "the learning-rate schedule returned -0.1 at step 0: a learning rate must be finite and >= 0"
+        format!(
+            "the learning-rate schedule {closure} returned -0.1 at step 0: a learning rate must be finite and >= 0"
+        )
     );
 }
 
@@ -165,7 +166,7 @@ fn a_closure_schedule_turning_nan_names_the_step() {
         &TrainConfig::default().with_batch_size(2).without_grad_tol(),
     );
     assert!(
-        matches!(e, OptimError::ScheduledRate { step: 5, rate } if rate.is_nan()),
+        matches!(e, OptimError::ScheduledRate { step: 5, rate, .. } if rate.is_nan()),
         "{e}"
     );
 }
@@ -177,12 +178,8 @@ fn a_closure_schedule_returning_infinity_is_an_error() {
         .build()
         .unwrap();
     let e = train_error(&mut adam, &TrainConfig::default());
-    assert_eq!(
-        e,
-        OptimError::ScheduledRate {
-            step: 0,
-            rate: f64::INFINITY
-        }
+    assert!(
+        matches!(e, OptimError::ScheduledRate { step: 0, rate, schedule } if rate == f64::INFINITY && schedule.ends_with("{{closure}}"))
     );
 }
 
@@ -208,7 +205,7 @@ fn minimize_checks_the_schedule_too() {
     )
     .unwrap_err();
     assert!(
-        matches!(e, OptimError::ScheduledRate { step: 3, rate } if (rate + 0.05).abs() < 1e-15),
+        matches!(e, OptimError::ScheduledRate { step: 3, rate, .. } if (rate + 0.05).abs() < 1e-15),
         "{e}"
     );
 }
@@ -227,7 +224,10 @@ fn any_negative_scheduled_rate_is_reported_at_its_step() {
             .unwrap();
         let cfg = TrainConfig::default().with_epochs(100).without_grad_tol();
         let e = train(&data(), SVector::zeros(), &mut sgd, &cfg, |_| {});
-        TestResult::from_bool(e == Err(OptimError::ScheduledRate { step: k, rate }))
+        TestResult::from_bool(matches!(
+            e,
+            Err(OptimError::ScheduledRate { step, rate: r, .. }) if step == k && r.to_bits() == rate.to_bits()
+        ))
     }
     QuickCheck::new()
         .tests(300)

@@ -66,6 +66,8 @@ pub enum OptimError {
     /// The learning-rate schedule returned a rate that is negative (gradient ascent), NaN or
     /// infinite at this update.
     ScheduledRate {
+        /// The schedule's Rust type name ([`Optimizer::schedule_name`](crate::Optimizer::schedule_name)).
+        schedule: &'static str,
         /// The update number (counted from 0, as the schedule sees it).
         step: usize,
         /// The rate it returned.
@@ -107,9 +109,13 @@ impl fmt::Display for OptimError {
                 f,
                 "batch size {batch_size} is larger than the data set ({samples} samples)"
             ),
-            Self::ScheduledRate { step, rate } => write!(
+            Self::ScheduledRate {
+                schedule,
+                step,
+                rate,
+            } => write!(
                 f,
-                "the learning-rate schedule returned {rate} at step {step}: a learning rate must be finite and >= 0"
+                "the learning-rate schedule {schedule} returned {rate} at step {step}: a learning rate must be finite and >= 0"
             ),
         }
     }
@@ -183,11 +189,19 @@ pub(crate) fn check_positive_count(name: &'static str, value: usize) -> Result<(
     }
 }
 
-/// `Ok` if the rate a schedule returned for update `step` is usable: finite and `>= 0`.
-pub(crate) fn check_scheduled_rate(step: usize, rate: f64) -> Result<(), OptimError> {
+/// `Ok` if the rate the optimizer's schedule gives for its next update is usable: finite and
+/// `>= 0`.
+pub(crate) fn check_scheduled_rate<const N: usize>(
+    optimizer: &impl super::Optimizer<N>,
+) -> Result<(), OptimError> {
+    let rate = optimizer.learning_rate();
     if rate.is_finite() && rate >= 0.0 {
         Ok(())
     } else {
-        Err(OptimError::ScheduledRate { step, rate })
+        Err(OptimError::ScheduledRate {
+            schedule: optimizer.schedule_name(),
+            step: optimizer.steps(),
+            rate,
+        })
     }
 }

@@ -10,7 +10,7 @@ use super::error::{OptimError, check_lr, check_positive_count};
 /// Built-in schedules are validated when built and always return finite, non-negative rates.
 /// Any `Fn(usize) -> f64` is a schedule too; it must return finite, non-negative rates itself:
 /// [`train`](crate::train) and [`minimize`](crate::minimize) check the rate before every update
-/// and stop with [`OptimError::ScheduledRate`] naming the step (a negative rate would run
+/// and stop with [`OptimError::ScheduledRate`] naming the schedule and the step (a negative rate would run
 /// gradient ascent). [`Optimizer::step`](crate::Optimizer::step) called by hand does not check.
 ///
 /// ```

@@ -61,14 +61,17 @@ pub trait Method<const N: usize> {
     /// [`Optimizer`], that its schedule's next learning rate is finite and `>= 0`.
     ///
     /// # Errors
-    /// [`OptimError::ScheduledRate`] naming the step and the rate. The default accepts.
+    /// [`OptimError::ScheduledRate`] naming the schedule, the step and the rate. The default
+    /// accepts.
     ///
     /// ```
     /// use dualgrad::{Method, OptimError, SgdConfig};
     /// let sgd = SgdConfig::default().with_schedule(|k: usize| 0.1 - 0.1 * k as f64).build::<1>().unwrap();
     /// assert!(Method::<1>::check_next(&sgd).is_ok()); // step 0: rate 0.1
     /// let bad = SgdConfig::default().with_schedule(|_: usize| -0.1).build::<1>().unwrap();
-    /// assert_eq!(Method::<1>::check_next(&bad), Err(OptimError::ScheduledRate { step: 0, rate: -0.1 }));
+    /// let e = Method::<1>::check_next(&bad).unwrap_err();
+    /// assert!(matches!(e, OptimError::ScheduledRate { step: 0, rate, .. } if rate == -0.1));
+    /// assert!(e.to_string().contains("{{closure}} returned -0.1 at step 0"), "{e}");
     /// ```
     fn check_next(&self) -> Result<(), OptimError> {
         Ok(())
@@ -121,6 +124,6 @@ impl<const N: usize, O: Optimizer<N>> Method<N> for O {
     }
 
     fn check_next(&self) -> Result<(), OptimError> {
-        check_scheduled_rate(self.steps(), self.learning_rate())
+        check_scheduled_rate(self)
     }
 }

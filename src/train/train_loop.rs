@@ -198,7 +198,7 @@ impl TrainConfig {
 /// [`OptimError::EmptyObjective`] for an objective without samples,
 /// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError::BatchLargerThanData`] for a
 /// batch size larger than the number of samples, [`OptimError`] for an invalid stopping rule,
-/// and [`OptimError::ScheduledRate`] (naming the step) as soon as the optimizer's schedule
+/// and [`OptimError::ScheduledRate`] (naming the schedule and the step) as soon as the optimizer's schedule
 /// returns a negative, NaN or infinite learning rate: the step is not taken (a negative rate
 /// would run gradient ascent).
 ///
@@ -277,7 +277,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             break StopReason::MaxIterations(rules.max_iterations());
         }
         if full_batch {
-            check_scheduled_rate(optimizer.steps(), optimizer.learning_rate())?;
+            check_scheduled_rate(optimizer)?;
             optimizer.step(&mut p, &grad);
             steps += 1;
         } else {
@@ -293,7 +293,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                     };
                 }
                 tracker.mark_good(&p);
-                check_scheduled_rate(optimizer.steps(), optimizer.learning_rate())?;
+                check_scheduled_rate(optimizer)?;
                 optimizer.step(&mut p, &batch_grad);
                 steps += 1;
             }
