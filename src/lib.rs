@@ -170,12 +170,12 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use model::NO_CLASS;
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
-    Model, ModelError, NO_CLASS, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised,
-    Tanh, accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared,
-    sum_loss,
+    Model, ModelError, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
+    accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
 };
 #[cfg(feature = "serde")]
 pub use model::{load_json, save_json};
