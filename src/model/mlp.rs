@@ -2,6 +2,7 @@
 
 use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
+use crate::params::check_count;
 use crate::{Dataset, DenseParams, Mlp1Params, Mlp2Params, ParamVector, Scalar};
 use nalgebra::SVector;
 use rand::Rng;
@@ -49,9 +50,11 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
     /// ```
     pub fn new() -> Self {
         const {
-            assert!(
-                P == H * I + H + O * H + O,
-                "Mlp1<A, I, H, O, P>: P must equal H*I + H + O*H + O"
+            check_count(
+                "Mlp1<A, I, H, O, P>",
+                "H*I + H + O*H + O",
+                H * I + H + O * H + O,
+                P,
             )
         };
         Self {
@@ -166,9 +169,11 @@ impl<
     /// ```
     pub fn new() -> Self {
         const {
-            assert!(
-                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
-                "Mlp2<A, I, H1, H2, O, P>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            check_count(
+                "Mlp2<A, I, H1, H2, O, P>",
+                "H1*I + H1 + H2*H1 + H2 + O*H2 + O",
+                H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                P,
             )
         };
         Self {
