@@ -17,8 +17,9 @@
 //! training. Adam runs 150 epochs in mini-batches of 40 (10 steps per epoch); its schedule is
 //! given in epochs (`PerEpoch`): 0.02, halved every 50 epochs.
 //!
-//! With the default seed the test accuracy is 100 % (400 of 400). It fails (non-zero exit)
-//! unless the test accuracy is at least 97 %.
+//! With the default seed the test accuracy is 99.75 % (399 of 400); over the seeds 0 to 19,
+//! 8 runs give 100 %, 11 give 99.75 % and 1 gives 99.5 %. It fails (non-zero exit) unless the
+//! test accuracy is at least 97 %.
 //!
 //! Run with `cargo run --release --example two_moons [-- --seed N]`.
 
