@@ -222,12 +222,11 @@ fn names_sizes_and_flat_layout() {
     let names: Vec<String> = (0..92).map(|i| net.param_name(i)).collect();
     assert_eq!(names, expected);
     type Params = <MoonsNet as Model<2, 2, 92>>::Params<f64>;
-    for i in 0..92 {
+    for (i, name) in expected.iter().enumerate() {
         assert_eq!(
             <Params as ParamVector<f64, 92>>::penalised(i),
-            expected[i].starts_with('W'),
-            "{}",
-            expected[i]
+            name.starts_with('W'),
+            "{name}"
         );
     }
     let v = SVector::<f64, 92>::from_fn(|i, _| i as f64);
