@@ -237,6 +237,18 @@ fn names_sizes_and_flat_layout() {
     assert_eq!(ParamVector::<f64, 92>::to_vector(&p), v);
 }
 
+/// Widths as braced constants, a visibility, doc comments and a trailing `;`.
+#[test]
+fn the_macro_takes_constants_and_attributes() {
+    const HIDDEN: usize = 5;
+    network! {
+        /// 2 → 5 sigmoid → 1
+        pub(crate) type Small = 2 => {HIDDEN} Sigmoid => 1;
+    }
+    assert_eq!(Small::LEN, 5 * 2 + 5 + 5 + 1);
+    assert_eq!(Small::new().layer_sizes(), [2, 5, 1]);
+}
+
 #[test]
 #[should_panic(expected = "parameter index 92 out of range for 92 parameters")]
 fn a_name_out_of_range_panics() {
