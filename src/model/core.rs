@@ -17,10 +17,12 @@ use rand::Rng;
 /// generic path (parameters as duals); the built-in models override it with an exact forward
 /// pass over the layers' pre-activations, which is several times faster.
 ///
+/// `init_with` takes any [`Rng`](crate::Rng) (rand's trait, re-exported by dualgrad with the
+/// generator [`ChaCha8Rng`](crate::ChaCha8Rng), so no `rand` dependency is needed).
+///
 /// ```
-/// use dualgrad::{Model, Scalar};
+/// use dualgrad::{Model, Rng, Scalar};
 /// use nalgebra::SVector;
-/// use rand::Rng;
 ///
 /// /// y = a·x² + c, parameters (a, c) in a plain vector.
 /// #[derive(Clone, Copy)]
