@@ -394,3 +394,45 @@ fn lbfgs_has_no_hessian_and_does_not_claim_a_saddle() {
         r.stop
     );
 }
+
+/// Siblings among the other settings a user passes to the optimizer family.
+#[test]
+fn clipping_line_search_and_epoch_settings_are_validated() {
+    use dualgrad::{Armijo, Clipped, PerEpoch, clip_by_global_norm};
+    for max_norm in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let sgd = SgdConfig::default().build::<1>().unwrap();
+        assert!(matches!(
+            Clipped::new(sgd, max_norm),
+            Err(OptimError::InvalidValue { .. })
+        ));
+        let mut g = SVector::from([3.0, 4.0]);
+        assert!(clip_by_global_norm(&mut g, max_norm).is_err());
+        assert_eq!(g, SVector::from([3.0, 4.0])); // untouched on error
+    }
+    // a gradient with a non-finite norm is left as it is (documented)
+    let mut g = SVector::from([f64::NAN, 1.0]);
+    let norm = clip_by_global_norm(&mut g, 1.0).unwrap();
+    assert!(norm.is_nan() && g[0].is_nan() && g[1] == 1.0);
+    for (c1, shrink) in [
+        (0.0, 0.5),
+        (1.0, 0.5),
+        (1e-4, 0.0),
+        (1e-4, 1.0),
+        (f64::NAN, 0.5),
+    ] {
+        assert!(Armijo::new(c1, shrink, 30).is_err(), "{c1} {shrink}");
+    }
+    assert!(matches!(
+        PerEpoch::new(Constant::new(0.1).unwrap(), 0),
+        Err(OptimError::InvalidCount { value: 0, .. })
+    ));
+    // a batch larger than the data set, as train rejects it
+    let cfg = TrainConfig::default().with_batch_size(50);
+    assert_eq!(
+        PerEpoch::for_training(Constant::new(0.1).unwrap(), &cfg, 10).unwrap_err(),
+        OptimError::BatchLargerThanData {
+            batch_size: 50,
+            samples: 10
+        }
+    );
+}
