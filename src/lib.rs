@@ -157,7 +157,7 @@ pub use check::{
     CheckError, CheckKind, CheckOutcome, CheckReference, CheckReport, Checker, Entry, FailingPoint,
     RandomCheck, RandomPass, Row, Tolerances, Verdict, central_derivative, central_gradient,
     central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
-    relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
+    matrix_from_rows, relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
 };
 pub use data::{
     Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
@@ -170,6 +170,7 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use model::NO_CLASS;
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, Layer, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,

@@ -27,7 +27,8 @@ impl Objective<1> for Mean {
 }
 
 /// For sizes in 1..=60, batches in 1..=70 or full batch, and 1..=6 epochs: the optimizer makes
-/// `epochs × steps_per_epoch` steps, counted independently as ⌈n / b⌉ by repeated subtraction.
+/// `epochs × steps_per_epoch` steps, counted independently as ⌈n / b⌉ by repeated subtraction;
+/// a batch larger than the data set is rejected by both (issue 12).
 #[test]
 fn steps_per_epoch_counts_the_steps_train_makes() {
     fn prop(n: u8, b: u8, epochs: u8, full: bool) -> TestResult {
@@ -44,6 +45,17 @@ fn steps_per_epoch_counts_the_steps_train_makes() {
         } else {
             config.with_batch_size(b)
         };
+        if !full && b > n {
+            let e = OptimError::BatchLargerThanData {
+                batch_size: b,
+                samples: n,
+            };
+            let mut sgd = SgdConfig::default().with_lr(1e-3).build().unwrap();
+            let trained = train(&Mean(n), SVector::from([0.0]), &mut sgd, &config, |_| {});
+            return TestResult::from_bool(
+                config.steps_per_epoch(n) == Err(e) && trained.unwrap_err() == e,
+            );
+        }
         let per_epoch = config.steps_per_epoch(n).unwrap();
         let mut expected = 0;
         let mut left = n as isize;

@@ -22,7 +22,7 @@ pub use core::Model;
 pub use error::ModelError;
 pub use layers::Dense;
 pub use loss::{BinaryCrossEntropy, L2Penalty, Loss, MeanSquaredError, SoftmaxCrossEntropy};
-pub use metrics::{accuracy, binary_accuracy, predicted_class, r_squared};
+pub use metrics::{NO_CLASS, accuracy, binary_accuracy, predicted_class, r_squared};
 pub use mlp::{Mlp1, Mlp2};
 pub use network::{Layer, Network, Output, Stack};
 pub use objective::{BLOCK_SIZE, Supervised};

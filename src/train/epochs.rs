@@ -13,13 +13,18 @@ impl TrainConfig {
     ///
     /// # Errors
     /// [`OptimError::EmptyObjective`] for 0 samples, [`OptimError::InvalidCount`] for a batch
-    /// size of 0 (the cases [`train`](crate::train) rejects).
+    /// size of 0, [`OptimError::BatchLargerThanData`] for a batch size larger than `samples`
+    /// (the cases [`train`](crate::train) rejects).
     ///
     /// ```
-    /// use dualgrad::TrainConfig;
+    /// use dualgrad::{OptimError, TrainConfig};
     /// assert_eq!(TrainConfig::default().steps_per_epoch(100)?, 1); // full batch
     /// assert_eq!(TrainConfig::default().with_batch_size(32).steps_per_epoch(100)?, 4); // 32+32+32+4
-    /// assert_eq!(TrainConfig::default().with_batch_size(500).steps_per_epoch(100)?, 1);
+    /// assert_eq!(TrainConfig::default().with_batch_size(100).steps_per_epoch(100)?, 1);
+    /// assert_eq!(
+    ///     TrainConfig::default().with_batch_size(500).steps_per_epoch(100),
+    ///     Err(OptimError::BatchLargerThanData { batch_size: 500, samples: 100 })
+    /// );
     /// assert!(TrainConfig::default().with_batch_size(0).steps_per_epoch(100).is_err());
     /// # Ok::<(), dualgrad::OptimError>(())
     /// ```
@@ -33,6 +38,10 @@ impl TrainConfig {
                 name: "batch_size",
                 value: 0,
                 expected: "at least 1",
+            }),
+            Some(batch) if batch > samples => Err(OptimError::BatchLargerThanData {
+                batch_size: batch,
+                samples,
             }),
             Some(batch) => Ok(samples.div_ceil(batch)),
         }
