@@ -292,6 +292,31 @@ fn bad_settings_are_errors_naming_the_value() {
             ..
         })
     ));
+    let too_big = TrainConfig::default().with_batch_size(5); // one sample
+    let err = hypergradient(&SVector::from([0.1, 1.0]), gd_setup, &train, &val, &too_big);
+    assert_eq!(
+        err,
+        Err(OptimError::BatchLargerThanData {
+            batch_size: 5,
+            samples: 1
+        })
+    );
+    // a schedule (a closure of the step) whose value turns negative: named, not ascended
+    let falling = |h: &SVector<Jet<f64, 2>, 2>| {
+        let lr0 = h[0];
+        let schedule = move |k: usize| lr0 - k as f64 * 0.1;
+        let sgd = SgdConfig::default()
+            .lift()
+            .with_schedule(schedule)
+            .build()?;
+        Ok((sgd, SVector::from([h[1] * X0[0], h[1] * X0[1]])))
+    };
+    let config = TrainConfig::default().with_epochs(5);
+    let err = hypergradient(&SVector::from([0.15, 1.0]), falling, &train, &val, &config);
+    assert!(
+        matches!(err, Err(OptimError::ScheduledRate { step: 2, .. })),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -246,4 +246,8 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adagrad<N, S
     fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t) / (self.config.lr_decay * self.t as f64 + 1.0)
     }
+
+    fn schedule_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
 }

@@ -298,4 +298,8 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T
     fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t)
     }
+
+    fn schedule_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
 }

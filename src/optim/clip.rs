@@ -114,4 +114,8 @@ impl<T: Scalar, const N: usize, O: Optimizer<N, T>> Optimizer<N, T> for Clipped<
     fn learning_rate(&self) -> T {
         self.inner.learning_rate()
     }
+
+    fn schedule_name(&self) -> &'static str {
+        self.inner.schedule_name()
+    }
 }

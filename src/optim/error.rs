@@ -64,6 +64,24 @@ pub enum OptimError {
         /// The mini-batch loss there.
         loss: f64,
     },
+    /// A mini-batch size larger than the number of samples (as [`Dataset::batches`](crate::Dataset::batches)
+    /// rejects it; use full batch for one step per epoch on all samples).
+    BatchLargerThanData {
+        /// The batch size asked for.
+        batch_size: usize,
+        /// The number of samples.
+        samples: usize,
+    },
+    /// The learning-rate schedule returned a rate that is negative (gradient ascent), NaN or
+    /// infinite at this update.
+    ScheduledRate {
+        /// The schedule's Rust type name ([`Optimizer::schedule_name`](crate::Optimizer::schedule_name)).
+        schedule: &'static str,
+        /// The update number (counted from 0, as the schedule sees it).
+        step: usize,
+        /// The rate it returned.
+        rate: f64,
+    },
 }
 
 impl fmt::Display for OptimError {
@@ -96,6 +114,21 @@ impl fmt::Display for OptimError {
             Self::DivergedRun { step, loss } => write!(
                 f,
                 "the training run diverged at step {step} (mini-batch loss {loss}): no hypergradient"
+            ),
+            Self::BatchLargerThanData {
+                batch_size,
+                samples,
+            } => write!(
+                f,
+                "batch size {batch_size} is larger than the data set ({samples} samples)"
+            ),
+            Self::ScheduledRate {
+                schedule,
+                step,
+                rate,
+            } => write!(
+                f,
+                "the learning-rate schedule {schedule} returned {rate} at step {step}: a learning rate must be finite and >= 0"
             ),
         }
     }
@@ -165,6 +198,23 @@ pub(crate) fn check_positive_count(name: &'static str, value: usize) -> Result<(
             name,
             value,
             expected: "at least 1",
+        })
+    }
+}
+
+/// `Ok` if the rate the optimizer's schedule gives for its next update is usable: finite and
+/// `>= 0`.
+pub(crate) fn check_scheduled_rate<const N: usize, T: crate::Scalar>(
+    optimizer: &impl super::Optimizer<N, T>,
+) -> Result<(), OptimError> {
+    let rate = optimizer.learning_rate().value();
+    if rate.is_finite() && rate >= 0.0 {
+        Ok(())
+    } else {
+        Err(OptimError::ScheduledRate {
+            schedule: optimizer.schedule_name(),
+            step: optimizer.steps(),
+            rate,
         })
     }
 }

@@ -276,4 +276,8 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Rmsprop<N, S
     fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t)
     }
+
+    fn schedule_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
 }

@@ -7,7 +7,7 @@
 //! optimisation, Franceschi et al., ICML 2017). Memory does not grow with the number of steps:
 //! nothing of the trajectory is stored.
 
-use crate::optim::error::OptimError;
+use crate::optim::error::{OptimError, check_scheduled_rate};
 use crate::{
     BatchLoss, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX, Jet, Optimizer, Scalar, TrainConfig,
 };
@@ -51,7 +51,9 @@ pub struct UnrolledRun<T, const P: usize> {
 ///
 /// # Errors
 /// [`OptimError::EmptyObjective`] for an objective with no samples,
-/// [`OptimError::InvalidCount`] for a batch size of 0.
+/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError::BatchLargerThanData`] for
+/// a batch larger than the data set (as `train`), [`OptimError::ScheduledRate`] when the
+/// schedule's rate (its value) is negative or not finite before an update.
 ///
 /// ```
 /// use dualgrad::{BatchLoss, Scalar, SgdConfig, TrainConfig, train_unrolled};
@@ -90,7 +92,13 @@ where
                 expected: "at least 1",
             });
         }
-        Some(b) => b.min(n),
+        Some(b) if b > n => {
+            return Err(OptimError::BatchLargerThanData {
+                batch_size: b,
+                samples: n,
+            });
+        }
+        Some(b) => b,
         None => n,
     };
     let mut order: Vec<usize> = (0..n).collect();
@@ -112,6 +120,7 @@ where
                     diverged: Some((steps, loss.value())),
                 });
             }
+            check_scheduled_rate(optimizer)?;
             optimizer.step(&mut p, &grad);
             steps += 1;
         }

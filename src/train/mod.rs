@@ -2,6 +2,7 @@
 //! loop for models and data sets ([`train`]), with the stopping rules, report and observer hook
 //! they share.
 
+mod epochs;
 mod hyper;
 mod method;
 mod minimize;
@@ -9,6 +10,7 @@ mod report;
 mod stop;
 mod train_loop;
 
+pub use epochs::PerEpoch;
 pub(crate) use hyper::loss_and_gradient_at;
 pub use hyper::{
     Hypergradient, RunSetup, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
