@@ -180,7 +180,7 @@ pub use model::{
 };
 #[cfg(feature = "serde")]
 pub use model::{load_json, save_json};
-pub use objective::Objective;
+pub use objective::{BatchLoss, Objective};
 pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
     Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
@@ -208,8 +208,9 @@ pub use rand::Rng;
 pub use rand_chacha::ChaCha8Rng;
 pub use scalar::Scalar;
 pub use train::{
-    Evaluations, Method, PerEpoch, Point, Progress, Report, StopReason, StopRules, TrainConfig,
-    minimize, train,
+    Evaluations, Hypergradient, Method, PerEpoch, Point, Progress, Report, RunSetup, StopReason,
+    StopRules, TrainConfig, UnrolledRun, hypergradient, minimize, train, train_unrolled,
+    validation_after_training,
 };
 pub use {nalgebra, num_dual};
 

@@ -3,7 +3,7 @@
 
 use super::batch::{generic_loss_and_gradient_sum, sum_loss};
 use super::{L2Penalty, Loss, Model, ModelError};
-use crate::{Dataset, Objective, ParamVector, Scalar, ScalarFn};
+use crate::{BatchLoss, Dataset, Objective, ParamVector, Scalar, ScalarFn};
 use nalgebra::SVector;
 use std::marker::PhantomData;
 
@@ -376,5 +376,28 @@ where
 
     fn gradient(&self, params: &SVector<f64, P>) -> (f64, SVector<f64, P>) {
         self.generic_loss_and_gradient(params, &self.all)
+    }
+}
+
+/// The mean loss over a mini-batch (plus the penalty) at any scalar type, for differentiated
+/// training runs ([`hypergradient`](crate::hypergradient)): the same value as
+/// [`loss`](Supervised::loss) on `f64`.
+///
+/// # Panics
+/// `batch_loss` panics if an index is `>= len()`.
+impl<M, L, Y, const I: usize, const O: usize, const P: usize> BatchLoss<P>
+    for Supervised<'_, M, L, Y, I, O, P>
+where
+    M: Model<I, O, P>,
+    L: Loss<O, Y>,
+    Y: Sync,
+{
+    fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    fn batch_loss<T: Scalar>(&self, params: &SVector<T, P>, indices: &[usize]) -> T {
+        let sum = sum_loss(&self.model, params, &self.loss, self.data, indices);
+        mean(sum, indices.len()) + self.penalty(params)
     }
 }

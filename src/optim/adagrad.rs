@@ -4,6 +4,7 @@ use super::convention::EpsPlacement;
 use super::error::{OptimError, check_eps, check_non_negative};
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use crate::Scalar;
 use nalgebra::SVector;
 
 /// The hyperparameters of [`Adagrad`], validated by [`build`](AdagradConfig::build).
@@ -32,12 +33,12 @@ use nalgebra::SVector;
 /// assert!((theta[0] + 1.8).abs() < 1e-9);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AdagradConfig<S = Constant> {
+pub struct AdagradConfig<S = Constant, T = f64> {
     schedule: S,
-    lr_decay: f64,
-    weight_decay: f64,
-    initial_accumulator_value: f64,
-    eps: f64,
+    lr_decay: T,
+    weight_decay: T,
+    initial_accumulator_value: T,
+    eps: T,
     eps_placement: EpsPlacement,
 }
 
@@ -55,19 +56,36 @@ impl Default for AdagradConfig<Constant> {
 }
 
 impl AdagradConfig<Constant> {
+    /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
+    /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
+    /// `U` values: the start of a differentiated training run (see
+    /// [`SgdConfig::lift`](crate::SgdConfig::lift) for an example).
+    pub fn lift<U: Scalar>(self) -> AdagradConfig<Constant<U>, U> {
+        AdagradConfig {
+            schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
+            lr_decay: U::lift(self.lr_decay),
+            weight_decay: U::lift(self.weight_decay),
+            initial_accumulator_value: U::lift(self.initial_accumulator_value),
+            eps: U::lift(self.eps),
+            eps_placement: self.eps_placement,
+        }
+    }
+}
+
+impl<T: Scalar> AdagradConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
     /// # use dualgrad::AdagradConfig;
     /// assert!(AdagradConfig::default().with_lr(f64::NAN).build::<1>().is_err());
     /// ```
-    pub fn with_lr(mut self, lr: f64) -> Self {
+    pub fn with_lr(mut self, lr: T) -> Self {
         self.schedule = Constant::unchecked(lr);
         self
     }
 }
 
-impl<S: Schedule> AdagradConfig<S> {
+impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update); the
     /// `lr_decay` factor applies on top of it.
     ///
@@ -75,7 +93,7 @@ impl<S: Schedule> AdagradConfig<S> {
     /// # use dualgrad::{AdagradConfig, Exponential};
     /// assert!(AdagradConfig::default().with_schedule(Exponential::new(0.1, 0.9).unwrap()).build::<1>().is_ok());
     /// ```
-    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> AdagradConfig<S2> {
+    pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> AdagradConfig<S2, T> {
         AdagradConfig {
             schedule,
             lr_decay: self.lr_decay,
@@ -92,7 +110,7 @@ impl<S: Schedule> AdagradConfig<S> {
     /// # use dualgrad::AdagradConfig;
     /// assert!(AdagradConfig::default().with_lr_decay(-1.0).build::<1>().is_err());
     /// ```
-    pub fn with_lr_decay(mut self, lr_decay: f64) -> Self {
+    pub fn with_lr_decay(mut self, lr_decay: T) -> Self {
         self.lr_decay = lr_decay;
         self
     }
@@ -103,7 +121,7 @@ impl<S: Schedule> AdagradConfig<S> {
     /// # use dualgrad::AdagradConfig;
     /// assert!(AdagradConfig::default().with_weight_decay(0.01).build::<1>().is_ok());
     /// ```
-    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
         self.weight_decay = weight_decay;
         self
     }
@@ -117,7 +135,7 @@ impl<S: Schedule> AdagradConfig<S> {
     /// opt.step(&mut theta, &SVector::from([3.0])); // s = 16 + 9 = 25: step 3/5
     /// assert!((theta[0] + 0.6).abs() < 1e-10);
     /// ```
-    pub fn with_initial_accumulator_value(mut self, value: f64) -> Self {
+    pub fn with_initial_accumulator_value(mut self, value: T) -> Self {
         self.initial_accumulator_value = value;
         self
     }
@@ -128,7 +146,7 @@ impl<S: Schedule> AdagradConfig<S> {
     /// # use dualgrad::{AdagradConfig, OptimError};
     /// assert_eq!(AdagradConfig::default().with_eps(0.0).build::<1>().unwrap_err(), OptimError::InvalidEps(0.0));
     /// ```
-    pub fn with_eps(mut self, eps: f64) -> Self {
+    pub fn with_eps(mut self, eps: T) -> Self {
         self.eps = eps;
         self
     }
@@ -152,12 +170,15 @@ impl<S: Schedule> AdagradConfig<S> {
     /// let err = AdagradConfig::default().with_initial_accumulator_value(-1.0).build::<2>().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid initial_accumulator_value = -1: must be finite and >= 0");
     /// ```
-    pub fn build<const N: usize>(self) -> Result<Adagrad<N, S>, OptimError> {
+    pub fn build<const N: usize>(self) -> Result<Adagrad<N, S, T>, OptimError> {
         self.schedule.validate()?;
-        check_non_negative("lr_decay", self.lr_decay)?;
-        check_non_negative("weight_decay", self.weight_decay)?;
-        check_non_negative("initial_accumulator_value", self.initial_accumulator_value)?;
-        check_eps(self.eps)?;
+        check_non_negative("lr_decay", self.lr_decay.value())?;
+        check_non_negative("weight_decay", self.weight_decay.value())?;
+        check_non_negative(
+            "initial_accumulator_value",
+            self.initial_accumulator_value.value(),
+        )?;
+        check_eps(self.eps.value())?;
         Ok(Adagrad {
             sum: SVector::repeat(self.initial_accumulator_value),
             config: self,
@@ -178,13 +199,13 @@ impl<S: Schedule> AdagradConfig<S> {
 /// assert!((theta - SVector::from([-0.5, 0.5])).abs().max() < 1e-9);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Adagrad<const N: usize, S = Constant> {
-    config: AdagradConfig<S>,
-    sum: SVector<f64, N>,
+pub struct Adagrad<const N: usize, S = Constant, T = f64> {
+    config: AdagradConfig<S, T>,
+    sum: SVector<T, N>,
     t: usize,
 }
 
-impl<const N: usize, S: Schedule> Adagrad<N, S> {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Adagrad<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
@@ -192,18 +213,19 @@ impl<const N: usize, S: Schedule> Adagrad<N, S> {
     /// let cfg = AdagradConfig::default();
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```
-    pub fn config(&self) -> &AdagradConfig<S> {
+    pub fn config(&self) -> &AdagradConfig<S, T> {
         &self.config
     }
 }
 
-impl<const N: usize, S: Schedule> Optimizer<N> for Adagrad<N, S> {
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adagrad<N, S, T> {
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
-        let lr = c.schedule.rate(self.t) / (1.0 + self.t as f64 * c.lr_decay);
+        let lr = c.schedule.rate(self.t) / (c.lr_decay * self.t as f64 + 1.0);
+        let decay = !c.weight_decay.is_zero();
         for i in 0..N {
             let mut g = grad[i];
-            if c.weight_decay != 0.0 {
+            if decay {
                 g += c.weight_decay * params[i];
             }
             self.sum[i] += g * g;
@@ -221,8 +243,8 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Adagrad<N, S> {
         self.t
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.schedule.rate(self.t) / (1.0 + self.t as f64 * self.config.lr_decay)
+    fn learning_rate(&self) -> T {
+        self.config.schedule.rate(self.t) / (self.config.lr_decay * self.t as f64 + 1.0)
     }
 
     fn schedule_name(&self) -> &'static str {

@@ -3,6 +3,7 @@
 use super::error::{OptimError, check_beta, check_eps, check_non_negative};
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use crate::Scalar;
 use nalgebra::SVector;
 
 /// The hyperparameters of [`Adam`] (and AdamW, AMSGrad), validated by
@@ -34,12 +35,12 @@ use nalgebra::SVector;
 /// assert!((theta[0] - 0.9).abs() < 1e-9);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AdamConfig<S = Constant> {
+pub struct AdamConfig<S = Constant, T = f64> {
     schedule: S,
-    beta1: f64,
-    beta2: f64,
-    eps: f64,
-    weight_decay: f64,
+    beta1: T,
+    beta2: T,
+    eps: T,
+    weight_decay: T,
     decoupled: bool,
     amsgrad: bool,
 }
@@ -59,6 +60,32 @@ impl Default for AdamConfig<Constant> {
 }
 
 impl AdamConfig<Constant> {
+    /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
+    /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
+    /// `U` values: the start of a differentiated training run.
+    ///
+    /// ```
+    /// use dualgrad::{AdamConfig, Jet, Optimizer};
+    /// use nalgebra::SVector;
+    /// // Adam's first step is θ₁ = θ₀ − η g / (|g| + ε): d/dη = −g / (|g| + ε) ≈ −1.
+    /// let lr = Jet::variable(0.1, 0);
+    /// let mut opt = AdamConfig::default().lift::<Jet<f64, 1>>().with_lr(lr).build::<1>().unwrap();
+    /// let mut theta = SVector::from([Jet::constant(1.0)]);
+    /// opt.step(&mut theta, &SVector::from([Jet::constant(2.0)]));
+    /// assert!((theta[0].re - 0.9).abs() < 1e-8 && (theta[0].eps[0] + 1.0).abs() < 1e-8);
+    /// ```
+    pub fn lift<U: Scalar>(self) -> AdamConfig<Constant<U>, U> {
+        AdamConfig {
+            schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
+            beta1: U::lift(self.beta1),
+            beta2: U::lift(self.beta2),
+            eps: U::lift(self.eps),
+            weight_decay: U::lift(self.weight_decay),
+            decoupled: self.decoupled,
+            amsgrad: self.amsgrad,
+        }
+    }
+
     /// PyTorch's `AdamW` defaults: Adam with decoupled weight decay `λ = 1e-2`.
     ///
     /// ```
@@ -72,20 +99,22 @@ impl AdamConfig<Constant> {
     pub fn adamw() -> Self {
         Self::default().with_decoupled_weight_decay(1e-2)
     }
+}
 
+impl<T: Scalar> AdamConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
     /// # use dualgrad::AdamConfig;
     /// assert!(AdamConfig::default().with_lr(f64::INFINITY).build::<1>().is_err());
     /// ```
-    pub fn with_lr(mut self, lr: f64) -> Self {
+    pub fn with_lr(mut self, lr: T) -> Self {
         self.schedule = Constant::unchecked(lr);
         self
     }
 }
 
-impl<S: Schedule> AdamConfig<S> {
+impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
@@ -93,7 +122,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// let s = Warmup::new(0.0, 100, Cosine::new(1e-3, 1e-5, 1000).unwrap()).unwrap();
     /// assert!(AdamConfig::default().with_schedule(s).build::<4>().is_ok());
     /// ```
-    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> AdamConfig<S2> {
+    pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> AdamConfig<S2, T> {
         AdamConfig {
             schedule,
             beta1: self.beta1,
@@ -112,7 +141,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// let err = AdamConfig::default().with_betas(-0.1, 0.999).build::<1>().unwrap_err();
     /// assert_eq!(err, OptimError::InvalidBeta { name: "beta1", value: -0.1 });
     /// ```
-    pub fn with_betas(mut self, beta1: f64, beta2: f64) -> Self {
+    pub fn with_betas(mut self, beta1: T, beta2: T) -> Self {
         self.beta1 = beta1;
         self.beta2 = beta2;
         self
@@ -124,7 +153,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// # use dualgrad::AdamConfig;
     /// assert!(AdamConfig::default().with_eps(f64::NAN).build::<1>().is_err());
     /// ```
-    pub fn with_eps(mut self, eps: f64) -> Self {
+    pub fn with_eps(mut self, eps: T) -> Self {
         self.eps = eps;
         self
     }
@@ -135,7 +164,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// # use dualgrad::AdamConfig;
     /// assert!(AdamConfig::default().with_weight_decay(1e-4).build::<1>().is_ok());
     /// ```
-    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
         self.weight_decay = weight_decay;
         self.decoupled = false;
         self
@@ -147,7 +176,7 @@ impl<S: Schedule> AdamConfig<S> {
     /// # use dualgrad::AdamConfig;
     /// assert!(AdamConfig::default().with_decoupled_weight_decay(-1.0).build::<1>().is_err());
     /// ```
-    pub fn with_decoupled_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub fn with_decoupled_weight_decay(mut self, weight_decay: T) -> Self {
         self.weight_decay = weight_decay;
         self.decoupled = true;
         self
@@ -173,12 +202,12 @@ impl<S: Schedule> AdamConfig<S> {
     ///     "invalid eps = 0: must be finite and > 0"
     /// );
     /// ```
-    pub fn build<const N: usize>(self) -> Result<Adam<N, S>, OptimError> {
+    pub fn build<const N: usize>(self) -> Result<Adam<N, S, T>, OptimError> {
         self.schedule.validate()?;
-        check_beta("beta1", self.beta1)?;
-        check_beta("beta2", self.beta2)?;
-        check_eps(self.eps)?;
-        check_non_negative("weight_decay", self.weight_decay)?;
+        check_beta("beta1", self.beta1.value())?;
+        check_beta("beta2", self.beta2.value())?;
+        check_eps(self.eps.value())?;
+        check_non_negative("weight_decay", self.weight_decay.value())?;
         Ok(Adam {
             config: self,
             m: SVector::zeros(),
@@ -201,15 +230,15 @@ impl<S: Schedule> AdamConfig<S> {
 /// assert!((theta - SVector::from([-0.01, 0.01])).abs().max() < 1e-6);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Adam<const N: usize, S = Constant> {
-    config: AdamConfig<S>,
-    m: SVector<f64, N>,
-    v: SVector<f64, N>,
-    v_max: SVector<f64, N>,
+pub struct Adam<const N: usize, S = Constant, T = f64> {
+    config: AdamConfig<S, T>,
+    m: SVector<T, N>,
+    v: SVector<T, N>,
+    v_max: SVector<T, N>,
     t: usize,
 }
 
-impl<const N: usize, S: Schedule> Adam<N, S> {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Adam<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
@@ -217,32 +246,36 @@ impl<const N: usize, S: Schedule> Adam<N, S> {
     /// let cfg = AdamConfig::adamw();
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```
-    pub fn config(&self) -> &AdamConfig<S> {
+    pub fn config(&self) -> &AdamConfig<S, T> {
         &self.config
     }
 }
 
-impl<const N: usize, S: Schedule> Optimizer<N> for Adam<N, S> {
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T> {
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
         let lr = c.schedule.rate(self.t);
         self.t += 1;
         let t = self.t as f64;
         let (b1, b2, wd) = (c.beta1, c.beta2, c.weight_decay);
-        let bias1 = 1.0 - b1.powf(t);
-        let bias2 = 1.0 - b2.powf(t);
+        // 1 − β as `one - β` is `1.0 - β` on f64, to the bit and to the instruction.
+        let (one_b1, one_b2) = (T::one() - b1, T::one() - b2);
+        let decay = !wd.is_zero();
+        let bias1 = T::one() - b1.powf(t);
+        let bias2 = T::one() - b2.powf(t);
         for i in 0..N {
             let mut g = grad[i];
             if c.decoupled {
-                params[i] -= lr * wd * params[i];
-            } else if wd != 0.0 {
+                let p = params[i];
+                params[i] -= lr * wd * p;
+            } else if decay {
                 g += wd * params[i];
             }
-            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g;
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            self.m[i] = b1 * self.m[i] + one_b1 * g;
+            self.v[i] = b2 * self.v[i] + one_b2 * g * g;
             let m_hat = self.m[i] / bias1;
             let v_hat = if c.amsgrad {
-                self.v_max[i] = self.v_max[i].max(self.v[i]);
+                self.v_max[i] = Scalar::max(self.v_max[i], self.v[i]);
                 self.v_max[i] / bias2
             } else {
                 self.v[i] / bias2
@@ -262,7 +295,7 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Adam<N, S> {
         self.t
     }
 
-    fn learning_rate(&self) -> f64 {
+    fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t)
     }
 

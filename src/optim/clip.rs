@@ -2,6 +2,7 @@
 
 use super::error::OptimError;
 use super::optimizer::Optimizer;
+use crate::Scalar;
 use nalgebra::SVector;
 
 fn check_max_norm(max_norm: f64) -> Result<(), OptimError> {
@@ -34,19 +35,22 @@ fn check_max_norm(max_norm: f64) -> Result<(), OptimError> {
 /// assert_eq!(clip_by_global_norm(&mut small, 1.0), Ok(0.5));
 /// assert_eq!(small, SVector::from([0.3, 0.4]));
 /// ```
-pub fn clip_by_global_norm<const N: usize>(
-    grad: &mut SVector<f64, N>,
+pub fn clip_by_global_norm<T: Scalar, const N: usize>(
+    grad: &mut SVector<T, N>,
     max_norm: f64,
-) -> Result<f64, OptimError> {
+) -> Result<T, OptimError> {
     check_max_norm(max_norm)?;
     Ok(clip_unchecked(grad, max_norm))
 }
 
+/// Scale `grad` to norm `max_norm` if its norm is larger; return the norm before clipping. On
+/// `f64`, `g.dot(g).sqrt()` is `g.norm()` to the bit (nalgebra sums the squares in the same
+/// order); on jets the norm and the scale carry their derivatives.
 #[inline]
-fn clip_unchecked<const N: usize>(grad: &mut SVector<f64, N>, max_norm: f64) -> f64 {
-    let norm = grad.norm();
-    if norm.is_finite() && norm > max_norm {
-        *grad *= max_norm / norm;
+fn clip_unchecked<T: Scalar, const N: usize>(grad: &mut SVector<T, N>, max_norm: f64) -> T {
+    let norm = grad.dot(grad).sqrt();
+    if norm.value().is_finite() && norm.value() > max_norm {
+        *grad *= T::lift(max_norm) / norm;
     }
     norm
 }
@@ -92,8 +96,8 @@ impl<O> Clipped<O> {
     }
 }
 
-impl<const N: usize, O: Optimizer<N>> Optimizer<N> for Clipped<O> {
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+impl<T: Scalar, const N: usize, O: Optimizer<N, T>> Optimizer<N, T> for Clipped<O> {
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let mut g = *grad;
         clip_unchecked(&mut g, self.max_norm);
         self.inner.step(params, &g);
@@ -107,7 +111,7 @@ impl<const N: usize, O: Optimizer<N>> Optimizer<N> for Clipped<O> {
         self.inner.steps()
     }
 
-    fn learning_rate(&self) -> f64 {
+    fn learning_rate(&self) -> T {
         self.inner.learning_rate()
     }
 

@@ -91,7 +91,7 @@ pub enum EpsPlacement {
 impl EpsPlacement {
     /// The denominator `sqrt(s) + ε` or `sqrt(s + ε)`.
     #[inline]
-    pub(crate) fn denom(self, s: f64, eps: f64) -> f64 {
+    pub(crate) fn denom<T: crate::Scalar>(self, s: T, eps: T) -> T {
         match self {
             Self::OutsideSqrt => s.sqrt() + eps,
             Self::InsideSqrt => (s + eps).sqrt(),

@@ -55,6 +55,15 @@ pub enum OptimError {
     },
     /// The objective to train on has no samples.
     EmptyObjective,
+    /// A differentiated training run ([`train_unrolled`](crate::train_unrolled)) met a
+    /// non-finite mini-batch loss or gradient at optimizer step `step`: its derivative would be
+    /// meaningless, so [`hypergradient`](crate::hypergradient) reports it instead.
+    DivergedRun {
+        /// The optimizer step (counted from 0) whose mini-batch was not finite.
+        step: usize,
+        /// The mini-batch loss there.
+        loss: f64,
+    },
     /// A mini-batch size larger than the number of samples (as [`Dataset::batches`](crate::Dataset::batches)
     /// rejects it; use full batch for one step per epoch on all samples).
     BatchLargerThanData {
@@ -102,6 +111,10 @@ impl fmt::Display for OptimError {
                 expected,
             } => write!(f, "invalid {name} = {value}: must be {expected}"),
             Self::EmptyObjective => write!(f, "the objective has no samples to train on"),
+            Self::DivergedRun { step, loss } => write!(
+                f,
+                "the training run diverged at step {step} (mini-batch loss {loss}): no hypergradient"
+            ),
             Self::BatchLargerThanData {
                 batch_size,
                 samples,
@@ -191,10 +204,10 @@ pub(crate) fn check_positive_count(name: &'static str, value: usize) -> Result<(
 
 /// `Ok` if the rate the optimizer's schedule gives for its next update is usable: finite and
 /// `>= 0`.
-pub(crate) fn check_scheduled_rate<const N: usize>(
-    optimizer: &impl super::Optimizer<N>,
+pub(crate) fn check_scheduled_rate<const N: usize, T: crate::Scalar>(
+    optimizer: &impl super::Optimizer<N, T>,
 ) -> Result<(), OptimError> {
-    let rate = optimizer.learning_rate();
+    let rate = optimizer.learning_rate().value();
     if rate.is_finite() && rate >= 0.0 {
         Ok(())
     } else {

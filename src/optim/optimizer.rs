@@ -1,5 +1,6 @@
 //! The first-order optimizer trait.
 
+use crate::Scalar;
 use nalgebra::SVector;
 
 /// A first-order optimizer over `N` parameters: explicit state plus a step from a gradient.
@@ -24,9 +25,18 @@ use nalgebra::SVector;
 /// assert_eq!(theta[0], 0.125); // θ ← θ (1 − 2η) = θ / 2, three times
 /// assert_eq!(opt.steps(), 3);
 /// ```
-pub trait Optimizer<const N: usize> {
+///
+/// # The scalar `T`
+///
+/// Parameters, gradients, state and hyperparameters share one scalar type `T`, `f64` by default.
+/// With `T` a [`Jet`](crate::Jet) whose tangents are hyperparameters (the learning rate, weight
+/// decay, a momentum), every update also carries the derivative of the parameters with respect
+/// to them, so a whole training run can be differentiated
+/// ([`hypergradient`](crate::hypergradient)). The `f64` instantiation is the same code as before
+/// it was generic.
+pub trait Optimizer<const N: usize, T: Scalar = f64> {
     /// Update `params` in place from the gradient `grad` of the loss at `params`.
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>);
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>);
 
     /// Forget the state (buffers, moments, the update count), keeping the hyperparameters.
     fn reset(&mut self);
@@ -48,7 +58,7 @@ pub trait Optimizer<const N: usize> {
     /// opt.step(&mut SVector::from([0.0]), &SVector::from([0.0]));
     /// assert_eq!(opt.learning_rate(), 0.5); // η γ¹
     /// ```
-    fn learning_rate(&self) -> f64;
+    fn learning_rate(&self) -> T;
 
     /// The Rust type name of the learning-rate schedule, for error messages (a closure's reads
     /// `my_crate::my_fn::{{closure}}`). The default, for optimizers without a schedule, is

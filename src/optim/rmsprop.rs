@@ -4,6 +4,7 @@ use super::convention::EpsPlacement;
 use super::error::{OptimError, check_beta, check_eps, check_non_negative};
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use crate::Scalar;
 use nalgebra::SVector;
 
 /// The hyperparameters of [`Rmsprop`], validated by [`build`](RmspropConfig::build).
@@ -33,12 +34,12 @@ use nalgebra::SVector;
 /// assert!((theta[0] + 0.2).abs() < 1e-8);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RmspropConfig<S = Constant> {
+pub struct RmspropConfig<S = Constant, T = f64> {
     schedule: S,
-    alpha: f64,
-    eps: f64,
-    weight_decay: f64,
-    momentum: f64,
+    alpha: T,
+    eps: T,
+    weight_decay: T,
+    momentum: T,
     centered: bool,
     eps_placement: EpsPlacement,
 }
@@ -58,26 +59,44 @@ impl Default for RmspropConfig<Constant> {
 }
 
 impl RmspropConfig<Constant> {
+    /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
+    /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
+    /// `U` values: the start of a differentiated training run (see
+    /// [`SgdConfig::lift`](crate::SgdConfig::lift) for an example).
+    pub fn lift<U: Scalar>(self) -> RmspropConfig<Constant<U>, U> {
+        RmspropConfig {
+            schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
+            alpha: U::lift(self.alpha),
+            eps: U::lift(self.eps),
+            weight_decay: U::lift(self.weight_decay),
+            momentum: U::lift(self.momentum),
+            centered: self.centered,
+            eps_placement: self.eps_placement,
+        }
+    }
+}
+
+impl<T: Scalar> RmspropConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
     /// # use dualgrad::RmspropConfig;
     /// assert!(RmspropConfig::default().with_lr(-1.0).build::<1>().is_err());
     /// ```
-    pub fn with_lr(mut self, lr: f64) -> Self {
+    pub fn with_lr(mut self, lr: T) -> Self {
         self.schedule = Constant::unchecked(lr);
         self
     }
 }
 
-impl<S: Schedule> RmspropConfig<S> {
+impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
     /// # use dualgrad::{Cosine, RmspropConfig};
     /// assert!(RmspropConfig::default().with_schedule(Cosine::new(0.01, 0.0, 100).unwrap()).build::<1>().is_ok());
     /// ```
-    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> RmspropConfig<S2> {
+    pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> RmspropConfig<S2, T> {
         RmspropConfig {
             schedule,
             alpha: self.alpha,
@@ -96,7 +115,7 @@ impl<S: Schedule> RmspropConfig<S> {
     /// let err = RmspropConfig::default().with_alpha(1.0).build::<1>().unwrap_err();
     /// assert_eq!(err, OptimError::InvalidBeta { name: "alpha", value: 1.0 });
     /// ```
-    pub fn with_alpha(mut self, alpha: f64) -> Self {
+    pub fn with_alpha(mut self, alpha: T) -> Self {
         self.alpha = alpha;
         self
     }
@@ -107,7 +126,7 @@ impl<S: Schedule> RmspropConfig<S> {
     /// # use dualgrad::RmspropConfig;
     /// assert!(RmspropConfig::default().with_eps(-1e-8).build::<1>().is_err());
     /// ```
-    pub fn with_eps(mut self, eps: f64) -> Self {
+    pub fn with_eps(mut self, eps: T) -> Self {
         self.eps = eps;
         self
     }
@@ -118,7 +137,7 @@ impl<S: Schedule> RmspropConfig<S> {
     /// # use dualgrad::RmspropConfig;
     /// assert!(RmspropConfig::default().with_weight_decay(1e-4).build::<1>().is_ok());
     /// ```
-    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
         self.weight_decay = weight_decay;
         self
     }
@@ -129,7 +148,7 @@ impl<S: Schedule> RmspropConfig<S> {
     /// # use dualgrad::RmspropConfig;
     /// assert!(RmspropConfig::default().with_momentum(0.9).build::<1>().is_ok());
     /// ```
-    pub fn with_momentum(mut self, momentum: f64) -> Self {
+    pub fn with_momentum(mut self, momentum: T) -> Self {
         self.momentum = momentum;
         self
     }
@@ -165,12 +184,12 @@ impl<S: Schedule> RmspropConfig<S> {
     /// let err = RmspropConfig::default().with_momentum(-0.5).build::<2>().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid momentum = -0.5: must lie in [0, 1)");
     /// ```
-    pub fn build<const N: usize>(self) -> Result<Rmsprop<N, S>, OptimError> {
+    pub fn build<const N: usize>(self) -> Result<Rmsprop<N, S, T>, OptimError> {
         self.schedule.validate()?;
-        check_beta("alpha", self.alpha)?;
-        check_eps(self.eps)?;
-        check_non_negative("weight_decay", self.weight_decay)?;
-        check_beta("momentum", self.momentum)?;
+        check_beta("alpha", self.alpha.value())?;
+        check_eps(self.eps.value())?;
+        check_non_negative("weight_decay", self.weight_decay.value())?;
+        check_beta("momentum", self.momentum.value())?;
         Ok(Rmsprop {
             config: self,
             square_avg: SVector::zeros(),
@@ -193,15 +212,15 @@ impl<S: Schedule> RmspropConfig<S> {
 /// assert!((theta - SVector::from([-0.1, 0.1])).abs().max() < 1e-7); // ε shifts it by 2e-9
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rmsprop<const N: usize, S = Constant> {
-    config: RmspropConfig<S>,
-    square_avg: SVector<f64, N>,
-    grad_avg: SVector<f64, N>,
-    buf: SVector<f64, N>,
+pub struct Rmsprop<const N: usize, S = Constant, T = f64> {
+    config: RmspropConfig<S, T>,
+    square_avg: SVector<T, N>,
+    grad_avg: SVector<T, N>,
+    buf: SVector<T, N>,
     t: usize,
 }
 
-impl<const N: usize, S: Schedule> Rmsprop<N, S> {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Rmsprop<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
@@ -209,29 +228,31 @@ impl<const N: usize, S: Schedule> Rmsprop<N, S> {
     /// let cfg = RmspropConfig::default().with_centered(true);
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```
-    pub fn config(&self) -> &RmspropConfig<S> {
+    pub fn config(&self) -> &RmspropConfig<S, T> {
         &self.config
     }
 }
 
-impl<const N: usize, S: Schedule> Optimizer<N> for Rmsprop<N, S> {
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Rmsprop<N, S, T> {
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
         let lr = c.schedule.rate(self.t);
         let a = c.alpha;
+        let one_a = T::one() - a;
+        let (decay, momentum) = (!c.weight_decay.is_zero(), !c.momentum.is_zero());
         for i in 0..N {
             let mut g = grad[i];
-            if c.weight_decay != 0.0 {
+            if decay {
                 g += c.weight_decay * params[i];
             }
-            self.square_avg[i] = a * self.square_avg[i] + (1.0 - a) * g * g;
+            self.square_avg[i] = a * self.square_avg[i] + one_a * g * g;
             let mut v = self.square_avg[i];
             if c.centered {
-                self.grad_avg[i] = self.grad_avg[i] * a + (1.0 - a) * g;
+                self.grad_avg[i] = self.grad_avg[i] * a + one_a * g;
                 v -= self.grad_avg[i] * self.grad_avg[i];
             }
             let denom = c.eps_placement.denom(v, c.eps);
-            if c.momentum > 0.0 {
+            if momentum {
                 self.buf[i] = c.momentum * self.buf[i] + g / denom;
                 params[i] -= lr * self.buf[i];
             } else {
@@ -252,7 +273,7 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Rmsprop<N, S> {
         self.t
     }
 
-    fn learning_rate(&self) -> f64 {
+    fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t)
     }
 

@@ -4,6 +4,7 @@
 //! built with a schedule uses `rate(0)` for its first step, `rate(1)` for its second, and so on.
 
 use super::error::{OptimError, check_lr, check_positive_count};
+use crate::Scalar;
 
 /// A learning-rate schedule: the rate to use at update number `step` (counted from 0).
 ///
@@ -13,6 +14,11 @@ use super::error::{OptimError, check_lr, check_positive_count};
 /// and stop with [`OptimError::ScheduledRate`] naming the schedule and the step (a negative rate would run
 /// gradient ascent). [`Optimizer::step`](crate::Optimizer::step) called by hand does not check.
 ///
+/// The rate has the scalar type `T` of the optimizer's parameters: `f64` (the default) for
+/// ordinary training, or a [`Jet`](crate::Jet) when the training run itself is differentiated
+/// with respect to the schedule's settings (see [`hypergradient`](crate::hypergradient)). Every
+/// built-in schedule is generic over `T` with `f64` as the default.
+///
 /// ```
 /// use dualgrad::{Exponential, Schedule};
 ///
@@ -21,9 +27,9 @@ use super::error::{OptimError, check_lr, check_positive_count};
 /// let inv = |k: usize| 1.0 / (1.0 + k as f64); // a closure is a schedule
 /// assert_eq!(inv.rate(3), 0.25);
 /// ```
-pub trait Schedule {
+pub trait Schedule<T: Scalar = f64> {
     /// The learning rate for update number `step`; the first update is step 0.
-    fn rate(&self, step: usize) -> f64;
+    fn rate(&self, step: usize) -> T;
 
     /// Check the schedule's settings; optimizers call it when they are built.
     ///
@@ -38,9 +44,9 @@ pub trait Schedule {
     }
 }
 
-impl<F: Fn(usize) -> f64> Schedule for F {
+impl<T: Scalar, F: Fn(usize) -> T> Schedule<T> for F {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         self(step)
     }
 }
@@ -54,8 +60,8 @@ impl<F: Fn(usize) -> f64> Schedule for F {
 /// assert!(Constant::new(-1.0).is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Constant {
-    lr: f64,
+pub struct Constant<T = f64> {
+    lr: T,
 }
 
 impl Constant {
@@ -65,25 +71,41 @@ impl Constant {
     /// # use dualgrad::{Constant, OptimError};
     /// assert_eq!(Constant::new(f64::INFINITY), Err(OptimError::InvalidLearningRate(f64::INFINITY)));
     /// ```
+    ///
+    /// At any scalar type, [`new_generic`](Constant::new_generic).
     pub fn new(lr: f64) -> Result<Self, OptimError> {
-        check_lr(lr)?;
+        Self::new_generic(lr)
+    }
+}
+
+impl<T: Scalar> Constant<T> {
+    /// At any scalar `T` (a [`Jet`](crate::Jet) to differentiate a training run with respect
+    /// to the schedule's settings); validated on the values.
+    ///
+    /// ```
+    /// use dualgrad::{Constant, Jet, Schedule};
+    /// let s = Constant::new_generic(Jet::<f64, 1>::variable(0.1, 0)).unwrap();
+    /// assert_eq!(s.rate(7).eps, [1.0]); // ∂η/∂η
+    /// ```
+    pub fn new_generic(lr: T) -> Result<Self, OptimError> {
+        check_lr(lr.value())?;
         Ok(Self { lr })
     }
 
     /// Unchecked: for optimizer configs, which validate when they are built.
-    pub(crate) const fn unchecked(lr: f64) -> Self {
+    pub(crate) const fn unchecked(lr: T) -> Self {
         Self { lr }
     }
 }
 
-impl Schedule for Constant {
+impl<T: Scalar> Schedule<T> for Constant<T> {
     #[inline]
-    fn rate(&self, _step: usize) -> f64 {
+    fn rate(&self, _step: usize) -> T {
         self.lr
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.lr)
+        check_lr(self.lr.value())
     }
 }
 
@@ -97,9 +119,9 @@ impl Schedule for Constant {
 /// assert!((s.rate(2) - 0.81).abs() < 1e-15); // 0.9² = 0.81
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Exponential {
-    lr: f64,
-    gamma: f64,
+pub struct Exponential<T = f64> {
+    lr: T,
+    gamma: T,
 }
 
 impl Exponential {
@@ -109,22 +131,40 @@ impl Exponential {
     /// # use dualgrad::Exponential;
     /// assert!(Exponential::new(0.1, 1.5).is_err());
     /// ```
+    ///
+    /// At any scalar type, [`new_generic`](Exponential::new_generic).
     pub fn new(lr: f64, gamma: f64) -> Result<Self, OptimError> {
+        Self::new_generic(lr, gamma)
+    }
+}
+
+impl<T: Scalar> Exponential<T> {
+    /// At any scalar `T` (a [`Jet`](crate::Jet) to differentiate a training run with respect
+    /// to the schedule's settings); validated on the values.
+    ///
+    /// ```
+    /// use dualgrad::{Exponential, Jet, Schedule};
+    /// // η γᵏ at k = 2, η = 0.5, γ = 0.8: ∂/∂η = γ² = 0.64, ∂/∂γ = 2ηγ = 0.8
+    /// let (lr, gamma) = (Jet::<f64, 2>::variable(0.5, 0), Jet::<f64, 2>::variable(0.8, 1));
+    /// let r = Exponential::new_generic(lr, gamma).unwrap().rate(2);
+    /// assert!((r.eps[0] - 0.64).abs() < 1e-15 && (r.eps[1] - 0.8).abs() < 1e-15);
+    /// ```
+    pub fn new_generic(lr: T, gamma: T) -> Result<Self, OptimError> {
         let s = Self { lr, gamma };
         s.validate()?;
         Ok(s)
     }
 }
 
-impl Schedule for Exponential {
+impl<T: Scalar> Schedule<T> for Exponential<T> {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         self.lr * self.gamma.powf(step as f64)
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.lr)?;
-        check_unit_gamma(self.gamma)
+        check_lr(self.lr.value())?;
+        check_unit_gamma(self.gamma.value())
     }
 }
 
@@ -148,10 +188,10 @@ fn check_unit_gamma(gamma: f64) -> Result<(), OptimError> {
 /// assert_eq!((s.rate(9), s.rate(10), s.rate(25)), (1.0, 0.5, 0.25)); // ⌊25/10⌋ = 2
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StepDecay {
-    lr: f64,
+pub struct StepDecay<T = f64> {
+    lr: T,
     step_size: usize,
-    gamma: f64,
+    gamma: T,
 }
 
 impl StepDecay {
@@ -161,7 +201,24 @@ impl StepDecay {
     /// # use dualgrad::StepDecay;
     /// assert!(StepDecay::new(0.1, 0, 0.5).is_err());
     /// ```
+    ///
+    /// At any scalar type, [`new_generic`](StepDecay::new_generic).
     pub fn new(lr: f64, step_size: usize, gamma: f64) -> Result<Self, OptimError> {
+        Self::new_generic(lr, step_size, gamma)
+    }
+}
+
+impl<T: Scalar> StepDecay<T> {
+    /// At any scalar `T` (a [`Jet`](crate::Jet) to differentiate a training run with respect
+    /// to the schedule's settings); validated on the values.
+    ///
+    /// ```
+    /// use dualgrad::{Jet, Schedule, StepDecay};
+    /// // η γ^⌊k/10⌋ at k = 25: ∂/∂η = γ² = 0.25
+    /// let s = StepDecay::new_generic(Jet::<f64, 1>::variable(1.0, 0), 10, Jet::constant(0.5));
+    /// assert_eq!(s.unwrap().rate(25).eps, [0.25]);
+    /// ```
+    pub fn new_generic(lr: T, step_size: usize, gamma: T) -> Result<Self, OptimError> {
         let s = Self {
             lr,
             step_size,
@@ -172,16 +229,16 @@ impl StepDecay {
     }
 }
 
-impl Schedule for StepDecay {
+impl<T: Scalar> Schedule<T> for StepDecay<T> {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         self.lr * self.gamma.powf((step / self.step_size) as f64)
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.lr)?;
+        check_lr(self.lr.value())?;
         check_positive_count("step_size", self.step_size)?;
-        check_unit_gamma(self.gamma)
+        check_unit_gamma(self.gamma.value())
     }
 }
 
@@ -199,9 +256,9 @@ impl Schedule for StepDecay {
 /// assert_eq!(s.rate(100), 0.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cosine {
-    lr: f64,
-    floor: f64,
+pub struct Cosine<T = f64> {
+    lr: T,
+    floor: T,
     steps: usize,
 }
 
@@ -212,36 +269,53 @@ impl Cosine {
     /// # use dualgrad::Cosine;
     /// assert!(Cosine::new(0.1, 0.2, 10).is_err()); // the floor is above the start
     /// ```
+    ///
+    /// At any scalar type, [`new_generic`](Cosine::new_generic).
     pub fn new(lr: f64, floor: f64, steps: usize) -> Result<Self, OptimError> {
+        Self::new_generic(lr, floor, steps)
+    }
+}
+
+impl<T: Scalar> Cosine<T> {
+    /// At any scalar `T` (a [`Jet`](crate::Jet) to differentiate a training run with respect
+    /// to the schedule's settings); validated on the values.
+    ///
+    /// ```
+    /// use dualgrad::{Cosine, Jet, Schedule};
+    /// // at k = T/2 the rate is (η + η_min)/2: ∂/∂η = 1/2
+    /// let s = Cosine::new_generic(Jet::<f64, 1>::variable(1.0, 0), Jet::constant(0.0), 100);
+    /// assert!((s.unwrap().rate(50).eps[0] - 0.5).abs() < 1e-15);
+    /// ```
+    pub fn new_generic(lr: T, floor: T, steps: usize) -> Result<Self, OptimError> {
         let s = Self { lr, floor, steps };
         s.validate()?;
         Ok(s)
     }
 }
 
-impl Schedule for Cosine {
+impl<T: Scalar> Schedule<T> for Cosine<T> {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         if step >= self.steps {
             return self.floor;
         }
         let c = (std::f64::consts::PI * step as f64 / self.steps as f64).cos();
         // Rounding may put the closed form one ulp outside [floor, lr] (e.g. above lr at step
         // 0); the rate never leaves that interval.
-        (self.floor + (self.lr - self.floor) * (1.0 + c) / 2.0)
-            .min(self.lr)
-            .max(self.floor)
+        let r = self.floor + (self.lr - self.floor) * (1.0 + c) / 2.0;
+        Scalar::max(Scalar::min(r, self.lr), self.floor)
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.lr)?;
+        let (lr, floor) = (self.lr.value(), self.floor.value());
+        check_lr(lr)?;
         check_positive_count("steps", self.steps)?;
-        if self.floor >= 0.0 && self.floor <= self.lr {
+        if floor >= 0.0 && floor <= lr {
             Ok(())
         } else {
             Err(OptimError::InvalidValue {
                 name: "floor",
-                value: self.floor,
+                value: floor,
                 expected: "in [0, lr]",
             })
         }
@@ -258,9 +332,9 @@ impl Schedule for Cosine {
 /// assert_eq!((s.rate(0), s.rate(1), s.rate(4), s.rate(9)), (0.0, 0.25, 1.0, 1.0));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Linear {
-    start: f64,
-    end: f64,
+pub struct Linear<T = f64> {
+    start: T,
+    end: T,
     steps: usize,
 }
 
@@ -271,16 +345,33 @@ impl Linear {
     /// # use dualgrad::Linear;
     /// assert!(Linear::new(0.0, 1.0, 0).is_err());
     /// ```
+    ///
+    /// At any scalar type, [`new_generic`](Linear::new_generic).
     pub fn new(start: f64, end: f64, steps: usize) -> Result<Self, OptimError> {
+        Self::new_generic(start, end, steps)
+    }
+}
+
+impl<T: Scalar> Linear<T> {
+    /// At any scalar `T` (a [`Jet`](crate::Jet) to differentiate a training run with respect
+    /// to the schedule's settings); validated on the values.
+    ///
+    /// ```
+    /// use dualgrad::{Jet, Linear, Schedule};
+    /// // start + (end − start) k/T at k = 1 of 4: ∂/∂start = 3/4
+    /// let s = Linear::new_generic(Jet::<f64, 1>::variable(0.0, 0), Jet::constant(1.0), 4);
+    /// assert_eq!(s.unwrap().rate(1).eps, [0.75]);
+    /// ```
+    pub fn new_generic(start: T, end: T, steps: usize) -> Result<Self, OptimError> {
         let s = Self { start, end, steps };
         s.validate()?;
         Ok(s)
     }
 }
 
-impl Schedule for Linear {
+impl<T: Scalar> Schedule<T> for Linear<T> {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         if step >= self.steps {
             return self.end;
         }
@@ -288,8 +379,8 @@ impl Schedule for Linear {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.start)?;
-        check_lr(self.end)?;
+        check_lr(self.start.value())?;
+        check_lr(self.end.value())?;
         check_positive_count("steps", self.steps)
     }
 }
@@ -310,20 +401,20 @@ impl Schedule for Linear {
 /// assert_eq!(s.rate(110), 0.0); // inner step 100: the end of the cosine
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Warmup<S> {
-    start: f64,
+pub struct Warmup<S, T = f64> {
+    start: T,
     steps: usize,
     inner: S,
 }
 
-impl<S: Schedule> Warmup<S> {
+impl<T: Scalar, S: Schedule<T>> Warmup<S, T> {
     /// Warm up from `start` over `steps` (at least 1) steps, then follow `inner`.
     ///
     /// ```
     /// # use dualgrad::{Constant, Warmup};
     /// assert!(Warmup::new(-0.1, 5, Constant::new(0.1).unwrap()).is_err());
     /// ```
-    pub fn new(start: f64, steps: usize, inner: S) -> Result<Self, OptimError> {
+    pub fn new(start: T, steps: usize, inner: S) -> Result<Self, OptimError> {
         let s = Self {
             start,
             steps,
@@ -345,9 +436,9 @@ impl<S: Schedule> Warmup<S> {
     }
 }
 
-impl<S: Schedule> Schedule for Warmup<S> {
+impl<T: Scalar, S: Schedule<T>> Schedule<T> for Warmup<S, T> {
     #[inline]
-    fn rate(&self, step: usize) -> f64 {
+    fn rate(&self, step: usize) -> T {
         if step >= self.steps {
             return self.inner.rate(step - self.steps);
         }
@@ -356,7 +447,7 @@ impl<S: Schedule> Schedule for Warmup<S> {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr(self.start)?;
+        check_lr(self.start.value())?;
         check_positive_count("warm-up steps", self.steps)?;
         self.inner.validate()
     }

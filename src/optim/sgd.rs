@@ -4,6 +4,7 @@ use super::convention::MomentumForm;
 use super::error::{OptimError, check_beta, check_non_negative};
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use crate::Scalar;
 use nalgebra::SVector;
 
 /// The hyperparameters of [`Sgd`], validated by [`build`](SgdConfig::build).
@@ -30,13 +31,16 @@ use nalgebra::SVector;
 /// opt.step(&mut theta, &SVector::from([1.0]));
 /// assert!((theta[0] + 0.29).abs() < 1e-15); // −0.1·1 − 0.1·1.9
 /// ```
+///
+/// The hyperparameters have the scalar type `T` of the parameters (`f64` by default; a
+/// [`Jet`](crate::Jet) to differentiate a training run, see [`lift`](SgdConfig::lift)).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SgdConfig<S = Constant> {
+pub struct SgdConfig<S = Constant, T = f64> {
     schedule: S,
-    momentum: f64,
-    dampening: f64,
+    momentum: T,
+    dampening: T,
     nesterov: bool,
-    weight_decay: f64,
+    weight_decay: T,
     form: MomentumForm,
 }
 
@@ -54,19 +58,46 @@ impl Default for SgdConfig<Constant> {
 }
 
 impl SgdConfig<Constant> {
+    /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
+    /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
+    /// `U` values: the start of a differentiated training run.
+    ///
+    /// ```
+    /// use dualgrad::{Jet, Optimizer, SgdConfig};
+    /// use nalgebra::SVector;
+    /// // d/dη of one step θ₁ = θ₀ − η g, with θ₀ = 1, g = 2: −g = −2.
+    /// let lr = Jet::variable(0.1, 0);
+    /// let mut opt = SgdConfig::default().lift::<Jet<f64, 1>>().with_lr(lr).build::<1>().unwrap();
+    /// let mut theta = SVector::from([Jet::constant(1.0)]);
+    /// opt.step(&mut theta, &SVector::from([Jet::constant(2.0)]));
+    /// assert_eq!((theta[0].re, theta[0].eps), (0.8, [-2.0]));
+    /// ```
+    pub fn lift<U: Scalar>(self) -> SgdConfig<Constant<U>, U> {
+        SgdConfig {
+            schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
+            momentum: U::lift(self.momentum),
+            dampening: U::lift(self.dampening),
+            nesterov: self.nesterov,
+            weight_decay: U::lift(self.weight_decay),
+            form: self.form,
+        }
+    }
+}
+
+impl<T: Scalar> SgdConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
     /// # use dualgrad::SgdConfig;
     /// assert!(SgdConfig::default().with_lr(-0.1).build::<1>().is_err());
     /// ```
-    pub fn with_lr(mut self, lr: f64) -> Self {
+    pub fn with_lr(mut self, lr: T) -> Self {
         self.schedule = Constant::unchecked(lr);
         self
     }
 }
 
-impl<S: Schedule> SgdConfig<S> {
+impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
@@ -74,7 +105,7 @@ impl<S: Schedule> SgdConfig<S> {
     /// let opt = SgdConfig::default().with_schedule(StepDecay::new(0.1, 5, 0.5).unwrap()).build::<2>().unwrap();
     /// assert_eq!(opt.learning_rate(), 0.1);
     /// ```
-    pub fn with_schedule<S2: Schedule>(self, schedule: S2) -> SgdConfig<S2> {
+    pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> SgdConfig<S2, T> {
         SgdConfig {
             schedule,
             momentum: self.momentum,
@@ -91,7 +122,7 @@ impl<S: Schedule> SgdConfig<S> {
     /// # use dualgrad::SgdConfig;
     /// assert!(SgdConfig::default().with_momentum(1.0).build::<1>().is_err());
     /// ```
-    pub fn with_momentum(mut self, momentum: f64) -> Self {
+    pub fn with_momentum(mut self, momentum: T) -> Self {
         self.momentum = momentum;
         self
     }
@@ -102,7 +133,7 @@ impl<S: Schedule> SgdConfig<S> {
     /// # use dualgrad::SgdConfig;
     /// assert!(SgdConfig::default().with_momentum(0.9).with_dampening(0.5).build::<1>().is_ok());
     /// ```
-    pub fn with_dampening(mut self, dampening: f64) -> Self {
+    pub fn with_dampening(mut self, dampening: T) -> Self {
         self.dampening = dampening;
         self
     }
@@ -128,7 +159,7 @@ impl<S: Schedule> SgdConfig<S> {
     /// opt.step(&mut theta, &SVector::from([0.0]));
     /// assert_eq!(theta[0], 0.9); // 1 − 0.5·(0 + 0.2·1)
     /// ```
-    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
         self.weight_decay = weight_decay;
         self
     }
@@ -153,30 +184,31 @@ impl<S: Schedule> SgdConfig<S> {
     /// let err = SgdConfig::default().with_momentum(0.9).with_dampening(0.1).with_nesterov(true);
     /// assert_eq!(err.build::<2>().unwrap_err(), OptimError::NesterovWithDampening(0.1));
     /// ```
-    pub fn build<const N: usize>(self) -> Result<Sgd<N, S>, OptimError> {
+    pub fn build<const N: usize>(self) -> Result<Sgd<N, S, T>, OptimError> {
         self.schedule.validate()?;
-        check_beta("momentum", self.momentum)?;
-        if !(0.0..=1.0).contains(&self.dampening) {
+        let (momentum, dampening) = (self.momentum.value(), self.dampening.value());
+        check_beta("momentum", momentum)?;
+        if !(0.0..=1.0).contains(&dampening) {
             return Err(OptimError::InvalidValue {
                 name: "dampening",
-                value: self.dampening,
+                value: dampening,
                 expected: "in [0, 1]",
             });
         }
-        if self.form == MomentumForm::Averaged && self.dampening != 0.0 {
+        if self.form == MomentumForm::Averaged && dampening != 0.0 {
             return Err(OptimError::InvalidValue {
                 name: "dampening",
-                value: self.dampening,
+                value: dampening,
                 expected: "0 with the averaged momentum form",
             });
         }
-        if self.nesterov && self.momentum == 0.0 {
+        if self.nesterov && momentum == 0.0 {
             return Err(OptimError::NesterovWithoutMomentum);
         }
-        if self.nesterov && self.dampening != 0.0 {
-            return Err(OptimError::NesterovWithDampening(self.dampening));
+        if self.nesterov && dampening != 0.0 {
+            return Err(OptimError::NesterovWithDampening(dampening));
         }
-        check_non_negative("weight_decay", self.weight_decay)?;
+        check_non_negative("weight_decay", self.weight_decay.value())?;
         Ok(Sgd {
             config: self,
             buf: SVector::zeros(),
@@ -197,13 +229,13 @@ impl<S: Schedule> SgdConfig<S> {
 /// assert_eq!(theta, SVector::from([0.0, 3.0]));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sgd<const N: usize, S = Constant> {
-    config: SgdConfig<S>,
-    buf: SVector<f64, N>,
+pub struct Sgd<const N: usize, S = Constant, T = f64> {
+    config: SgdConfig<S, T>,
+    buf: SVector<T, N>,
     t: usize,
 }
 
-impl<const N: usize, S: Schedule> Sgd<N, S> {
+impl<const N: usize, T: Scalar, S: Schedule<T>> Sgd<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
@@ -211,39 +243,39 @@ impl<const N: usize, S: Schedule> Sgd<N, S> {
     /// let cfg = SgdConfig::default().with_momentum(0.5);
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```
-    pub fn config(&self) -> &SgdConfig<S> {
+    pub fn config(&self) -> &SgdConfig<S, T> {
         &self.config
     }
 }
 
-impl<const N: usize, S: Schedule> Optimizer<N> for Sgd<N, S> {
-    fn step(&mut self, params: &mut SVector<f64, N>, grad: &SVector<f64, N>) {
+// `!x.is_zero()` is `x != 0.0` on f64; on a jet it also keeps a term whose value is zero but
+// whose derivative is not (a weight decay of 0 differentiated with respect to itself).
+impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Sgd<N, S, T> {
+    fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
         let lr = c.schedule.rate(self.t);
         let (mu, tau, wd) = (c.momentum, c.dampening, c.weight_decay);
+        let (one_tau, one_mu) = (T::one() - tau, T::one() - mu);
+        let (decay, momentum) = (!wd.is_zero(), !mu.is_zero());
         for i in 0..N {
             let mut g = grad[i];
-            if wd != 0.0 {
+            if decay {
                 g += wd * params[i];
             }
-            if mu != 0.0 {
+            if momentum {
                 let b = &mut self.buf[i];
                 match c.form {
                     MomentumForm::PyTorch => {
                         *b = if self.t == 0 {
                             g
                         } else {
-                            mu * *b + (1.0 - tau) * g
+                            mu * *b + one_tau * g
                         };
                         g = if c.nesterov { g + mu * *b } else { *b };
                     }
                     MomentumForm::Averaged => {
-                        *b = mu * *b + (1.0 - mu) * g;
-                        g = if c.nesterov {
-                            (1.0 - mu) * g + mu * *b
-                        } else {
-                            *b
-                        };
+                        *b = mu * *b + one_mu * g;
+                        g = if c.nesterov { one_mu * g + mu * *b } else { *b };
                     }
                 }
             }
@@ -261,7 +293,7 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Sgd<N, S> {
         self.t
     }
 
-    fn learning_rate(&self) -> f64 {
+    fn learning_rate(&self) -> T {
         self.config.schedule.rate(self.t)
     }
 

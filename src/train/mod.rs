@@ -3,6 +3,7 @@
 //! they share.
 
 mod epochs;
+mod hyper;
 mod method;
 mod minimize;
 mod report;
@@ -10,6 +11,10 @@ mod stop;
 mod train_loop;
 
 pub use epochs::PerEpoch;
+pub(crate) use hyper::loss_and_gradient_at;
+pub use hyper::{
+    Hypergradient, RunSetup, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
+};
 pub use method::{Method, Point};
 pub use minimize::minimize;
 pub use report::{Evaluations, Progress, Report};

@@ -1,0 +1,362 @@
+//! Hypergradients: the derivative of a whole training run with respect to its hyperparameters,
+//! checked against a closed form (gradient descent on a quadratic) and against Ridders' finite
+//! differences of the run itself (each difference re-runs training on `f64`).
+
+mod counting_alloc;
+
+use counting_alloc::{allocations, assert_counter_works};
+use dualgrad::Dataset;
+use dualgrad::{
+    Adam, AdamConfig, BatchLoss, Constant, CsvLoader, Jet, MeanSquaredError, Mlp1, Model,
+    OptimError, Optimizer, RunSetup, Scalar, Sgd, SgdConfig, SoftmaxCrossEntropy, Standardizer,
+    Supervised, Tanh, TrainConfig, hypergradient, ridders_derivative, train_unrolled,
+    validation_after_training,
+};
+use nalgebra::{SMatrix, SVector};
+
+// ---------------------------------------------------------------------------------------------
+// Gradient descent on ½ xᵀAx: x_K = (I − ηA)^K x₀ in closed form.
+
+const A: [[f64; 2]; 2] = [[3.0, 0.5], [0.5, 1.0]];
+const X0: [f64; 2] = [1.5, -0.5];
+
+fn a() -> SMatrix<f64, 2, 2> {
+    SMatrix::from_row_slice(&[A[0][0], A[0][1], A[1][0], A[1][1]])
+}
+
+/// ½ xᵀAx (training) or ½ xᵀx (validation), one "sample".
+struct Quadratic {
+    validation: bool,
+}
+
+impl BatchLoss<2> for Quadratic {
+    fn len(&self) -> usize {
+        1
+    }
+    fn batch_loss<T: Scalar>(&self, x: &SVector<T, 2>, _: &[usize]) -> T {
+        if self.validation {
+            (x[0] * x[0] + x[1] * x[1]) * 0.5
+        } else {
+            (x[0] * x[0] * A[0][0] + x[0] * x[1] * (2.0 * A[0][1]) + x[1] * x[1] * A[1][1]) * 0.5
+        }
+    }
+}
+
+/// Hyperparameters: h = (η, s), x₀ = s · X0.
+fn gd_setup<T: Scalar>(h: &SVector<T, 2>) -> RunSetup<Sgd<2, Constant<T>, T>, T, 2> {
+    let sgd = SgdConfig::default().lift::<T>().with_lr(h[0]).build()?;
+    Ok((sgd, SVector::from([h[1] * X0[0], h[1] * X0[1]])))
+}
+
+#[test]
+fn gradient_descent_on_a_quadratic_matches_the_closed_form() {
+    let (train, val) = (
+        Quadratic { validation: false },
+        Quadratic { validation: true },
+    );
+    for (eta, s, k) in [
+        (0.1, 1.0, 1),
+        (0.1, 1.0, 20),
+        (0.3, 0.7, 35),
+        (0.05, 2.0, 100),
+    ] {
+        let config = TrainConfig::default().with_epochs(k);
+        let h = SVector::from([eta, s]);
+        let hg = hypergradient(&h, gd_setup, &train, &val, &config).unwrap();
+
+        // x_K = M^K x₀, M = I − ηA; dx_K/dη = −K A M^(K−1) x₀ (A and M commute); dx_K/ds = x_K / s.
+        let m = SMatrix::<f64, 2, 2>::identity() - a() * eta;
+        let x0 = SVector::from(X0) * s;
+        let xk = m.pow(k as u32) * x0;
+        let dxk_deta = -(a() * m.pow(k as u32 - 1) * x0) * k as f64;
+        let loss = 0.5 * xk.dot(&xk);
+        let (dl_deta, dl_ds) = (xk.dot(&dxk_deta), xk.dot(&xk) / s);
+
+        let close = |got: f64, want: f64| (got - want).abs() <= 1e-12 * want.abs().max(1e-300);
+        assert!(close(hg.loss, loss), "K = {k}: loss {} vs {loss}", hg.loss);
+        assert!(
+            close(hg.gradient[0], dl_deta),
+            "K = {k}: dL/dη {} vs {dl_deta}",
+            hg.gradient[0]
+        );
+        assert!(
+            close(hg.gradient[1], dl_ds),
+            "K = {k}: dL/ds {} vs {dl_ds}",
+            hg.gradient[1]
+        );
+    }
+}
+
+#[test]
+fn the_differentiated_run_has_the_value_of_the_plain_run() {
+    let (train, val) = (
+        Quadratic { validation: false },
+        Quadratic { validation: true },
+    );
+    let config = TrainConfig::default().with_epochs(25);
+    let h = SVector::from([0.2, 1.3]);
+    let plain = validation_after_training(&h, gd_setup, &train, &val, &config).unwrap();
+    let hg = hypergradient(&h, gd_setup, &train, &val, &config).unwrap();
+    assert_eq!(hg.loss, plain); // the jets' value parts are the f64 computation, to the bit
+}
+
+// ---------------------------------------------------------------------------------------------
+// XOR (2-3-1 tanh, 13 parameters), SGD with momentum and weight decay: against Ridders.
+
+type Xor = Mlp1<Tanh, 2, 3, 1, 13>;
+
+fn xor_data() -> Dataset<2, f64> {
+    let xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    Dataset::new(xs.map(SVector::from).to_vec(), vec![0.0, 1.0, 1.0, 0.0]).unwrap()
+}
+
+/// h = (η, μ, λ, s): learning rate, momentum, weight decay, initialisation scale.
+fn xor_setup<T: Scalar>(
+    h: &SVector<T, 4>,
+    u: &SVector<f64, 13>,
+) -> RunSetup<Sgd<13, Constant<T>, T>, T, 13> {
+    let sgd = SgdConfig::default()
+        .lift::<T>()
+        .with_lr(h[0])
+        .with_momentum(h[1])
+        .with_weight_decay(h[2])
+        .build()?;
+    Ok((sgd, u.map(|x| h[3] * x)))
+}
+
+#[test]
+fn xor_hypergradient_agrees_with_ridders_differences_of_the_run() {
+    let data = xor_data();
+    let objective = Supervised::new(Xor::new(), MeanSquaredError, &data).unwrap();
+    let u = Xor::new().init(3);
+    let config = TrainConfig::default().with_epochs(30);
+    let h = SVector::from([0.3, 0.5, 0.01, 1.0]);
+    let hg = hypergradient(&h, |h| xor_setup(h, &u), &objective, &objective, &config).unwrap();
+    let run = |k: usize, t: f64| {
+        let mut hk = h;
+        hk[k] = t;
+        validation_after_training(&hk, |h| xor_setup(h, &u), &objective, &objective, &config)
+            .unwrap()
+    };
+    for k in 0..4 {
+        let (fd, err) = ridders_derivative(|t| run(k, t), h[k]);
+        let diff = (hg.gradient[k] - fd).abs();
+        assert!(
+            diff <= 1e-7 * fd.abs().max(1e-3) && diff <= err.max(1e-12) * 4.0 + 1e-10,
+            "hyperparameter {k}: hypergradient {} vs Ridders {fd} (error estimate {err})",
+            hg.gradient[k]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The acceptance case: 50 steps of AdamW on the iris network, four hyperparameters.
+
+type Iris = Mlp1<Tanh, 4, 8, 3, 67>;
+const FEATURES: [&str; 4] = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
+
+fn iris() -> (Dataset<4, usize>, Dataset<4, usize>) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv");
+    let (all, _) = CsvLoader::new(FEATURES, "species")
+        .classes_from_path(path)
+        .unwrap();
+    let (train, test) = all.stratified_split(0.8, 1).unwrap();
+    let scaler = Standardizer::fit(&train).unwrap();
+    (
+        scaler.transform(&train).unwrap(),
+        scaler.transform(&test).unwrap(),
+    )
+}
+
+/// h = (η, λ, β₁, s): AdamW's learning rate, decoupled weight decay and β₁, and the scale of the
+/// initial parameters.
+fn iris_setup<T: Scalar>(
+    h: &SVector<T, 4>,
+    u: &SVector<f64, 67>,
+) -> RunSetup<Adam<67, Constant<T>, T>, T, 67> {
+    let adam = AdamConfig::default()
+        .lift::<T>()
+        .with_lr(h[0])
+        .with_decoupled_weight_decay(h[1])
+        .with_betas(h[2], T::lift(0.999))
+        .build()?;
+    Ok((adam, u.map(|x| h[3] * x)))
+}
+
+/// About 200 training runs of 50 steps for the differences: seconds in release, minutes in a
+/// debug build, so it runs in release (`.ci/run`: `cargo test --release --test hypergradient`).
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "runs in release: cargo test --release --test hypergradient"
+)]
+fn iris_adamw_hypergradient_agrees_with_ridders_to_1e_6() {
+    let (train, test) = iris();
+    let objective = Supervised::new(Iris::new(), SoftmaxCrossEntropy, &train).unwrap();
+    let validation = Supervised::new(Iris::new(), SoftmaxCrossEntropy, &test).unwrap();
+    let u = Iris::new().init(1);
+    // 120 flowers in batches of 24: 5 steps an epoch, 10 epochs = 50 steps.
+    let config = TrainConfig::default()
+        .with_epochs(10)
+        .with_batch_size(24)
+        .with_seed(7);
+    let h = SVector::from([0.01, 0.01, 0.9, 1.0]);
+    let hg = hypergradient(&h, |h| iris_setup(h, &u), &objective, &validation, &config).unwrap();
+    let run = |k: usize, t: f64| {
+        let mut hk = h;
+        hk[k] = t;
+        validation_after_training(&hk, |h| iris_setup(h, &u), &objective, &validation, &config)
+            .unwrap()
+    };
+    let names = ["learning rate", "weight decay", "beta1", "init scale"];
+    for k in 0..4 {
+        let (fd, err) = ridders_derivative(|t| run(k, t), h[k]);
+        let rel = (hg.gradient[k] - fd).abs() / fd.abs();
+        println!(
+            "{:>13}: hypergradient {:+.12e}, Ridders {fd:+.12e} (estimate ±{err:.1e}), relative {rel:.1e}",
+            names[k], hg.gradient[k]
+        );
+        assert!(rel <= 1e-6, "{}: relative difference {rel:.2e}", names[k]);
+    }
+    let plain = run(0, h[0]);
+    assert_eq!(hg.loss, plain);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed-length runs: steps, divergence, errors, allocation.
+
+#[test]
+fn a_run_takes_epochs_times_batches_steps_and_matches_train_on_f64() {
+    // On f64 with the same seeded mini-batches, train_unrolled follows train's trajectory (train
+    // takes the models' per-layer gradient, train_unrolled the generic one: equal to rounding).
+    let data = xor_data();
+    let objective = Supervised::new(Xor::new(), MeanSquaredError, &data).unwrap();
+    let config = TrainConfig::default()
+        .with_epochs(3)
+        .with_batch_size(3)
+        .with_seed(5);
+    let mut sgd = SgdConfig::default().with_lr(0.1).build().unwrap();
+    let run = train_unrolled(&objective, Xor::new().init(2), &mut sgd, &config).unwrap();
+    assert_eq!(run.steps, 6); // ⌈4 / 3⌉ = 2 batches an epoch
+    assert_eq!(run.diverged, None);
+
+    let mut sgd = SgdConfig::default().with_lr(0.1).build().unwrap();
+    let report =
+        dualgrad::train(&objective, Xor::new().init(2), &mut sgd, &config, |_| {}).unwrap();
+    let diff = (run.params - report.params).amax();
+    assert!(diff < 1e-14, "unrolled vs train: {diff:e}");
+}
+
+#[test]
+fn a_diverging_run_stops_with_the_last_finite_parameters_and_no_hypergradient() {
+    let data = xor_data();
+    let objective = Supervised::new(Xor::new(), MeanSquaredError, &data).unwrap();
+    let config = TrainConfig::default().with_epochs(200);
+    let mut sgd = SgdConfig::default().with_lr(1e6).build().unwrap();
+    let run = train_unrolled(&objective, Xor::new().init(2), &mut sgd, &config).unwrap();
+    let (step, _) = run.diverged.expect("lr = 1e6 diverges");
+    assert!(step < 200 && run.params.iter().all(|p| p.is_finite()));
+    assert_eq!(run.steps, step);
+
+    let u = Xor::new().init(2);
+    let h = SVector::from([1e6, 0.0, 0.0, 1.0]);
+    let err = hypergradient(&h, |h| xor_setup(h, &u), &objective, &objective, &config);
+    assert!(
+        matches!(err, Err(OptimError::DivergedRun { .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn bad_settings_are_errors_naming_the_value() {
+    let (train, val) = (
+        Quadratic { validation: false },
+        Quadratic { validation: true },
+    );
+    let config = TrainConfig::default().with_epochs(2);
+    let h = SVector::from([-0.1, 1.0]); // a negative learning rate
+    let err = hypergradient(&h, gd_setup, &train, &val, &config).unwrap_err();
+    assert_eq!(err, OptimError::InvalidLearningRate(-0.1));
+    let zero_batch = TrainConfig::default().with_batch_size(0);
+    let err = hypergradient(
+        &SVector::from([0.1, 1.0]),
+        gd_setup,
+        &train,
+        &val,
+        &zero_batch,
+    );
+    assert!(matches!(
+        err,
+        Err(OptimError::InvalidCount {
+            name: "batch_size",
+            ..
+        })
+    ));
+    let too_big = TrainConfig::default().with_batch_size(5); // one sample
+    let err = hypergradient(&SVector::from([0.1, 1.0]), gd_setup, &train, &val, &too_big);
+    assert_eq!(
+        err,
+        Err(OptimError::BatchLargerThanData {
+            batch_size: 5,
+            samples: 1
+        })
+    );
+    // a schedule (a closure of the step) whose value turns negative: named, not ascended
+    let falling = |h: &SVector<Jet<f64, 2>, 2>| {
+        let lr0 = h[0];
+        let schedule = move |k: usize| lr0 - k as f64 * 0.1;
+        let sgd = SgdConfig::default()
+            .lift()
+            .with_schedule(schedule)
+            .build()?;
+        Ok((sgd, SVector::from([h[1] * X0[0], h[1] * X0[1]])))
+    };
+    let config = TrainConfig::default().with_epochs(5);
+    let err = hypergradient(&SVector::from([0.15, 1.0]), falling, &train, &val, &config);
+    assert!(
+        matches!(err, Err(OptimError::ScheduledRate { step: 2, .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_differentiated_run_allocates_nothing_per_step() {
+    assert_counter_works();
+    let (train, val) = (
+        Quadratic { validation: false },
+        Quadratic { validation: true },
+    );
+    let count = |epochs: usize| {
+        let config = TrainConfig::default().with_epochs(epochs);
+        allocations(|| hypergradient(&SVector::from([0.1, 1.0]), gd_setup, &train, &val, &config))
+    };
+    assert_eq!(count(5), count(500)); // the index buffers, once per run
+    let data = xor_data();
+    let objective = Supervised::new(Xor::new(), MeanSquaredError, &data).unwrap();
+    let u = Xor::new().init(2);
+    let count = |epochs: usize| {
+        let config = TrainConfig::default()
+            .with_epochs(epochs)
+            .with_batch_size(2);
+        let h = SVector::from([0.1, 0.5, 0.0, 1.0]);
+        allocations(|| hypergradient(&h, |h| xor_setup(h, &u), &objective, &objective, &config))
+    };
+    assert_eq!(count(2), count(40));
+}
+
+#[test]
+fn nested_jets_step_the_optimizers_exactly() {
+    // One Adam step from θ₀ with gradient g: θ₁ = θ₀ − η g / (|g| + ε) (bias-corrected moments
+    // of one step are g and g²): ∂θ₁/∂η = −g / (|g| + ε), ∂θ₁/∂β₁ = 0 after one step.
+    let mut adam = AdamConfig::default()
+        .lift::<Jet<f64, 2>>()
+        .with_lr(Jet::variable(0.01, 0))
+        .with_betas(Jet::variable(0.9, 1), Jet::constant(0.999))
+        .build::<1>()
+        .unwrap();
+    let mut theta = SVector::from([Jet::constant(1.0)]);
+    adam.step(&mut theta, &SVector::from([Jet::constant(-2.0)]));
+    let want = 2.0 / (2.0 + 1e-8);
+    assert!((theta[0].eps[0] - want).abs() < 1e-15);
+    assert!(theta[0].eps[1].abs() < 1e-12, "{}", theta[0].eps[1]);
+}
