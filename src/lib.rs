@@ -146,6 +146,7 @@ mod data;
 mod diff;
 mod functions;
 mod jet;
+mod lsq;
 mod model;
 mod objective;
 mod optim;
@@ -170,6 +171,10 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use lsq::{
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqRules, LsqStop,
+    ObservationResidual, Residuals, VectorResiduals,
+};
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,

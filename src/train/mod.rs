@@ -11,5 +11,6 @@ mod train_loop;
 pub use method::{Method, Point};
 pub use minimize::minimize;
 pub use report::{Evaluations, Progress, Report};
+pub(crate) use stop::{Count, Sci};
 pub use stop::{StopReason, StopRules};
 pub use train_loop::{TrainConfig, train};
