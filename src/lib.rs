@@ -188,7 +188,7 @@ pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
     Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
-    SgdConfig, StepDecay, Warmup, clip_by_global_norm,
+    SgdConfig, StepDecay, StrongWolfe, Warmup, clip_by_global_norm,
 };
 pub use params::{
     DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng, unit_uniform,

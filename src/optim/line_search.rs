@@ -50,6 +50,37 @@ pub trait LineSearch {
         slope: f64,
         direction: &SVector<f64, N>,
     ) -> LineSearchResult;
+
+    /// Search when gradients are available: `f(x)` gives the value, `fg(x)` the value and the
+    /// gradient. Searches that need slopes at trial points ([`StrongWolfe`](crate::StrongWolfe))
+    /// use `fg`; the default ignores it and calls [`search`](Self::search) with `f`. Also
+    /// returns the gradient at the returned point when the search computed it, so that the
+    /// caller need not compute it again.
+    ///
+    /// ```
+    /// use dualgrad::{Armijo, LineSearch};
+    /// use nalgebra::SVector;
+    /// let f = |x: &SVector<f64, 1>| x[0] * x[0];
+    /// let fg = |x: &SVector<f64, 1>| (x[0] * x[0], x * 2.0);
+    /// let (r, g) = Armijo::default().search_with_gradient(f, fg, &SVector::from([1.0]), 1.0, -4.0, &SVector::from([-2.0]));
+    /// assert_eq!((r.step, g), (0.5, None)); // Armijo never asks for a gradient
+    /// ```
+    fn search_with_gradient<const N: usize, F, G>(
+        &self,
+        f: F,
+        fg: G,
+        x: &SVector<f64, N>,
+        value: f64,
+        slope: f64,
+        direction: &SVector<f64, N>,
+    ) -> (LineSearchResult, Option<SVector<f64, N>>)
+    where
+        F: FnMut(&SVector<f64, N>) -> f64,
+        G: FnMut(&SVector<f64, N>) -> (f64, SVector<f64, N>),
+    {
+        let _ = fg;
+        (self.search(f, x, value, slope, direction), None)
+    }
 }
 
 /// Backtracking line search with the Armijo (sufficient decrease) condition: starting from

@@ -176,14 +176,24 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
             }
         };
         let d = self.direction(&point.gradient, &hessian);
-        let ls = self.line_search.search(
-            |x| f.value(x),
+        // Through `search_with_gradient`, so that a strong Wolfe search can check curvature.
+        let (mut values, mut gradients) = (0, 0);
+        let (ls, _) = self.line_search.search_with_gradient(
+            |x| {
+                values += 1;
+                f.value(x)
+            },
+            |x| {
+                gradients += 1;
+                f.gradient(x)
+            },
             &point.x,
             point.value,
             point.gradient.dot(&d),
             &d,
         );
-        evals.function += ls.evaluations;
+        evals.function += values + gradients;
+        evals.gradient += gradients;
         if !ls.accepted {
             return Err(StopReason::LineSearchFailed);
         }
