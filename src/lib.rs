@@ -185,8 +185,8 @@ pub use model::{
 pub use model::{load_json, save_json};
 pub use objective::Objective;
 pub use optim::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
-    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
+    Adagrad, AdagradConfig, Adam, AdamConfig, AmsgradMax, Armijo, Clipped, Constant, Cosine,
+    EpsPlacement, Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
     SgdConfig, StepDecay, StrongWolfe, Warmup, clip_by_global_norm,
 };

@@ -30,7 +30,7 @@ mod wolfe;
 pub use adagrad::{Adagrad, AdagradConfig};
 pub use adam::{Adam, AdamConfig};
 pub use clip::{Clipped, clip_by_global_norm};
-pub use convention::{EpsPlacement, MomentumForm};
+pub use convention::{AmsgradMax, EpsPlacement, MomentumForm};
 pub use error::OptimError;
 pub use lbfgs::Lbfgs;
 pub use line_search::{Armijo, LineSearch, LineSearchResult};
