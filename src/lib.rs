@@ -195,8 +195,9 @@ pub use params::{
 };
 pub use scalar::Scalar;
 pub use train::{
-    Evaluations, Method, Point, Progress, Report, StopReason, StopRules, TrainConfig, minimize,
-    train,
+    BestEpoch, Control, EarlyStopping, Epoch, Evaluations, Method, Monitor, MonitoredReport,
+    PlateauMode, Point, Progress, ReduceLrOnPlateau, Report, StopReason, StopRules, ThresholdMode,
+    TrainConfig, minimize, train, train_monitored,
 };
 pub use {nalgebra, num_dual};
 

@@ -4,12 +4,16 @@
 
 mod method;
 mod minimize;
+mod monitor;
+mod plateau;
 mod report;
 mod stop;
 mod train_loop;
 
 pub use method::{Method, Point};
 pub use minimize::minimize;
+pub use monitor::{BestEpoch, Control, Epoch, Monitor, MonitoredReport, train_monitored};
+pub use plateau::{EarlyStopping, PlateauMode, ReduceLrOnPlateau, ThresholdMode};
 pub use report::{Evaluations, Progress, Report};
 pub(crate) use stop::{Count, Sci};
 pub use stop::{StopReason, StopRules};

@@ -1,7 +1,8 @@
 //! The training loop for models and data sets.
 
-use super::report::{Progress, Report, Tracker};
-use super::stop::{StopReason, StopRules};
+use super::monitor::{Control, Monitor, run_epochs};
+use super::report::{Progress, Report};
+use super::stop::StopRules;
 use crate::Objective;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
@@ -226,71 +227,39 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     config: &TrainConfig,
     mut observer: impl FnMut(&Progress<'_, P>),
 ) -> Result<Report<P>, OptimError> {
-    let rules = config.stop;
-    rules.validate()?;
+    let batch = check_config(objective, config)?;
+    let monitored = run_epochs(
+        objective,
+        p0,
+        optimizer,
+        config,
+        batch,
+        Monitor::new(),
+        |epoch| {
+            observer(&epoch.progress);
+            Control::Continue
+        },
+    );
+    Ok(monitored.report)
+}
+
+/// Check the configuration against the objective; returns the effective batch size.
+pub(crate) fn check_config<const P: usize, O: Objective<P>>(
+    objective: &O,
+    config: &TrainConfig,
+) -> Result<usize, OptimError> {
+    config.stop.validate()?;
     let n = objective.len();
     if n == 0 {
         return Err(OptimError::EmptyObjective);
     }
-    let batch = match config.batch_size {
-        Some(0) => {
-            return Err(OptimError::InvalidCount {
-                name: "batch_size",
-                value: 0,
-                expected: "at least 1",
-            });
-        }
-        Some(b) => b.min(n),
-        None => n,
-    };
-    let full_batch = batch == n;
-    // Allocated once: all indices in order (for the full evaluation) and a shuffled copy.
-    let all: Vec<usize> = (0..n).collect();
-    let mut order: Vec<usize> = if full_batch { Vec::new() } else { all.clone() };
-    let mut rng = crate::seeded_rng(config.seed);
-
-    let mut tracker = Tracker::new(rules, p0);
-    let mut p = p0;
-    let (mut loss, mut grad) = objective.loss_and_gradient(&p, &all);
-    tracker.evals.add_gradient();
-    let mut norm = grad.norm();
-    let mut epochs = 0;
-    let mut steps = 0;
-    let mut stop = tracker.record(&p, loss, norm);
-    observer(&tracker.progress(0, &p, loss, norm));
-    let stop = 'epochs: loop {
-        if let Some(reason) = stop {
-            break reason;
-        }
-        if epochs >= rules.max_iterations() {
-            break StopReason::MaxIterations(rules.max_iterations());
-        }
-        if full_batch {
-            optimizer.step(&mut p, &grad);
-            steps += 1;
-        } else {
-            crate::shuffle_with(&mut order, &mut rng);
-            for chunk in order.chunks(batch) {
-                let (batch_loss, batch_grad) = objective.loss_and_gradient(&p, chunk);
-                tracker.evals.add_gradient();
-                let batch_norm = batch_grad.norm();
-                if !batch_loss.is_finite() || !batch_norm.is_finite() {
-                    break 'epochs StopReason::Diverged {
-                        loss: batch_loss,
-                        grad_norm: batch_norm,
-                    };
-                }
-                tracker.mark_good(&p);
-                optimizer.step(&mut p, &batch_grad);
-                steps += 1;
-            }
-        }
-        epochs += 1;
-        (loss, grad) = objective.loss_and_gradient(&p, &all);
-        tracker.evals.add_gradient();
-        norm = grad.norm();
-        stop = tracker.record(&p, loss, norm);
-        observer(&tracker.progress(epochs, &p, loss, norm));
-    };
-    Ok(tracker.finish(stop, epochs, steps))
+    match config.batch_size {
+        Some(0) => Err(OptimError::InvalidCount {
+            name: "batch_size",
+            value: 0,
+            expected: "at least 1",
+        }),
+        Some(b) => Ok(b.min(n)),
+        None => Ok(n),
+    }
 }
