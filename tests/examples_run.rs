@@ -12,12 +12,13 @@ use std::process::{Command, Output};
 
 /// The examples that take `--seed`.
 const SEEDED: [&str; 4] = ["xor", "linear_regression", "logistic_regression", "iris"];
-const ALL: [&str; 5] = [
+const ALL: [&str; 6] = [
     "xor",
     "linear_regression",
     "logistic_regression",
     "iris",
     "optimizers",
+    "curve_fit",
 ];
 
 fn example_path(name: &str) -> PathBuf {
@@ -181,5 +182,32 @@ fn optimizers_reports_an_unwritable_figure_before_working() {
     let out = run("optimizers", &["--out", "no/such/dir/figure.svg"], &dir);
     assert_reported(&out, 1, "cannot write no/such/dir/figure.svg");
     assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn curve_fit_passes_and_draws_the_committed_figure() {
+    let dir = scratch("curve_fit");
+    let svg = dir.join("fit.svg");
+    let svg_arg = svg.to_str().expect("a UTF-8 temporary path");
+    let first = run("curve_fit", &["--out", svg_arg], &dir);
+    assert!(
+        first.status.success(),
+        "curve_fit failed:\n{}{}",
+        text(&first.stdout),
+        text(&first.stderr)
+    );
+    let drawn = std::fs::read(&svg).expect("the figure was written");
+    let second = run("curve_fit", &["--out", svg_arg], &dir);
+    assert_eq!(text(&first.stdout), text(&second.stdout));
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/curve_fit.svg");
+    let committed = std::fs::read(committed).expect("docs/curve_fit.svg");
+    assert!(
+        drawn == committed,
+        "docs/curve_fit.svg is not what the example draws now; regenerate it with \
+         `cargo run --release --example curve_fit -- --out docs/curve_fit.svg`"
+    );
+    let missing = run("curve_fit", &["--data", "missing.dat"], &dir);
+    assert_reported(&missing, 1, "cannot read missing.dat");
     std::fs::remove_dir_all(dir).ok();
 }

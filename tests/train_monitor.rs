@@ -125,10 +125,11 @@ fn early_stopping_restores_the_parameters_best_on_validation() {
 fn early_stopping_min_delta_ignores_small_improvements() {
     // Training converges geometrically to 2 (p_k = 2(1 − 0.5ᵏ) with rate 0.5), validation at 2:
     // validation losses ½(p_k − 2)² = 2·0.25ᵏ: 2, 0.5, 0.125, 0.03125, 0.0078125, ...
-    // With min_delta = 0.1 an epoch improves if its loss is below best − 0.1: epochs 1 and 2 do;
-    // epoch 3 (0.03125, not below 0.125 − 0.1 = 0.025) does not; epoch 4 (0.0078) does;
-    // epochs 5 and 6 cannot (nothing is below 0.0078 − 0.1 < 0), so patience 2 stops at 6 and
-    // hands back p₄ = 2(1 − 1/16) = 1.875.
+    // With min_delta = 0.1 an epoch improves significantly if its loss is below r − 0.1, r the
+    // loss of the last significant improvement: epochs 1 and 2 do; epoch 3 (0.03125, not below
+    // 0.125 − 0.1 = 0.025) does not; epoch 4 (0.0078) does; epochs 5 and 6 cannot (nothing is
+    // below 0.0078 − 0.1 < 0), so patience 2 stops at 6. The loss still fell at every epoch, so
+    // the lowest is epoch 6's: p₆ = 2(1 − 1/64) = 1.96875.
     let (train_set, valid) = (Mean(vec![1.0, 3.0]), Mean(vec![2.0]));
     let mut sgd = SgdConfig::default().with_lr(0.5).build().unwrap();
     let monitor = Monitor::new()
@@ -146,13 +147,29 @@ fn early_stopping_min_delta_ignores_small_improvements() {
     assert!(
         matches!(
             r.report.stop,
-            StopReason::EarlyStopped { best_epoch: 4, .. }
+            StopReason::EarlyStopped { best_epoch: 6, .. }
         ),
         "{}",
         r.report
     );
     assert_eq!(r.report.iterations, 6);
-    assert_eq!(r.report.params[0], 1.875);
+    assert_eq!(r.report.params[0], 1.96875);
+    // Without min_delta the loss improves every epoch and the run goes to the epoch limit.
+    let mut sgd = SgdConfig::default().with_lr(0.5).build().unwrap();
+    let monitor = Monitor::new()
+        .with_validation(&valid)
+        .with_early_stopping(EarlyStopping::new(2));
+    let cfg = TrainConfig::default().with_epochs(12);
+    let r = train_monitored(
+        &train_set,
+        SVector::from([0.0]),
+        &mut sgd,
+        &cfg,
+        monitor,
+        |_| Control::Continue,
+    )
+    .unwrap();
+    assert_eq!(r.report.stop, StopReason::MaxIterations(12));
 }
 
 /// The observer sees the learning rate in effect (halved by the plateau rule) and stops the run.

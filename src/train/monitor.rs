@@ -308,7 +308,9 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
         scale: 1.0,
     };
     let mut best: Option<BestEpoch<P>> = None;
-    let mut since_best = 0;
+    let mut reference: Option<f64> = None;
+    let mut since_improvement = 0;
+    let min_delta = monitor.early_stopping.map_or(0.0, |r| r.min_delta());
 
     let mut tracker = Tracker::new(rules, p0);
     let mut p = p0;
@@ -335,23 +337,27 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
         }
         let monitored = validation.unwrap_or(loss);
         let mut stop = stop;
-        if stop.is_none() || !matches!(stop, Some(StopReason::Diverged { .. })) {
-            if monitored.is_finite()
-                && best.is_none_or(|b| monitored < b.loss - early_delta(&monitor))
-            {
+        if !matches!(stop, Some(StopReason::Diverged { .. })) && monitored.is_finite() {
+            if best.is_none_or(|b| monitored < b.loss) {
                 best = Some(BestEpoch {
                     epoch,
                     loss: monitored,
                     params: *p,
                 });
-                since_best = 0;
-            } else if epoch > 0 {
-                since_best += 1;
             }
+            // Patience counts epochs since the last improvement by more than min_delta.
+            if reference.is_none_or(|r| monitored < r - min_delta) {
+                reference = Some(monitored);
+                since_improvement = 0;
+            } else {
+                since_improvement += 1;
+            }
+        } else if epoch > 0 {
+            since_improvement += 1;
         }
         if stop.is_none()
             && let (Some(rule), Some(b)) = (monitor.early_stopping, best)
-            && since_best >= rule.patience()
+            && since_improvement >= rule.patience()
         {
             stop = Some(StopReason::EarlyStopped {
                 best_epoch: b.epoch,
@@ -421,8 +427,4 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
         learning_rates,
         best,
     }
-}
-
-fn early_delta<const P: usize>(monitor: &Monitor<'_, P>) -> f64 {
-    monitor.early_stopping.map_or(0.0, |r| r.min_delta())
 }

@@ -277,9 +277,10 @@ impl ReduceLrOnPlateau {
 /// Early stopping: stop once the monitored loss has not improved by more than `min_delta` for
 /// `patience` epochs in a row, and hand back the parameters at which it was lowest.
 ///
-/// An epoch improves when its loss is below `best − min_delta`; the counter of epochs without
-/// improvement resets then, and the run stops when it reaches `patience` (Keras'
-/// `EarlyStopping` rule with `restore_best_weights=True`).
+/// An epoch improves significantly when its loss is below `r − min_delta`, `r` being the loss of
+/// the last significant improvement (Keras' `EarlyStopping` rule); the count of epochs since
+/// then stops the run when it reaches `patience`. The parameters handed back are those with the
+/// lowest finite monitored loss of the whole run, improvement significant or not.
 ///
 /// ```
 /// use dualgrad::EarlyStopping;
