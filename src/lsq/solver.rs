@@ -510,12 +510,12 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
             return step;
         };
         let size = d.component_mul(&delta).norm();
-        if !(size < previous) {
+        if size.is_nan() || size >= previous {
             return step;
         }
         let trial = *theta + delta;
         let trial_rss = w.trial_rss(problem, &trial);
-        if !(trial_rss <= *rss * (1.0 + 1e-10)) {
+        if trial_rss > *rss * (1.0 + 1e-10) {
             return step;
         }
         *theta = trial;
@@ -602,7 +602,7 @@ impl<L: LineSearch> GaussNewton<L> {
     /// As [`LevenbergMarquardt::solve`].
     ///
     /// ```
-    /// use dualgrad::{GaussNewton, LsqStop, Residuals, Scalar};
+    /// use dualgrad::{GaussNewton, Residuals, Scalar};
     /// use nalgebra::SVector;
     /// struct Line;
     /// impl Residuals<2, 1> for Line {
