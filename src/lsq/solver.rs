@@ -236,6 +236,35 @@ impl<const N: usize> Work<N> {
         if s.is_finite() { s } else { f64::INFINITY }
     }
 
+    /// Buffers, residuals and factored Jacobian at `theta0` (checked finite): the work, the
+    /// sum of squares and the initial scaling `D` (column norms, 1 for a zero column).
+    fn start<const K: usize, R: Residuals<N, K>>(
+        problem: &R,
+        theta0: &SVector<f64, N>,
+        rules: &LsqRules,
+    ) -> Result<(Self, f64, SVector<f64, N>), LsqError> {
+        let mut w = Self::new(problem, rules)?;
+        let rss = w.linearise(problem, theta0);
+        w.check_start()?;
+        let d = w.norms.map(|v| if v > 0.0 { v } else { 1.0 });
+        Ok((w, rss, d))
+    }
+
+    /// The tests made before each iteration: zero residual, gradient cosine, iteration limit.
+    fn iteration_stop(&self, rss: f64, iterations: usize, rules: &LsqRules) -> Option<LsqStop> {
+        if rss == 0.0 {
+            return Some(LsqStop::ZeroResidual);
+        }
+        let cosine = self.gradient_cosine(rss);
+        if cosine <= rules.gtol {
+            return Some(LsqStop::SmallGradient {
+                cosine,
+                tol: rules.gtol,
+            });
+        }
+        (iterations >= rules.max_iterations).then_some(LsqStop::MaxIterations(rules.max_iterations))
+    }
+
     fn check_start(&self) -> Result<(), LsqError> {
         let bad_r = self.r.iter().position(|v| !v.is_finite());
         let bad_j = (0..self.m).find(|&i| (0..N).any(|k| !self.jac[k * self.m + i].is_finite()));
@@ -396,26 +425,13 @@ impl LevenbergMarquardt {
             });
         }
         let rules = self.rules;
-        let mut w = Work::<N>::new(problem, &rules)?;
+        let (mut w, mut rss, mut d) = Work::start(problem, &theta0, &rules)?;
         let mut theta = theta0;
-        let mut rss = w.linearise(problem, &theta);
-        w.check_start()?;
-        let mut d = w.norms.map(|v| if v > 0.0 { v } else { 1.0 });
         let (mut lambda, mut nu) = (lambda0, 2.0);
         let mut iterations = 0;
         let stop = 'outer: loop {
-            if rss == 0.0 {
-                break LsqStop::ZeroResidual;
-            }
-            let cosine = w.gradient_cosine(rss);
-            if cosine <= rules.gtol {
-                break LsqStop::SmallGradient {
-                    cosine,
-                    tol: rules.gtol,
-                };
-            }
-            if iterations >= rules.max_iterations {
-                break LsqStop::MaxIterations(rules.max_iterations);
+            if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
+                break stop;
             }
             d = d.zip_map(&w.norms, f64::max);
             let qtr = w.qtr_head();
@@ -623,25 +639,12 @@ impl<L: LineSearch> GaussNewton<L> {
         theta0: SVector<f64, N>,
     ) -> Result<LsqReport<N>, LsqError> {
         let rules = self.rules;
-        let mut w = Work::<N>::new(problem, &rules)?;
+        let (mut w, mut rss, mut d) = Work::start(problem, &theta0, &rules)?;
         let mut theta = theta0;
-        let mut rss = w.linearise(problem, &theta);
-        w.check_start()?;
-        let mut d = w.norms.map(|v| if v > 0.0 { v } else { 1.0 });
         let mut iterations = 0;
         let stop = loop {
-            if rss == 0.0 {
-                break LsqStop::ZeroResidual;
-            }
-            let cosine = w.gradient_cosine(rss);
-            if cosine <= rules.gtol {
-                break LsqStop::SmallGradient {
-                    cosine,
-                    tol: rules.gtol,
-                };
-            }
-            if iterations >= rules.max_iterations {
-                break LsqStop::MaxIterations(rules.max_iterations);
+            if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
+                break stop;
             }
             d = d.zip_map(&w.norms, f64::max);
             let qtr = w.qtr_head();

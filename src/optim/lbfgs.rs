@@ -1,6 +1,6 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
-use super::line_search::LineSearch;
+use super::line_search::{LineSearch, search_counted};
 use super::wolfe::StrongWolfe;
 use crate::ScalarFn;
 use crate::train::{Evaluations, Method, Point, StopReason};
@@ -177,23 +177,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
             d = self.direction(g);
             slope = g.dot(&d);
         }
-        let (mut values, mut gradients) = (0, 0);
-        let (ls, found) = self.line_search.search_with_gradient(
-            |x| {
-                values += 1;
-                f.value(x)
-            },
-            |x| {
-                gradients += 1;
-                f.gradient(x)
-            },
-            &point.x,
-            point.value,
-            slope,
-            &d,
-        );
-        evals.function += values + gradients;
-        evals.gradient += gradients;
+        let (ls, found) = search_counted(&self.line_search, f, point, slope, &d, evals);
         if !ls.accepted {
             return Err(StopReason::LineSearchFailed);
         }

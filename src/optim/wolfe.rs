@@ -1,7 +1,7 @@
 //! The strong Wolfe line search of Moré and Thuente.
 
 use super::error::{OptimError, check_open_unit, check_positive_count};
-use super::line_search::{LineSearch, LineSearchResult};
+use super::line_search::{Armijo, LineSearch, LineSearchResult, is_descent};
 use nalgebra::SVector;
 
 /// A line search that finds a step satisfying the **strong Wolfe conditions**
@@ -219,34 +219,13 @@ fn next_step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi
 impl LineSearch for StrongWolfe {
     fn search<const N: usize, F: FnMut(&SVector<f64, N>) -> f64>(
         &self,
-        mut f: F,
+        f: F,
         x: &SVector<f64, N>,
         value: f64,
         slope: f64,
         direction: &SVector<f64, N>,
     ) -> LineSearchResult {
-        let mut result = LineSearchResult {
-            step: 0.0,
-            value,
-            evaluations: 0,
-            accepted: false,
-        };
-        if !(slope < 0.0 && value.is_finite()) {
-            return result;
-        }
-        let mut alpha = 1.0;
-        for _ in 0..self.max_evaluations {
-            let trial = f(&(x + direction * alpha));
-            result.evaluations += 1;
-            result.step = alpha;
-            result.value = trial;
-            if trial.is_finite() && trial <= value + self.c1 * alpha * slope {
-                result.accepted = true;
-                return result;
-            }
-            alpha *= 0.5;
-        }
-        result
+        Armijo::unchecked(self.c1, 0.5, self.max_evaluations).search(f, x, value, slope, direction)
     }
 
     fn search_with_gradient<const N: usize, F, G>(
@@ -262,13 +241,8 @@ impl LineSearch for StrongWolfe {
         F: FnMut(&SVector<f64, N>) -> f64,
         G: FnMut(&SVector<f64, N>) -> (f64, SVector<f64, N>),
     {
-        let mut result = LineSearchResult {
-            step: 0.0,
-            value,
-            evaluations: 0,
-            accepted: false,
-        };
-        if !(slope < 0.0 && value.is_finite()) {
+        let mut result = LineSearchResult::not_started(value);
+        if !is_descent(value, slope) {
             return (result, None);
         }
         let (stpmin, mut stpmax) = (0.0, 1e10);
