@@ -191,3 +191,60 @@ fn newton_with_strong_wolfe_solves_rosenbrock() {
     .unwrap();
     assert_minimiser(&r);
 }
+
+mod common;
+
+/// On random convex-plus-quartic functions f(x) = Σ aᵢ(xᵢ − cᵢ)² + q (Σxᵢ)⁴ in 3 dimensions,
+/// along the negative gradient and along a random descent direction, an accepted step satisfies
+/// both strong Wolfe conditions (recomputed here from f and ∇f written by hand).
+#[test]
+fn accepted_steps_satisfy_both_conditions_on_random_functions() {
+    fn prop(raw: Vec<f64>) -> quickcheck::TestResult {
+        // Map quickcheck's draws (which include NaN and infinities) into [−1, 1].
+        let u = |i: usize| {
+            let v = raw.get(i).copied().unwrap_or(0.5);
+            if v.is_finite() {
+                (v.sin() + v.cos() * 0.3).clamp(-1.0, 1.0)
+            } else {
+                0.25
+            }
+        };
+        let a: [f64; 3] = std::array::from_fn(|i| 0.1 + 10.0 * u(i).abs());
+        let c: [f64; 3] = std::array::from_fn(|i| 3.0 * u(i + 3));
+        let q = u(6).abs();
+        let x0 = SVector::<f64, 3>::from_fn(|i, _| 3.0 * u(i + 7));
+        let fg = |x: &SVector<f64, 3>| -> (f64, SVector<f64, 3>) {
+            let s: f64 = x.sum();
+            let f = (0..3).map(|i| a[i] * (x[i] - c[i]).powi(2)).sum::<f64>() + q * s.powi(4);
+            let g = SVector::from_fn(|i, _| 2.0 * a[i] * (x[i] - c[i]) + 4.0 * q * s.powi(3));
+            (f, g)
+        };
+        let (f0, g0) = fg(&x0);
+        if g0.norm() < 1e-8 {
+            return quickcheck::TestResult::discard();
+        }
+        let random = SVector::<f64, 3>::from_fn(|i, _| u(i + 10));
+        let (c1, c2) = StrongWolfe::default().constants();
+        for d in [
+            -g0,
+            random - g0 * (1.0 + random.dot(&g0).max(0.0) / g0.dot(&g0)),
+        ] {
+            let slope = g0.dot(&d);
+            if slope >= 0.0 {
+                continue;
+            }
+            let (r, g) =
+                StrongWolfe::default().search_with_gradient(|x| fg(x).0, fg, &x0, f0, slope, &d);
+            if !r.accepted {
+                return quickcheck::TestResult::failed();
+            }
+            let (f1, g1) = fg(&(x0 + d * r.step));
+            let wolfe = f1 <= f0 + c1 * r.step * slope && g1.dot(&d).abs() <= c2 * slope.abs();
+            if !wolfe || r.value != f1 || g != Some(g1) {
+                return quickcheck::TestResult::failed();
+            }
+        }
+        quickcheck::TestResult::passed()
+    }
+    common::check(prop as fn(Vec<f64>) -> quickcheck::TestResult);
+}
