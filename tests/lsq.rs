@@ -332,3 +332,62 @@ fn linear_problems_satisfy_the_normal_equations() {
     }
     common::check_n(200, prop as fn(u64) -> bool);
 }
+
+/// y = 2 e^{−0.7 t} fitted with the rate bounded by k <= 0.5: the bound is active and the
+/// amplitude is the one-dimensional least-squares optimum for k = 0.5,
+/// a = Σ yᵢ e^{−0.5 tᵢ} / Σ e^{−tᵢ} (closed form).
+#[test]
+fn bounded_fit_holds_the_active_bound_and_solves_the_rest() {
+    let points: Vec<(f64, f64)> = (0..20)
+        .map(|i| {
+            let t = i as f64 * 0.25;
+            (t, 2.0 * (-0.7 * t).exp())
+        })
+        .collect();
+    let data = dataset(&points);
+    let a_star = points.iter().map(|p| p.1 * (-0.5 * p.0).exp()).sum::<f64>()
+        / points.iter().map(|p| (-p.0).exp()).sum::<f64>();
+    let lm = LevenbergMarquardt::default();
+    let r = lm
+        .solve_bounded(
+            &DataResiduals::new(Decay, &data),
+            SVector::from([1.0, 0.1]),
+            SVector::from([0.0, 0.0]),
+            SVector::from([10.0, 0.5]),
+        )
+        .unwrap();
+    assert_eq!(r.params[1], 0.5, "{r}");
+    assert!((r.params[0] - a_star).abs() < 1e-12 * a_star, "{r}: a* = {a_star}");
+    assert!(r.stop.converged(), "{r}");
+    // An inactive box changes nothing: the unconstrained answer (2, 0.7), bit for bit.
+    let free = lm
+        .solve(&DataResiduals::new(Decay, &data), SVector::from([1.0, 0.1]))
+        .unwrap();
+    let boxed = lm
+        .solve_bounded(
+            &DataResiduals::new(Decay, &data),
+            SVector::from([1.0, 0.1]),
+            SVector::from([-100.0, -100.0]),
+            SVector::from([100.0, 100.0]),
+        )
+        .unwrap();
+    assert_eq!(free, boxed);
+    assert!((free.params - SVector::from([2.0, 0.7])).norm() < 1e-13);
+    // Bad boxes are errors naming the parameter.
+    let e = lm
+        .solve_bounded(
+            &DataResiduals::new(Decay, &data),
+            SVector::from([1.0, 0.1]),
+            SVector::from([0.0, 1.0]),
+            SVector::from([1.0, 0.5]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        LsqError::InvalidBounds {
+            index: 1,
+            lower: 1.0,
+            upper: 0.5
+        }
+    );
+}

@@ -103,6 +103,15 @@ pub enum LsqError {
         /// The index of the first non-finite residual row.
         row: usize,
     },
+    /// A bound is NaN, or a lower bound exceeds its upper bound.
+    InvalidBounds {
+        /// The parameter's index.
+        index: usize,
+        /// Its lower bound.
+        lower: f64,
+        /// Its upper bound.
+        upper: f64,
+    },
     /// A tolerance or setting out of range.
     InvalidValue {
         /// The setting's name.
@@ -126,6 +135,14 @@ impl fmt::Display for LsqError {
             Self::NonFiniteStart { row } => write!(
                 f,
                 "residual row {row} or its Jacobian row is not finite at the starting point"
+            ),
+            Self::InvalidBounds {
+                index,
+                lower,
+                upper,
+            } => write!(
+                f,
+                "invalid bounds for parameter {index}: lower {lower} > upper {upper} or NaN"
             ),
             Self::InvalidValue {
                 name,

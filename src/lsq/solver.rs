@@ -301,6 +301,45 @@ impl<const N: usize> Work<N> {
     }
 }
 
+/// The damping factor that holds a parameter at its bound: `PIN · dₖ` in place of `dₖ`.
+const PIN: f64 = 1e10;
+
+/// Box constraints `lower <= θ <= upper` (none: every bound infinite).
+struct Bounds<const N: usize> {
+    lower: SVector<f64, N>,
+    upper: SVector<f64, N>,
+    active: bool,
+}
+
+impl<const N: usize> Bounds<N> {
+    fn none() -> Self {
+        Self {
+            lower: SVector::repeat(f64::NEG_INFINITY),
+            upper: SVector::repeat(f64::INFINITY),
+            active: false,
+        }
+    }
+
+    fn project(&self, theta: &SVector<f64, N>) -> SVector<f64, N> {
+        if self.active {
+            SVector::from_fn(|i, _| theta[i].clamp(self.lower[i], self.upper[i]))
+        } else {
+            *theta
+        }
+    }
+
+    /// Parameters at a bound whose gradient `Jᵀr` points out of the box.
+    fn held(&self, theta: &SVector<f64, N>, w: &Work<N>) -> SVector<bool, N> {
+        if !self.active {
+            return SVector::repeat(false);
+        }
+        let g = w.rmat.transpose() * w.qtr_head();
+        SVector::from_fn(|i, _| {
+            (theta[i] <= self.lower[i] && g[i] > 0.0) || (theta[i] >= self.upper[i] && g[i] < 0.0)
+        })
+    }
+}
+
 fn sum_sq(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum()
 }
@@ -416,6 +455,69 @@ impl LevenbergMarquardt {
         problem: &R,
         theta0: SVector<f64, N>,
     ) -> Result<LsqReport<N>, LsqError> {
+        self.solve_in(problem, theta0, &Bounds::none())
+    }
+
+    /// Minimise `½ Σ rᵢ(θ)²` subject to `lower <= θ <= upper` (componentwise; infinite bounds
+    /// allowed), from `theta0` projected into the box.
+    ///
+    /// Every trial point is projected into the box. A parameter at a bound whose gradient
+    /// component points out of the box is held there (its damping made very large, so the
+    /// step moves only the free parameters: the reduced problem), as in projected
+    /// Levenberg–Marquardt methods. The gradient-cosine test then rarely applies; the run
+    /// ends by the small-step test.
+    ///
+    /// # Errors
+    /// As [`solve`](Self::solve), and [`LsqError::InvalidBounds`] for a NaN bound or
+    /// `lower > upper`.
+    ///
+    /// ```
+    /// use dualgrad::{LevenbergMarquardt, Residuals, Scalar};
+    /// use nalgebra::SVector;
+    /// /// θ close to 3 and to 5 at once (least squares: 4), but θ <= 3.5.
+    /// struct Two;
+    /// impl Residuals<1, 1> for Two {
+    ///     fn blocks(&self) -> usize { 2 }
+    ///     fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 1>) -> SVector<T, 1> {
+    ///         SVector::from([p[0] - [3.0, 5.0][i]])
+    ///     }
+    /// }
+    /// let lm = LevenbergMarquardt::default();
+    /// let fit = lm.solve_bounded(&Two, SVector::from([0.0]), SVector::from([f64::NEG_INFINITY]),
+    ///     SVector::from([3.5])).unwrap();
+    /// assert_eq!(fit.params[0], 3.5);
+    /// assert_eq!(fit.rss, 0.25 + 2.25);
+    /// ```
+    pub fn solve_bounded<const N: usize, const K: usize, R: Residuals<N, K>>(
+        &self,
+        problem: &R,
+        theta0: SVector<f64, N>,
+        lower: SVector<f64, N>,
+        upper: SVector<f64, N>,
+    ) -> Result<LsqReport<N>, LsqError> {
+        for i in 0..N {
+            if lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i] {
+                return Err(LsqError::InvalidBounds {
+                    index: i,
+                    lower: lower[i],
+                    upper: upper[i],
+                });
+            }
+        }
+        let bounds = Bounds {
+            lower,
+            upper,
+            active: true,
+        };
+        self.solve_in(problem, bounds.project(&theta0), &bounds)
+    }
+
+    fn solve_in<const N: usize, const K: usize, R: Residuals<N, K>>(
+        &self,
+        problem: &R,
+        theta0: SVector<f64, N>,
+        bounds: &Bounds<N>,
+    ) -> Result<LsqReport<N>, LsqError> {
         let lambda0 = self.initial_damping;
         if !(lambda0.is_finite() && lambda0 > 0.0) {
             return Err(LsqError::InvalidValue {
@@ -435,11 +537,14 @@ impl LevenbergMarquardt {
             }
             d = d.zip_map(&w.norms, f64::max);
             let qtr = w.qtr_head();
+            let held = bounds.held(&theta, &w);
+            let d_step = d.zip_map(&held, |v, h| if h { v * PIN } else { v });
             loop {
-                let Some(delta) = damped_step(&w.rmat, &qtr, &d, lambda) else {
+                let Some(raw) = damped_step(&w.rmat, &qtr, &d_step, lambda) else {
                     break 'outer LsqStop::NoProgress;
                 };
-                let trial = theta + delta;
+                let trial = bounds.project(&(theta + raw));
+                let delta = trial - theta;
                 let trial_rss = w.trial_rss(problem, &trial);
                 let rd = w.rmat * delta;
                 let predicted = -(2.0 * qtr.dot(&rd) + rd.dot(&rd));
@@ -497,7 +602,7 @@ impl LevenbergMarquardt {
             stop,
             LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. }
         ) {
-            let polished = polish(problem, &mut w, &mut theta, &mut rss, &d, &rules);
+            let polished = polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds);
             iterations += polished;
         }
         Ok(w.report(theta, rss, stop, iterations))
@@ -519,17 +624,22 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     rss: &mut f64,
     d: &SVector<f64, N>,
     rules: &LsqRules,
+    bounds: &Bounds<N>,
 ) -> usize {
     let mut previous = f64::INFINITY;
     for step in 0..50 {
-        let Some(delta) = upper_solve(&w.rmat, &(-w.qtr_head())) else {
+        // Undamped, except that held parameters are pinned (no rows for the free ones).
+        let held = bounds.held(theta, w);
+        let pin = held.map(|h| if h { PIN } else { 0.0 });
+        let Some(raw) = damped_step(&w.rmat, &w.qtr_head(), &pin, 1.0) else {
             return step;
         };
+        let trial = bounds.project(&(*theta + raw));
+        let delta = trial - *theta;
         let size = d.component_mul(&delta).norm();
         if size.is_nan() || size >= previous {
             return step;
         }
-        let trial = *theta + delta;
         let trial_rss = w.trial_rss(problem, &trial);
         if trial_rss > *rss * (1.0 + 1e-10) {
             return step;
