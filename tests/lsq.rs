@@ -357,7 +357,10 @@ fn bounded_fit_holds_the_active_bound_and_solves_the_rest() {
         )
         .unwrap();
     assert_eq!(r.params[1], 0.5, "{r}");
-    assert!((r.params[0] - a_star).abs() < 1e-12 * a_star, "{r}: a* = {a_star}");
+    assert!(
+        (r.params[0] - a_star).abs() < 1e-12 * a_star,
+        "{r}: a* = {a_star}"
+    );
     assert!(r.stop.converged(), "{r}");
     // An inactive box changes nothing: the unconstrained answer (2, 0.7), bit for bit.
     let free = lm
