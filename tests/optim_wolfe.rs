@@ -82,6 +82,14 @@ fn check_wolfe<const N: usize>(iterates: &[SVector<f64, N>]) {
             "curvature fails: |{}| > {c2}·|{slope0}|",
             g1.dot(&s)
         );
+        // The pair is then sound, sᵀy >= (1 − c₂)|∇f(x)·s| > 0, and here also above L-BFGS's
+        // storage threshold sqrt(ε)‖s‖‖y‖: every pair is stored.
+        let y = g1 - g0;
+        assert!(
+            s.dot(&y) > f64::EPSILON.sqrt() * s.norm() * y.norm(),
+            "sᵀy = {}",
+            s.dot(&y)
+        );
     }
 }
 

@@ -189,6 +189,9 @@ impl TrainConfig {
 /// once with [`StopReason::Diverged`]; the report then holds the last parameters at which they
 /// were finite.
 ///
+/// For a validation objective, early stopping, `ReduceLROnPlateau` or an observer that can
+/// stop the run, use [`train_monitored`](crate::train_monitored), which runs the same loop.
+///
 /// The optimizer is not reset first, so training can be resumed. The index buffers and the
 /// history are allocated once before the loop; a training step allocates nothing (provided the
 /// objective does not).
