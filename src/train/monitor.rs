@@ -169,6 +169,28 @@ pub struct BestEpoch<const P: usize> {
 ///
 /// With [`StopReason::EarlyStopped`], `report.params` are the parameters best on the monitored
 /// loss (`best.params`), not the last ones.
+///
+/// ```
+/// use dualgrad::{Control, Monitor, Objective, ReduceLrOnPlateau, SgdConfig, TrainConfig, train_monitored};
+/// use nalgebra::SVector;
+/// /// A constant loss 1 with zero gradient: no epoch ever improves on the first.
+/// struct Flat;
+/// impl Objective<1> for Flat {
+///     fn len(&self) -> usize { 1 }
+///     fn loss_and_gradient(&self, _: &SVector<f64, 1>, _: &[usize]) -> (f64, SVector<f64, 1>) {
+///         (1.0, SVector::from([0.0]))
+///     }
+/// }
+/// let mut sgd = SgdConfig::default().with_lr(0.4).build().unwrap();
+/// let cfg = TrainConfig::default().with_epochs(4).without_grad_tol();
+/// let plateau = ReduceLrOnPlateau::new(0.4).with_patience(0).with_factor(0.5);
+/// let r = train_monitored(&Flat, SVector::from([0.0]), &mut sgd, &cfg,
+///     Monitor::new().with_plateau(plateau), |_| Control::Continue).unwrap();
+/// // Epoch 1 sets the best; every later epoch is bad, so the rate halves after each.
+/// assert_eq!(r.learning_rates, [0.4, 0.4, 0.2, 0.1]);
+/// assert_eq!(r.best.unwrap().epoch, 0);
+/// assert!(r.validation_history.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonitoredReport<const P: usize> {
     /// The training report (history of the training loss, best training parameters, counts).
