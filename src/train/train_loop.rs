@@ -186,8 +186,8 @@ impl TrainConfig {
 /// (for full batch this is the evaluation the next step uses, so nothing is computed twice):
 /// they fill [`Report::history`], decide the best parameters, feed the stopping rules and the
 /// `observer`. A non-finite loss or gradient, on a batch or on all samples, stops the run at
-/// once with [`StopReason::Diverged`](crate::StopReason::Diverged); the report then holds the last parameters at which they
-/// were finite.
+/// once with [`StopReason::Diverged`](crate::StopReason::Diverged); the report then holds the
+/// last parameters at which they were finite.
 ///
 /// For a validation objective, early stopping, `ReduceLROnPlateau` or an observer that can
 /// stop the run, use [`train_monitored`](crate::train_monitored), which runs the same loop.
