@@ -221,6 +221,12 @@ pub mod prelude {
     };
     #[doc(no_inline)]
     pub use crate::{
+        AmsgradMax, Control, DataResiduals, EarlyStopping, GaussNewton, LevenbergMarquardt,
+        LsqRules, Monitor, ObservationResidual, ReduceLrOnPlateau, Residuals, StrongWolfe,
+        VectorResiduals, train_monitored,
+    };
+    #[doc(no_inline)]
+    pub use crate::{
         BinaryCrossEntropy, CsvLoader, Dataset, Identity, LinearRegression, LogisticRegression,
         Loss, MeanSquaredError, Mlp1, Mlp2, Model, ParamVector, Relu, Sigmoid, SoftmaxCrossEntropy,
         SoftmaxRegression, Standardizer, Supervised, Tanh,
