@@ -25,6 +25,7 @@ Pure Python floats (IEEE double). Run:
     python3 tests/reference/optax_amsgrad.py
 Optional cross-check against optax itself (needs `pip install optax`, float64):
     python3 tests/reference/optax_amsgrad.py --optax
+Last run: optax 0.2.8 (jax float64): largest difference from the transcription 0.000e+00.
 """
 
 import json
