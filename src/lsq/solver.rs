@@ -598,18 +598,23 @@ impl LevenbergMarquardt {
                 }
             }
         };
-        if matches!(
-            stop,
-            LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. }
-        ) {
-            let polished = polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds);
-            iterations += polished;
+        if stalled(stop) {
+            iterations += polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds);
         }
         Ok(w.report(theta, rss, stop, iterations))
     }
 }
 
-/// Refine a converged Levenberg–Marquardt point by undamped Gauss–Newton steps while they
+/// A stop on a small step or a small reduction, after which [`polish`] may gain digits.
+fn stalled(stop: LsqStop) -> bool {
+    matches!(
+        stop,
+        LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. }
+    )
+}
+
+/// Refine a point where a solver stopped on a small step or reduction by undamped Gauss–Newton
+/// steps while they
 /// contract (each `‖Dδ‖` smaller than the previous one, at most 50) and do not raise the sum of squares
 /// beyond rounding; returns the number of steps taken.
 ///
@@ -658,7 +663,10 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
 /// and the line search ([`Armijo`] by default) chooses its length along `δ` on
 /// `½ Σ rᵢ²`, trying the full step first. Quadratic convergence on zero-residual problems,
 /// but no safeguard where `J` is (nearly) rank deficient: there it stops with
-/// [`LsqStop::NoProgress`]; prefer [`LevenbergMarquardt`] from poor starts.
+/// [`LsqStop::NoProgress`]; prefer [`LevenbergMarquardt`] from poor starts. As for
+/// Levenberg–Marquardt, a small-step stop is followed by undamped steps while they contract
+/// (the line search stalls on the flat bottom of the sum of squares before the parameters
+/// have converged).
 ///
 /// ```
 /// use dualgrad::{GaussNewton, Residuals, Scalar};
@@ -801,6 +809,10 @@ impl<L: LineSearch> GaussNewton<L> {
                 };
             }
         };
+        if stalled(stop) {
+            let free = Bounds::none();
+            iterations += polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, &free);
+        }
         Ok(w.report(theta, rss, stop, iterations))
     }
 }
