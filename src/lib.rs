@@ -171,10 +171,6 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
-pub use lsq::{
-    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqRules, LsqStop,
-    ObservationResidual, Residuals, VectorResiduals,
-};
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
@@ -185,21 +181,31 @@ pub use model::{
 pub use model::{load_json, save_json};
 pub use objective::Objective;
 pub use optim::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, AmsgradMax, Armijo, Clipped, Constant, Cosine,
-    EpsPlacement, Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
+    Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
+    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
-    SgdConfig, StepDecay, StrongWolfe, Warmup, clip_by_global_norm,
+    SgdConfig, StepDecay, Warmup, clip_by_global_norm,
 };
 pub use params::{
     DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng, unit_uniform,
 };
 pub use scalar::Scalar;
 pub use train::{
-    BestEpoch, Control, EarlyStopping, Epoch, Evaluations, Method, Monitor, MonitoredReport,
-    PlateauMode, Point, Progress, ReduceLrOnPlateau, Report, StopReason, StopRules, ThresholdMode,
-    TrainConfig, minimize, train, train_monitored,
+    Evaluations, Method, Point, Progress, Report, StopReason, StopRules, TrainConfig, minimize,
+    train,
 };
 pub use {nalgebra, num_dual};
+
+// Least squares, strong Wolfe, optax's AMSGrad and monitored training.
+pub use lsq::{
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqRules, LsqStop,
+    ObservationResidual, Residuals, VectorResiduals,
+};
+pub use optim::{AmsgradMax, StrongWolfe};
+pub use train::{
+    BestEpoch, Control, EarlyStopping, Epoch, Monitor, MonitoredReport, PlateauMode,
+    ReduceLrOnPlateau, ThresholdMode, train_monitored,
+};
 
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]

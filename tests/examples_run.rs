@@ -12,13 +12,12 @@ use std::process::{Command, Output};
 
 /// The examples that take `--seed`.
 const SEEDED: [&str; 4] = ["xor", "linear_regression", "logistic_regression", "iris"];
-const ALL: [&str; 6] = [
+const ALL: [&str; 5] = [
     "xor",
     "linear_regression",
     "logistic_regression",
     "iris",
     "optimizers",
-    "curve_fit",
 ];
 
 fn example_path(name: &str) -> PathBuf {
@@ -209,5 +208,10 @@ fn curve_fit_passes_and_draws_the_committed_figure() {
     );
     let missing = run("curve_fit", &["--data", "missing.dat"], &dir);
     assert_reported(&missing, 1, "cannot read missing.dat");
+    let unknown = run("curve_fit", &["--bogus", "1"], &dir);
+    assert_reported(&unknown, 2, "unknown option --bogus");
+    let help = run("curve_fit", &["--help"], &dir);
+    assert!(help.status.success());
+    assert!(text(&help.stdout).starts_with("usage: curve_fit"));
     std::fs::remove_dir_all(dir).ok();
 }
