@@ -62,28 +62,44 @@ pub trait Scalar: DualNum<Primitive = f64> + Copy + Send + Sync + 'static {
         self.re()
     }
 
-    /// The larger of two values, compared by real part (the derivative follows the winner; on a
-    /// tie, `self`).
+    /// The larger of two values, compared by real part (the derivative follows the winner).
+    ///
+    /// Follows [`f64::max`]: a NaN argument is ignored (`max(NaN, 1) = 1`), NaN only when both
+    /// are NaN; on a tie (including `-0.0` against `0.0`) it returns `self`. The conventions of
+    /// every scalar type are listed in the README's "Reliability" section.
     ///
     /// ```
     /// use dualgrad::Scalar;
     /// assert_eq!(Scalar::max(1.0_f64, 3.0), 3.0);
+    /// assert_eq!(Scalar::max(f64::NAN, 1.0), 1.0); // as f64::max
+    /// assert_eq!(Scalar::max(1.0, f64::NAN), 1.0);
     /// ```
     #[inline]
     fn max(self, other: Self) -> Self {
-        if other.re() > self.re() { other } else { self }
+        if other.re() > self.re() || self.re().is_nan() {
+            other
+        } else {
+            self
+        }
     }
 
-    /// The smaller of two values, compared by real part (the derivative follows the winner; on a
-    /// tie, `self`).
+    /// The smaller of two values, compared by real part (the derivative follows the winner).
+    ///
+    /// Follows [`f64::min`]: a NaN argument is ignored (`min(NaN, 1) = 1`), NaN only when both
+    /// are NaN; on a tie it returns `self`.
     ///
     /// ```
     /// use dualgrad::Scalar;
     /// assert_eq!(Scalar::min(1.0_f64, 3.0), 1.0);
+    /// assert_eq!(Scalar::min(f64::NAN, 1.0), 1.0); // as f64::min
     /// ```
     #[inline]
     fn min(self, other: Self) -> Self {
-        if other.re() < self.re() { other } else { self }
+        if other.re() < self.re() || self.re().is_nan() {
+            other
+        } else {
+            self
+        }
     }
 }
 

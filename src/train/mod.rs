@@ -2,6 +2,7 @@
 //! loop for models and data sets ([`train`]), with the stopping rules, report and observer hook
 //! they share.
 
+mod epochs;
 mod method;
 mod minimize;
 mod monitor;
@@ -10,6 +11,7 @@ mod report;
 mod stop;
 mod train_loop;
 
+pub use epochs::PerEpoch;
 pub use method::{Method, Point};
 pub use minimize::minimize;
 pub use monitor::{BestEpoch, Control, Epoch, Monitor, MonitoredReport, train_monitored};

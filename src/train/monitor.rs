@@ -7,6 +7,7 @@ use super::report::{Progress, Report, Tracker};
 use super::stop::{StopReason, StopRules};
 use super::train_loop::TrainConfig;
 use crate::Objective;
+use crate::optim::error::check_scheduled_rate;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
@@ -294,13 +295,12 @@ pub fn train_monitored<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     if let Some(rule) = monitor.plateau {
         rule.build()?;
     }
-    Ok(run_epochs(
-        objective, p0, optimizer, config, batch, monitor, observer,
-    ))
+    run_epochs(objective, p0, optimizer, config, batch, monitor, observer)
 }
 
 /// The training loop shared by [`train`](crate::train) and [`train_monitored`], after the
-/// configuration is checked; `batch` is the effective batch size (`<= len`).
+/// configuration is checked; `batch` is the effective batch size (`<= len`). Fails with
+/// [`OptimError::ScheduledRate`] before a step whose scheduled rate is negative or not finite.
 pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     objective: &O,
     p0: SVector<f64, P>,
@@ -309,7 +309,7 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     batch: usize,
     monitor: Monitor<'_, P>,
     mut observer: impl FnMut(&Epoch<'_, P>) -> Control,
-) -> MonitoredReport<P> {
+) -> Result<MonitoredReport<P>, OptimError> {
     let rules: StopRules = *config.stop_rules();
     let n = objective.len();
     let full_batch = batch == n;
@@ -389,7 +389,13 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
         if epoch > 0
             && let Some(rule) = plateau.as_mut()
         {
-            opt.scale = rule.step(monitored) / initial_rate;
+            // A rule started at rate 0 never changes it: no scaling then.
+            let rate = rule.step(monitored);
+            opt.scale = if initial_rate > 0.0 {
+                rate / initial_rate
+            } else {
+                1.0
+            };
         }
         let view = Epoch {
             progress: tracker.progress(epoch, p, loss, norm),
@@ -413,6 +419,7 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             learning_rates.push(opt.learning_rate());
         }
         if full_batch {
+            check_scheduled_rate(&*opt.inner)?;
             opt.step(&mut p, &grad);
             steps += 1;
         } else {
@@ -428,6 +435,7 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                     };
                 }
                 tracker.mark_good(&p);
+                check_scheduled_rate(&*opt.inner)?;
                 opt.step(&mut p, &batch_grad);
                 steps += 1;
             }
@@ -443,10 +451,10 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     if let (StopReason::EarlyStopped { .. }, Some(b)) = (stop, best) {
         report.params = b.params;
     }
-    MonitoredReport {
+    Ok(MonitoredReport {
         report,
         validation_history,
         learning_rates,
         best,
-    }
+    })
 }

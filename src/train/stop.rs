@@ -57,6 +57,15 @@ pub enum StopReason {
     },
     /// The observer asked to stop ([`Control::Stop`](crate::Control::Stop)).
     ObserverStopped,
+    /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
+    /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
+    /// [`Newton`](crate::Newton); not [`converged`](StopReason::converged).
+    SaddlePoint {
+        /// The gradient's Euclidean norm.
+        norm: f64,
+        /// The smallest eigenvalue of the Hessian (negative).
+        min_eigenvalue: f64,
+    },
 }
 
 impl StopReason {
@@ -115,6 +124,15 @@ impl fmt::Display for StopReason {
                 Sci(best_loss)
             ),
             Self::ObserverStopped => write!(f, "the observer stopped the run"),
+            Self::SaddlePoint {
+                norm,
+                min_eigenvalue,
+            } => write!(
+                f,
+                "stationary point that is not a minimum: gradient norm {}, but the Hessian has the negative eigenvalue {}",
+                Sci(norm),
+                Sci(min_eigenvalue)
+            ),
         }
     }
 }

@@ -46,8 +46,9 @@ impl TrainConfig {
         self
     }
 
-    /// Mini-batches of `batch_size` samples (at least 1; the last batch of an epoch may be
-    /// smaller), drawn by reshuffling the sample indices each epoch.
+    /// Mini-batches of `batch_size` samples (at least 1 and at most the number of samples,
+    /// checked by [`train`]; the last batch of an epoch may be smaller), drawn by reshuffling the
+    /// sample indices each epoch. A batch size equal to the number of samples is full batch.
     ///
     /// ```
     /// # use dualgrad::TrainConfig;
@@ -198,8 +199,11 @@ impl TrainConfig {
 ///
 /// # Errors
 /// [`OptimError::EmptyObjective`] for an objective without samples,
-/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError`] for an invalid stopping
-/// rule.
+/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError::BatchLargerThanData`] for a
+/// batch size larger than the number of samples, [`OptimError`] for an invalid stopping rule,
+/// and [`OptimError::ScheduledRate`] (naming the schedule and the step) as soon as the optimizer's schedule
+/// returns a negative, NaN or infinite learning rate: the step is not taken (a negative rate
+/// would run gradient ascent).
 ///
 /// ```
 /// use dualgrad::{Objective, SgdConfig, TrainConfig, train};
@@ -242,7 +246,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             observer(&epoch.progress);
             Control::Continue
         },
-    );
+    )?;
     Ok(monitored.report)
 }
 
@@ -262,7 +266,11 @@ pub(crate) fn check_config<const P: usize, O: Objective<P>>(
             value: 0,
             expected: "at least 1",
         }),
-        Some(b) => Ok(b.min(n)),
+        Some(b) if b > n => Err(OptimError::BatchLargerThanData {
+            batch_size: b,
+            samples: n,
+        }),
+        Some(b) => Ok(b),
         None => Ok(n),
     }
 }
