@@ -92,6 +92,10 @@ pub trait ObservationResidual<const N: usize, const F: usize, Y, const K: usize>
 /// One residual block per row of a [`Dataset`], from an [`ObservationResidual`]: for data sets
 /// whose size is known only at run time.
 ///
+/// # Panics
+/// [`Residuals::residual`] with a block index `>= blocks()`, as [`Dataset::sample`] (the
+/// solvers only ask for `0..blocks()`).
+///
 /// ```
 /// use dualgrad::{DataResiduals, Dataset, ObservationResidual, Residuals, Scalar};
 /// use nalgebra::SVector;

@@ -18,7 +18,10 @@ use nalgebra::SVector;
 /// [`StrongWolfe`] (Moré–Thuente), whose curvature condition guarantees `sᵀy > 0`, so every
 /// accepted step adds a pair and the memory stays a sound positive-definite model;
 /// [`Armijo`](crate::Armijo) backtracking (`Lbfgs::new(Armijo::default())`) checks only
-/// sufficient decrease and may have to skip pairs.
+/// sufficient decrease and may have to skip pairs. On Rosenbrock from the standard start
+/// (memory 5, gradient tolerance `1e-10`) strong Wolfe takes 49 values and gradients for N = 2
+/// (Armijo: 97 values, 43 gradients) and 119 for N = 10 (Armijo: 218 values, 104 gradients);
+/// `tests/optim_wolfe.rs` measures them.
 ///
 /// Run it with [`minimize`](crate::minimize).
 ///
