@@ -220,6 +220,38 @@ fn user_errors_are_values() {
         lm.solve(&problem, SVector::from([-1.0])).unwrap_err(),
         LsqError::NonFiniteStart { row: 0 }
     );
+    // Finite residuals whose squares overflow.
+    struct Huge;
+    impl Residuals<1, 1> for Huge {
+        fn blocks(&self) -> usize {
+            3
+        }
+        fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 1>) -> SVector<T, 1> {
+            SVector::from([p[0] * 1e200 - i as f64])
+        }
+    }
+    assert_eq!(
+        lm.solve(&Huge, SVector::from([1.0])).unwrap_err(),
+        LsqError::Overflow { largest: 1e200 }
+    );
+    assert!(matches!(
+        GaussNewton::default().solve(&Huge, SVector::from([1.0])),
+        Err(LsqError::Overflow { .. })
+    ));
+    // A NaN in the Jacobian only (√x at 0 has an infinite derivative) names its row.
+    struct Root;
+    impl Residuals<1, 1> for Root {
+        fn blocks(&self) -> usize {
+            3
+        }
+        fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 1>) -> SVector<T, 1> {
+            SVector::from([(p[0] * i as f64 - 2.0).abs().sqrt()])
+        }
+    }
+    assert_eq!(
+        lm.solve(&Root, SVector::from([1.0])).unwrap_err(),
+        LsqError::NonFiniteStart { row: 2 }
+    );
     let bad = LevenbergMarquardt::default().with_rules(LsqRules::default().with_xtol(-1.0));
     assert!(matches!(
         bad.solve(&problem, SVector::from([1.0])),

@@ -103,6 +103,12 @@ pub enum LsqError {
         /// The index of the first non-finite residual row.
         row: usize,
     },
+    /// The residuals are finite at the starting point but their sum of squares overflows
+    /// (residuals beyond about `1e154`): rescale the problem.
+    Overflow {
+        /// The largest residual magnitude.
+        largest: f64,
+    },
     /// A bound is NaN, or a lower bound exceeds its upper bound.
     InvalidBounds {
         /// The parameter's index.
@@ -135,6 +141,10 @@ impl fmt::Display for LsqError {
             Self::NonFiniteStart { row } => write!(
                 f,
                 "residual row {row} or its Jacobian row is not finite at the starting point"
+            ),
+            Self::Overflow { largest } => write!(
+                f,
+                "the sum of squares overflows at the starting point (largest residual {largest:e}): rescale the problem"
             ),
             Self::InvalidBounds {
                 index,

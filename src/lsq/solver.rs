@@ -195,6 +195,11 @@ impl<const N: usize> Work<N> {
     ) -> f64 {
         eval_jacobian(problem, theta, &mut self.r, &mut self.jac);
         self.jacobian_evaluations += 1;
+        self.factor()
+    }
+
+    /// Column norms and QR of the Jacobian in `jac` (destroyed), `Qᵀr`; returns `Σ r²`.
+    fn factor(&mut self) -> f64 {
         let m = self.m;
         self.norms = SVector::from_fn(|k, _| {
             self.jac[k * m..(k + 1) * m]
@@ -244,8 +249,15 @@ impl<const N: usize> Work<N> {
         rules: &LsqRules,
     ) -> Result<(Self, f64, SVector<f64, N>), LsqError> {
         let mut w = Self::new(problem, rules)?;
-        let rss = w.linearise(problem, theta0);
+        eval_jacobian(problem, theta0, &mut w.r, &mut w.jac);
+        w.jacobian_evaluations += 1;
         w.check_start()?;
+        let rss = w.factor();
+        if !rss.is_finite() {
+            return Err(LsqError::Overflow {
+                largest: w.r.iter().fold(0.0_f64, |a, v| a.max(v.abs())),
+            });
+        }
         let d = w.norms.map(|v| if v > 0.0 { v } else { 1.0 });
         Ok((w, rss, d))
     }
