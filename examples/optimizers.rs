@@ -14,8 +14,9 @@
 //! `θ ← θ(1 − ηλ)` (PyTorch's `λ = 0.01`) and so settles where the decay balances the gradient,
 //! not at `f`'s minimiser. Everything else is PyTorch's defaults. The second-order methods need
 //! no learning rate: Newton's method solves `H d = −∇f` with the exact Hessian (nested dual
-//! numbers) and L-BFGS (memory 5) builds its curvature from past gradients; both take the step
-//! from a backtracking (Armijo) line search.
+//! numbers) and takes its step from a backtracking (Armijo) line search; L-BFGS (memory 5)
+//! builds its curvature from past gradients and takes its step from a strong Wolfe (Moré–Thuente)
+//! line search.
 //!
 //! Each first-order method's learning rate, shown in the table, is the best of the grid
 //! 1e-4, 2e-4, 5e-4, …, 0.5, 1 for that method and problem: the fewest iterations to reach a
@@ -312,6 +313,8 @@ fn short(reason: &StopReason) -> String {
         }
         StopReason::Diverged { .. } => "diverged".into(),
         StopReason::LineSearchFailed => "line search failed".into(),
+        StopReason::EarlyStopped { best_epoch, .. } => format!("early stop (best {best_epoch})"),
+        StopReason::ObserverStopped => "stopped by the observer".into(),
         StopReason::SaddlePoint { min_eigenvalue, .. } => {
             format!("saddle point (eigenvalue {min_eigenvalue:.1e})")
         }

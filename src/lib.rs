@@ -146,6 +146,7 @@ mod data;
 mod diff;
 mod functions;
 mod jet;
+mod lsq;
 mod model;
 mod objective;
 mod optim;
@@ -214,6 +215,17 @@ pub use train::{
 };
 pub use {nalgebra, num_dual};
 
+// Least squares, strong Wolfe, optax's AMSGrad and monitored training.
+pub use lsq::{
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqRules, LsqStop,
+    ObservationResidual, Residuals, VectorResiduals,
+};
+pub use optim::{AmsgradMax, StrongWolfe};
+pub use train::{
+    BestEpoch, Control, EarlyStopping, Epoch, Monitor, MonitoredReport, PlateauMode,
+    ReduceLrOnPlateau, ThresholdMode, train_monitored,
+};
+
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -231,6 +243,12 @@ pub mod prelude {
         Lbfgs, Linear, Method, MomentumForm, Newton, OptimError, Optimizer, RmspropConfig,
         Schedule, SgdConfig, StepDecay, StopReason, StopRules, TrainConfig, Warmup,
         clip_by_global_norm, minimize, train,
+    };
+    #[doc(no_inline)]
+    pub use crate::{
+        AmsgradMax, Control, DataResiduals, EarlyStopping, GaussNewton, LevenbergMarquardt,
+        LsqRules, Monitor, ObservationResidual, ReduceLrOnPlateau, Residuals, StrongWolfe,
+        VectorResiduals, train_monitored,
     };
     #[doc(no_inline)]
     pub use crate::{

@@ -190,3 +190,35 @@ fn optimizers_reports_an_unwritable_figure_before_working() {
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn curve_fit_passes_and_draws_the_committed_figure() {
+    let dir = scratch("curve_fit");
+    let svg = dir.join("fit.svg");
+    let svg_arg = svg.to_str().expect("a UTF-8 temporary path");
+    let first = run("curve_fit", &["--out", svg_arg], &dir);
+    assert!(
+        first.status.success(),
+        "curve_fit failed:\n{}{}",
+        text(&first.stdout),
+        text(&first.stderr)
+    );
+    let drawn = std::fs::read(&svg).expect("the figure was written");
+    let second = run("curve_fit", &["--out", svg_arg], &dir);
+    assert_eq!(text(&first.stdout), text(&second.stdout));
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/curve_fit.svg");
+    let committed = std::fs::read(committed).expect("docs/curve_fit.svg");
+    assert!(
+        drawn == committed,
+        "docs/curve_fit.svg is not what the example draws now; regenerate it with \
+         `cargo run --release --example curve_fit -- --out docs/curve_fit.svg`"
+    );
+    let missing = run("curve_fit", &["--data", "missing.dat"], &dir);
+    assert_reported(&missing, 1, "cannot read missing.dat");
+    let unknown = run("curve_fit", &["--bogus", "1"], &dir);
+    assert_reported(&unknown, 2, "unknown option --bogus");
+    let help = run("curve_fit", &["--help"], &dir);
+    assert!(help.status.success());
+    assert!(text(&help.stdout).starts_with("usage: curve_fit"));
+    std::fs::remove_dir_all(dir).ok();
+}

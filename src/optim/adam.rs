@@ -1,5 +1,6 @@
 //! Adam, AMSGrad and AdamW.
 
+use super::convention::AmsgradMax;
 use super::error::{OptimError, check_beta, check_eps, check_non_negative};
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
@@ -23,8 +24,11 @@ use nalgebra::SVector;
 /// θ ← θ − η m̂ / (sqrt(v̂) + ε)
 /// ```
 ///
-/// AMSGrad keeps the maximum of the raw second moment `v`, as PyTorch's implementation does.
-/// The seed articles' Adam is this update with the same ε placement.
+/// AMSGrad keeps the maximum of the raw second moment `v`, as PyTorch's implementation does;
+/// [`with_amsgrad_max`](AdamConfig::with_amsgrad_max)`(`[`AmsgradMax::BiasCorrected`]`)`
+/// keeps that of `v̂` instead, as `optax.amsgrad` does (`v_max ← max(v_max, v̂)`, step
+/// `η m̂ / (sqrt(v_max) + ε)`). The seed articles' Adam is this update with the same ε
+/// placement.
 ///
 /// ```
 /// use dualgrad::{AdamConfig, Optimizer};
@@ -43,6 +47,7 @@ pub struct AdamConfig<S = Constant, T = f64> {
     weight_decay: T,
     decoupled: bool,
     amsgrad: bool,
+    amsgrad_max: AmsgradMax,
 }
 
 impl Default for AdamConfig<Constant> {
@@ -55,6 +60,7 @@ impl Default for AdamConfig<Constant> {
             weight_decay: 0.0,
             decoupled: false,
             amsgrad: false,
+            amsgrad_max: AmsgradMax::Raw,
         }
     }
 }
@@ -83,6 +89,7 @@ impl AdamConfig<Constant> {
             weight_decay: U::lift(self.weight_decay),
             decoupled: self.decoupled,
             amsgrad: self.amsgrad,
+            amsgrad_max: self.amsgrad_max,
         }
     }
 
@@ -131,6 +138,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
             weight_decay: self.weight_decay,
             decoupled: self.decoupled,
             amsgrad: self.amsgrad,
+            amsgrad_max: self.amsgrad_max,
         }
     }
 
@@ -190,6 +198,25 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// ```
     pub fn with_amsgrad(mut self, amsgrad: bool) -> Self {
         self.amsgrad = amsgrad;
+        self
+    }
+
+    /// Which second moment AMSGrad takes the running maximum of: [`AmsgradMax::Raw`]
+    /// (PyTorch, the default) or [`AmsgradMax::BiasCorrected`] (optax). Has an effect only
+    /// with [`with_amsgrad`](Self::with_amsgrad)`(true)`.
+    ///
+    /// ```
+    /// # use dualgrad::{AdamConfig, AmsgradMax, Optimizer};
+    /// # use nalgebra::SVector;
+    /// // optax.amsgrad(0.1): the first step is η·sign(g) up to ε, as for every Adam.
+    /// let mut opt = AdamConfig::default().with_lr(0.1).with_amsgrad(true)
+    ///     .with_amsgrad_max(AmsgradMax::BiasCorrected).build::<1>().unwrap();
+    /// let mut x = SVector::from([1.0]);
+    /// opt.step(&mut x, &SVector::from([2.0]));
+    /// assert!((x[0] - 0.9).abs() < 1e-8);
+    /// ```
+    pub fn with_amsgrad_max(mut self, form: AmsgradMax) -> Self {
+        self.amsgrad_max = form;
         self
     }
 
@@ -274,11 +301,16 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T
             self.m[i] = b1 * self.m[i] + one_b1 * g;
             self.v[i] = b2 * self.v[i] + one_b2 * g * g;
             let m_hat = self.m[i] / bias1;
-            let v_hat = if c.amsgrad {
-                self.v_max[i] = Scalar::max(self.v_max[i], self.v[i]);
-                self.v_max[i] / bias2
-            } else {
-                self.v[i] / bias2
+            let v_hat = match (c.amsgrad, c.amsgrad_max) {
+                (false, _) => self.v[i] / bias2,
+                (true, AmsgradMax::Raw) => {
+                    self.v_max[i] = Scalar::max(self.v_max[i], self.v[i]);
+                    self.v_max[i] / bias2
+                }
+                (true, AmsgradMax::BiasCorrected) => {
+                    self.v_max[i] = Scalar::max(self.v_max[i], self.v[i] / bias2);
+                    self.v_max[i]
+                }
             };
             params[i] -= lr * m_hat / (v_hat.sqrt() + c.eps);
         }

@@ -1,21 +1,25 @@
-//! The two places where the seed articles (and optax) write an update differently from PyTorch.
+//! The places where the seed articles or optax write an update differently from PyTorch.
 //!
 //! dualgrad follows PyTorch's `torch.optim` formulas by default. The other forms are a
 //! configuration switch away, so that a trajectory from the articles or from optax can be
 //! reproduced exactly:
 //!
-//! | where | PyTorch (default) | seed articles / optax |
-//! |---|---|---|
-//! | SGD momentum | `b ← μb + (1 − τ)g`, first `b = g`; `θ ← θ − ηb` | `v ← βv + (1 − β)g` from `v = 0`; `θ ← θ − ηv` |
-//! | RMSprop, Adagrad | `θ ← θ − η g / (sqrt(s) + ε)` | `θ ← θ − η g / sqrt(s + ε)` |
+//! | where | PyTorch (default) | the other form | whose |
+//! |---|---|---|---|
+//! | SGD momentum | `b ← μb + (1 − τ)g`, first `b = g`; `θ ← θ − ηb` | `v ← βv + (1 − β)g` from `v = 0`; `θ ← θ − ηv` | the seed articles ([`MomentumForm`]) |
+//! | RMSprop, Adagrad | `θ ← θ − η g / (sqrt(s) + ε)` | `θ ← θ − η g / sqrt(s + ε)` | the seed articles and optax ([`EpsPlacement`]) |
+//! | AMSGrad | maximum of the raw `v` | maximum of the bias-corrected `v̂` | optax ([`AmsgradMax`]) |
+//!
+//! `optax.sgd(momentum=β)` (its `trace`: `b ← g + βb` from `b = 0`) is the PyTorch form with
+//! zero dampening, not the averaged one.
 //!
 //! With zero dampening the averaged momentum is the PyTorch buffer times `(1 − β)`: the same
 //! direction with an effective learning rate `(1 − β)η`, so `β = 0.9` takes steps ten times
 //! shorter. With ε inside the root, a tiny accumulated `s` gives steps of at most `η|g|/sqrt(ε)`
 //! instead of `η|g|/ε`; away from `s ≈ ε` the two agree closely.
 
-/// How SGD accumulates momentum: PyTorch's buffer (the default) or the seed articles'
-/// exponential average.
+/// How SGD accumulates momentum: PyTorch's buffer (the default, which is also what
+/// `optax.sgd(momentum=…)` computes) or the seed articles' exponential average.
 ///
 /// | | update | step |
 /// |---|---|---|
@@ -97,4 +101,45 @@ impl EpsPlacement {
             Self::InsideSqrt => (s + eps).sqrt(),
         }
     }
+}
+
+/// Which second moment AMSGrad keeps the running maximum of: the raw one (PyTorch, the default)
+/// or the bias-corrected one (optax's `scale_by_amsgrad`).
+///
+/// | | running maximum | denominator |
+/// |---|---|---|
+/// | `Raw` | `v_max ← max(v_max, v)` | `sqrt(v_max / (1 − β₂ᵗ)) + ε` |
+/// | `BiasCorrected` | `v_max ← max(v_max, v / (1 − β₂ᵗ))` | `sqrt(v_max) + ε` |
+///
+/// Because `1 − β₂ᵗ` grows with `t`, the two differ as soon as the second moment shrinks: the
+/// raw maximum is divided by a growing correction later, the corrected maximum remembers an
+/// early, strongly corrected value. Used only when AMSGrad is on
+/// ([`AdamConfig::with_amsgrad`](crate::AdamConfig::with_amsgrad)).
+///
+/// ```
+/// use dualgrad::{AdamConfig, AmsgradMax, Optimizer};
+/// use nalgebra::SVector;
+/// // η = 1, β₁ = 0, β₂ = 0.5, gradients 2 then 0.
+/// let cfg = AdamConfig::default().with_lr(1.0).with_betas(0.0, 0.5).with_amsgrad(true);
+/// let mut torch = cfg.build::<1>().unwrap();
+/// let mut optax = cfg.with_amsgrad_max(AmsgradMax::BiasCorrected).build::<1>().unwrap();
+/// let (mut a, mut b) = (SVector::from([0.0]), SVector::from([0.0]));
+/// for g in [2.0, 1.0] {
+///     torch.step(&mut a, &SVector::from([g]));
+///     optax.step(&mut b, &SVector::from([g]));
+/// }
+/// // Step 1 (both): v = 2, v̂ = 4, step 2/2 = 1.
+/// // Step 2: v = 1 + 0.5 = 1.5, 1 − β₂² = 0.75.
+/// //   raw: v_max = max(2, 1.5) = 2, sqrt(2/0.75) = 1.633, step 1/1.633
+/// //   corrected: v_max = max(4, 2) = 4, step 1/2
+/// assert!((a[0] + 1.0 + (0.75_f64 / 2.0).sqrt()).abs() < 1e-7);
+/// assert!((b[0] + 1.5).abs() < 1e-7);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AmsgradMax {
+    /// PyTorch's `Adam(amsgrad=True)`: the maximum of the raw second moment.
+    #[default]
+    Raw,
+    /// optax's `amsgrad`: the maximum of the bias-corrected second moment.
+    BiasCorrected,
 }

@@ -1,6 +1,7 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
-use super::line_search::{Armijo, LineSearch};
+use super::line_search::{LineSearch, search_counted};
+use super::wolfe::StrongWolfe;
 use crate::ScalarFn;
 use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::SVector;
@@ -13,7 +14,14 @@ use nalgebra::SVector;
 /// pair. With an empty memory the direction is `−g / max(1, ‖g‖)`. A pair is stored only if
 /// `sᵀy > sqrt(ε_mach) ‖s‖ ‖y‖` (the curvature condition, which keeps the approximation
 /// positive definite); if the direction is not a descent direction anyway, the memory is cleared.
-/// The step length comes from the line search ([`Armijo`] by default), trying `α = 1` first.
+/// The step length comes from the line search, trying `α = 1` first: by default
+/// [`StrongWolfe`] (Moré–Thuente), whose curvature condition guarantees `sᵀy > 0`, so every
+/// accepted step adds a pair and the memory stays a sound positive-definite model;
+/// [`Armijo`](crate::Armijo) backtracking (`Lbfgs::new(Armijo::default())`) checks only
+/// sufficient decrease and may have to skip pairs. On Rosenbrock from the standard start
+/// (memory 5, gradient tolerance `1e-10`) strong Wolfe takes 49 values and gradients for N = 2
+/// (Armijo: 97 values, 43 gradients) and 119 for N = 10 (Armijo: 218 values, 104 gradients);
+/// `tests/optim_wolfe.rs` measures them.
 ///
 /// Run it with [`minimize`](crate::minimize).
 ///
@@ -34,7 +42,7 @@ use nalgebra::SVector;
 /// assert!((report.params - SVector::from([1.0, 1.0])).norm() < 1e-8);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lbfgs<const N: usize, const M: usize, L = Armijo> {
+pub struct Lbfgs<const N: usize, const M: usize, L = StrongWolfe> {
     line_search: L,
     s: [SVector<f64, N>; M],
     y: [SVector<f64, N>; M],
@@ -43,9 +51,9 @@ pub struct Lbfgs<const N: usize, const M: usize, L = Armijo> {
     next: usize,
 }
 
-impl<const N: usize, const M: usize> Default for Lbfgs<N, M, Armijo> {
+impl<const N: usize, const M: usize> Default for Lbfgs<N, M, StrongWolfe> {
     fn default() -> Self {
-        Self::new(Armijo::default())
+        Self::new(StrongWolfe::default())
     }
 }
 
@@ -172,16 +180,18 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
             d = self.direction(g);
             slope = g.dot(&d);
         }
-        let ls = self
-            .line_search
-            .search(|x| f.value(x), &point.x, point.value, slope, &d);
-        evals.function += ls.evaluations;
+        let (ls, found) = search_counted(&self.line_search, f, point, slope, &d, evals);
         if !ls.accepted {
             return Err(StopReason::LineSearchFailed);
         }
         let x = point.x + d * ls.step;
-        let (value, gradient) = f.gradient(&x);
-        evals.add_gradient();
+        let (value, gradient) = match found {
+            Some(g) => (ls.value, g),
+            None => {
+                evals.add_gradient();
+                f.gradient(&x)
+            }
+        };
         self.update(&(x - point.x), &(gradient - point.gradient));
         *point = Point { x, value, gradient };
         Ok(())

@@ -1,6 +1,8 @@
 //! Line searches: how far to go along a descent direction.
 
 use super::error::{OptimError, check_open_unit, check_positive_count};
+use crate::ScalarFn;
+use crate::train::{Evaluations, Point};
 use nalgebra::SVector;
 
 /// What a line search found along a direction `d` from `x`.
@@ -22,6 +24,23 @@ pub struct LineSearchResult {
     pub evaluations: usize,
     /// Whether `α` satisfies the search's acceptance condition.
     pub accepted: bool,
+}
+
+impl LineSearchResult {
+    /// No step yet: `α = 0` at the starting value, nothing evaluated.
+    pub(crate) fn not_started(value: f64) -> Self {
+        Self {
+            step: 0.0,
+            value,
+            evaluations: 0,
+            accepted: false,
+        }
+    }
+}
+
+/// Whether a search may start: a finite value and a negative slope (NaN is not).
+pub(crate) fn is_descent(value: f64, slope: f64) -> bool {
+    slope < 0.0 && value.is_finite()
 }
 
 /// A line search: given `f`, a point `x` with value `f(x)`, a direction `d` and the slope
@@ -50,6 +69,37 @@ pub trait LineSearch {
         slope: f64,
         direction: &SVector<f64, N>,
     ) -> LineSearchResult;
+
+    /// Search when gradients are available: `f(x)` gives the value, `fg(x)` the value and the
+    /// gradient. Searches that need slopes at trial points ([`StrongWolfe`](crate::StrongWolfe))
+    /// use `fg`; the default ignores it and calls [`search`](Self::search) with `f`. Also
+    /// returns the gradient at the returned point when the search computed it, so that the
+    /// caller need not compute it again.
+    ///
+    /// ```
+    /// use dualgrad::{Armijo, LineSearch};
+    /// use nalgebra::SVector;
+    /// let f = |x: &SVector<f64, 1>| x[0] * x[0];
+    /// let fg = |x: &SVector<f64, 1>| (x[0] * x[0], x * 2.0);
+    /// let (r, g) = Armijo::default().search_with_gradient(f, fg, &SVector::from([1.0]), 1.0, -4.0, &SVector::from([-2.0]));
+    /// assert_eq!((r.step, g), (0.5, None)); // Armijo never asks for a gradient
+    /// ```
+    fn search_with_gradient<const N: usize, F, G>(
+        &self,
+        f: F,
+        fg: G,
+        x: &SVector<f64, N>,
+        value: f64,
+        slope: f64,
+        direction: &SVector<f64, N>,
+    ) -> (LineSearchResult, Option<SVector<f64, N>>)
+    where
+        F: FnMut(&SVector<f64, N>) -> f64,
+        G: FnMut(&SVector<f64, N>) -> (f64, SVector<f64, N>),
+    {
+        let _ = fg;
+        (self.search(f, x, value, slope, direction), None)
+    }
 }
 
 /// Backtracking line search with the Armijo (sufficient decrease) condition: starting from
@@ -81,6 +131,15 @@ impl Default for Armijo {
 }
 
 impl Armijo {
+    /// Already validated settings (for searches that fall back to backtracking).
+    pub(crate) fn unchecked(c1: f64, shrink: f64, max_steps: usize) -> Self {
+        Self {
+            c1,
+            shrink,
+            max_steps,
+        }
+    }
+
     /// Sufficient-decrease constant `c1` in `(0, 1)`, shrink factor `shrink` in `(0, 1)`,
     /// at least one trial.
     ///
@@ -112,14 +171,8 @@ impl LineSearch for Armijo {
         slope: f64,
         direction: &SVector<f64, N>,
     ) -> LineSearchResult {
-        let mut result = LineSearchResult {
-            step: 0.0,
-            value,
-            evaluations: 0,
-            accepted: false,
-        };
-        let descent = slope < 0.0 && value.is_finite();
-        if !descent {
+        let mut result = LineSearchResult::not_started(value);
+        if !is_descent(value, slope) {
             return result;
         }
         let mut alpha = 1.0;
@@ -136,4 +189,34 @@ impl LineSearch for Armijo {
         }
         result
     }
+}
+
+/// Search along `direction` from `point` on `f` through
+/// [`LineSearch::search_with_gradient`], adding the values and gradients computed to `evals`.
+pub(crate) fn search_counted<const N: usize, L: LineSearch, F: ScalarFn<N>>(
+    line_search: &L,
+    f: &F,
+    point: &Point<N>,
+    slope: f64,
+    direction: &SVector<f64, N>,
+    evals: &mut Evaluations,
+) -> (LineSearchResult, Option<SVector<f64, N>>) {
+    let (mut values, mut gradients) = (0, 0);
+    let found = line_search.search_with_gradient(
+        |x| {
+            values += 1;
+            f.value(x)
+        },
+        |x| {
+            gradients += 1;
+            f.gradient(x)
+        },
+        &point.x,
+        point.value,
+        slope,
+        direction,
+    );
+    evals.function += values + gradients;
+    evals.gradient += gradients;
+    found
 }

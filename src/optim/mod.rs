@@ -7,7 +7,7 @@
 //! | first-order step | [`Optimizer`] | [`Sgd`], [`Adagrad`], [`Rmsprop`], [`Adam`] (AMSGrad, AdamW), [`Clipped`] |
 //! | learning rate per step | [`Schedule`] | [`Constant`], [`Exponential`], [`StepDecay`], [`Cosine`], [`Linear`], [`Warmup`], closures |
 //! | second-order direction | [`SecondOrderStep`] | [`Newton`] |
-//! | step length | [`LineSearch`] | [`Armijo`] |
+//! | step length | [`LineSearch`] | [`Armijo`], [`StrongWolfe`] |
 //!
 //! Every optimizer is a validated config (`Default` = PyTorch's defaults, `with_*` setters,
 //! `build::<N>()` returning [`OptimError`] for a bad value) plus explicit state in static
@@ -25,11 +25,12 @@ mod optimizer;
 mod rmsprop;
 mod schedule;
 mod sgd;
+mod wolfe;
 
 pub use adagrad::{Adagrad, AdagradConfig};
 pub use adam::{Adam, AdamConfig};
 pub use clip::{Clipped, clip_by_global_norm};
-pub use convention::{EpsPlacement, MomentumForm};
+pub use convention::{AmsgradMax, EpsPlacement, MomentumForm};
 pub use error::OptimError;
 pub use lbfgs::Lbfgs;
 pub use line_search::{Armijo, LineSearch, LineSearchResult};
@@ -38,3 +39,4 @@ pub use optimizer::Optimizer;
 pub use rmsprop::{Rmsprop, RmspropConfig};
 pub use schedule::{Constant, Cosine, Exponential, Linear, Schedule, StepDecay, Warmup};
 pub use sgd::{Sgd, SgdConfig};
+pub use wolfe::StrongWolfe;

@@ -1,6 +1,6 @@
 //! Newton's method from the exact Hessian, safeguarded, with a line search.
 
-use super::line_search::{Armijo, LineSearch};
+use super::line_search::{Armijo, LineSearch, search_counted};
 use crate::ScalarFn;
 use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::{SMatrix, SVector};
@@ -198,14 +198,9 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
             }
         };
         let d = self.direction(&point.gradient, &hessian);
-        let ls = self.line_search.search(
-            |x| f.value(x),
-            &point.x,
-            point.value,
-            point.gradient.dot(&d),
-            &d,
-        );
-        evals.function += ls.evaluations;
+        // Through `search_with_gradient`, so that a strong Wolfe search can check curvature.
+        let slope = point.gradient.dot(&d);
+        let (ls, _) = search_counted(&self.line_search, f, point, slope, &d, evals);
         if !ls.accepted {
             return Err(StopReason::LineSearchFailed);
         }

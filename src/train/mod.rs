@@ -6,6 +6,8 @@ mod epochs;
 mod hyper;
 mod method;
 mod minimize;
+mod monitor;
+mod plateau;
 mod report;
 mod stop;
 mod train_loop;
@@ -17,6 +19,9 @@ pub use hyper::{
 };
 pub use method::{Method, Point};
 pub use minimize::minimize;
+pub use monitor::{BestEpoch, Control, Epoch, Monitor, MonitoredReport, train_monitored};
+pub use plateau::{EarlyStopping, PlateauMode, ReduceLrOnPlateau, ThresholdMode};
 pub use report::{Evaluations, Progress, Report};
+pub(crate) use stop::{Count, Sci};
 pub use stop::{StopReason, StopRules};
 pub use train_loop::{TrainConfig, train};

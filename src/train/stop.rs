@@ -47,6 +47,16 @@ pub enum StopReason {
     },
     /// The line search found no step with sufficient decrease.
     LineSearchFailed,
+    /// Early stopping: the monitored loss did not improve for `patience` epochs; the report's
+    /// parameters are those of `best_epoch`.
+    EarlyStopped {
+        /// The epoch with the lowest monitored loss.
+        best_epoch: usize,
+        /// That loss.
+        best_loss: f64,
+    },
+    /// The observer asked to stop ([`Control::Stop`](crate::Control::Stop)).
+    ObserverStopped,
     /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
     /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
     /// [`Newton`](crate::Newton); not [`converged`](StopReason::converged).
@@ -60,7 +70,7 @@ pub enum StopReason {
 
 impl StopReason {
     /// Whether the run stopped because a convergence test passed (target loss, gradient
-    /// tolerance or relative change).
+    /// tolerance, relative change, or early stopping on the monitored loss).
     ///
     /// ```
     /// use dualgrad::StopReason;
@@ -69,7 +79,10 @@ impl StopReason {
     pub fn converged(&self) -> bool {
         matches!(
             self,
-            Self::TargetLoss { .. } | Self::GradientTolerance { .. } | Self::RelativeChange { .. }
+            Self::TargetLoss { .. }
+                | Self::GradientTolerance { .. }
+                | Self::RelativeChange { .. }
+                | Self::EarlyStopped { .. }
         )
     }
 }
@@ -102,6 +115,15 @@ impl fmt::Display for StopReason {
                 Sci(grad_norm)
             ),
             Self::LineSearchFailed => write!(f, "the line search found no sufficient decrease"),
+            Self::EarlyStopped {
+                best_epoch,
+                best_loss,
+            } => write!(
+                f,
+                "stopped early: the monitored loss was lowest ({}) at epoch {best_epoch}",
+                Sci(best_loss)
+            ),
+            Self::ObserverStopped => write!(f, "the observer stopped the run"),
             Self::SaddlePoint {
                 norm,
                 min_eigenvalue,

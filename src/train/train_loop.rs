@@ -1,9 +1,9 @@
 //! The training loop for models and data sets.
 
-use super::report::{Progress, Report, Tracker};
-use super::stop::{StopReason, StopRules};
+use super::monitor::{Control, Monitor, run_epochs};
+use super::report::{Progress, Report};
+use super::stop::StopRules;
 use crate::Objective;
-use crate::optim::error::check_scheduled_rate;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
@@ -187,8 +187,11 @@ impl TrainConfig {
 /// (for full batch this is the evaluation the next step uses, so nothing is computed twice):
 /// they fill [`Report::history`], decide the best parameters, feed the stopping rules and the
 /// `observer`. A non-finite loss or gradient, on a batch or on all samples, stops the run at
-/// once with [`StopReason::Diverged`]; the report then holds the last parameters at which they
-/// were finite.
+/// once with [`StopReason::Diverged`](crate::StopReason::Diverged); the report then holds the
+/// last parameters at which they were finite.
+///
+/// For a validation objective, early stopping, `ReduceLROnPlateau` or an observer that can
+/// stop the run, use [`train_monitored`](crate::train_monitored), which runs the same loop.
 ///
 /// The optimizer is not reset first, so training can be resumed. The index buffers and the
 /// history are allocated once before the loop; a training step allocates nothing (provided the
@@ -231,79 +234,43 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     config: &TrainConfig,
     mut observer: impl FnMut(&Progress<'_, P>),
 ) -> Result<Report<P>, OptimError> {
-    let rules = config.stop;
-    rules.validate()?;
+    let batch = check_config(objective, config)?;
+    let monitored = run_epochs(
+        objective,
+        p0,
+        optimizer,
+        config,
+        batch,
+        Monitor::new(),
+        |epoch| {
+            observer(&epoch.progress);
+            Control::Continue
+        },
+    )?;
+    Ok(monitored.report)
+}
+
+/// Check the configuration against the objective; returns the effective batch size.
+pub(crate) fn check_config<const P: usize, O: Objective<P>>(
+    objective: &O,
+    config: &TrainConfig,
+) -> Result<usize, OptimError> {
+    config.stop.validate()?;
     let n = objective.len();
     if n == 0 {
         return Err(OptimError::EmptyObjective);
     }
-    let batch = match config.batch_size {
-        Some(0) => {
-            return Err(OptimError::InvalidCount {
-                name: "batch_size",
-                value: 0,
-                expected: "at least 1",
-            });
-        }
-        Some(b) if b > n => {
-            return Err(OptimError::BatchLargerThanData {
-                batch_size: b,
-                samples: n,
-            });
-        }
-        Some(b) => b,
-        None => n,
-    };
-    let full_batch = batch == n;
-    // Allocated once: all indices in order (for the full evaluation) and a shuffled copy.
-    let all: Vec<usize> = (0..n).collect();
-    let mut order: Vec<usize> = if full_batch { Vec::new() } else { all.clone() };
-    let mut rng = crate::seeded_rng(config.seed);
-
-    let mut tracker = Tracker::new(rules, p0);
-    let mut p = p0;
-    let (mut loss, mut grad) = objective.loss_and_gradient(&p, &all);
-    tracker.evals.add_gradient();
-    let mut norm = grad.norm();
-    let mut epochs = 0;
-    let mut steps = 0;
-    let mut stop = tracker.record(&p, loss, norm);
-    observer(&tracker.progress(0, &p, loss, norm));
-    let stop = 'epochs: loop {
-        if let Some(reason) = stop {
-            break reason;
-        }
-        if epochs >= rules.max_iterations() {
-            break StopReason::MaxIterations(rules.max_iterations());
-        }
-        if full_batch {
-            check_scheduled_rate(optimizer)?;
-            optimizer.step(&mut p, &grad);
-            steps += 1;
-        } else {
-            crate::shuffle_with(&mut order, &mut rng);
-            for chunk in order.chunks(batch) {
-                let (batch_loss, batch_grad) = objective.loss_and_gradient(&p, chunk);
-                tracker.evals.add_gradient();
-                let batch_norm = batch_grad.norm();
-                if !batch_loss.is_finite() || !batch_norm.is_finite() {
-                    break 'epochs StopReason::Diverged {
-                        loss: batch_loss,
-                        grad_norm: batch_norm,
-                    };
-                }
-                tracker.mark_good(&p);
-                check_scheduled_rate(optimizer)?;
-                optimizer.step(&mut p, &batch_grad);
-                steps += 1;
-            }
-        }
-        epochs += 1;
-        (loss, grad) = objective.loss_and_gradient(&p, &all);
-        tracker.evals.add_gradient();
-        norm = grad.norm();
-        stop = tracker.record(&p, loss, norm);
-        observer(&tracker.progress(epochs, &p, loss, norm));
-    };
-    Ok(tracker.finish(stop, epochs, steps))
+    match config.batch_size {
+        Some(0) => Err(OptimError::InvalidCount {
+            name: "batch_size",
+            value: 0,
+            expected: "at least 1",
+        }),
+        Some(b) if b > n => Err(OptimError::BatchLargerThanData {
+            batch_size: b,
+            samples: n,
+        }),
+        Some(b) => Ok(b),
+        None => Ok(n),
+    }
 }
