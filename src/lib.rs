@@ -163,6 +163,11 @@ pub use data::{
     Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
 };
 pub use diff::{
+    CLOSURE_HESSIAN_LIMIT, CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX,
+    HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK, hessian_chunked, hvp, hvp_chunked,
+    jacobian_chunked, third_derivative,
+};
+pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
 };
@@ -230,6 +235,8 @@ pub mod prelude {
         directional_derivative, gradient, gradient_chunked, hessian, jacobian, jvp, log_sum_exp,
         relu, second_derivative, sigmoid, softmax, softmax_cross_entropy, softplus,
     };
+    #[doc(no_inline)]
+    pub use crate::{hessian_chunked, hvp, hvp_chunked, jacobian_chunked, third_derivative};
     #[doc(no_inline)]
     pub use num_dual::DualNum;
     #[doc(no_inline)]
