@@ -619,10 +619,19 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         let s = self.re.sqrt();
         self.chain(s, s.recip() * 0.5)
     }
+    /// `d/dx ∛x = 1 / (3 ∛x²)`. At `x = 0` the square is `x^(2/3)` by `powf` rather than
+    /// `∛x · ∛x`: in a nested jet the product would be `0 · ∞ = NaN` where `x^(2/3)` has the
+    /// tangent `∞`, and the second derivative would be NaN instead of `−∞`. (`powf` is not used
+    /// elsewhere: it is NaN for `x < 0`.)
     #[inline]
     fn cbrt(&self) -> Self {
         let c = self.re.cbrt();
-        self.chain(c, (c * c).recip() * (1.0 / 3.0))
+        let square = if self.re.re() == 0.0 {
+            self.re.powf(2.0 / 3.0)
+        } else {
+            c * c
+        };
+        self.chain(c, square.recip() * (1.0 / 3.0))
     }
     #[inline]
     fn exp(&self) -> Self {
