@@ -52,16 +52,19 @@ fn sqrt_at_zero_in_a_hessian() {
     assert_eq!(h, SMatrix::<f64, 2, 2>::new(-INF, 0.0, 0.0, 2.0));
 }
 
+/// A name, the function on nested jets and on jets, the point, and (value, f', f'') by hand.
+type Case = (
+    &'static str,
+    fn(Jet<Jet<f64, 1>, 1>) -> Jet<Jet<f64, 1>, 1>,
+    fn(Jet<f64, 1>) -> Jet<f64, 1>,
+    f64,
+    (f64, f64, f64),
+);
+
 #[test]
 fn second_derivative_agrees_with_derivative_at_singular_points() {
     // (value, f', f'') by hand, and f' must be what `derivative` gives
-    let cases: [(
-        &str,
-        fn(Jet<Jet<f64, 1>, 1>) -> Jet<Jet<f64, 1>, 1>,
-        fn(Jet<f64, 1>) -> Jet<f64, 1>,
-        f64,
-        (f64, f64, f64),
-    ); 6] = [
+    let cases: [Case; 6] = [
         // √x at 0: (0, ∞, −∞)
         ("sqrt", |x| x.sqrt(), |x| x.sqrt(), 0.0, (0.0, INF, -INF)),
         // ln x at 0: (−∞, 1/x → ∞, −1/x² → −∞)
@@ -227,7 +230,7 @@ impl ScalarFn<12> for Dense {
 
 #[test]
 fn hessian_is_symmetric_and_hvp_is_h_times_v() {
-    assert!(12 > HESSIAN_ONE_PASS_MAX);
+    const { assert!(12 > HESSIAN_ONE_PASS_MAX) };
     fn prop(seed: u64) -> TestResult {
         let x = vec_from_seed::<12>(seed, -2.0, 2.0);
         let v = vec_from_seed::<12>(seed ^ 0x5555, -1.0, 1.0);
