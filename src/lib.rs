@@ -186,7 +186,7 @@ pub use model::{load_json, save_json};
 pub use objective::Objective;
 pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
-    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
+    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton, NewtonCg,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
     SgdConfig, StepDecay, Warmup, clip_by_global_norm,
 };

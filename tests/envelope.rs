@@ -4,9 +4,10 @@
 //! at the largest sizes where one pass compiles.
 
 use dualgrad::{
-    Chunk, CsvLoader, Mlp1, Model, Newton, Scalar, ScalarFn, SoftmaxCrossEntropy, Standardizer,
-    StopRules, Supervised, Tanh, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked,
-    hvp, hvp_chunked, jacobian, jacobian_chunked, minimize, ridders_derivative,
+    Chunk, CsvLoader, Mlp1, Model, Newton, NewtonCg, Scalar, ScalarFn, SoftmaxCrossEntropy,
+    Standardizer, StopReason, StopRules, Supervised, Tanh, VectorFn, gradient, gradient_chunked,
+    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, minimize,
+    ridders_derivative,
 };
 use nalgebra::SVector;
 
@@ -322,5 +323,23 @@ fn newton_on_iris_in_a_2_mib_thread() {
         let end = objective.value(&report.params);
         assert!(end < start, "{start} → {end}");
         assert!(report.evals.hessian >= 1);
+    });
+}
+
+#[test]
+fn newton_cg_on_rosenbrock_40_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        // the chained Rosenbrock function has its minimum 0 at (1, …, 1)
+        let x0 = SVector::<f64, 40>::from_fn(|i, _| if i % 2 == 0 { -1.2 } else { 1.0 });
+        let rules = StopRules::default().with_grad_tol(1e-8);
+        let mut method = NewtonCg::default();
+        let report = minimize(&Rosenbrock, x0, &mut method, &rules, |_| {}).unwrap();
+        assert!(
+            matches!(report.stop, StopReason::GradientTolerance { .. }),
+            "{:?}",
+            report.stop
+        );
+        assert!((report.params - SVector::<f64, 40>::repeat(1.0)).amax() < 1e-6);
+        assert_eq!(report.evals.hessian, 0); // Hessian-vector products only
     });
 }
