@@ -135,19 +135,15 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
             eps: array::from_fn(|i| self.eps[i] * s),
         }
     }
+}
 
-    /// The product rule where the product of the values `re` is not finite: each term is a
-    /// tangent part times a value, and a zero tangent part contributes zero.
-    #[cold]
-    #[inline(never)]
-    fn mul_not_finite(self, o: Self, re: T) -> Self {
-        Self {
-            re,
-            eps: array::from_fn(|i| {
-                tangent_times(self.eps[i], o.re) + tangent_times(o.eps[i], self.re)
-            }),
-        }
-    }
+/// The product rule where the product of the values is not finite: each term is a tangent part
+/// times a value, and a zero tangent part contributes zero. Out of line and cold, so that the
+/// usual path of `Mul` stays a straight loop.
+#[cold]
+#[inline(never)]
+fn not_finite_product<T: Scalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> [T; N] {
+    array::from_fn(|i| tangent_times(a.eps[i], b.re) + tangent_times(b.eps[i], a.re))
 }
 
 /// `t · d` for a tangent part `t` and a local derivative or value `d`, with a zero tangent
@@ -193,13 +189,14 @@ impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
     #[inline]
     fn mul(self, o: Self) -> Self {
         let re = self.re * o.re;
+        let eps = array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]);
         if re.re().is_finite() {
+            Self { re, eps }
+        } else {
             Self {
                 re,
-                eps: array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]),
+                eps: not_finite_product(self, o),
             }
-        } else {
-            self.mul_not_finite(o, re)
         }
     }
 }

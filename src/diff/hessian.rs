@@ -51,11 +51,9 @@ pub(super) fn one_pass_into<T: Scalar, const N: usize>(
     grad: &mut SVector<T, N>,
     hess: &mut SMatrix<T, N, N>,
 ) -> T {
-    let mut outer = filled!(Jet::constant(Jet::constant(T::zero())); N);
-    for i in 0..N {
-        outer[i] = Jet::variable(Jet::variable(x[i], i), i);
-    }
-    let r = f(&outer);
+    let r = f(&SVector::from_fn(|i, _| {
+        Jet::variable(Jet::variable(x[i], i), i)
+    }));
     for i in 0..N {
         grad[i] = r.re.eps[i];
         for j in i..N {

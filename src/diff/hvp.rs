@@ -44,11 +44,9 @@ pub(super) fn one_pass<T: Scalar, const N: usize>(
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SVector<T, N>) {
-    let mut xs = filled!(Jet::constant(Jet::constant(T::zero())); N);
-    for i in 0..N {
-        xs[i] = Jet::new(Jet::variable(x[i], i), [Jet::constant(v[i])]);
-    }
-    let r = f(&xs);
+    let r = f(&SVector::from_fn(|i, _| {
+        Jet::new(Jet::variable(x[i], i), [Jet::constant(v[i])])
+    }));
     (
         r.re.re,
         SVector::from(r.re.eps),

@@ -152,10 +152,10 @@ pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
 
 /// Seed `x` as `N` independent variables: `x[i]` gets derivative 1 in direction `i`.
 #[inline]
+///
+/// One-pass paths only (`N ≤` [`CLOSURE_ONE_PASS_LIMIT`]): `from_fn` writes each jet once, which a
+/// release build turns into straight stores; the chunked paths, where the stack matters, build
+/// their input with `filled!`.
 fn seed<T: Scalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {
-    let mut v = filled!(Jet::constant(T::zero()); N);
-    for i in 0..N {
-        v[i] = Jet::variable(x[i], i);
-    }
-    v
+    SVector::from_fn(|i, _| Jet::variable(x[i], i))
 }
