@@ -211,7 +211,7 @@ fn blocked_hessian_is_one_pass_bit_for_bit_at_the_closure_limit() {
     in_small_thread(|| {
         let x = point::<16>();
         let one = hessian(rosenbrock, &x);
-        assert_eq!(Rosenbrock.hessian(&x), one); // blocks of 8 above N = 8
+        assert_eq!(Rosenbrock.hessian(&x), one); // one pass up to HESSIAN_ONE_PASS_MAX = 16
         assert_eq!(hessian_chunked(rosenbrock, &x, Chunk::<3>), one);
         assert_eq!(hessian_chunked(rosenbrock, &x, Chunk::<16>), one);
         // a dense function, so that every block has work in it

@@ -924,7 +924,7 @@ pub fn cases() -> Vec<Case> {
         "rosenbrock-10-hessian",
         "dualgrad-blocks",
         2_000,
-        |w: &R10| RosenbrockFn.hessian(&w.p),
+        |w: &R10| dualgrad::hessian_chunked(rosenbrock, &w.p, Chunk::<8>),
     );
     r.add(
         &hess,
