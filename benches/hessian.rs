@@ -10,7 +10,7 @@ mod workloads;
 fn hessians(c: &mut Criterion) {
     let cases: Vec<_> = workloads::cases()
         .into_iter()
-        .filter(|case| case.workload.ends_with("hessian"))
+        .filter(|case| case.workload == "rosenbrock-10-hessian")
         .collect();
     workloads::verify(&cases);
     let mut group = c.benchmark_group("rosenbrock-10-hessian");

@@ -102,19 +102,16 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     }
 
     /// Apply the chain rule for an elementary function with value `f` and derivative `df` at
-    /// `self.re`. A zero tangent stays zero even when `df` is infinite or NaN.
+    /// `self.re`. A zero tangent stays zero even when `df` is infinite or NaN. A tangent counts
+    /// as zero when every part of it is zero ([`Zero::is_zero`]): for nested jets, a tangent
+    /// whose first-order part is zero but whose second-order part is not still carries its
+    /// second-order part through.
     #[inline]
     fn chain(&self, f: T, df: T) -> Self {
         let eps = if df.re().is_finite() {
             array::from_fn(|i| self.eps[i] * df)
         } else {
-            array::from_fn(|i| {
-                if self.eps[i].re() == 0.0 {
-                    T::zero()
-                } else {
-                    self.eps[i] * df
-                }
-            })
+            array::from_fn(|i| tangent_times(self.eps[i], df))
         };
         Self { re: f, eps }
     }
@@ -138,6 +135,23 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
             eps: array::from_fn(|i| self.eps[i] * s),
         }
     }
+}
+
+/// The product rule where the product of the values is not finite: each term is a tangent part
+/// times a value, and a zero tangent part contributes zero. Out of line and cold, so that the
+/// usual path of `Mul` stays a straight loop.
+#[cold]
+#[inline(never)]
+fn not_finite_product<T: Scalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> [T; N] {
+    array::from_fn(|i| tangent_times(a.eps[i], b.re) + tangent_times(b.eps[i], a.re))
+}
+
+/// `t · d` for a tangent part `t` and a local derivative or value `d`, with a zero tangent
+/// giving zero even where `d` is infinite or NaN (the tangent says the quantity does not move
+/// in that direction, so neither does anything computed from it).
+#[inline]
+fn tangent_times<T: Scalar>(t: T, d: T) -> T {
+    if t.is_zero() { T::zero() } else { t * d }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,12 +182,21 @@ impl<T: Scalar, const N: usize> Sub for Jet<T, N> {
 
 impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
     type Output = Self;
-    /// The product rule: `(ab)' = a'b + ab'`.
+    /// The product rule: `(ab)' = a'b + ab'`. Where the product of the values is not finite,
+    /// a zero tangent part contributes zero rather than `0 · ∞ = NaN` (see
+    /// [`tangent_times`]): in a nested jet the "values" of the inner jets are first
+    /// derivatives, which may be infinite where the function is finite (`√x` at 0).
     #[inline]
     fn mul(self, o: Self) -> Self {
-        Self {
-            re: self.re * o.re,
-            eps: array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]),
+        let re = self.re * o.re;
+        let eps = array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]);
+        if re.re().is_finite() {
+            Self { re, eps }
+        } else {
+            Self {
+                re,
+                eps: not_finite_product(self, o),
+            }
         }
     }
 }
@@ -577,19 +600,41 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
             self.chain(v, d)
         }
     }
+    /// `xⁿ` with both parts jets: the value is `T::powd` (`powf` on `f64`), `∂/∂x = n xⁿ⁻¹`, and
+    /// `∂/∂n = xⁿ ln x`, taken as `0` where `xⁿ` is zero (its limit as `x → 0⁺` for `n > 0`), so
+    /// `x²` written as `powd` has gradient and Hessian at `x = 0` as `x * x` does.
     #[inline]
     fn powd(&self, n: Self) -> Self {
-        (self.ln() * n).exp()
+        let v = self.re.powd(n.re);
+        let dx = n.re * self.re.powd(n.re - T::one());
+        let dn = if v.is_zero() {
+            T::zero()
+        } else {
+            v * self.re.ln()
+        };
+        Self {
+            re: v,
+            eps: array::from_fn(|i| tangent_times(self.eps[i], dx) + tangent_times(n.eps[i], dn)),
+        }
     }
     #[inline]
     fn sqrt(&self) -> Self {
         let s = self.re.sqrt();
         self.chain(s, s.recip() * 0.5)
     }
+    /// `d/dx ∛x = 1 / (3 ∛x²)`. At `x = 0` the square is `x^(2/3)` by `powf` rather than
+    /// `∛x · ∛x`: in a nested jet the product would be `0 · ∞ = NaN` where `x^(2/3)` has the
+    /// tangent `∞`, and the second derivative would be NaN instead of `−∞`. (`powf` is not used
+    /// elsewhere: it is NaN for `x < 0`.)
     #[inline]
     fn cbrt(&self) -> Self {
         let c = self.re.cbrt();
-        self.chain(c, (c * c).recip() * (1.0 / 3.0))
+        let square = if self.re.re() == 0.0 {
+            self.re.powf(2.0 / 3.0)
+        } else {
+            c * c
+        };
+        self.chain(c, square.recip() * (1.0 / 3.0))
     }
     #[inline]
     fn exp(&self) -> Self {
@@ -660,13 +705,27 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         self.chain_bounded(self.re.atan(), (self.re * self.re + 1.0).recip())
     }
     /// `atan2(y, x)` with `y = self`: `d = (x dy − y dx) / (x² + y²)`.
+    /// At `x = y = 0` the derivative is undefined (NaN) in every direction in which `x` or `y`
+    /// moves, and zero in the others.
     #[inline]
     fn atan2(&self, x: Self) -> Self {
         let y = *self;
         let r2 = (x.re * x.re + y.re * y.re).recip();
+        let d = |i: usize| (x.re * y.eps[i] - y.re * x.eps[i]) * r2;
+        let eps = if r2.re().is_finite() {
+            array::from_fn(d)
+        } else {
+            array::from_fn(|i| {
+                if x.eps[i].is_zero() && y.eps[i].is_zero() {
+                    T::zero()
+                } else {
+                    d(i)
+                }
+            })
+        };
         Self {
             re: y.re.atan2(x.re),
-            eps: array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2),
+            eps,
         }
     }
     #[inline]

@@ -164,6 +164,11 @@ pub use data::{
     Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
 };
 pub use diff::{
+    CLOSURE_HESSIAN_LIMIT, CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX,
+    HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK, hessian_chunked, hvp, hvp_chunked,
+    jacobian_chunked, third_derivative,
+};
+pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
 };
@@ -184,7 +189,7 @@ pub use model::{load_json, save_json};
 pub use objective::{BatchLoss, Objective};
 pub use optim::{
     Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
-    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton,
+    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton, NewtonCg,
     NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
     SgdConfig, StepDecay, Warmup, clip_by_global_norm,
 };
@@ -269,6 +274,8 @@ pub mod prelude {
     };
     #[doc(no_inline)]
     pub use crate::{Network, Rng, network};
+    #[doc(no_inline)]
+    pub use crate::{hessian_chunked, hvp, hvp_chunked, jacobian_chunked, third_derivative};
     #[doc(no_inline)]
     pub use num_dual::DualNum;
     #[doc(no_inline)]

@@ -51,6 +51,13 @@ impl ScalarFn<50> for Objective50 {
     }
 }
 
+struct Map50;
+impl VectorFn<50, 3> for Map50 {
+    fn eval<T: Scalar>(&self, x: &SVector<T, 50>) -> SVector<T, 3> {
+        vector_map(x)
+    }
+}
+
 struct Map10;
 impl VectorFn<10, 3> for Map10 {
     fn eval<T: Scalar>(&self, x: &SVector<T, 10>) -> SVector<T, 3> {
@@ -90,6 +97,20 @@ fn closure_entry_points_do_not_allocate() {
         gradient_chunked(objective, &x50, Chunk::<8>)
     });
     assert_no_allocation("gradient (N = 50)", || gradient(objective, &x50));
+    assert_no_allocation("third_derivative", || {
+        third_derivative(|t| softplus(t) * t.exp(), black_box(0.3))
+    });
+    assert_no_allocation("jacobian_chunked (50 → 3, C = 8)", || {
+        jacobian_chunked(vector_map, &x50, Chunk::<8>)
+    });
+    assert_no_allocation("hessian_chunked (N = 50, C = 4)", || {
+        hessian_chunked(objective, &x50, Chunk::<4>)
+    });
+    let v50 = point::<50>().map(|t| t * 0.5);
+    assert_no_allocation("hvp (N = 50)", || hvp(objective, &x50, &v50));
+    assert_no_allocation("hvp_chunked (N = 50, C = 8)", || {
+        hvp_chunked(objective, &x50, &v50, Chunk::<8>)
+    });
     // and nested: the Jacobian of a gradient
     assert_no_allocation("jacobian of gradient (N = 10)", || {
         jacobian(
@@ -118,6 +139,23 @@ fn trait_methods_do_not_allocate() {
     assert_no_allocation("VectorFn::value", || Map10.value(&x10));
     assert_no_allocation("VectorFn::jacobian", || Map10.jacobian(&x10));
     assert_no_allocation("VectorFn::jvp", || Map10.jvp(&x10, &v10));
+    // the chunked and blocked paths the trait forms take above the one-pass sizes
+    let v50 = point::<50>().map(|t| t * 0.5);
+    assert_no_allocation("ScalarFn::gradient (N = 50, chunks)", || {
+        Objective50.gradient(&x50)
+    });
+    assert_no_allocation("ScalarFn::hessian (N = 50, blocks)", || {
+        Objective50.hessian(&x50)
+    });
+    assert_no_allocation("ScalarFn::hvp (N = 10, one pass)", || {
+        Objective10.hvp(&x10, &v10)
+    });
+    assert_no_allocation("ScalarFn::hvp (N = 50, chunks)", || {
+        Objective50.hvp(&x50, &v50)
+    });
+    assert_no_allocation("VectorFn::jacobian (50 → 3, chunks)", || {
+        Map50.jacobian(&x50)
+    });
 }
 
 /// The measured calls compute real derivatives (not optimised away, not trivially zero): a

@@ -14,8 +14,8 @@ use num_dual::Dual2_64;
 use quickcheck::TestResult;
 
 /// Every quantity a one-variable function gives: value, first derivative through `derivative`
-/// (Jet), second derivative through `second_derivative` (num-dual `Dual2`) and through nested
-/// `derivative` calls (Jet of Jet), each against its closed form, plus the first derivative
+/// (Jet), second derivative through `second_derivative` (Jet of Jet), num-dual's `Dual2` and
+/// nested `derivative` calls (Jet of Jet), each against its closed form, plus the first derivative
 /// against a central difference.
 #[allow(clippy::too_many_arguments)]
 fn check_unary(
@@ -34,10 +34,14 @@ fn check_unary(
     close_cf(&ctx("f' vs closed form"), d, d1(x))?;
     close_fd(&ctx("f' vs finite difference"), d, fd(&f, x))?;
 
-    let (v2, d1_2, d2_2) = second_derivative(&f_dual2, x);
+    let (v2, d1_2, d2_2) = second_derivative(&f_jet2, x);
     close_cf(&ctx("second_derivative value"), v2, f(x))?;
     close_cf(&ctx("second_derivative f'"), d1_2, d1(x))?;
     close_cf(&ctx("second_derivative f''"), d2_2, d2(x))?;
+    let (v2, d1_2, d2_2) = num_dual::second_derivative(&f_dual2, x);
+    close_cf(&ctx("num-dual Dual2 value"), v2, f(x))?;
+    close_cf(&ctx("num-dual Dual2 f'"), d1_2, d1(x))?;
+    close_cf(&ctx("num-dual Dual2 f''"), d2_2, d2(x))?;
 
     let (dn, ddn) = derivative(|t| derivative(&f_jet2, t).1, x);
     close_cf(&ctx("nested derivative f'"), dn, d1(x))?;
@@ -242,7 +246,7 @@ fn check_rule<F: Fn(&SVector<f64, 3>) -> f64>(
     let (vx, dx) = derivative(partial_x, p[0]);
     close_cf(&ctx("derivative value"), vx, f(p))?;
     close_cf(&ctx("derivative ∂f/∂x"), dx, grad_cf[0])?;
-    let (_, d1, d2) = second_derivative(second_x, p[0]);
+    let (_, d1, d2) = num_dual::second_derivative(second_x, p[0]);
     close_cf(&ctx("second_derivative ∂f/∂x"), d1, grad_cf[0])?;
     close_cf(&ctx("second_derivative ∂²f/∂x²"), d2, fxx_cf)
 }

@@ -6,7 +6,9 @@
 //! | variant | what it is |
 //! |---|---|
 //! | `hand` | a hand-written gradient (manual backprop) in plain `f64`: the practical limit |
-//! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar` |
+//! | `floor` | a minimal hand-rolled dual (`value`, `partials: [f64; P]`, `#[inline(always)]` operators; `floor.rs`) on the same loss written for it: the floor of naive forward mode |
+//! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar`; for Rosenbrock, `ScalarFn::gradient`, which chooses one pass or chunks by `N` |
+//! | `dualgrad-onepass` | Rosenbrock-50: the one-pass closure form `gradient(rosenbrock, &p)` |
 //! | `dualgrad-chunkC` | `dualgrad::gradient_chunked(\|p\| loss(p), &p, Chunk::<C>)` |
 //! | `dualgrad-nalgebra` | XOR only: the same maths written with nalgebra matrix products over lifted duals |
 //! | `num_dual` | raw `num_dual::gradient` (`DualSVec64<P>`) on the same generic loss |
@@ -34,13 +36,15 @@
 
 use dualgrad::{
     BinaryCrossEntropy, Chunk, Dataset, LogisticRegression, MeanSquaredError, Mlp1, Mlp2, Model,
-    Objective, Relu, Scalar, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits, gradient,
-    gradient_chunked, network, softmax_cross_entropy,
+    Objective, Relu, Scalar, ScalarFn, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits,
+    gradient, gradient_chunked, network, softmax_cross_entropy,
 };
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};
 use std::hint::black_box;
 use std::rc::Rc;
+
+pub mod floor;
 
 // =============================================================================================
 // Workload data
@@ -860,13 +864,26 @@ impl Registry {
     }
 }
 
-/// Gradient cases of Rosenbrock at one size: hand, one pass, chunks of 4, 8, 16, num-dual, FD.
+/// Rosenbrock as a [`ScalarFn`], for the trait form's automatic choice of one pass or chunks.
+pub struct RosenbrockFn<const N: usize>;
+
+impl<const N: usize> ScalarFn<N> for RosenbrockFn<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T {
+        rosenbrock(x)
+    }
+}
+
+/// Gradient cases of Rosenbrock at one size: hand, the trait form (`dualgrad`: one pass up to
+/// `GRADIENT_ONE_PASS_MAX`, chunks of `GRADIENT_CHUNK` above), chunks of 4, 8, 16, num-dual, FD.
 fn rosenbrock_cases<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
     type W<const N: usize> = Problem<(), N>;
     let w = Rc::new(rosenbrock_problem::<N>());
     r.add(&w, name, "hand", count, |w: &W<N>| rosenbrock_hand(&w.p));
+    r.add(&w, name, "floor", count, |w: &W<N>| {
+        floor::rosenbrock_gradient(&w.p)
+    });
     r.add(&w, name, "dualgrad", count, |w: &W<N>| {
-        gradient(rosenbrock, &w.p)
+        RosenbrockFn.gradient(&w.p)
     });
     r.add(&w, name, "dualgrad-chunk4", count, |w: &W<N>| {
         gradient_chunked(rosenbrock, &w.p, Chunk::<4>)
@@ -885,6 +902,71 @@ fn rosenbrock_cases<const N: usize>(r: &mut Registry, name: &'static str, count:
     });
 }
 
+/// The scaling cases of Rosenbrock at one size: hand, the trait form (`dualgrad`), chunks of 8
+/// and 16, and the Hessian-vector product (`dualgrad-hvp`, returning its value and
+/// gradient; `v = (1, …, 1)`), whose cost is compared with the gradient's.
+fn rosenbrock_scaling_cases<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(rosenbrock_problem::<N>());
+    r.add(&w, name, "hand", count, |w: &W<N>| rosenbrock_hand(&w.p));
+    r.add(&w, name, "dualgrad", count, |w: &W<N>| {
+        RosenbrockFn.gradient(&w.p)
+    });
+    r.add(&w, name, "dualgrad-chunk8", count, |w: &W<N>| {
+        gradient_chunked(rosenbrock, &w.p, Chunk::<8>)
+    });
+    r.add(&w, name, "dualgrad-chunk16", count, |w: &W<N>| {
+        gradient_chunked(rosenbrock, &w.p, Chunk::<16>)
+    });
+    hvp_case(r, &w, name, count);
+}
+
+/// `dualgrad-hvp`: [`ScalarFn::hvp`] along `(1, …, 1)`, its value and gradient kept for
+/// [`verify`] and the product passed to `black_box`.
+fn hvp_case<const N: usize>(
+    r: &mut Registry,
+    w: &Rc<Problem<(), N>>,
+    name: &'static str,
+    count: u64,
+) {
+    r.add(w, name, "dualgrad-hvp", count, |w: &Problem<(), N>| {
+        let (f, g, hv) = RosenbrockFn.hvp(&w.p, &SVector::repeat(1.0));
+        black_box(hv);
+        (f, g)
+    });
+}
+
+/// Hessian cases of Rosenbrock at one size: hand and the trait form (one pass up to
+/// `HESSIAN_ONE_PASS_MAX`, blocks above).
+fn rosenbrock_hessian_cases<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(rosenbrock_problem::<N>());
+    r.add(&w, name, "hand", count, |w: &W<N>| {
+        rosenbrock_hessian_hand(&w.p)
+    });
+    r.add(&w, name, "dualgrad", count, |w: &W<N>| {
+        RosenbrockFn.hessian(&w.p)
+    });
+}
+
+/// The floor dual on Rosenbrock (one pass: `8·N·(N + 1)` bytes of stack, so not at `N = 2000`).
+fn floor_case<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(rosenbrock_problem::<N>());
+    r.add(&w, name, "floor", count, |w: &W<N>| {
+        floor::rosenbrock_gradient(&w.p)
+    });
+}
+
+/// The one-pass closure form, at the sizes where it compiles (`N ≤ CLOSURE_ONE_PASS_LIMIT`).
+fn rosenbrock_one_pass_case<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(rosenbrock_problem::<N>());
+    r.add(&w, name, "dualgrad-onepass", count, |w: &W<N>| {
+        gradient(rosenbrock, &w.p)
+    });
+}
+
 /// Every case, grouped by workload, `hand` first in each workload.
 pub fn cases() -> Vec<Case> {
     let mut r = Registry(Vec::new());
@@ -892,6 +974,9 @@ pub fn cases() -> Vec<Case> {
     let xor = Rc::new(xor_problem());
     type Xor = Problem<(), 13>;
     r.add(&xor, "xor", "hand", 10_000, |w: &Xor| xor_hand(&w.p));
+    r.add(&xor, "xor", "floor", 10_000, |w: &Xor| {
+        floor::xor_gradient(&w.p)
+    });
     r.add(&xor, "xor", "dualgrad", 5_000, |w: &Xor| {
         gradient(xor_loss, &w.p)
     });
@@ -923,9 +1008,38 @@ pub fn cases() -> Vec<Case> {
         XorModel::generic_loss_and_gradient,
     );
 
+    rosenbrock_scaling_cases::<2>(&mut r, "rosenbrock-2", 50_000);
+    floor_case::<2>(&mut r, "rosenbrock-2", 50_000);
+    rosenbrock_one_pass_case::<2>(&mut r, "rosenbrock-2", 50_000);
     rosenbrock_cases::<10>(&mut r, "rosenbrock-10", 20_000);
+    rosenbrock_one_pass_case::<10>(&mut r, "rosenbrock-10", 20_000);
+    hvp_case(
+        &mut r,
+        &Rc::new(rosenbrock_problem::<10>()),
+        "rosenbrock-10",
+        20_000,
+    );
     rosenbrock_cases::<50>(&mut r, "rosenbrock-50", 1_000);
+    rosenbrock_one_pass_case::<50>(&mut r, "rosenbrock-50", 1_000);
+    hvp_case(
+        &mut r,
+        &Rc::new(rosenbrock_problem::<50>()),
+        "rosenbrock-50",
+        1_000,
+    );
+    rosenbrock_scaling_cases::<80>(&mut r, "rosenbrock-80", 500);
+    floor_case::<80>(&mut r, "rosenbrock-80", 500);
+    rosenbrock_one_pass_case::<80>(&mut r, "rosenbrock-80", 500);
     rosenbrock_cases::<200>(&mut r, "rosenbrock-200", 50);
+    hvp_case(
+        &mut r,
+        &Rc::new(rosenbrock_problem::<200>()),
+        "rosenbrock-200",
+        50,
+    );
+    rosenbrock_scaling_cases::<2000>(&mut r, "rosenbrock-2000", 5);
+    rosenbrock_hessian_cases::<50>(&mut r, "rosenbrock-50-hessian", 20);
+    rosenbrock_hessian_cases::<200>(&mut r, "rosenbrock-200-hessian", 2);
 
     let hess = Rc::new(rosenbrock_problem::<10>());
     type R10 = Problem<(), 10>;
@@ -942,6 +1056,13 @@ pub fn cases() -> Vec<Case> {
     r.add(
         &hess,
         "rosenbrock-10-hessian",
+        "dualgrad-blocks",
+        2_000,
+        |w: &R10| dualgrad::hessian_chunked(rosenbrock, &w.p, Chunk::<8>),
+    );
+    r.add(
+        &hess,
+        "rosenbrock-10-hessian",
         "num_dual",
         2_000,
         |w: &R10| num_dual::hessian(|x: SVector<Dual2SVec64<10>, 10>| rosenbrock(&x), &w.p),
@@ -951,6 +1072,9 @@ pub fn cases() -> Vec<Case> {
     type Iris = Problem<IrisData, 67>;
     r.add(&iris, "iris", "hand", 200, |w: &Iris| {
         iris_hand(&w.p, &w.data)
+    });
+    r.add(&iris, "iris", "floor", 20, |w: &Iris| {
+        floor::iris_gradient(&w.p, &w.data)
     });
     r.add(&iris, "iris", "dualgrad", 20, |w: &Iris| {
         gradient(|p| iris_loss(p, &w.data), &w.p)
@@ -998,6 +1122,9 @@ pub fn cases() -> Vec<Case> {
     type Logistic = Problem<LogisticData, 11>;
     r.add(&logistic, "logistic", "hand", 200, |w: &Logistic| {
         logistic_hand(&w.p, &w.data)
+    });
+    r.add(&logistic, "logistic", "floor", 200, |w: &Logistic| {
+        floor::logistic_gradient(&w.p, &w.data)
     });
     r.add(&logistic, "logistic", "dualgrad", 200, |w: &Logistic| {
         gradient(|p| logistic_loss(p, &w.data), &w.p)

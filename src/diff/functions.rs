@@ -1,3 +1,7 @@
+use super::{
+    GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX, HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
+    gradient, hessian, hvp, jacobian,
+};
 use crate::{Chunk, Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 
@@ -43,7 +47,9 @@ pub trait ScalarFn<const N: usize> {
         self.eval(x)
     }
 
-    /// Value and gradient, as [`gradient`](crate::gradient).
+    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX)
+    /// and in chunks of [`GRADIENT_CHUNK`](crate::GRADIENT_CHUNK) tangents above (the two give
+    /// bit-identical results), so it works at any `N`.
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
@@ -53,7 +59,11 @@ pub trait ScalarFn<const N: usize> {
     /// ```
     #[inline]
     fn gradient(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
-        crate::gradient(|x| self.eval(x), x)
+        if N <= GRADIENT_ONE_PASS_MAX {
+            gradient_one_pass(self, x)
+        } else {
+            gradient_chunks(self, x)
+        }
     }
 
     /// Value and gradient in chunks of `C` tangents, as [`gradient_chunked`](crate::gradient_chunked).
@@ -74,7 +84,11 @@ pub trait ScalarFn<const N: usize> {
         crate::gradient_chunked(|x: &SVector<Jet<f64, C>, N>| self.eval(x), x, chunk)
     }
 
-    /// Value, gradient and Hessian, as [`hessian`](crate::hessian).
+    /// Value, gradient and Hessian, in one pass for `N ≤`
+    /// [`HESSIAN_ONE_PASS_MAX`](crate::HESSIAN_ONE_PASS_MAX) and in blocks of
+    /// [`HESSIAN_BLOCK`](crate::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::HESSIAN_BLOCK) above, as
+    /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
+    /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric.
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
@@ -85,7 +99,39 @@ pub trait ScalarFn<const N: usize> {
     /// ```
     #[inline]
     fn hessian(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
-        crate::hessian(|x| self.eval(x), x)
+        let mut out = (0.0, filled!(0.0; N), filled_matrix!(0.0; N, N));
+        out.0 = if N <= HESSIAN_ONE_PASS_MAX {
+            hessian_one_pass(self, x, &mut out.1, &mut out.2)
+        } else {
+            hessian_blocks(self, x, &mut out.1, &mut out.2)
+        };
+        out
+    }
+
+    /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
+    /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX) and as
+    /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::HVP_CHUNK) tangents above
+    /// (bit-identical results). About twice the cost of a gradient; the Hessian is never formed.
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// /// f = x₀²x₁: H = [[2x₁, 2x₀], [2x₀, 0]] = [[4, 2], [2, 0]] at (1, 2)
+    /// struct F;
+    /// impl ScalarFn<2> for F { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0] * x[0] * x[1] } }
+    /// let (f, g, hv) = F.hvp(&SVector::from([1.0, 2.0]), &SVector::from([1.0, 1.0]));
+    /// assert_eq!((f, g, hv), (2.0, SVector::from([4.0, 1.0]), SVector::from([6.0, 2.0])));
+    /// ```
+    #[inline]
+    fn hvp(
+        &self,
+        x: &SVector<f64, N>,
+        v: &SVector<f64, N>,
+    ) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+        if N <= GRADIENT_ONE_PASS_MAX {
+            hvp_one_pass(self, x, v)
+        } else {
+            hvp_chunks(self, x, v)
+        }
     }
 
     /// Value and directional derivative `∇f(x) · v`, as
@@ -138,7 +184,10 @@ pub trait VectorFn<const N: usize, const M: usize> {
         self.eval(x)
     }
 
-    /// Values and Jacobian, as [`jacobian`](crate::jacobian).
+    /// Values and Jacobian, in one pass for `N ≤`
+    /// [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX) and in chunks of
+    /// [`GRADIENT_CHUNK`](crate::GRADIENT_CHUNK) tangents above, as
+    /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results).
     ///
     /// ```
     /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
@@ -149,7 +198,13 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// ```
     #[inline]
     fn jacobian(&self, x: &SVector<f64, N>) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
-        crate::jacobian(|x| self.eval(x), x)
+        let mut out = (filled!(0.0; M), filled_matrix!(0.0; M, N));
+        if N <= GRADIENT_ONE_PASS_MAX {
+            jacobian_one_pass(self, x, &mut out.0, &mut out.1);
+        } else {
+            jacobian_chunks(self, x, &mut out.0, &mut out.1);
+        }
+        out
     }
 
     /// Values and the Jacobian-vector product `J(x) v`, as [`jvp`](crate::jvp).
@@ -165,4 +220,100 @@ pub trait VectorFn<const N: usize, const M: usize> {
     fn jvp(&self, x: &SVector<f64, N>, v: &SVector<f64, N>) -> (SVector<f64, M>, SVector<f64, M>) {
         crate::jvp(|x| self.eval(x), x, v)
     }
+}
+
+// The trait forms' two paths each live in a function that is never inlined, so the stack frame
+// of the path not taken (an N-wide dual for large N) is never allocated.
+
+#[inline(never)]
+fn gradient_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>) {
+    gradient::one_pass(|x| f.eval(x), x)
+}
+
+#[inline(never)]
+fn gradient_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>) {
+    crate::gradient_chunked(
+        |x: &SVector<Jet<f64, GRADIENT_CHUNK>, N>| f.eval(x),
+        x,
+        Chunk::<GRADIENT_CHUNK>,
+    )
+}
+
+#[inline(never)]
+fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    grad: &mut SVector<f64, N>,
+    hess: &mut SMatrix<f64, N, N>,
+) -> f64 {
+    hessian::one_pass_into(|x| f.eval(x), x, grad, hess)
+}
+
+#[inline(never)]
+fn hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    grad: &mut SVector<f64, N>,
+    hess: &mut SMatrix<f64, N, N>,
+) -> f64 {
+    hessian::blocks_into(
+        |x: &SVector<Jet<Jet<f64, HESSIAN_BLOCK>, HESSIAN_BLOCK>, N>| f.eval(x),
+        x,
+        grad,
+        hess,
+    )
+}
+
+#[inline(never)]
+fn hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    hvp::one_pass(|x| f.eval(x), x, v)
+}
+
+#[inline(never)]
+fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    crate::hvp_chunked(
+        |x: &SVector<Jet<Jet<f64, HVP_CHUNK>, 1>, N>| f.eval(x),
+        x,
+        v,
+        Chunk::<HVP_CHUNK>,
+    )
+}
+
+#[inline(never)]
+fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
+}
+
+#[inline(never)]
+fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    jacobian::chunks_into(
+        |x: &SVector<Jet<f64, GRADIENT_CHUNK>, N>| f.eval(x),
+        x,
+        values,
+        jac,
+    );
 }

@@ -5,7 +5,11 @@ use nalgebra::SVector;
 /// Value and gradient of `f: Rᴺ → R` at `x`, in one pass with `N` tangents.
 ///
 /// `f` is usually a generic function written over [`Scalar`]; the closure receives the input as
-/// [`Jet`]s. For large `N`, [`gradient_chunked`] keeps the dual numbers small.
+/// [`Jet`]s. For large `N`, [`gradient_chunked`] keeps the dual numbers small, and
+/// [`ScalarFn::gradient`](crate::ScalarFn::gradient) chooses one pass or chunks by itself.
+///
+/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::CLOSURE_ONE_PASS_LIMIT) does not compile:
+/// its input alone, `8·N·(N + 1)` bytes, soon outgrows a thread's stack.
 ///
 /// ```
 /// use dualgrad::{Scalar, gradient};
@@ -24,6 +28,21 @@ use nalgebra::SVector;
 /// ```
 #[inline]
 pub fn gradient<T: Scalar, const N: usize>(
+    f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    const {
+        assert!(
+            N <= super::CLOSURE_ONE_PASS_LIMIT,
+            "gradient: N is above CLOSURE_ONE_PASS_LIMIT; use gradient_chunked(f, x, Chunk::<16>) or implement ScalarFn and call ScalarFn::gradient"
+        )
+    };
+    one_pass(f, x)
+}
+
+/// [`gradient`] without the size guard, for the trait forms (which call it only at small `N`).
+#[inline]
+pub(crate) fn one_pass<T: Scalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
@@ -76,8 +95,11 @@ pub fn gradient_chunked<T: Scalar, const N: usize, const C: usize>(
             "gradient_chunked: the chunk size C must be at least 1"
         )
     };
-    let mut xs = SVector::<Jet<T, C>, N>::from_fn(|i, _| Jet::constant(x[i]));
-    let mut grad = SVector::<T, N>::zeros();
+    let mut xs = filled!(Jet::constant(T::zero()); N);
+    for i in 0..N {
+        xs[i] = Jet::constant(x[i]);
+    }
+    let mut grad = filled!(T::zero(); N);
     let mut value = None;
     for start in (0..N).step_by(C) {
         let end = (start + C).min(N);

@@ -1,8 +1,11 @@
-use super::seed;
+use super::{Chunk, seed};
 use crate::{Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 
 /// Values and Jacobian of `f: Rᴺ → Rᴹ` at `x`: `J[(i, j)] = ∂fᵢ / ∂xⱼ`, in one pass.
+///
+/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::CLOSURE_ONE_PASS_LIMIT) does not compile:
+/// use [`jacobian_chunked`] or [`VectorFn::jacobian`](crate::VectorFn::jacobian).
 ///
 /// ```
 /// use dualgrad::prelude::*;
@@ -21,8 +24,103 @@ pub fn jacobian<T: Scalar, const N: usize, const M: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> SVector<Jet<T, N>, M>,
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>) {
+    const {
+        assert!(
+            N <= super::CLOSURE_ONE_PASS_LIMIT,
+            "jacobian: N is above CLOSURE_ONE_PASS_LIMIT; use jacobian_chunked(f, x, Chunk::<16>) or implement VectorFn and call VectorFn::jacobian"
+        )
+    };
+    let mut out = (filled!(T::zero(); M), filled_matrix!(T::zero(); M, N));
+    one_pass_into(f, x, &mut out.0, &mut out.1);
+    out
+}
+
+/// [`jacobian`] without the size guard, writing into `values` and `jac`.
+#[inline]
+pub(super) fn one_pass_into<T: Scalar, const N: usize, const M: usize>(
+    f: impl FnOnce(&SVector<Jet<T, N>, N>) -> SVector<Jet<T, N>, M>,
+    x: &SVector<T, N>,
+    values: &mut SVector<T, M>,
+    jac: &mut SMatrix<T, M, N>,
+) {
     let r = f(&seed(x));
-    (r.map(|j| j.re), SMatrix::from_fn(|i, k| r[i].eps[k]))
+    for i in 0..M {
+        values[i] = r[i].re;
+        for k in 0..N {
+            jac[(i, k)] = r[i].eps[k];
+        }
+    }
+}
+
+/// Values and Jacobian of `f: Rᴺ → Rᴹ` in `⌈N / C⌉` passes of `C` tangents each: pass `k` gives
+/// the columns `kC .. (k + 1)C` of `J`. The results are bit-for-bit those of [`jacobian`]; the
+/// values come from the first pass. A chunk size of `0` is a compile-time error.
+///
+/// ```
+/// use dualgrad::{Chunk, jacobian, jacobian_chunked};
+/// use nalgebra::{SMatrix, SVector};
+///
+/// // f = (x₀x₁, x₁x₂, x₂): J = [[x₁, x₀, 0], [0, x₂, x₁], [0, 0, 1]]
+/// let f = |x: &SVector<_, 3>| SVector::from([x[0] * x[1], x[1] * x[2], x[2]]);
+/// let x = SVector::from([1.0, 2.0, 3.0]);
+/// let (v, j) = jacobian_chunked(f, &x, Chunk::<2>);
+/// assert_eq!(v, SVector::from([2.0, 6.0, 3.0]));
+/// assert_eq!(j, SMatrix::<f64, 3, 3>::new(2.0, 1.0, 0.0, 0.0, 3.0, 2.0, 0.0, 0.0, 1.0));
+/// assert_eq!((v, j), jacobian(f, &x));
+/// ```
+pub fn jacobian_chunked<T: Scalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+) -> (SVector<T, M>, SMatrix<T, M, N>) {
+    let mut out = (filled!(T::zero(); M), filled_matrix!(T::zero(); M, N));
+    chunks_into(f, x, &mut out.0, &mut out.1);
+    out
+}
+
+/// [`jacobian_chunked`], writing into `values` and `jac`.
+pub(super) fn chunks_into<T: Scalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+    values: &mut SVector<T, M>,
+    jac: &mut SMatrix<T, M, N>,
+) {
+    const {
+        assert!(
+            C > 0,
+            "jacobian_chunked: the chunk size C must be at least 1"
+        )
+    };
+    let mut xs = filled!(Jet::constant(T::zero()); N);
+    for i in 0..N {
+        xs[i] = Jet::constant(x[i]);
+    }
+    let mut first = true;
+    for start in (0..N).step_by(C) {
+        let cols = start..(start + C).min(N);
+        for (k, i) in cols.clone().enumerate() {
+            xs[i] = Jet::variable(x[i], k);
+        }
+        let r = f(&xs);
+        for m in 0..M {
+            if first {
+                values[m] = r[m].re;
+            }
+            for (k, i) in cols.clone().enumerate() {
+                jac[(m, i)] = r[m].eps[k];
+            }
+        }
+        first = false;
+        for i in cols {
+            xs[i] = Jet::constant(x[i]);
+        }
+    }
+    if first {
+        let r = f(&xs);
+        for m in 0..M {
+            values[m] = r[m].re;
+        }
+    }
 }
 
 /// Values of `f: Rᴺ → Rᴹ` and the Jacobian-vector product `J(x) v`, in one pass with a single

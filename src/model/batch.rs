@@ -2,7 +2,7 @@
 //! the parameters as dual numbers.
 
 use super::{Loss, Model};
-use crate::{Chunk, Dataset, ParamVector, Scalar, gradient, gradient_chunked};
+use crate::{Chunk, Dataset, ParamVector, Scalar, gradient_chunked};
 use nalgebra::SVector;
 
 /// Models with at most this many parameters take the generic gradient in one pass with `P`
@@ -121,7 +121,9 @@ where
     M: Model<I, O, P>,
     L: Loss<O, Y>,
 {
-    gradient(|p| sum_loss(model, p, loss, data, indices), params)
+    // the unguarded one pass: `gradient` refuses `P >` CLOSURE_ONE_PASS_LIMIT at compile time,
+    // and this path is instantiated (never run) for every `P`
+    crate::diff::gradient_one_pass(|p| sum_loss(model, p, loss, data, indices), params)
 }
 
 #[inline(never)]

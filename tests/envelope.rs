@@ -1,0 +1,345 @@
+//! The size envelope: every derivative entry point at the acceptance sizes, in a debug build,
+//! inside a thread with a 2 MiB stack (what `cargo test` gives each test), checked against
+//! closed forms or Ridders finite differences; and the chunked paths bit-identical to one pass
+//! at the largest sizes where one pass compiles.
+
+use dualgrad::{
+    Chunk, CsvLoader, Mlp1, Model, Newton, NewtonCg, Scalar, ScalarFn, SoftmaxCrossEntropy,
+    Standardizer, StopReason, StopRules, Supervised, Tanh, VectorFn, gradient, gradient_chunked,
+    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, minimize,
+    ridders_derivative,
+};
+use nalgebra::SVector;
+
+/// Run `f` in a thread with a 2 MiB stack; a stack overflow would abort the test binary.
+fn in_small_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// The chained Rosenbrock function `Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)²`.
+struct Rosenbrock<const N: usize>;
+
+impl<const N: usize> ScalarFn<N> for Rosenbrock<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T {
+        rosenbrock(x)
+    }
+}
+
+fn rosenbrock<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+    let mut f = T::zero();
+    for i in 0..N - 1 {
+        let a = -x[i] + 1.0;
+        let b = x[i + 1] - x[i] * x[i];
+        f += a * a + b * b * 100.0;
+    }
+    f
+}
+
+/// ∂f/∂xᵢ of the chained Rosenbrock function, by hand.
+fn rosenbrock_grad<const N: usize>(x: &SVector<f64, N>, i: usize) -> f64 {
+    let mut g = 0.0;
+    if i + 1 < N {
+        g += -2.0 * (1.0 - x[i]) - 400.0 * x[i] * (x[i + 1] - x[i] * x[i]);
+    }
+    if i > 0 {
+        g += 200.0 * (x[i] - x[i - 1] * x[i - 1]);
+    }
+    g
+}
+
+/// ∂²f/∂xᵢ∂xⱼ of the chained Rosenbrock function, by hand (tridiagonal).
+fn rosenbrock_hess<const N: usize>(x: &SVector<f64, N>, i: usize, j: usize) -> f64 {
+    if i == j {
+        let mut h = 0.0;
+        if i + 1 < N {
+            h += 2.0 - 400.0 * x[i + 1] + 1200.0 * x[i] * x[i];
+        }
+        if i > 0 {
+            h += 200.0;
+        }
+        h
+    } else if i.abs_diff(j) == 1 {
+        -400.0 * x[i.min(j)]
+    } else {
+        0.0
+    }
+}
+
+fn point<const N: usize>() -> SVector<f64, N> {
+    SVector::from_fn(|i, _| 0.5 + 0.3 * (i as f64).sin())
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * (1.0 + b.abs())
+}
+
+#[test]
+fn gradient_at_2000_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<2000>();
+        let (f, g) = Rosenbrock.gradient(&x);
+        let (fc, gc) = gradient_chunked(rosenbrock, &x, Chunk::<16>);
+        assert_eq!((f, g), (fc, gc)); // the trait form takes chunks of 16 here
+        assert!(close(f, rosenbrock(&x)));
+        for i in 0..2000 {
+            assert!(close(g[i], rosenbrock_grad(&x, i)), "∂f/∂x{i}");
+        }
+    });
+}
+
+#[test]
+fn chunked_gradient_is_one_pass_bit_for_bit_at_the_closure_limit() {
+    in_small_thread(|| {
+        let x = point::<80>();
+        let one = gradient(rosenbrock, &x);
+        assert_eq!(Rosenbrock.gradient(&x), one);
+        assert_eq!(gradient_chunked(rosenbrock, &x, Chunk::<7>), one);
+        for i in 0..80 {
+            assert!(close(one.1[i], rosenbrock_grad(&x, i)));
+        }
+    });
+}
+
+/// `fᵢ = xᵢ x₍ᵢ₊₁₎ mod N + sin xᵢ`: `J` has `x₍ᵢ₊₁₎ + cos xᵢ` on the diagonal and `xᵢ` beside it.
+struct Ring<const N: usize>;
+
+impl<const N: usize> VectorFn<N, N> for Ring<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> SVector<T, N> {
+        ring(x)
+    }
+}
+
+fn ring<T: Scalar, const N: usize>(x: &SVector<T, N>) -> SVector<T, N> {
+    SVector::from_fn(|i, _| x[i] * x[(i + 1) % N] + x[i].sin())
+}
+
+fn ring_jac<const N: usize>(x: &SVector<f64, N>, i: usize, k: usize) -> f64 {
+    let next = (i + 1) % N;
+    match (k == i, k == next) {
+        (true, _) => x[next] + x[i].cos(),
+        (false, true) => x[i],
+        _ => 0.0,
+    }
+}
+
+/// The Jacobian by the trait form and by the chunked closure form, each copied to the heap in
+/// a frame of its own (a debug build keeps every matrix of a frame on the stack).
+#[inline(never)]
+fn ring_jacobians_200(x: &SVector<f64, 200>) -> [(Vec<f64>, Vec<f64>); 2] {
+    #[inline(never)]
+    fn by_trait(x: &SVector<f64, 200>) -> (Vec<f64>, Vec<f64>) {
+        let r = Ring.jacobian(x); // not destructured: that would copy the matrix in a debug build
+        (r.0.as_slice().to_vec(), r.1.as_slice().to_vec())
+    }
+    #[inline(never)]
+    fn by_chunks(x: &SVector<f64, 200>) -> (Vec<f64>, Vec<f64>) {
+        let r = jacobian_chunked(ring, x, Chunk::<16>);
+        (r.0.as_slice().to_vec(), r.1.as_slice().to_vec())
+    }
+    [by_trait(x), by_chunks(x)]
+}
+
+#[test]
+fn jacobian_at_200_by_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<200>();
+        let [(v, j), chunked] = ring_jacobians_200(&x);
+        for i in 0..200 {
+            assert!(close(v[i], x[i] * x[(i + 1) % 200] + x[i].sin()));
+            for k in 0..200 {
+                // column-major storage
+                assert!(close(j[i + 200 * k], ring_jac(&x, i, k)), "J[{i}, {k}]");
+            }
+        }
+        assert!(chunked == (v, j));
+    });
+}
+
+#[test]
+fn chunked_jacobian_is_one_pass_bit_for_bit_at_the_closure_limit() {
+    in_small_thread(|| {
+        let x = point::<80>();
+        let (v, j) = jacobian(ring, &x);
+        let (vt, jt) = Ring.jacobian(&x);
+        let (vc, jc) = jacobian_chunked(ring, &x, Chunk::<5>);
+        assert!(vt == v && jt == j && vc == v && jc == j);
+    });
+}
+
+/// The Hessian by the trait form and by the blocked closure form, each copied to the heap in a
+/// frame of its own.
+#[inline(never)]
+fn rosenbrock_hessians_200(x: &SVector<f64, 200>) -> [(f64, Vec<f64>, Vec<f64>); 2] {
+    #[inline(never)]
+    fn by_trait(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = Rosenbrock.hessian(x); // not destructured: that would copy the matrix in debug
+        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
+    }
+    #[inline(never)]
+    fn by_blocks(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = hessian_chunked(rosenbrock, x, Chunk::<8>);
+        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
+    }
+    [by_trait(x), by_blocks(x)]
+}
+
+#[test]
+fn hessian_at_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<200>();
+        let [(f, g, h), blocked] = rosenbrock_hessians_200(&x);
+        assert!(close(f, rosenbrock(&x)));
+        for i in 0..200 {
+            assert!(close(g[i], rosenbrock_grad(&x, i)));
+            for j in 0..200 {
+                let hij = h[i + 200 * j];
+                assert!(close(hij, rosenbrock_hess(&x, i, j)), "H[{i}, {j}]");
+                assert_eq!(hij, h[j + 200 * i]);
+            }
+        }
+        assert!(blocked == (f, g, h));
+    });
+}
+
+#[test]
+fn blocked_hessian_is_one_pass_bit_for_bit_at_the_closure_limit() {
+    in_small_thread(|| {
+        let x = point::<16>();
+        let one = hessian(rosenbrock, &x);
+        assert_eq!(Rosenbrock.hessian(&x), one); // one pass up to HESSIAN_ONE_PASS_MAX = 16
+        assert_eq!(hessian_chunked(rosenbrock, &x, Chunk::<3>), one);
+        assert_eq!(hessian_chunked(rosenbrock, &x, Chunk::<16>), one);
+        // a dense function, so that every block has work in it
+        fn dense<T: Scalar>(x: &SVector<T, 16>) -> T {
+            let s = x.sum();
+            (s * s).sin() + x.dot(x).sqrt()
+        }
+        let one = hessian(dense, &x);
+        assert_eq!(hessian_chunked(dense, &x, Chunk::<5>), one);
+        assert_eq!(one.2, one.2.transpose());
+    });
+}
+
+#[test]
+fn hvp_at_2000_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<2000>();
+        let v = SVector::<f64, 2000>::from_fn(|i, _| (0.7 * i as f64).cos());
+        let (f, g, hv) = Rosenbrock.hvp(&x, &v);
+        assert!(close(f, rosenbrock(&x)));
+        for i in 0..2000 {
+            assert!(close(g[i], rosenbrock_grad(&x, i)));
+            let lo = i.saturating_sub(1);
+            let expected: f64 = (lo..(i + 2).min(2000))
+                .map(|j| rosenbrock_hess(&x, i, j) * v[j])
+                .sum();
+            assert!(close(hv[i], expected), "(Hv)[{i}]: {} vs {expected}", hv[i]);
+        }
+        let chunked = hvp_chunked(rosenbrock, &x, &v, Chunk::<8>);
+        assert_eq!(chunked, (f, g, hv));
+    });
+}
+
+#[test]
+fn chunked_hvp_is_one_pass_bit_for_bit_at_the_closure_limit() {
+    in_small_thread(|| {
+        let x = point::<80>();
+        let v = SVector::<f64, 80>::from_fn(|i, _| 1.0 - 0.01 * i as f64);
+        let one = hvp(rosenbrock, &x, &v);
+        assert_eq!(Rosenbrock.hvp(&x, &v), one);
+        assert_eq!(hvp_chunked(rosenbrock, &x, &v, Chunk::<3>), one);
+    });
+}
+
+type Net = Mlp1<Tanh, 4, 8, 3, 67>;
+
+fn iris() -> dualgrad::Dataset<4, usize> {
+    let (raw, _) = CsvLoader::new(
+        ["sepal_length", "sepal_width", "petal_length", "petal_width"],
+        "species",
+    )
+    .classes_from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv"))
+    .unwrap();
+    Standardizer::fit(&raw).unwrap().transform(&raw).unwrap()
+}
+
+#[test]
+fn iris_hessian_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let data = iris();
+        let net = Net::new();
+        let objective = Supervised::new(net, SoftmaxCrossEntropy, &data).unwrap();
+        let p = net.init(7);
+        let (f, g, h) = objective.hessian(&p);
+        assert_eq!(h, h.transpose());
+        // the same value and gradient as the generic path (which sums in blocks of samples)
+        let (f1, g1) = objective.gradient(&p);
+        assert!(close(f, f1));
+        for i in 0..67 {
+            assert!((g[i] - g1[i]).abs() <= 1e-13 * (1.0 + g1[i].abs()));
+        }
+        // columns of H against Ridders differences of the (exact) gradient
+        for k in [0, 39] {
+            for i in [5, 40, 66] {
+                let (d, err) = ridders_derivative(
+                    |t| {
+                        let mut q = p;
+                        q[k] += t;
+                        objective.gradient(&q).1[i]
+                    },
+                    0.0,
+                );
+                assert!(
+                    (h[(i, k)] - d).abs() <= 1e-7 * (1.0 + d.abs()) + 10.0 * err,
+                    "H[{i}, {k}] = {} vs Ridders {d} ± {err}",
+                    h[(i, k)]
+                );
+            }
+        }
+        // and the Hessian-vector product along a unit vector is that column
+        let e = SVector::<f64, 67>::from_fn(|i, _| if i == 20 { 1.0 } else { 0.0 });
+        let (_, _, hv) = objective.hvp(&p, &e);
+        for i in 0..67 {
+            assert!((hv[i] - h[(i, 20)]).abs() <= 1e-12 * (1.0 + h[(i, 20)].abs()));
+        }
+    });
+}
+
+#[test]
+fn newton_on_iris_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let data = iris();
+        let net = Net::new();
+        let objective = Supervised::new(net, SoftmaxCrossEntropy, &data).unwrap();
+        let p = net.init(7);
+        let start = objective.value(&p);
+        let rules = StopRules::default().with_max_iterations(2);
+        let report = minimize(&objective, p, &mut Newton::default(), &rules, |_| {}).unwrap();
+        let end = objective.value(&report.params);
+        assert!(end < start, "{start} → {end}");
+        assert!(report.evals.hessian >= 1);
+    });
+}
+
+#[test]
+fn newton_cg_on_rosenbrock_40_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        // the chained Rosenbrock function has its minimum 0 at (1, …, 1)
+        let x0 = SVector::<f64, 40>::from_fn(|i, _| if i % 2 == 0 { -1.2 } else { 1.0 });
+        let rules = StopRules::default().with_grad_tol(1e-8);
+        let mut method = NewtonCg::default();
+        let report = minimize(&Rosenbrock, x0, &mut method, &rules, |_| {}).unwrap();
+        assert!(
+            matches!(report.stop, StopReason::GradientTolerance { .. }),
+            "{:?}",
+            report.stop
+        );
+        assert!((report.params - SVector::<f64, 40>::repeat(1.0)).amax() < 1e-6);
+        assert_eq!(report.evals.hessian, 0); // Hessian-vector products only
+    });
+}
