@@ -137,7 +137,9 @@
 //!
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: nalgebra's `SimdValue` makes every scalar implement two `unsafe fn`
+// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
