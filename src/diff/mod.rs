@@ -20,12 +20,14 @@
 //! All entry points are generic over the scalar `T` of the input, so they nest: a gradient can be
 //! taken inside a function that is itself being differentiated.
 
+mod custom;
 mod derivative;
 mod functions;
 mod gradient;
 mod hessian;
 mod jacobian;
 
+pub use custom::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
 pub use derivative::{derivative, second_derivative};
 pub use functions::{ScalarFn, VectorFn};
 pub use gradient::{Chunk, gradient, gradient_chunked};
