@@ -168,7 +168,10 @@ pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
 };
-pub use diff::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
+pub use diff::{
+    ImplicitError, MAX_RULE_ORDER, ParamObjective, Residual, Rule, apply_rule, erf, erf_rule, erfc,
+    implicit_minimizer, implicit_solution,
+};
 pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };

@@ -25,6 +25,7 @@ mod derivative;
 mod functions;
 mod gradient;
 mod hessian;
+mod implicit;
 mod jacobian;
 
 pub use custom::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
@@ -32,6 +33,9 @@ pub use derivative::{derivative, second_derivative};
 pub use functions::{ScalarFn, VectorFn};
 pub use gradient::{Chunk, gradient, gradient_chunked};
 pub use hessian::hessian;
+pub use implicit::{
+    ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
+};
 pub use jacobian::{directional_derivative, jacobian, jvp};
 
 use crate::{Jet, Scalar};
