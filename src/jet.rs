@@ -28,6 +28,9 @@
 mod field;
 mod float;
 mod inherent;
+mod mixed;
+
+pub use mixed::{F64Ops, MixedOps};
 
 use crate::Scalar;
 use num_dual::{DualNum, DualStruct, Mappable};

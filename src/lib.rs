@@ -176,6 +176,7 @@ pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use jet::{F64Ops, MixedOps};
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
     Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
@@ -236,6 +237,8 @@ pub mod prelude {
         directional_derivative, gradient, gradient_chunked, hessian, jacobian, jvp, log_sum_exp,
         relu, second_derivative, sigmoid, softmax, softmax_cross_entropy, softplus,
     };
+    #[doc(no_inline)]
+    pub use crate::{F64Ops, MixedOps};
     #[doc(no_inline)]
     pub use num_dual::DualNum;
     #[doc(no_inline)]
