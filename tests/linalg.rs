@@ -356,3 +356,47 @@ fn matrix_exponential_first_and_second_order() {
         }
     }
 }
+
+#[test]
+fn determinant_hessian_closed_form() {
+    // ∂² det / ∂A_ij ∂A_kl = det · (A⁻¹_ji A⁻¹_lk − A⁻¹_li A⁻¹_jk)
+    let a = a0();
+    let (ai, d) = (inv(&a), a.determinant());
+    let (_, _, h) = hessian(|x| mat_of(x).determinant(), &vec9(&a));
+    let want = SMatrix::<f64, 9, 9>::from_fn(|p, q| {
+        let (i, j, k, l) = (p % 3, p / 3, q % 3, q / 3);
+        d * (ai[(j, i)] * ai[(l, k)] - ai[(l, i)] * ai[(j, k)])
+    });
+    close_mat_cf("hessian of det", &h, &want).unwrap();
+}
+
+#[test]
+fn norm_squared_normalize_amax_and_scale_at_second_order() {
+    let x = V3::new(0.6, -1.2, 2.0);
+    let (_, g, h) = hessian(|x| x.norm_squared(), &x);
+    close_mat_cf("∇‖x‖² = 2x", &g, &(x * 2.0)).unwrap();
+    close_mat_cf("∇²‖x‖² = 2I", &h, &(M3::identity() * 2.0)).unwrap();
+    // c · normalize(x): Hessian against Ridders differences of the (exact) gradient
+    let c = V3::new(0.3, 0.5, -0.8);
+    let f = |x: &SVector<Jet<Jet<f64, 3>, 3>, 3>| x.normalize().dot(&c.map(Jet::lift));
+    let (_, _, h) = hessian(f, &x);
+    for j in 0..3 {
+        let (col, err) = ridders_gradient(
+            |x| gradient(|x| x.normalize().dot(&c.map(Jet::lift)), x).1[j],
+            &x,
+        );
+        for i in 0..3 {
+            assert!(
+                (h[(i, j)] - col[i]).abs() <= 1e-9 + 10.0 * err[i],
+                "H[{i},{j}]"
+            );
+        }
+    }
+    // amax is piecewise linear: gradient ±e_k, Hessian 0
+    let (_, g, h) = hessian(|x| x.amax(), &x);
+    assert_eq!((g, h), (V3::new(0.0, 0.0, 1.0), M3::zeros()));
+    // generic `matrix * 2.0` is `scale_f64(2.0)`
+    let (_, g, h) = hessian(|x| x.scale_f64(2.0).norm_squared(), &x);
+    close_mat_cf("∇‖2x‖² = 8x", &g, &(x * 8.0)).unwrap();
+    close_mat_cf("∇²‖2x‖² = 8I", &h, &(M3::identity() * 8.0)).unwrap();
+}

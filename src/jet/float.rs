@@ -113,7 +113,7 @@ macro_rules! special {
 /// the value, the rounding functions are piecewise constant.
 ///
 /// ```
-/// use dualgrad::{Jet, gradient};
+/// use dualgrad::gradient;
 /// use nalgebra::SVector;
 /// use num_traits::Float;
 ///
