@@ -3,8 +3,12 @@
 //! A 16×16 `f64` matrix times a vector of 16 `Jet<f64, 8>`, and a dot product of length 16.
 //!
 //! `cargo bench --bench mixed -- --warm-up-time 1 --measurement-time 2`.
+//!
+//! Instruction counts: `MIXED_COUNT=<case>:<n>` runs case 0–3 (the order below) `n` times and
+//! exits, for `valgrind --tool=callgrind`; the count per product is the difference between
+//! `n` and `0` runs divided by `n` (setup cancels).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use dualgrad::{F64Ops, Jet, MixedOps, Scalar};
 use nalgebra::{SMatrix, SVector};
 use std::hint::black_box;
@@ -48,5 +52,28 @@ fn mixed(c: &mut Criterion) {
     group.finish();
 }
 
+/// The four products, by index, run `n` times each.
+fn run_case(case: usize, n: u64) {
+    let (w, v, x) = data();
+    let (wl, vl) = (w.map(J::lift), v.map(J::lift));
+    for _ in 0..n {
+        match case {
+            0 => drop(black_box(black_box(&w).mul_dual(black_box(&x)))),
+            1 => drop(black_box(black_box(&wl) * black_box(&x))),
+            2 => drop(black_box(black_box(&x).dot_f64(black_box(&v)))),
+            _ => drop(black_box(black_box(&x).dot(black_box(&vl)))),
+        }
+    }
+}
+
 criterion_group!(benches, mixed);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("MIXED_COUNT") {
+        let (case, n) = spec.split_once(':').expect("MIXED_COUNT=<case>:<n>");
+        run_case(case.parse().expect("case 0-3"), n.parse().expect("a count"));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -400,3 +400,49 @@ fn norm_squared_normalize_amax_and_scale_at_second_order() {
     close_mat_cf("∇‖2x‖² = 8x", &g, &(x * 8.0)).unwrap();
     close_mat_cf("∇²‖2x‖² = 8I", &h, &(M3::identity() * 8.0)).unwrap();
 }
+
+/// The envelope: the gradient of ln det of an 8×8 matrix (64 variables) through LU and
+/// Cholesky in a debug build on a 2 MiB thread, against A⁻ᵀ.
+#[test]
+fn sixty_four_variables_on_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let a = SMatrix::<f64, 8, 8>::from_fn(|i, j| {
+                if i == j {
+                    10.0 + i as f64
+                } else {
+                    1.0 / (1.0 + (i + 2 * j) as f64)
+                }
+            });
+            let spd = a * a.transpose();
+            let x = SVector::<f64, 64>::from_column_slice(spd.as_slice());
+            let (v, g) = gradient(
+                |x| {
+                    let m = SMatrix::<_, 8, 8>::from_column_slice(x.as_slice());
+                    let l = m.cholesky().expect("spd").l();
+                    let lu_det = m.lu().determinant();
+                    // ln det = 2 Σ ln Lᵢᵢ, and the LU determinant agrees
+                    l.diagonal().map(|d| d.ln()).sum() * 2.0 + (lu_det / lu_det).ln()
+                },
+                &x,
+            );
+            close_cf("ln det", v, spd.determinant().ln()).unwrap();
+            // Cholesky reads the lower triangle only: ∂/∂A_ij = (2 − δᵢⱼ) A⁻¹_ij for i ≥ j
+            let ai = spd.try_inverse().unwrap();
+            let want = SMatrix::<f64, 8, 8>::from_fn(|i, j| match i.cmp(&j) {
+                std::cmp::Ordering::Greater => 2.0 * ai[(i, j)],
+                std::cmp::Ordering::Equal => ai[(i, j)],
+                std::cmp::Ordering::Less => 0.0,
+            });
+            close_mat_cf(
+                "∇ ln det via Cholesky",
+                &g,
+                &SVector::<f64, 64>::from_column_slice(want.as_slice()),
+            )
+            .unwrap();
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow, no panic");
+}
