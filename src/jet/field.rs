@@ -407,15 +407,25 @@ impl<T: Scalar, const N: usize> RealField for Jet<T, N> {
         let a = Signed::abs(&self);
         if sign.re.is_sign_positive() { a } else { -a }
     }
-    /// The larger by real part; the derivative follows the winner (on a tie, `self`).
+    /// The larger by real part, as [`f64::max`]: a NaN argument is ignored (NaN only when both
+    /// are NaN); the derivative follows the winner; on a tie, `self`.
     #[inline]
     fn max(self, other: Self) -> Self {
-        if other.re > self.re { other } else { self }
+        if other.re > self.re || DualStruct::re(&self).is_nan() {
+            other
+        } else {
+            self
+        }
     }
-    /// The smaller by real part; the derivative follows the winner (on a tie, `self`).
+    /// The smaller by real part, as [`f64::min`]: a NaN argument is ignored; the derivative
+    /// follows the winner; on a tie, `self`.
     #[inline]
     fn min(self, other: Self) -> Self {
-        if other.re < self.re { other } else { self }
+        if other.re < self.re || DualStruct::re(&self).is_nan() {
+            other
+        } else {
+            self
+        }
     }
     #[inline]
     fn clamp(self, min: Self, max: Self) -> Self {

@@ -303,19 +303,23 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
         Signed::signum(&self)
     }
 
-    /// The larger by real part; the derivative follows the winner (on a tie, `self`).
+    /// The larger by real part, as [`f64::max`] (a NaN argument is ignored); the derivative
+    /// follows the winner (on a tie, `self`).
     ///
     /// ```
     /// use dualgrad::Jet;
     /// let m = Jet::<f64, 1>::variable(2.0, 0).max(Jet::constant(1.0));
     /// assert_eq!((m.re, m.eps), (2.0, [1.0]));
+    /// let m = Jet::<f64, 1>::constant(f64::NAN).max(Jet::variable(1.0, 0));
+    /// assert_eq!((m.re, m.eps), (1.0, [1.0]));
     /// ```
     #[inline]
     pub fn max(self, other: Self) -> Self {
         RealField::max(self, other)
     }
 
-    /// The smaller by real part; the derivative follows the winner (on a tie, `self`).
+    /// The smaller by real part, as [`f64::min`] (a NaN argument is ignored); the derivative
+    /// follows the winner (on a tie, `self`).
     ///
     /// ```
     /// use dualgrad::Jet;
