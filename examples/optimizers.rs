@@ -312,6 +312,9 @@ fn short(reason: &StopReason) -> String {
         }
         StopReason::Diverged { .. } => "diverged".into(),
         StopReason::LineSearchFailed => "line search failed".into(),
+        StopReason::SaddlePoint { min_eigenvalue, .. } => {
+            format!("saddle point (eigenvalue {min_eigenvalue:.1e})")
+        }
     }
 }
 

@@ -416,11 +416,17 @@ impl<T: Scalar, const N: usize> Num for Jet<T, N> {
     }
 }
 
-/// `abs` uses the derivative `+1` at `0` (the branch `x >= 0`), as ForwardDiff.jl does.
+/// `abs` follows the sign bit, as [`f64::abs`] and `num-dual` do: `abs(-0.0)` is `+0.0` with
+/// derivative `−1`, `abs(+0.0)` is `+0.0` with derivative `+1` (the branch `x >= 0`, as
+/// ForwardDiff.jl).
 impl<T: Scalar, const N: usize> Signed for Jet<T, N> {
     #[inline]
     fn abs(&self) -> Self {
-        if self.re.re() < 0.0 { -*self } else { *self }
+        if self.re.re().is_sign_negative() {
+            -*self
+        } else {
+            *self
+        }
     }
     #[inline]
     fn abs_sub(&self, o: &Self) -> Self {

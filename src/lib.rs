@@ -159,7 +159,7 @@ pub use check::{
     CheckError, CheckKind, CheckOutcome, CheckReference, CheckReport, Checker, Entry, FailingPoint,
     RandomCheck, RandomPass, Row, Tolerances, Verdict, central_derivative, central_gradient,
     central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
-    relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
+    matrix_from_rows, relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
 };
 pub use data::{
     Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
@@ -177,11 +177,13 @@ pub use functions::{
 };
 pub use jet::Jet;
 pub use jet::{F64Ops, MixedOps};
+pub use model::NO_CLASS;
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
-    Identity, L2Penalty, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1, Mlp2,
-    Model, ModelError, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
-    accuracy, binary_accuracy, generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
+    Identity, L2Penalty, Layer, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,
+    Mlp2, Model, ModelError, Network, Output, Relu, Sigmoid, SoftmaxCrossEntropy,
+    SoftmaxRegression, Stack, Supervised, Tanh, accuracy, binary_accuracy,
+    generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
 };
 #[cfg(feature = "serde")]
 pub use model::{load_json, save_json};
@@ -193,12 +195,28 @@ pub use optim::{
     SgdConfig, StepDecay, Warmup, clip_by_global_norm,
 };
 pub use params::{
-    DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng, unit_uniform,
+    DenseParams, Init, LayerParams, Mlp1Params, Mlp2Params, NetworkParams, ParamVector,
+    StackParams, seeded_rng, unit_uniform,
 };
+/// The random-number traits and generator that [`Model::init_with`] and [`Init::matrix`] take:
+/// the `rand` version dualgrad is built with, so that user code needs no `rand` dependency of its
+/// own (`dualgrad::rand::Rng`, or [`Rng`] at the root).
+pub use rand;
+pub use rand::Rng;
+/// The generator behind every seeded operation ([`seeded_rng`] returns it): ChaCha with 8
+/// rounds, the same stream on every platform.
+///
+/// ```
+/// use dualgrad::{ChaCha8Rng, Rng, seeded_rng};
+/// let mut rng: ChaCha8Rng = seeded_rng(3);
+/// let (a, b) = (rng.next_u64(), rng.next_u64());
+/// assert_ne!(a, b);
+/// ```
+pub use rand_chacha::ChaCha8Rng;
 pub use scalar::Scalar;
 pub use train::{
-    Evaluations, Method, Point, Progress, Report, StopReason, StopRules, TrainConfig, minimize,
-    train,
+    Evaluations, Method, PerEpoch, Point, Progress, Report, StopReason, StopRules, TrainConfig,
+    minimize, train,
 };
 pub use {nalgebra, num_dual};
 
@@ -239,6 +257,8 @@ pub mod prelude {
     };
     #[doc(no_inline)]
     pub use crate::{F64Ops, MixedOps};
+    #[doc(no_inline)]
+    pub use crate::{Network, Rng, network};
     #[doc(no_inline)]
     pub use num_dual::DualNum;
     #[doc(no_inline)]

@@ -72,6 +72,50 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     fn value(&self) -> f64 {
         DualStruct::re(self)
     }
+
+    /// The larger of two values, compared by real part (the derivative follows the winner).
+    ///
+    /// Follows [`f64::max`]: a NaN argument is ignored (`max(NaN, 1) = 1`), NaN only when both
+    /// are NaN; on a tie (including `-0.0` against `0.0`) it returns `a`. The conventions of
+    /// every scalar type are listed in the README's "Reliability" section.
+    ///
+    /// An associated function, not a method, so that `x.max(y)` in generic code means
+    /// nalgebra's [`RealField::max`] alone (one vocabulary, never ambiguous); on `f64` and
+    /// `Jet` the two agree. Call it as `Scalar::max(a, b)`.
+    ///
+    /// ```
+    /// use dualgrad::Scalar;
+    /// assert_eq!(Scalar::max(1.0_f64, 3.0), 3.0);
+    /// assert_eq!(Scalar::max(f64::NAN, 1.0), 1.0); // as f64::max
+    /// assert_eq!(Scalar::max(1.0, f64::NAN), 1.0);
+    /// ```
+    #[inline]
+    fn max(a: Self, b: Self) -> Self {
+        if b.value() > a.value() || a.value().is_nan() {
+            b
+        } else {
+            a
+        }
+    }
+
+    /// The smaller of two values, compared by real part (the derivative follows the winner).
+    ///
+    /// Follows [`f64::min`]: a NaN argument is ignored (`min(NaN, 1) = 1`), NaN only when both
+    /// are NaN; on a tie it returns `a`. An associated function, as [`Scalar::max`].
+    ///
+    /// ```
+    /// use dualgrad::Scalar;
+    /// assert_eq!(Scalar::min(1.0_f64, 3.0), 1.0);
+    /// assert_eq!(Scalar::min(f64::NAN, 1.0), 1.0); // as f64::min
+    /// ```
+    #[inline]
+    fn min(a: Self, b: Self) -> Self {
+        if b.value() < a.value() || a.value().is_nan() {
+            b
+        } else {
+            a
+        }
+    }
 }
 
 impl<T: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 'static> Scalar for T {}

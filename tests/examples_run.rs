@@ -11,13 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The examples that take `--seed`.
-const SEEDED: [&str; 4] = ["xor", "linear_regression", "logistic_regression", "iris"];
-const ALL: [&str; 5] = [
+const SEEDED: [&str; 5] = [
+    "xor",
+    "linear_regression",
+    "logistic_regression",
+    "iris",
+    "two_moons",
+];
+const ALL: [&str; 6] = [
     "xor",
     "linear_regression",
     "logistic_regression",
     "iris",
     "optimizers",
+    "two_moons",
 ];
 
 fn example_path(name: &str) -> PathBuf {

@@ -131,10 +131,25 @@ fn a_batch_as_large_as_the_data_is_full_batch() {
     let mut opt = SgdConfig::default().with_lr(0.3).build().unwrap();
     let cfg = TrainConfig::default()
         .with_epochs(4)
-        .with_batch_size(100)
+        .with_batch_size(6)
         .without_grad_tol();
     let r = train(&data, SVector::zeros(), &mut opt, &cfg, |_| {}).unwrap();
     assert_eq!((r.steps, r.evals.gradient), (4, 5));
+    // larger than the data set: an error, as `Dataset::batches` gives (issue 12)
+    let e = train(
+        &data,
+        SVector::zeros(),
+        &mut opt,
+        &cfg.with_batch_size(100),
+        |_| {},
+    );
+    assert_eq!(
+        e.unwrap_err(),
+        dualgrad::OptimError::BatchLargerThanData {
+            batch_size: 100,
+            samples: 6
+        }
+    );
 }
 
 #[test]

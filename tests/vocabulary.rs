@@ -42,3 +42,37 @@ fn concrete_calls_on_jet_are_unambiguous() {
     ]);
     assert!((g - want).amax() < 1e-13, "{g} vs {want}");
 }
+
+/// `x.max(y)` (nalgebra's `RealField`) follows the same NaN and tie rules as `Scalar::max` on
+/// `f64` and `Jet` (issue 12's conventions): a NaN argument is ignored, a tie returns `self`.
+#[test]
+fn realfield_max_min_follow_the_scalar_conventions_on_jets() {
+    /// `d` reads the derivative (`None` for f64, which has none).
+    fn check<T: Scalar>(var: impl Fn(f64) -> T, d: impl Fn(&T) -> Option<f64>) {
+        let (nan, one) = (T::lift(f64::NAN), var(1.0));
+        for (got, want) in [
+            (nan.max(one), Scalar::max(nan, one)),
+            (one.max(nan), Scalar::max(one, nan)),
+            (nan.min(one), Scalar::min(nan, one)),
+            (one.min(nan), Scalar::min(one, nan)),
+        ] {
+            assert_eq!(got.value(), 1.0);
+            assert_eq!(want.value(), 1.0);
+            assert_eq!(d(&got), d(&want));
+        }
+        assert!(nan.max(nan).value().is_nan());
+        let (a, b) = (var(2.0), T::lift(2.0));
+        if d(&a).is_some() {
+            assert_eq!(
+                (d(&a.max(b)), d(&b.max(a)), d(&b.min(a))),
+                (Some(1.0), Some(0.0), Some(0.0))
+            );
+        }
+    }
+    check(|v| v, |_| None);
+    check(|v| Jet::<f64, 1>::variable(v, 0), |j| Some(j.eps[0]));
+    check(
+        |v| Jet::<Jet<f64, 1>, 1>::variable(Jet::constant(v), 0),
+        |j| Some(j.eps[0].re),
+    );
+}

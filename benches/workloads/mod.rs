@@ -14,6 +14,7 @@
 //! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
 //! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
+//! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as the built-in `Mlp2<Tanh, ..>` and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
@@ -32,9 +33,9 @@
 #![allow(dead_code)] // each bench target uses a different part of this file
 
 use dualgrad::{
-    BinaryCrossEntropy, Chunk, Dataset, LogisticRegression, MeanSquaredError, Mlp1, Model,
-    Objective, Scalar, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits, gradient,
-    gradient_chunked, softmax_cross_entropy,
+    BinaryCrossEntropy, Chunk, Dataset, LogisticRegression, MeanSquaredError, Mlp1, Mlp2, Model,
+    Objective, Relu, Scalar, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits, gradient,
+    gradient_chunked, network, softmax_cross_entropy,
 };
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};
@@ -118,6 +119,29 @@ pub fn logistic_problem() -> Problem<LogisticData, 11> {
                 std::array::from_fn(|f| (0.1 * s as f64 * (f + 1) as f64).cos())
             }),
             y: std::array::from_fn(|s| if (s as f64).sin() > 0.0 { 1.0 } else { 0.0 }),
+        },
+    }
+}
+
+/// Number of samples of the two-moons-sized data set.
+pub const MOONS_SAMPLES: usize = 100;
+
+/// A two-moons-sized data set: 100 samples of 2 features, 2 classes.
+pub struct MoonsData {
+    /// `x[s] = (1.5 sin(1.3 s), cos(0.7 s))`.
+    pub x: [[f64; 2]; MOONS_SAMPLES],
+    /// `y[s] = s mod 2`.
+    pub y: [usize; MOONS_SAMPLES],
+}
+
+/// The 2-8-6-2 network at `p[i] = 0.4 cos(0.7 i + 0.3)` (large enough that some ReLU units are
+/// off at some samples and on at others).
+pub fn moons_problem() -> Problem<MoonsData, 92> {
+    Problem {
+        p: SVector::from_fn(|i, _| 0.4 * (0.7 * i as f64 + 0.3).cos()),
+        data: MoonsData {
+            x: std::array::from_fn(|s| [1.5 * (1.3 * s as f64).sin(), (0.7 * s as f64).cos()]),
+            y: std::array::from_fn(|s| s % 2),
         },
     }
 }
@@ -320,6 +344,70 @@ pub fn iris_hand(p: &SVector<f64, 67>, d: &IrisData) -> (f64, SVector<f64, 67>) 
     (total * scale, g)
 }
 
+/// The 2-8-6-2 network's mean softmax cross-entropy and gradient by manual backprop: tanh
+/// on the first hidden layer, tanh (`relu = false`) or ReLU (`relu = true`) on the second,
+/// affine logits. Layout (92 parameters), row-major: `W1` (8×2) in `p[0..16]`, `b1 = p[16..24]`,
+/// `W2` (6×8) in `p[24..72]`, `b2 = p[72..78]`, `W3` (2×6) in `p[78..90]`, `b3 = p[90..92]`.
+pub fn moons_hand(p: &SVector<f64, 92>, d: &MoonsData, relu: bool) -> (f64, SVector<f64, 92>) {
+    let scale = 1.0 / MOONS_SAMPLES as f64;
+    let mut g = SVector::<f64, 92>::zeros();
+    let mut total = 0.0;
+    for (x, &label) in d.x.iter().zip(&d.y) {
+        let a1: [f64; 8] =
+            std::array::from_fn(|j| (p[16 + j] + p[2 * j] * x[0] + p[2 * j + 1] * x[1]).tanh());
+        let z2: [f64; 6] = std::array::from_fn(|k| {
+            let mut z = p[72 + k];
+            for j in 0..8 {
+                z += p[24 + 8 * k + j] * a1[j];
+            }
+            z
+        });
+        let a2 = z2.map(|z| if relu { z.max(0.0) } else { z.tanh() });
+        let z3: [f64; 2] = std::array::from_fn(|c| {
+            let mut z = p[90 + c];
+            for k in 0..6 {
+                z += p[78 + 6 * c + k] * a2[k];
+            }
+            z
+        });
+        let m = z3[0].max(z3[1]);
+        let e = z3.map(|z| (z - m).exp());
+        let s = e[0] + e[1];
+        total += s.ln() + m - z3[label];
+        // backward: ∂L/∂z3 = softmax − onehot
+        let mut da2 = [0.0; 6];
+        for c in 0..2 {
+            let dz = (e[c] / s - if c == label { 1.0 } else { 0.0 }) * scale;
+            g[90 + c] += dz;
+            for k in 0..6 {
+                g[78 + 6 * c + k] += dz * a2[k];
+                da2[k] += dz * p[78 + 6 * c + k];
+            }
+        }
+        let mut da1 = [0.0; 8];
+        for k in 0..6 {
+            let slope = if relu {
+                if z2[k] > 0.0 { 1.0 } else { 0.0 }
+            } else {
+                1.0 - a2[k] * a2[k]
+            };
+            let dz = da2[k] * slope;
+            g[72 + k] += dz;
+            for j in 0..8 {
+                g[24 + 8 * k + j] += dz * a1[j];
+                da1[j] += dz * p[24 + 8 * k + j];
+            }
+        }
+        for j in 0..8 {
+            let dz = da1[j] * (1.0 - a1[j] * a1[j]);
+            g[16 + j] += dz;
+            g[2 * j] += dz * x[0];
+            g[2 * j + 1] += dz * x[1];
+        }
+    }
+    (total * scale, g)
+}
+
 /// Logistic-regression loss and gradient by hand: `∂/∂z = σ(z) − y`.
 pub fn logistic_hand(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVector<f64, 11>) {
     let scale = 1.0 / LOGISTIC_SAMPLES as f64;
@@ -499,6 +587,52 @@ pub type IrisModel = ModelProblem<Mlp1<Tanh, 4, 8, 3, 67>, SoftmaxCrossEntropy, 
 /// cross-entropy from the logit.
 pub type LogisticModel =
     ModelProblem<LogisticRegression<10, 11>, BinaryCrossEntropy, f64, 10, 1, 11>;
+
+/// Moons through the built-in `Mlp2<Tanh, 2, 8, 6, 2, 92>` (tanh on both hidden layers).
+pub type MoonsMlp2 = ModelProblem<Mlp2<Tanh, 2, 8, 6, 2, 92>, SoftmaxCrossEntropy, usize, 2, 2, 92>;
+
+network!(
+    /// The same shapes and activations as [`MoonsMlp2`], declared with `network!`.
+    pub type MoonsTanhNet = 2 => 8 Tanh => 6 Tanh => 2
+);
+
+network!(
+    /// 2 → 8 tanh → 6 ReLU → 2, declared with `network!`.
+    pub type MoonsReluNet = 2 => 8 Tanh => 6 Relu => 2
+);
+
+/// Moons through the `network!` declaration of the tanh-tanh network.
+pub type MoonsTanhModel = ModelProblem<MoonsTanhNet, SoftmaxCrossEntropy, usize, 2, 2, 92>;
+
+/// Moons through the `network!` declaration of the tanh-ReLU network.
+pub type MoonsReluModel = ModelProblem<MoonsReluNet, SoftmaxCrossEntropy, usize, 2, 2, 92>;
+
+/// The moons workload through model `M` (the workload's layout is the models' row-major one),
+/// the layout checked against the typed parameters by the names of entries.
+fn moons_model<M: Model<2, 2, 92> + Copy>(
+    model: M,
+) -> ModelProblem<M, SoftmaxCrossEntropy, usize, 2, 2, 92> {
+    let w = moons_problem();
+    let expected = |i: usize| match i {
+        0..16 => format!("W1[{},{}]", i / 2, i % 2),
+        16..24 => format!("b1[{}]", i - 16),
+        24..72 => format!("W2[{},{}]", (i - 24) / 8, (i - 24) % 8),
+        72..78 => format!("b2[{}]", i - 72),
+        78..90 => format!("W3[{},{}]", (i - 78) / 6, (i - 78) % 6),
+        _ => format!("b3[{}]", i - 90),
+    };
+    for i in 0..92 {
+        assert_eq!(model.param_name(i), expected(i), "moons layout: entry {i}");
+    }
+    ModelProblem::new(
+        model,
+        SoftmaxCrossEntropy,
+        w.data.x.iter().map(|x| SVector::from(*x)).collect(),
+        w.data.y.to_vec(),
+        &w.p,
+        Layout::identity(),
+    )
+}
 
 /// The XOR workload as a model problem, its layout checked against the model's typed
 /// parameters (`Mlp1Params`: `w1` is 3×2, `w2` 1×3).
@@ -897,6 +1031,53 @@ pub fn cases() -> Vec<Case> {
         r.add_parallel(&logistic_m, "logistic", "model-par1", 1);
         r.add_parallel(&logistic_m, "logistic", "model-par2", 2);
     }
+
+    let moons = Rc::new(moons_problem());
+    type Moons = Problem<MoonsData, 92>;
+    r.add(&moons, "moons-tanh-tanh", "hand", 200, |w: &Moons| {
+        moons_hand(&w.p, &w.data, false)
+    });
+    let moons_mlp2 = Rc::new(moons_model(Mlp2::<Tanh, 2, 8, 6, 2, 92>::new()));
+    r.add_model(
+        &moons_mlp2,
+        "moons-tanh-tanh",
+        "model-mlp2",
+        Some(200),
+        MoonsMlp2::loss_and_gradient,
+    );
+    let moons_tanh = Rc::new(moons_model(MoonsTanhNet::new()));
+    r.add_model(
+        &moons_tanh,
+        "moons-tanh-tanh",
+        "model-network",
+        Some(200),
+        MoonsTanhModel::loss_and_gradient,
+    );
+    r.add_model(
+        &moons_tanh,
+        "moons-tanh-tanh",
+        "model-generic",
+        Some(20),
+        MoonsTanhModel::generic_loss_and_gradient,
+    );
+    r.add(&moons, "moons-tanh-relu", "hand", 200, |w: &Moons| {
+        moons_hand(&w.p, &w.data, true)
+    });
+    let moons_relu = Rc::new(moons_model(MoonsReluNet::new()));
+    r.add_model(
+        &moons_relu,
+        "moons-tanh-relu",
+        "model-network",
+        Some(200),
+        MoonsReluModel::loss_and_gradient,
+    );
+    r.add_model(
+        &moons_relu,
+        "moons-tanh-relu",
+        "model-generic",
+        Some(20),
+        MoonsReluModel::generic_loss_and_gradient,
+    );
 
     r.0
 }

@@ -1,6 +1,7 @@
 //! Point checks: a hand-derived gradient, Jacobian or Hessian against the exact one at one point.
 
 use super::fd::{ridders_gradient, ridders_jacobian};
+use super::noise::noise_floor;
 use super::report::{CheckKind, CheckReference, CheckReport, Entry, Row, Verdict};
 use super::tolerances::{Judgement, Tolerances, judge};
 use super::{CheckError, RandomCheck};
@@ -10,6 +11,19 @@ use nalgebra::{SMatrix, SVector};
 /// How far a hand-derived value may be from a Ridders estimate, in units of the estimate's own
 /// error estimate, and still count as right (on top of the [`Tolerances`]).
 pub(crate) const FD_SAFETY: f64 = 1.0;
+
+/// A finite-difference reference whose error estimate exceeds this fraction of
+/// `max(|hand|, |reference|, 1)` did not converge: a component outside the tolerances is then
+/// [`Verdict::Inconclusive`].
+pub(crate) const INCONCLUSIVE_REL: f64 = 0.01;
+
+/// What a hand-derived value is compared against, with what is known about its accuracy.
+pub(crate) enum Reference<'a, const R: usize, const C: usize> {
+    /// The exact derivative, with its noise floor when it was measured.
+    Exact(Option<&'a SMatrix<f64, R, C>>),
+    /// A Ridders estimate, with its error estimate.
+    Ridders(&'a SMatrix<f64, R, C>),
+}
 
 /// The worst entry `(i, j)` of a comparison and its judgement.
 pub(crate) type Worst = ((usize, usize), Judgement);
@@ -34,7 +48,39 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 /// | gradient of `Rᴺ → R` | [`check_gradient`], [`assert_gradient!`](crate::assert_gradient) | [`RandomCheck::gradient`] |
 /// | Jacobian of `Rᴺ → Rᴹ` | [`check_jacobian`], [`assert_jacobian!`](crate::assert_jacobian) | [`RandomCheck::jacobian`] |
 /// | Hessian of `Rᴺ → R` | [`check_hessian`], [`assert_hessian!`](crate::assert_hessian) | [`RandomCheck::hessian`] |
-/// | black-box `f64` function | [`check_gradient_fd`], [`Checker::jacobian_fd`] | |
+/// | black-box `f64` function | [`check_gradient_fd`], [`Checker::jacobian_fd`], [`Checker::hessian_fd`] (of a gradient) | [`RandomCheck::gradient_fd`], [`RandomCheck::hessian_fd`] |
+///
+/// When a component is outside the tolerances, the checker measures the rounding noise of the
+/// hand and the exact values (each evaluated at points a few ulps apart) and judges a
+/// difference within 10 times that noise as [`Verdict::NoiseFloor`] (right, at the noise floor,
+/// shown in the report with the floor): a component that is a large sum cancelling to nearly
+/// zero is noise in both values, and is not called wrong. A derivative that jumps between the
+/// probe points (a kink: `max`, `abs`, ReLU at 0) is not noise; its floor is NaN and the plain
+/// tolerances apply.
+///
+/// ```
+/// use dualgrad::{Tolerances, Verdict, check_gradient, prelude::*};
+/// use nalgebra::SVector;
+/// /// f(σ) = Σᵢ xᵢ² / (2σ²) + n ln σ over 2,000 points; f'(σ) = (n − Σ xᵢ² / σ²) / σ
+/// struct Nll(Vec<f64>);
+/// impl ScalarFn<1> for Nll {
+///     fn eval<T: Scalar>(&self, p: &SVector<T, 1>) -> T {
+///         self.0.iter().fold(T::zero(), |s, &x| s + (p[0] * p[0] * 2.0).recip() * (x * x) + p[0].ln())
+///     }
+/// }
+/// let xs: Vec<f64> = (0..2000u64).map(|i| (((i * 2654435761) % 1000) as f64 - 499.5) * 1e-4).collect();
+/// let sq: f64 = xs.iter().map(|x| x * x).sum();
+/// let sigma = (sq / 2000.0).sqrt(); // the minimiser: f' is two terms of 7e4 cancelling to 0
+/// let hand = |p: &SVector<f64, 1>| SVector::from([(2000.0 - sq / (p[0] * p[0])) / p[0]]);
+/// let r = check_gradient(&Nll(xs), &SVector::from([sigma]), hand);
+/// let row = &r.rows()[0];
+/// assert!(!Tolerances::default().accepts(row.hand, row.exact)); // noise apart
+/// assert_eq!(row.verdict, Verdict::NoiseFloor);
+/// assert!(row.abs_err <= row.noise_floor.unwrap() && row.noise_floor.unwrap() < 1e-9);
+/// ```
+///
+/// Hand-written matrices: nalgebra's `SMatrix::from([[..]])` reads nested arrays as columns;
+/// write rows with [`matrix_from_rows`].
 ///
 /// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
 /// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
@@ -131,7 +177,8 @@ impl<const N: usize> Checker<N> {
     /// Name the `N` inputs, in order; reports then label components by name.
     ///
     /// # Errors
-    /// [`CheckError::NamesLength`] unless exactly `N` names are given.
+    /// [`CheckError::NamesLength`] unless exactly `N` names are given;
+    /// [`CheckError::DuplicateName`] if two inputs get the same name.
     ///
     /// ```
     /// use dualgrad::{CheckError, Checker};
@@ -139,6 +186,10 @@ impl<const N: usize> Checker<N> {
     /// assert_eq!(
     ///     Checker::<2>::new().names(["w"]).unwrap_err(),
     ///     CheckError::NamesLength { expected: 2, got: 1 }
+    /// );
+    /// assert_eq!(
+    ///     Checker::<2>::new().names(["w", "w"]).unwrap_err(),
+    ///     CheckError::DuplicateName { first: 0, second: 1 }
     /// );
     /// ```
     pub fn names<S: Into<String>>(
@@ -152,11 +203,17 @@ impl<const N: usize> Checker<N> {
                 got: names.len(),
             });
         }
+        for second in 0..N {
+            if let Some(first) = names[..second].iter().position(|n| *n == names[second]) {
+                return Err(CheckError::DuplicateName { first, second });
+            }
+        }
         self.names = Some(names);
         Ok(self)
     }
 
-    /// Name input `i` by `name(i)`, for `i` in `0..N`.
+    /// Name input `i` by `name(i)`, for `i` in `0..N`. The names are not checked for
+    /// repeats; [`names`](Checker::names) checks them.
     ///
     /// ```
     /// use dualgrad::prelude::*;
@@ -209,17 +266,11 @@ impl<const N: usize> Checker<N> {
         &self,
         f: &F,
         x: &SVector<f64, N>,
-        hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+        hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> CheckReport {
-        let exact = f.gradient(x).1;
-        self.report(
-            CheckKind::Gradient,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Gradient, x, hand, |v: &SVector<f64, N>| {
+            f.gradient(v).1
+        })
     }
 
     /// Check a hand-derived Jacobian `J[(i, j)] = ∂fᵢ/∂xⱼ` of `f: Rᴺ → Rᴹ` at `x` against the
@@ -246,17 +297,11 @@ impl<const N: usize> Checker<N> {
         &self,
         f: &F,
         x: &SVector<f64, N>,
-        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
+        hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> CheckReport {
-        let exact = f.jacobian(x).1;
-        self.report(
-            CheckKind::Jacobian,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Jacobian, x, hand, |v: &SVector<f64, N>| {
+            f.jacobian(v).1
+        })
     }
 
     /// Check a hand-derived Hessian `H[(i, j)] = ∂²f/∂xᵢ∂xⱼ` of `f: Rᴺ → R` at `x` against the
@@ -279,17 +324,11 @@ impl<const N: usize> Checker<N> {
         &self,
         f: &F,
         x: &SVector<f64, N>,
-        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+        hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> CheckReport {
-        let exact = f.hessian(x).2;
-        self.report(
-            CheckKind::Hessian,
-            CheckReference::Exact,
-            x,
-            &hand(x),
-            &exact,
-            None,
-        )
+        self.exact_report(CheckKind::Hessian, x, hand, |v: &SVector<f64, N>| {
+            f.hessian(v).2
+        })
     }
 
     /// Check a hand-derived gradient of a black-box `f64` function against a Ridders
@@ -298,9 +337,12 @@ impl<const N: usize> Checker<N> {
     /// Use this when `f` cannot be written over [`Scalar`](crate::Scalar) (it calls a library
     /// on `f64`), or to check AD code itself. A component passes when it is within the
     /// [`Tolerances`] of the estimate **or** within the estimate's own error estimate (a
-    /// conservative bound of its error), which the report shows in a column of its own. The
-    /// estimate assumes `f` is smooth near `x` and defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with
-    /// `hᵢ = 0.01·max(|xᵢ|, 1)`; see [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
+    /// conservative bound of its error), which the report shows in a column of its own. When
+    /// the extrapolation did not converge (an error estimate above 1% of
+    /// `max(|hand|, |estimate|, 1)`, or none), a component outside the tolerances is
+    /// [`Verdict::Inconclusive`], never WRONG. The estimate assumes `f` is smooth near `x` and
+    /// defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with `hᵢ = 0.01·max(|xᵢ|, 1)`; see
+    /// [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
     ///
     /// ```
     /// use dualgrad::Checker;
@@ -325,11 +367,10 @@ impl<const N: usize> Checker<N> {
         let (est, err) = ridders_gradient(f, x);
         self.report(
             CheckKind::Gradient,
-            CheckReference::Ridders,
+            Reference::Ridders(&err),
             x,
             &hand(x),
             &est,
-            Some(&err),
         )
     }
 
@@ -356,11 +397,45 @@ impl<const N: usize> Checker<N> {
         let (est, err) = ridders_jacobian(f, x);
         self.report(
             CheckKind::Jacobian,
-            CheckReference::Ridders,
+            Reference::Ridders(&err),
             x,
             &hand(x),
             &est,
-            Some(&err),
+        )
+    }
+
+    /// Check a hand-derived Hessian against finite differences of a black-box `f64` gradient
+    /// (your own gradient code, or one from a library): the reference is the Ridders Jacobian of
+    /// `grad` (see [`ridders_jacobian`]), and the report is a [`CheckKind::Hessian`] report. All
+    /// `N²` entries are compared, so an asymmetric hand Hessian is caught.
+    ///
+    /// Check `grad` itself first ([`gradient_fd`](Checker::gradient_fd)): this compares the hand
+    /// Hessian with the derivative of `grad`, right or wrong.
+    ///
+    /// ```
+    /// use dualgrad::{CheckKind, Checker, matrix_from_rows};
+    /// use nalgebra::SVector;
+    /// // f = x²y: ∇f = (2xy, x²), H = [[2y, 2x], [2x, 0]]
+    /// let grad = |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0]]);
+    /// let r = Checker::new().hessian_fd(grad, &SVector::from([1.0, 3.0]), |v| {
+    ///     matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 0.0]])
+    /// });
+    /// assert!(r.is_ok(), "{r}");
+    /// assert_eq!(r.kind(), CheckKind::Hessian);
+    /// ```
+    pub fn hessian_fd(
+        &self,
+        grad: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
+        x: &SVector<f64, N>,
+        hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+    ) -> CheckReport {
+        let (est, err) = ridders_jacobian(grad, x);
+        self.report(
+            CheckKind::Hessian,
+            Reference::Ridders(&err),
+            x,
+            &hand(x),
+            &est,
         )
     }
 
@@ -416,32 +491,82 @@ impl<const N: usize> Checker<N> {
     pub(crate) fn report<const R: usize, const C: usize>(
         &self,
         kind: CheckKind,
-        reference: CheckReference,
+        reference: Reference<'_, R, C>,
         x: &SVector<f64, N>,
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
-        reference_error: Option<&SMatrix<f64, R, C>>,
     ) -> CheckReport {
+        let (reference_error, noise, which) = match reference {
+            Reference::Exact(noise) => (None, noise, CheckReference::Exact),
+            Reference::Ridders(err) => (Some(err), None, CheckReference::Ridders),
+        };
         let mut rows = Vec::with_capacity(R * C);
         for i in 0..R {
             for j in 0..C {
                 let (a, e) = (hand[(i, j)], exact[(i, j)]);
                 let err = reference_error.map(|m| m[(i, j)]);
-                let mut jd = judge(a, e, self.tol);
-                if let Some(err) = err
-                    && jd.verdict == Verdict::Wrong
-                    && jd.abs_err <= FD_SAFETY * err
-                {
-                    jd.verdict = Verdict::Ok;
-                }
+                let floor = noise.map(|m| m[(i, j)]);
+                let jd = refine(judge(a, e, self.tol), a, e, err, floor);
                 let entry = match kind {
                     CheckKind::Gradient => Entry::Vector(i),
                     _ => Entry::Matrix(i, j),
                 };
-                rows.push(Row::new(entry, self.label(kind, i, j), a, e, err, jd));
+                rows.push(Row::new(
+                    entry,
+                    self.label(kind, i, j),
+                    a,
+                    e,
+                    err,
+                    floor,
+                    jd,
+                ));
             }
         }
-        CheckReport::new(kind, reference, x.iter().copied().collect(), rows)
+        CheckReport::new(kind, which, x.iter().copied().collect(), rows)
+    }
+
+    /// The report of `hand` against the exact derivative `exact` at `x` (both are evaluated
+    /// near `x` too, to measure their rounding noise, when some entry is outside the
+    /// tolerances).
+    pub(crate) fn exact_report<const R: usize, const C: usize>(
+        &self,
+        kind: CheckKind,
+        x: &SVector<f64, N>,
+        hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+    ) -> CheckReport {
+        let (a, e) = (hand(x), exact(x));
+        let noise = (!self.quick(&a, &e).0).then(|| noise_floor(&hand, &exact, x));
+        self.report(kind, Reference::Exact(noise.as_ref()), x, &a, &e)
+    }
+
+    /// [`quick`](Checker::quick), and for a failure a second look with the noise floor of
+    /// `exact` at `x`.
+    pub(crate) fn quick_exact<const R: usize, const C: usize>(
+        &self,
+        x: &SVector<f64, N>,
+        hand: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        exact: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+    ) -> (bool, Option<Worst>) {
+        let (a, value) = (hand(x), exact(x));
+        let first = self.quick(&a, &value);
+        if first.0 {
+            return first;
+        }
+        let floor = noise_floor(hand, exact, x);
+        let mut ok = true;
+        let mut worst: Option<Worst> = None;
+        for i in 0..R {
+            for j in 0..C {
+                let (a, e) = (a[(i, j)], value[(i, j)]);
+                let jd = refine(judge(a, e, self.tol), a, e, None, Some(floor[(i, j)]));
+                ok &= jd.is_ok();
+                if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
+                    worst = Some(((i, j), jd));
+                }
+            }
+        }
+        (ok, worst)
     }
 }
 
@@ -471,7 +596,7 @@ impl<const N: usize> Checker<N> {
 pub fn check_gradient<F: ScalarFn<N>, const N: usize>(
     f: &F,
     x: &SVector<f64, N>,
-    hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
+    hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
 ) -> CheckReport {
     Checker::new().gradient(f, x, hand)
 }
@@ -499,7 +624,7 @@ pub fn check_gradient<F: ScalarFn<N>, const N: usize>(
 pub fn check_jacobian<F: VectorFn<N, M>, const N: usize, const M: usize>(
     f: &F,
     x: &SVector<f64, N>,
-    hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
+    hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, M, N>,
 ) -> CheckReport {
     Checker::new().jacobian(f, x, hand)
 }
@@ -520,7 +645,7 @@ pub fn check_jacobian<F: VectorFn<N, M>, const N: usize, const M: usize>(
 pub fn check_hessian<F: ScalarFn<N>, const N: usize>(
     f: &F,
     x: &SVector<f64, N>,
-    hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+    hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
 ) -> CheckReport {
     Checker::new().hessian(f, x, hand)
 }
@@ -544,4 +669,56 @@ pub fn check_gradient_fd<const N: usize>(
     hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
 ) -> CheckReport {
     Checker::new().gradient_fd(f, x, hand)
+}
+
+/// The verdict on a component outside the tolerances, given what else is known about the
+/// reference: within a finite-difference reference's error estimate is right, beyond an
+/// estimate that did not converge is inconclusive, within the exact value's noise floor is
+/// right at the noise floor.
+fn refine(
+    mut jd: Judgement,
+    hand: f64,
+    reference: f64,
+    err: Option<f64>,
+    floor: Option<f64>,
+) -> Judgement {
+    if jd.verdict != Verdict::Wrong {
+        return jd;
+    }
+    if let Some(err) = err {
+        let limit = INCONCLUSIVE_REL * hand.abs().max(reference.abs()).max(1.0);
+        if err.is_nan() || err > limit {
+            // fewer than two significant digits (or no finite estimate): cannot refute, and
+            // cannot confirm either
+            jd.verdict = Verdict::Inconclusive;
+        } else if jd.abs_err <= FD_SAFETY * err {
+            jd.verdict = Verdict::Ok;
+        }
+    }
+    if let Some(floor) = floor
+        && jd.abs_err <= floor
+    {
+        jd.verdict = Verdict::NoiseFloor;
+    }
+    jd
+}
+
+/// A matrix from its rows, as written on paper: `matrix_from_rows([[a, b], [c, d]])` has first
+/// row `(a, b)`.
+///
+/// Beware `SMatrix::from([[a, b], [c, d]])`: nalgebra reads nested arrays as **columns**, so a
+/// hand Jacobian or an asymmetric matrix written row by row that way is silently transposed
+/// (for a Hessian, which is symmetric, it makes no difference). Use this function, or
+/// `SMatrix::new(a, b, c, d)`, which also takes rows.
+///
+/// ```
+/// use dualgrad::matrix_from_rows;
+/// use nalgebra::SMatrix;
+/// let m = matrix_from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+/// assert_eq!(m[(0, 2)], 3.0); // row 0, column 2
+/// assert_eq!(m, SMatrix::<f64, 2, 3>::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
+/// assert_eq!(SMatrix::<f64, 2, 2>::from([[1.0, 2.0], [3.0, 4.0]])[(0, 1)], 3.0); // nalgebra: columns!
+/// ```
+pub fn matrix_from_rows<const R: usize, const C: usize>(rows: [[f64; C]; R]) -> SMatrix<f64, R, C> {
+    SMatrix::from_fn(|i, j| rows[i][j])
 }

@@ -61,6 +61,13 @@ pub enum CheckError {
         /// The number of names given.
         got: usize,
     },
+    /// Two inputs were given the same name, so reports could not tell them apart.
+    DuplicateName {
+        /// The first input with the name (0-based).
+        first: usize,
+        /// The second input with the same name.
+        second: usize,
+    },
 }
 
 impl fmt::Display for CheckError {
@@ -85,6 +92,10 @@ impl fmt::Display for CheckError {
             Self::NamesLength { expected, got } => write!(
                 f,
                 "{got} component names given for {expected} inputs: give exactly one name per input"
+            ),
+            Self::DuplicateName { first, second } => write!(
+                f,
+                "inputs {first} and {second} have the same name: give each input its own name"
             ),
         }
     }

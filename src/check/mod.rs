@@ -5,12 +5,15 @@ mod assert;
 mod checker;
 mod error;
 mod fd;
+mod noise;
 mod random;
 mod report;
 mod tolerances;
 
 pub use assert::CheckOutcome;
-pub use checker::{Checker, check_gradient, check_gradient_fd, check_hessian, check_jacobian};
+pub use checker::{
+    Checker, check_gradient, check_gradient_fd, check_hessian, check_jacobian, matrix_from_rows,
+};
 pub use error::CheckError;
 pub use fd::{
     central_derivative, central_gradient, central_jacobian, ridders_derivative, ridders_gradient,

@@ -1,6 +1,6 @@
 //! Property checks: a hand-derived derivative at many random points of a box, with shrinking.
 
-use super::report::{CheckKind, CheckReference, CheckReport, point_string};
+use super::report::{CheckKind, CheckReport, Entry, point_string};
 use super::{CheckError, Checker};
 use crate::{ScalarFn, VectorFn};
 use nalgebra::{SMatrix, SVector};
@@ -222,29 +222,93 @@ impl<const N: usize> RandomCheck<N> {
         self.run(CheckKind::Hessian, |x| f.hessian(x).2, hand)
     }
 
+    /// Check a hand-derived gradient of a black-box `f64` function at random points, against
+    /// Ridders finite differences (see [`Checker::gradient_fd`]); a failing point is shrunk as
+    /// for [`gradient`](RandomCheck::gradient). A component whose finite differences did not
+    /// converge ([`Verdict::Inconclusive`](crate::Verdict::Inconclusive)) fails the check too,
+    /// with that verdict, never as WRONG.
+    ///
+    /// # Errors
+    /// A [`FailingPoint`] (shrunk) at the first point where some component is not right.
+    ///
+    /// ```
+    /// use dualgrad::Checker;
+    /// use nalgebra::SVector;
+    /// let f = |x: &SVector<f64, 2>| x[0].sin() * x[1];
+    /// let c = Checker::new().random(&SVector::from([-2.0, -2.0]), &SVector::from([2.0, 2.0]))?.cases(20)?;
+    /// // ∇ = (y cos x, sin x)
+    /// assert!(c.gradient_fd(f, |x| SVector::from([x[1] * x[0].cos(), x[0].sin()])).is_ok());
+    /// let fail = c.gradient_fd(f, |x| SVector::from([x[1] * x[0].cos(), x[0].cos()])).unwrap_err();
+    /// assert_eq!(fail.report().wrong().next().unwrap().label, "x[1]");
+    /// # Ok::<(), dualgrad::CheckError>(())
+    /// ```
+    pub fn gradient_fd(
+        &self,
+        f: impl Fn(&SVector<f64, N>) -> f64,
+        hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
+    ) -> Result<RandomPass, FailingPoint> {
+        let report = |x: &SVector<f64, N>| self.checker.gradient_fd(&f, x, &hand);
+        self.run_with(CheckKind::Gradient, |x| report_passes(&report(x)), report)
+    }
+
+    /// Check a hand-derived Hessian at random points against Ridders finite differences of a
+    /// black-box `f64` gradient (see [`Checker::hessian_fd`]).
+    ///
+    /// # Errors
+    /// A [`FailingPoint`] (shrunk) at the first point where some entry is not right.
+    ///
+    /// ```
+    /// use dualgrad::{Checker, matrix_from_rows};
+    /// use nalgebra::SVector;
+    /// // f = x²y: ∇ = (2xy, x²), H = [[2y, 2x], [2x, 0]]
+    /// let grad = |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0]]);
+    /// let c = Checker::new().random(&SVector::from([-1.0, -1.0]), &SVector::from([1.0, 1.0]))?.cases(20)?;
+    /// assert!(c.hessian_fd(grad, |v| matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 0.0]])).is_ok());
+    /// assert!(c.hessian_fd(grad, |v| matrix_from_rows([[2.0 * v[1], v[0]], [v[0], 0.0]])).is_err());
+    /// # Ok::<(), dualgrad::CheckError>(())
+    /// ```
+    pub fn hessian_fd(
+        &self,
+        grad: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
+        hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
+    ) -> Result<RandomPass, FailingPoint> {
+        let report = |x: &SVector<f64, N>| self.checker.hessian_fd(&grad, x, &hand);
+        self.run_with(CheckKind::Hessian, |x| report_passes(&report(x)), report)
+    }
+
     fn run<const R: usize, const C: usize>(
         &self,
         kind: CheckKind,
         exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
     ) -> Result<RandomPass, FailingPoint> {
+        self.run_with(
+            kind,
+            |x| {
+                let (ok, w) = self.checker.quick_exact(x, &hand, &exact);
+                (ok, w.map(|(at, jd)| (at, jd.rel_err)))
+            },
+            |x| self.checker.exact_report(kind, x, &hand, &exact),
+        )
+    }
+
+    /// The random run: `passes` judges a point quickly (whether it passes, and the place and
+    /// relative error of its worst entry), `report` makes the full report of a failing point.
+    fn run_with(
+        &self,
+        kind: CheckKind,
+        passes: impl Fn(&SVector<f64, N>) -> (bool, Option<Place>),
+        report: impl Fn(&SVector<f64, N>) -> CheckReport,
+    ) -> Result<RandomPass, FailingPoint> {
         let seed = self.seed.unwrap_or_else(fresh_seed);
         let mut g = Gen::from_size_and_seed(100, seed);
-        let passes = |x: &SVector<f64, N>| self.checker.quick(&hand(x), &exact(x));
         let mut worst: Option<(f64, String, SVector<f64, N>)> = None;
         for case in 1..=self.cases {
             let x = self.draw(&mut g);
             let (ok, w) = passes(&x);
             if !ok {
                 let (shrunk, steps) = self.shrink(x, |p| !passes(p).0);
-                let report = self.checker.report(
-                    kind,
-                    CheckReference::Exact,
-                    &shrunk,
-                    &hand(&shrunk),
-                    &exact(&shrunk),
-                    None,
-                );
+                let report = report(&shrunk);
                 return Err(FailingPoint(Box::new(Failure {
                     report,
                     original: x.iter().copied().collect(),
@@ -254,10 +318,10 @@ impl<const N: usize> RandomCheck<N> {
                     shrink_steps: steps,
                 })));
             }
-            if let Some(((i, j), jd)) = w
-                && worst.as_ref().is_none_or(|(r, _, _)| jd.rel_err > *r)
+            if let Some(((i, j), rel_err)) = w
+                && worst.as_ref().is_none_or(|(r, _, _)| rel_err > *r)
             {
-                worst = Some((jd.rel_err, self.checker.label(kind, i, j), x));
+                worst = Some((rel_err, self.checker.label(kind, i, j), x));
             }
         }
         let (worst_rel_err, worst_label, worst_point) = match worst {
@@ -680,3 +744,18 @@ impl fmt::Debug for FailingPoint {
 }
 
 impl std::error::Error for FailingPoint {}
+
+/// An entry `(i, j)` and its relative error.
+type Place = ((usize, usize), f64);
+
+/// Whether a full report passes, and the place and relative error of its worst entry.
+fn report_passes(report: &CheckReport) -> (bool, Option<Place>) {
+    let worst = report.worst().map(|r| {
+        let at = match r.entry {
+            Entry::Vector(i) => (i, 0),
+            Entry::Matrix(i, j) => (i, j),
+        };
+        (at, r.rel_err)
+    });
+    (report.is_ok(), worst)
+}

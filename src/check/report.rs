@@ -94,16 +94,27 @@ pub enum Verdict {
     /// The reference value is NaN or infinite, so the hand-derived value cannot be confirmed:
     /// the function is not differentiable at this point, or overflows there.
     ExactNotFinite,
+    /// Outside the tolerances, but within the rounding noise of the exact value (its noise
+    /// floor, in [`Row::noise_floor`]): the component is a sum of large terms that cancel, and
+    /// both values are noise at this point. Counts as right.
+    NoiseFloor,
+    /// Outside the tolerances of a finite-difference reference whose extrapolation did not
+    /// converge (its error estimate is not finite or larger than the values compared), so the
+    /// hand-derived value can be neither confirmed nor refuted here. Not counted as right, never
+    /// reported as wrong.
+    Inconclusive,
 }
 
 impl Verdict {
-    /// True for [`Verdict::Ok`].
+    /// True for [`Verdict::Ok`] and [`Verdict::NoiseFloor`].
     ///
     /// ```
-    /// assert!(!dualgrad::Verdict::ExactNotFinite.is_ok());
+    /// use dualgrad::Verdict;
+    /// assert!(!Verdict::ExactNotFinite.is_ok() && !Verdict::Inconclusive.is_ok());
+    /// assert!(Verdict::NoiseFloor.is_ok());
     /// ```
     pub fn is_ok(self) -> bool {
-        self == Self::Ok
+        matches!(self, Self::Ok | Self::NoiseFloor)
     }
 }
 
@@ -114,6 +125,8 @@ impl fmt::Display for Verdict {
             Self::Wrong => "WRONG",
             Self::HandNotFinite => "WRONG (not finite)",
             Self::ExactNotFinite => "UNCHECKED (exact not finite)",
+            Self::NoiseFloor => "ok (at the noise floor)",
+            Self::Inconclusive => "INCONCLUSIVE (finite differences did not converge)",
         })
     }
 }
@@ -149,6 +162,11 @@ pub struct Row {
     pub rel_err: f64,
     /// For a finite-difference reference, its error estimate; `None` for an exact reference.
     pub reference_error: Option<f64>,
+    /// For an exact reference, the rounding-noise floor of the exact value when it was
+    /// measured (only when the component is outside the tolerances): a difference up to it
+    /// counts as noise ([`Verdict::NoiseFloor`]). `None` when not measured; NaN when the
+    /// measurement failed (a derivative that is not finite near the point).
+    pub noise_floor: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
 }
@@ -160,6 +178,7 @@ impl Row {
         hand: f64,
         exact: f64,
         reference_error: Option<f64>,
+        noise_floor: Option<f64>,
         j: Judgement,
     ) -> Self {
         Self {
@@ -170,6 +189,7 @@ impl Row {
             abs_err: j.abs_err,
             rel_err: j.rel_err,
             reference_error,
+            noise_floor,
             verdict: j.verdict,
         }
     }
@@ -426,10 +446,45 @@ impl CheckReport {
             Some(w) => format!("; worst relative error {:.1e} at {}", w.rel_err, w.label),
             None => String::new(),
         };
+        let noise: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::NoiseFloor)
+            .collect();
+        let noise = match noise[..] {
+            [] => String::new(),
+            [r] => format!(
+                "; {} at the rounding-noise floor {:.1e}",
+                r.label,
+                r.noise_floor.unwrap_or(f64::NAN)
+            ),
+            _ => format!(
+                "; {} components at the rounding-noise floor (up to {:.1e})",
+                noise.len(),
+                noise
+                    .iter()
+                    .filter_map(|r| r.noise_floor)
+                    .fold(0.0, f64::max)
+            ),
+        };
+        let inconclusive = self
+            .rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::Inconclusive)
+            .count();
         if self.is_ok() {
-            format!("all {n} components ok{worst}")
+            format!("all {n} components ok{worst}{noise}")
+        } else if inconclusive == self.wrong {
+            format!(
+                "{inconclusive} of {n} components inconclusive (finite differences did not converge){worst}{noise}"
+            )
+        } else if inconclusive > 0 {
+            format!(
+                "{} of {n} components wrong, {inconclusive} inconclusive{worst}{noise}",
+                self.wrong - inconclusive
+            )
         } else {
-            format!("{} of {n} components wrong{worst}", self.wrong)
+            format!("{} of {n} components wrong{worst}{noise}", self.wrong)
         }
     }
 
@@ -444,6 +499,10 @@ impl CheckReport {
         ];
         if fd {
             header.push("fd error");
+        }
+        let floor = self.rows.iter().any(|r| r.noise_floor.is_some());
+        if floor {
+            header.push("noise floor");
         }
         header.push("verdict");
         let small = |v: f64| {
@@ -466,6 +525,9 @@ impl CheckReport {
                 ];
                 if fd {
                     c.push(r.reference_error.map_or_else(String::new, small));
+                }
+                if floor {
+                    c.push(r.noise_floor.map_or_else(String::new, small));
                 }
                 c.push(r.verdict.to_string());
                 c

@@ -35,6 +35,13 @@ use super::CheckError;
 /// `abs` is in the units of the derivative. If your derivatives are themselves tiny (below
 /// about `1e-10`), set `abs` lower, or to `0` for a purely relative test.
 ///
+/// A component that is a sum of large terms cancelling to nearly zero can differ by more than
+/// both tolerances from rounding alone. The checker then measures the rounding noise of the
+/// hand and the exact values and judges such a difference [`Verdict::NoiseFloor`]
+/// (see [`Checker`](crate::Checker)); `accepts` itself applies the tolerances only.
+///
+/// [`Verdict::NoiseFloor`]: crate::Verdict::NoiseFloor
+///
 /// ```
 /// use dualgrad::Tolerances;
 /// let t = Tolerances::default();
@@ -161,7 +168,7 @@ pub(crate) struct Judgement {
 
 impl Judgement {
     pub(crate) fn is_ok(&self) -> bool {
-        self.verdict == super::Verdict::Ok
+        self.verdict.is_ok()
     }
 
     /// Whether this component is worse than `other`: wrong before right, then by relative

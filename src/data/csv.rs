@@ -144,7 +144,11 @@ impl<const F: usize> CsvLoader<F> {
     ///
     /// # Errors
     /// Any [`DataError`] of CSV input: an empty input, a row with too few or too many fields, a
-    /// non-numeric feature, an unknown or empty class label, a missing column.
+    /// non-numeric feature, an unknown or empty class label, a missing column, a column name the
+    /// header has twice ([`DataError::AmbiguousColumn`]), a column used twice (as two features,
+    /// or as a feature and the label, which would leak the target into the inputs:
+    /// [`DataError::ColumnUsedTwice`]), a delimiter that cannot separate fields
+    /// ([`DataError::InvalidDelimiter`]).
     ///
     /// ```
     /// use dualgrad::{CsvLoader, DataError};
@@ -185,7 +189,8 @@ impl<const F: usize> CsvLoader<F> {
     /// [`classes_from_reader`](CsvLoader::classes_from_reader)).
     ///
     /// # Errors
-    /// [`DataError::Io`] naming the path if it cannot be read, and every error of
+    /// [`DataError::Io`] naming the path if it cannot be read (also for a directory, and for a
+    /// read error midway), and every error of
     /// [`classes_from_reader`](CsvLoader::classes_from_reader).
     ///
     /// ```
@@ -201,13 +206,24 @@ impl<const F: usize> CsvLoader<F> {
         &self,
         path: impl AsRef<Path>,
     ) -> Result<(Dataset<F, usize>, Vec<String>), DataError> {
-        self.classes_from_reader(open(path.as_ref())?)
+        let path = path.as_ref();
+        self.classes_from_reader(open(path)?)
+            .map_err(|e| name_path(e, path))
     }
 
     /// Load a regression data set (numeric targets) from a reader.
     ///
     /// # Errors
-    /// Any [`DataError`] of CSV input; a non-numeric target is [`DataError::NotNumeric`].
+    /// Any [`DataError`] of CSV input (see
+    /// [`classes_from_reader`](CsvLoader::classes_from_reader)); a non-numeric or non-finite
+    /// target is [`DataError::NotNumeric`].
+    ///
+    /// ```
+    /// use dualgrad::CsvLoader;
+    /// // the label selected as a feature too
+    /// let e = CsvLoader::new(["x", "y"], "y").regression_from_reader("x,y\n1,2\n".as_bytes()).unwrap_err();
+    /// assert_eq!(e.to_string(), "column 2 (y) is used twice: as feature 2 and as the label");
+    /// ```
     ///
     /// ```
     /// use dualgrad::CsvLoader;
@@ -223,7 +239,8 @@ impl<const F: usize> CsvLoader<F> {
     /// [`regression_from_reader`](CsvLoader::regression_from_reader)).
     ///
     /// # Errors
-    /// [`DataError::Io`] naming the path if it cannot be read, and every error of
+    /// [`DataError::Io`] naming the path if it cannot be read (also for a directory, and for a
+    /// read error midway), and every error of
     /// [`regression_from_reader`](CsvLoader::regression_from_reader).
     ///
     /// ```
@@ -235,7 +252,9 @@ impl<const F: usize> CsvLoader<F> {
         &self,
         path: impl AsRef<Path>,
     ) -> Result<Dataset<F, f64>, DataError> {
-        self.regression_from_reader(open(path.as_ref())?)
+        let path = path.as_ref();
+        self.regression_from_reader(open(path)?)
+            .map_err(|e| name_path(e, path))
     }
 
     /// The reader proper; `label` turns the label field into a target.
@@ -244,6 +263,11 @@ impl<const F: usize> CsvLoader<F> {
         reader: R,
         mut label: impl FnMut(&str, Site<'_>) -> Result<Y, DataError>,
     ) -> Result<Dataset<F, Y>, DataError> {
+        if matches!(self.delimiter, b'"' | b'\n' | b'\r') || !self.delimiter.is_ascii() {
+            return Err(DataError::InvalidDelimiter {
+                delimiter: self.delimiter,
+            });
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -270,6 +294,22 @@ impl<const F: usize> CsvLoader<F> {
             cols[k] = c?;
         }
         let label_col = resolve(&self.label, header.as_deref(), expected)?;
+        let uses = cols
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| (c, format!("feature {}", k + 1)))
+            .chain([(label_col, "the label".to_owned())]);
+        let mut seen: Vec<(usize, String)> = Vec::with_capacity(F + 1);
+        for (c, what) in uses {
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == c) {
+                return Err(DataError::ColumnUsedTwice {
+                    column: c + 1,
+                    name: header.as_ref().map(|h| h[c].clone()),
+                    uses: [first.clone(), what],
+                });
+            }
+            seen.push((c, what));
+        }
         let site = |line, c: usize| Site {
             line,
             column: c + 1,
@@ -308,10 +348,25 @@ impl<const F: usize> CsvLoader<F> {
 }
 
 fn open(path: &Path) -> Result<File, DataError> {
-    File::open(path).map_err(|e| DataError::Io {
+    let io = |message: String| DataError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    if path.is_dir() {
+        return Err(io("is a directory, not a file".into()));
+    }
+    File::open(path).map_err(|e| io(e.to_string()))
+}
+
+/// A read error from a file names the file, not `<reader>`.
+fn name_path(e: DataError, path: &Path) -> DataError {
+    match e {
+        DataError::Io { message, .. } => DataError::Io {
+            path: path.display().to_string(),
+            message,
+        },
+        other => other,
+    }
 }
 
 fn csv_error(e: csv::Error) -> DataError {
@@ -333,13 +388,18 @@ fn resolve(column: &Column, header: Option<&[String]>, columns: usize) -> Result
         (Column::Index(i), _) if *i < columns => Ok(*i),
         (Column::Index(i), _) => Err(DataError::ColumnOutOfRange { index: *i, columns }),
         (Column::Name(name), Some(header)) => {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| DataError::UnknownColumn {
+            let columns: Vec<usize> = (0..header.len()).filter(|&k| header[k] == *name).collect();
+            match columns[..] {
+                [k] => Ok(k),
+                [] => Err(DataError::UnknownColumn {
                     name: name.clone(),
                     header: header.to_vec(),
-                })
+                }),
+                _ => Err(DataError::AmbiguousColumn {
+                    name: name.clone(),
+                    columns: columns.iter().map(|k| k + 1).collect(),
+                }),
+            }
         }
         (Column::Name(name), None) => {
             Err(DataError::NamedColumnWithoutHeader { name: name.clone() })

@@ -80,6 +80,29 @@ pub enum DataError {
         /// The name asked for.
         name: String,
     },
+    /// A column name that appears more than once in the header, so which column it means is
+    /// ambiguous.
+    AmbiguousColumn {
+        /// The name asked for.
+        name: String,
+        /// The 1-based columns that carry it.
+        columns: Vec<usize>,
+    },
+    /// The same column is used twice: as two features, or as a feature and the label (the
+    /// target would leak into the inputs).
+    ColumnUsedTwice {
+        /// The column, 1-based.
+        column: usize,
+        /// Its header name, if the input has a header.
+        name: Option<String>,
+        /// The two uses, e.g. `"feature 2"` and `"the label"`.
+        uses: [String; 2],
+    },
+    /// A delimiter the CSV format cannot use (a quote, a line break or a non-ASCII byte).
+    InvalidDelimiter {
+        /// The delimiter byte given.
+        delimiter: u8,
+    },
     /// The same class name was declared twice.
     DuplicateClass {
         /// The repeated name.
@@ -100,6 +123,20 @@ pub enum DataError {
         feature: usize,
         /// The value.
         value: f64,
+    },
+    /// A standardised feature that is not representable (a value far outside the training
+    /// range, divided by a tiny scale).
+    StandardizeOverflow {
+        /// The sample (0-based).
+        row: usize,
+        /// The feature (0-based).
+        feature: usize,
+        /// The raw value.
+        value: f64,
+        /// The fitted mean of the feature.
+        mean: f64,
+        /// The fitted scale of the feature.
+        scale: f64,
     },
     /// An operation that needs at least one sample got none.
     EmptyDataset,
@@ -188,6 +225,26 @@ impl fmt::Display for DataError {
                 f,
                 "column {name:?} is given by name, but the input is read without a header"
             ),
+            DataError::AmbiguousColumn { name, columns } => {
+                let cols: Vec<String> = columns.iter().map(usize::to_string).collect();
+                write!(
+                    f,
+                    "column name {name:?} is ambiguous: the header has it in columns {}",
+                    cols.join(", ")
+                )
+            }
+            DataError::ColumnUsedTwice { column, name, uses } => {
+                write!(f, "column {column}")?;
+                if let Some(name) = name {
+                    write!(f, " ({name})")?;
+                }
+                write!(f, " is used twice: as {} and as {}", uses[0], uses[1])
+            }
+            DataError::InvalidDelimiter { delimiter } => write!(
+                f,
+                "delimiter {:?} cannot separate CSV fields (a quote, a line break or a non-ASCII byte)",
+                char::from(*delimiter)
+            ),
             DataError::DuplicateClass { name } => {
                 write!(f, "class {name:?} is declared more than once")
             }
@@ -199,6 +256,16 @@ impl fmt::Display for DataError {
                 feature,
                 value,
             } => write!(f, "sample {row}, feature {feature}: {value} is not finite"),
+            DataError::StandardizeOverflow {
+                row,
+                feature,
+                value,
+                mean,
+                scale,
+            } => write!(
+                f,
+                "sample {row}, feature {feature}: standardising {value} with mean {mean} and scale {scale} overflows"
+            ),
             DataError::EmptyDataset => write!(f, "the data set is empty"),
             DataError::BatchSize { batch_size, len } => {
                 if *batch_size == 0 {

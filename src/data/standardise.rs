@@ -8,7 +8,10 @@ use nalgebra::SVector;
 ///
 /// Fit it on the training part only and apply the same transform to the test part, so that no
 /// information from the test part leaks into training. A feature that is constant on the
-/// training part gets scale 1 (it is only centred).
+/// training part (standard deviation below `f64::MIN_POSITIVE`) gets scale 1 (it is only
+/// centred). The mean and the standard deviation are computed in two passes over values scaled
+/// by a power of two, so any finite data, up to `±f64::MAX`, gives a finite mean and scale (the
+/// squares of values near `1e200` do not overflow).
 ///
 /// ```
 /// use dualgrad::{Dataset, Standardizer};
@@ -42,24 +45,34 @@ impl<const F: usize> Standardizer<F> {
         if train.is_empty() {
             return Err(DataError::EmptyDataset);
         }
+        let xs = train.features();
         let n = train.len() as f64;
-        let mean = train
-            .features()
-            .iter()
-            .fold(SVector::<f64, F>::zeros(), |s, x| s + x)
-            / n;
-        let var = train
-            .features()
-            .iter()
-            .fold(SVector::<f64, F>::zeros(), |s, x| {
-                let d = x - mean;
-                s + d.component_mul(&d)
-            })
-            / n;
-        let scale = var.map(|v| {
-            let s = v.sqrt();
-            if s > 0.0 && s.is_finite() { s } else { 1.0 }
-        });
+        let mut mean = SVector::<f64, F>::zeros();
+        let mut scale = SVector::<f64, F>::repeat(1.0);
+        for k in 0..F {
+            // Two passes over values scaled by powers of two (exact), so that neither the sum
+            // nor the squares overflow or underflow; apart from that, the result is bit for bit
+            // that of the plain formula.
+            let m = pow2_scale(xs.iter().map(|x| x[k].abs()).fold(0.0, f64::max));
+            let mean_s = xs.iter().map(|x| x[k] / m).sum::<f64>() / n;
+            let m2 = pow2_scale(
+                xs.iter()
+                    .map(|x| (x[k] / m - mean_s).abs())
+                    .fold(0.0, f64::max),
+            );
+            let var_s = xs
+                .iter()
+                .map(|x| {
+                    let d = (x[k] / m - mean_s) / m2;
+                    d * d
+                })
+                .sum::<f64>()
+                / n;
+            mean[k] = (mean_s * m).clamp(-f64::MAX, f64::MAX);
+            let s = (var_s.sqrt() * m2 * m).min(f64::MAX);
+            // a standard deviation below the smallest normal number counts as constant
+            scale[k] = if s >= f64::MIN_POSITIVE { s } else { 1.0 };
+        }
         Ok(Self { mean, scale })
     }
 
@@ -97,7 +110,15 @@ impl<const F: usize> Standardizer<F> {
     /// # Ok::<(), dualgrad::DataError>(())
     /// ```
     pub fn transform_sample(&self, x: &SVector<f64, F>) -> SVector<f64, F> {
-        (x - self.mean).component_div(&self.scale)
+        SVector::from_fn(|k, _| {
+            let z = (x[k] - self.mean[k]) / self.scale[k];
+            if z.is_finite() {
+                z
+            } else {
+                // `x − mean` overflowed although the result may be representable
+                x[k] / self.scale[k] - self.mean[k] / self.scale[k]
+            }
+        })
     }
 
     /// Undo [`transform_sample`](Standardizer::transform_sample): `z · scale + mean`.
@@ -116,7 +137,9 @@ impl<const F: usize> Standardizer<F> {
     /// Standardise every sample of `data` (targets unchanged).
     ///
     /// # Errors
-    /// [`DataError::NonFinite`] if a value overflows (only for features near `f64::MAX`).
+    /// [`DataError::StandardizeOverflow`], naming the sample, the raw value, the mean and the
+    /// scale, if a standardised value is not representable (a value far outside the training
+    /// range of a feature with a tiny scale).
     ///
     /// ```
     /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
@@ -126,6 +149,32 @@ impl<const F: usize> Standardizer<F> {
     /// # Ok::<(), dualgrad::DataError>(())
     /// ```
     pub fn transform<Y: Clone>(&self, data: &Dataset<F, Y>) -> Result<Dataset<F, Y>, DataError> {
-        data.map_features(|x| self.transform_sample(x))
+        let mut out = Vec::with_capacity(data.len());
+        for (row, x) in data.features().iter().enumerate() {
+            let z = self.transform_sample(x);
+            if let Some(feature) = z.iter().position(|v| !v.is_finite()) {
+                return Err(DataError::StandardizeOverflow {
+                    row,
+                    feature,
+                    value: x[feature],
+                    mean: self.mean[feature],
+                    scale: self.scale[feature],
+                });
+            }
+            out.push(z);
+        }
+        Dataset::new(out, data.targets().to_vec())
     }
+}
+
+/// The power of two `m` with `m <= v < 2m` for a normal `v` (`1` for zero, subnormal or
+/// non-finite `v`): dividing by it is exact and brings `v` into `[1, 2)`, so that neither the
+/// squares of huge values overflow nor those of tiny values underflow.
+fn pow2_scale(v: f64) -> f64 {
+    if !v.is_normal() {
+        return 1.0;
+    }
+    // the exponent bits of a normal number
+    let e = ((v.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    2f64.powi(e)
 }

@@ -17,10 +17,12 @@ use rand::Rng;
 /// generic path (parameters as duals); the built-in models override it with an exact forward
 /// pass over the layers' pre-activations, which is several times faster.
 ///
+/// `init_with` takes any [`Rng`](crate::Rng) (rand's trait, re-exported by dualgrad with the
+/// generator [`ChaCha8Rng`](crate::ChaCha8Rng), so no `rand` dependency is needed).
+///
 /// ```
-/// use dualgrad::{Model, Scalar};
+/// use dualgrad::{Model, Rng, Scalar};
 /// use nalgebra::SVector;
-/// use rand::Rng;
 ///
 /// /// y = a·x² + c, parameters (a, c) in a plain vector.
 /// #[derive(Clone, Copy)]
@@ -49,12 +51,18 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
 
     /// A short name of the model's kind, checked when loading saved parameters.
     ///
+    /// The default is the Rust type name ([`std::any::type_name`], e.g.
+    /// `my_crate::Quadratic`), so two models of different types never load each other's
+    /// parameters. The type name is the same for every build with one compiler, but Rust does
+    /// not promise it across compiler versions or when the type is moved or renamed: override
+    /// `name` with a fixed string for files that must outlive those.
+    ///
     /// ```
     /// use dualgrad::{Mlp1, Model, Tanh};
     /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().name(), "mlp1-tanh");
     /// ```
     fn name(&self) -> String {
-        "model".to_owned()
+        std::any::type_name::<Self>().to_owned()
     }
 
     /// The layer sizes, input first, checked when loading saved parameters.

@@ -2,6 +2,7 @@
 //! the fast gradient, and `Dense`, a single layer as a model.
 
 use super::{Activation, Identity, Loss, Model};
+use crate::params::check_count;
 use crate::{Dataset, DenseParams, Jet, ParamVector, Scalar};
 use nalgebra::{SMatrix, SVector};
 use rand::Rng;
@@ -158,7 +159,7 @@ impl<A: Activation, const I: usize, const O: usize, const P: usize> Dense<A, I, 
     /// let _ = dualgrad::Dense::<dualgrad::Relu, 3, 2, 8>::new();
     /// ```
     pub fn new() -> Self {
-        const { assert!(P == O * I + O, "Dense<A, I, O, P>: P must equal O*I + O") };
+        const { check_count("Dense<A, I, O, P>", "O*I + O", O * I + O, P) };
         Self {
             _activation: PhantomData,
         }

@@ -8,14 +8,21 @@ use nalgebra::SVector;
 /// `≥ 0` (probability `≥ ½`), else 0; for several outputs, the index of the largest (the first
 /// one on a tie).
 ///
+/// If any output is NaN there is no predicted class: the result is [`NO_CLASS`]
+/// (`usize::MAX`), which equals no target, so [`accuracy`] counts the sample as wrong.
+///
 /// ```
-/// use dualgrad::predicted_class;
+/// use dualgrad::{NO_CLASS, predicted_class};
 /// use nalgebra::SVector;
 /// assert_eq!(predicted_class(&SVector::from([0.3])), 1);
 /// assert_eq!(predicted_class(&SVector::from([-0.3])), 0);
 /// assert_eq!(predicted_class(&SVector::from([0.1, 2.0, -1.0])), 1);
+/// assert_eq!(predicted_class(&SVector::from([f64::NAN, 2.0])), NO_CLASS);
 /// ```
 pub fn predicted_class<const O: usize>(output: &SVector<f64, O>) -> usize {
+    if output.iter().any(|v| v.is_nan()) {
+        return NO_CLASS;
+    }
     if O == 1 {
         usize::from(output[0] >= 0.0)
     } else {
@@ -28,6 +35,13 @@ pub fn predicted_class<const O: usize>(output: &SVector<f64, O>) -> usize {
         best
     }
 }
+
+/// What [`predicted_class`] returns for outputs with a NaN: `usize::MAX`, never a class.
+///
+/// ```
+/// assert_eq!(dualgrad::NO_CLASS, usize::MAX);
+/// ```
+pub const NO_CLASS: usize = usize::MAX;
 
 /// The fraction of samples whose [`predicted_class`] equals the target class (NaN for an
 /// empty data set).
@@ -58,7 +72,8 @@ where
 }
 
 /// The fraction of samples whose predicted class (logit `≥ 0`) matches a 0/1 target (target
-/// `≥ ½` counts as class 1); NaN for an empty data set.
+/// `≥ ½` counts as class 1); NaN for an empty data set. A NaN logit predicts no class and counts
+/// as wrong.
 ///
 /// The model's output must be a **logit** (as for [`BinaryCrossEntropy`](crate::BinaryCrossEntropy)).
 /// A network trained with squared error on 0/1 targets outputs the probability itself: threshold
@@ -84,7 +99,10 @@ where
     let p = model.unpack(params);
     let correct = data
         .iter()
-        .filter(|(x, y)| (model.forward(&p, x)[0] >= 0.0) == (**y >= 0.5))
+        .filter(|(x, y)| {
+            let z = model.forward(&p, x)[0];
+            !z.is_nan() && (z >= 0.0) == (**y >= 0.5)
+        })
         .count();
     correct as f64 / data.len() as f64
 }

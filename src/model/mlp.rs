@@ -2,6 +2,7 @@
 
 use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
+use crate::params::check_count;
 use crate::{Dataset, DenseParams, Mlp1Params, Mlp2Params, ParamVector, Scalar};
 use nalgebra::SVector;
 use rand::Rng;
@@ -9,7 +10,9 @@ use std::marker::PhantomData;
 
 /// An MLP `I → H → O`: a hidden layer with activation `A`, then an affine output layer (the
 /// outputs are logits for classifiers, values for regression). `P = H·I + H + O·H + O`
-/// parameters, checked at compile time; layout in [`Mlp1Params`].
+/// parameters ([`Mlp1Params::LEN`]), checked at compile time with an error that names the right
+/// count; layout in [`Mlp1Params`]. For other depths or one activation per layer, see
+/// [`network!`](crate::network).
 ///
 /// Hidden weights are initialised by `A`'s scheme (Xavier for tanh and sigmoid, He for ReLU),
 /// output weights by Xavier, biases at zero.
@@ -49,9 +52,11 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
     /// ```
     pub fn new() -> Self {
         const {
-            assert!(
-                P == H * I + H + O * H + O,
-                "Mlp1<A, I, H, O, P>: P must equal H*I + H + O*H + O"
+            check_count(
+                "Mlp1<A, I, H, O, P>",
+                "H*I + H + O*H + O",
+                H * I + H + O * H + O,
+                P,
             )
         };
         Self {
@@ -127,8 +132,10 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
 }
 
 /// An MLP `I → H1 → H2 → O`: two hidden layers with activation `A`, then an affine output
-/// layer. `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O` parameters, checked at compile time; layout
-/// in [`Mlp2Params`]. Initialisation and gradient as for [`Mlp1`] (three passes per sample,
+/// layer. `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O` parameters ([`Mlp2Params::LEN`]), checked at
+/// compile time with an error that names the right count; layout in [`Mlp2Params`]. One
+/// activation for both hidden layers: for a different one per layer, or other depths, see
+/// [`network!`](crate::network), whose tanh–tanh network gives the same bits. Initialisation and gradient as for [`Mlp1`] (three passes per sample,
 /// with `H1`, `H2` and `O` tangents).
 ///
 /// ```
@@ -166,9 +173,11 @@ impl<
     /// ```
     pub fn new() -> Self {
         const {
-            assert!(
-                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
-                "Mlp2<A, I, H1, H2, O, P>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            check_count(
+                "Mlp2<A, I, H1, H2, O, P>",
+                "H1*I + H1 + H2*H1 + H2 + O*H2 + O",
+                H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                P,
             )
         };
         Self {

@@ -10,6 +10,7 @@ mod layers;
 mod loss;
 mod metrics;
 mod mlp;
+mod network;
 mod objective;
 mod regression;
 #[cfg(feature = "serde")]
@@ -21,8 +22,9 @@ pub use core::Model;
 pub use error::ModelError;
 pub use layers::Dense;
 pub use loss::{BinaryCrossEntropy, L2Penalty, Loss, MeanSquaredError, SoftmaxCrossEntropy};
-pub use metrics::{accuracy, binary_accuracy, predicted_class, r_squared};
+pub use metrics::{NO_CLASS, accuracy, binary_accuracy, predicted_class, r_squared};
 pub use mlp::{Mlp1, Mlp2};
+pub use network::{Layer, Network, Output, Stack};
 pub use objective::{BLOCK_SIZE, Supervised};
 pub use regression::{LinearRegression, LogisticRegression, SoftmaxRegression};
 #[cfg(feature = "serde")]

@@ -124,7 +124,7 @@ where
     /// threads. Worth it for batches of a hundred samples or more.
     ///
     /// ```
-    /// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, Supervised};
+    /// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised};
     /// use nalgebra::SVector;
     /// let data = Dataset::new((0..100).map(|i| SVector::from([i as f64])).collect(), vec![1.0; 100])?;
     /// let serial = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
@@ -259,7 +259,7 @@ where
     /// If an index is `>= len()`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// let data = Dataset::new((0..40).map(|i| SVector::from([i as f64])).collect(), vec![1.0; 40])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([0.5, 0.5]);

@@ -2,6 +2,7 @@
 
 use super::layers::{affine, dense_init, dense_sum};
 use super::{Identity, Loss, Model};
+use crate::params::check_count;
 use crate::{Dataset, DenseParams, ParamVector, Scalar, sigmoid, softmax};
 use nalgebra::SVector;
 use rand::Rng;
@@ -72,7 +73,7 @@ impl<const I: usize, const P: usize> LinearRegression<I, P> {
     /// let _ = dualgrad::LinearRegression::<4, 5>::new();
     /// ```
     pub fn new() -> Self {
-        const { assert!(P == I + 1, "LinearRegression<I, P>: P must equal I + 1") };
+        const { check_count("LinearRegression<I, P>", "I + 1", I + 1, P) };
         Self { _private: () }
     }
 }
@@ -105,7 +106,7 @@ impl<const I: usize, const P: usize> LogisticRegression<I, P> {
     /// let _ = dualgrad::LogisticRegression::<4, 5>::new();
     /// ```
     pub fn new() -> Self {
-        const { assert!(P == I + 1, "LogisticRegression<I, P>: P must equal I + 1") };
+        const { check_count("LogisticRegression<I, P>", "I + 1", I + 1, P) };
         Self { _private: () }
     }
 
@@ -150,12 +151,7 @@ impl<const I: usize, const K: usize, const P: usize> SoftmaxRegression<I, K, P> 
     /// let _ = dualgrad::SoftmaxRegression::<4, 3, 15>::new();
     /// ```
     pub fn new() -> Self {
-        const {
-            assert!(
-                P == K * I + K,
-                "SoftmaxRegression<I, K, P>: P must equal K*I + K"
-            )
-        };
+        const { check_count("SoftmaxRegression<I, K, P>", "K*I + K", K * I + K, P) };
         Self { _private: () }
     }
 

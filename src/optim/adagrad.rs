@@ -224,4 +224,8 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Adagrad<N, S> {
     fn learning_rate(&self) -> f64 {
         self.config.schedule.rate(self.t) / (1.0 + self.t as f64 * self.config.lr_decay)
     }
+
+    fn schedule_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
 }

@@ -110,4 +110,8 @@ impl<const N: usize, O: Optimizer<N>> Optimizer<N> for Clipped<O> {
     fn learning_rate(&self) -> f64 {
         self.inner.learning_rate()
     }
+
+    fn schedule_name(&self) -> &'static str {
+        self.inner.schedule_name()
+    }
 }

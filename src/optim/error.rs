@@ -55,6 +55,24 @@ pub enum OptimError {
     },
     /// The objective to train on has no samples.
     EmptyObjective,
+    /// A mini-batch size larger than the number of samples (as [`Dataset::batches`](crate::Dataset::batches)
+    /// rejects it; use full batch for one step per epoch on all samples).
+    BatchLargerThanData {
+        /// The batch size asked for.
+        batch_size: usize,
+        /// The number of samples.
+        samples: usize,
+    },
+    /// The learning-rate schedule returned a rate that is negative (gradient ascent), NaN or
+    /// infinite at this update.
+    ScheduledRate {
+        /// The schedule's Rust type name ([`Optimizer::schedule_name`](crate::Optimizer::schedule_name)).
+        schedule: &'static str,
+        /// The update number (counted from 0, as the schedule sees it).
+        step: usize,
+        /// The rate it returned.
+        rate: f64,
+    },
 }
 
 impl fmt::Display for OptimError {
@@ -84,6 +102,21 @@ impl fmt::Display for OptimError {
                 expected,
             } => write!(f, "invalid {name} = {value}: must be {expected}"),
             Self::EmptyObjective => write!(f, "the objective has no samples to train on"),
+            Self::BatchLargerThanData {
+                batch_size,
+                samples,
+            } => write!(
+                f,
+                "batch size {batch_size} is larger than the data set ({samples} samples)"
+            ),
+            Self::ScheduledRate {
+                schedule,
+                step,
+                rate,
+            } => write!(
+                f,
+                "the learning-rate schedule {schedule} returned {rate} at step {step}: a learning rate must be finite and >= 0"
+            ),
         }
     }
 }
@@ -152,6 +185,23 @@ pub(crate) fn check_positive_count(name: &'static str, value: usize) -> Result<(
             name,
             value,
             expected: "at least 1",
+        })
+    }
+}
+
+/// `Ok` if the rate the optimizer's schedule gives for its next update is usable: finite and
+/// `>= 0`.
+pub(crate) fn check_scheduled_rate<const N: usize>(
+    optimizer: &impl super::Optimizer<N>,
+) -> Result<(), OptimError> {
+    let rate = optimizer.learning_rate();
+    if rate.is_finite() && rate >= 0.0 {
+        Ok(())
+    } else {
+        Err(OptimError::ScheduledRate {
+            schedule: optimizer.schedule_name(),
+            step: optimizer.steps(),
+            rate,
         })
     }
 }

@@ -59,7 +59,29 @@ pub enum NewtonDirection {
 /// `−g`. The step length comes from the line search ([`Armijo`] backtracking by default), which
 /// tries the full Newton step first, so convergence is quadratic near a minimiser.
 ///
-/// Run it with [`minimize`](crate::minimize).
+/// Run it with [`minimize`](crate::minimize). When the gradient-norm test passes at a point
+/// where the exact Hessian has a negative eigenvalue (below `−1e-8 · max(1, max |Hᵢⱼ|)`), the
+/// point is a saddle or a maximum, not a minimum: the run stops with
+/// [`StopReason::SaddlePoint`], which is not [`converged`](StopReason::converged). Newton's
+/// method does not step off a saddle by itself (it started on a symmetry line, or was drawn
+/// there); restart from a perturbed point.
+///
+/// ```
+/// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use nalgebra::SVector;
+/// /// f = x⁴/4 − x²/2 + y²/2: minima at (±1, 0), a saddle at (0, 0).
+/// struct DoubleWell;
+/// impl ScalarFn<2> for DoubleWell {
+///     fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> T {
+///         v[0].powi(4) * 0.25 - v[0] * v[0] * 0.5 + v[1] * v[1] * 0.5
+///     }
+/// }
+/// let rules = StopRules::default().with_grad_tol(1e-10);
+/// // from (0, 1), on the line x = 0, Newton is drawn to the saddle
+/// let r = minimize(&DoubleWell, SVector::from([0.0, 1.0]), &mut Newton::default(), &rules, |_| {}).unwrap();
+/// assert!(matches!(r.stop, StopReason::SaddlePoint { min_eigenvalue, .. } if (min_eigenvalue + 1.0).abs() < 1e-9));
+/// assert!(!r.stop.converged());
+/// ```
 ///
 /// ```
 /// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
@@ -199,4 +221,69 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
         self.last = NewtonDirection::None;
         self.cache = None;
     }
+
+    fn confirm_stationary<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &Point<N>,
+        evals: &mut Evaluations,
+    ) -> Option<StopReason> {
+        let hessian = match self.cache {
+            Some((x, h)) if x == point.x => h,
+            _ => {
+                let (_, _, h) = f.hessian(&point.x);
+                evals.add_hessian();
+                self.cache = Some((point.x, h));
+                h
+            }
+        };
+        negative_eigenvalue(&hessian).map(|min_eigenvalue| StopReason::SaddlePoint {
+            norm: point.gradient.norm(),
+            min_eigenvalue,
+        })
+    }
+}
+
+/// The relative size below which a negative eigenvalue counts as rounding of a zero one.
+const NEGATIVE_CURVATURE_TOL: f64 = 1e-8;
+
+/// The smallest eigenvalue of the symmetric part of `h` if it is negative beyond rounding
+/// (below `−1e-8 · max(1, max |hᵢⱼ|)`), found by bisection on the shift `λ` with a Cholesky
+/// test of `h − λI` (Sylvester's law of inertia); `None` if `h` is positive semidefinite to that
+/// tolerance or not finite.
+pub(crate) fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
+    if h.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let sym = (h + h.transpose()) * 0.5;
+    let scale = sym.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
+    let tau = NEGATIVE_CURVATURE_TOL * scale;
+    let id = SMatrix::<f64, N, N>::identity();
+    if (sym + id * tau).cholesky().is_some() {
+        return None;
+    }
+    // Gershgorin: every eigenvalue is at least min over i of (hᵢᵢ − Σⱼ≠ᵢ |hᵢⱼ|).
+    let mut lo = (0..N)
+        .map(|i| {
+            sym[(i, i)]
+                - (0..N)
+                    .filter(|&j| j != i)
+                    .map(|j| sym[(i, j)].abs())
+                    .sum::<f64>()
+        })
+        .fold(f64::INFINITY, f64::min)
+        - tau;
+    let mut hi = -tau;
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if (sym - id * mid).cholesky().is_some() {
+            lo = mid; // h − mid·I is positive definite: every eigenvalue is above mid
+        } else {
+            hi = mid;
+        }
+    }
+    Some(0.5 * (lo + hi))
 }

@@ -49,4 +49,17 @@ pub trait Optimizer<const N: usize> {
     /// assert_eq!(opt.learning_rate(), 0.5); // η γ¹
     /// ```
     fn learning_rate(&self) -> f64;
+
+    /// The Rust type name of the learning-rate schedule, for error messages (a closure's reads
+    /// `my_crate::my_fn::{{closure}}`). The default, for optimizers without a schedule, is
+    /// `"the learning rate"`.
+    ///
+    /// ```
+    /// use dualgrad::{Exponential, Optimizer, SgdConfig};
+    /// let opt = SgdConfig::default().with_schedule(Exponential::new(1.0, 0.5).unwrap()).build::<1>().unwrap();
+    /// assert!(opt.schedule_name().ends_with("::Exponential")); // dualgrad::optim::schedule::Exponential
+    /// ```
+    fn schedule_name(&self) -> &'static str {
+        "the learning rate"
+    }
 }

@@ -255,4 +255,8 @@ impl<const N: usize, S: Schedule> Optimizer<N> for Rmsprop<N, S> {
     fn learning_rate(&self) -> f64 {
         self.config.schedule.rate(self.t)
     }
+
+    fn schedule_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
 }

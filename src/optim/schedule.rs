@@ -8,7 +8,10 @@ use super::error::{OptimError, check_lr, check_positive_count};
 /// A learning-rate schedule: the rate to use at update number `step` (counted from 0).
 ///
 /// Built-in schedules are validated when built and always return finite, non-negative rates.
-/// Any `Fn(usize) -> f64` is a schedule too; it must return finite, non-negative rates itself.
+/// Any `Fn(usize) -> f64` is a schedule too; it must return finite, non-negative rates itself:
+/// [`train`](crate::train) and [`minimize`](crate::minimize) check the rate before every update
+/// and stop with [`OptimError::ScheduledRate`] naming the schedule and the step (a negative rate would run
+/// gradient ascent). [`Optimizer::step`](crate::Optimizer::step) called by hand does not check.
 ///
 /// ```
 /// use dualgrad::{Exponential, Schedule};

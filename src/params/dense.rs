@@ -1,5 +1,6 @@
 //! The parameters of one dense layer.
 
+use super::check_count;
 use super::{Block, ParamVector, block_is_weight, block_name};
 use super::{read_matrix, read_vector, write_matrix, write_vector};
 use crate::Scalar;
@@ -76,7 +77,7 @@ impl<T: Scalar, const I: usize, const O: usize, const P: usize> ParamVector<T, P
 {
     #[inline]
     fn to_vector(&self) -> SVector<T, P> {
-        const { assert!(P == O * I + O, "DenseParams<I, O>: P must equal O*I + O") };
+        const { check_count("DenseParams<I, O>", "O*I + O", O * I + O, P) };
         let mut v = SVector::from_element(T::zero());
         let k = write_matrix(&self.w, &mut v, 0);
         write_vector(&self.b, &mut v, k);
@@ -85,7 +86,7 @@ impl<T: Scalar, const I: usize, const O: usize, const P: usize> ParamVector<T, P
 
     #[inline]
     fn from_vector(v: &SVector<T, P>) -> Self {
-        const { assert!(P == O * I + O, "DenseParams<I, O>: P must equal O*I + O") };
+        const { check_count("DenseParams<I, O>", "O*I + O", O * I + O, P) };
         let (w, k) = read_matrix(v, 0);
         let (b, _) = read_vector(v, k);
         Self { w, b }

@@ -80,7 +80,7 @@ impl Init {
 /// independently of the platform, so the same seed gives the same numbers everywhere.
 ///
 /// ```
-/// use rand::Rng;
+/// use dualgrad::Rng;
 /// let (mut a, mut b) = (dualgrad::seeded_rng(42), dualgrad::seeded_rng(42));
 /// assert_eq!(a.next_u64(), b.next_u64());
 /// ```

@@ -1,5 +1,6 @@
 //! The parameters of multilayer perceptrons with one or two hidden layers.
 
+use super::check_count;
 use super::{Block, ParamVector, block_is_weight, block_name};
 use super::{read_matrix, read_vector, write_matrix, write_vector};
 use crate::Scalar;
@@ -80,9 +81,11 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> 
     #[inline]
     fn to_vector(&self) -> SVector<T, P> {
         const {
-            assert!(
-                P == H * I + H + O * H + O,
-                "Mlp1Params<I, H, O>: P must equal H*I + H + O*H + O"
+            check_count(
+                "Mlp1Params<I, H, O>",
+                "H*I + H + O*H + O",
+                H * I + H + O * H + O,
+                P,
             )
         };
         let mut v = SVector::from_element(T::zero());
@@ -96,9 +99,11 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> 
     #[inline]
     fn from_vector(v: &SVector<T, P>) -> Self {
         const {
-            assert!(
-                P == H * I + H + O * H + O,
-                "Mlp1Params<I, H, O>: P must equal H*I + H + O*H + O"
+            check_count(
+                "Mlp1Params<I, H, O>",
+                "H*I + H + O*H + O",
+                H * I + H + O * H + O,
+                P,
             )
         };
         let (w1, k) = read_matrix(v, 0);
@@ -200,9 +205,11 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
     #[inline]
     fn to_vector(&self) -> SVector<T, P> {
         const {
-            assert!(
-                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
-                "Mlp2Params<I, H1, H2, O>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            check_count(
+                "Mlp2Params<I, H1, H2, O>",
+                "H1*I + H1 + H2*H1 + H2 + O*H2 + O",
+                H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                P,
             )
         };
         let mut v = SVector::from_element(T::zero());
@@ -218,9 +225,11 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
     #[inline]
     fn from_vector(v: &SVector<T, P>) -> Self {
         const {
-            assert!(
-                P == H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
-                "Mlp2Params<I, H1, H2, O>: P must equal H1*I + H1 + H2*H1 + H2 + O*H2 + O"
+            check_count(
+                "Mlp2Params<I, H1, H2, O>",
+                "H1*I + H1 + H2*H1 + H2 + O*H2 + O",
+                H1 * I + H1 + H2 * H1 + H2 + O * H2 + O,
+                P,
             )
         };
         let (w1, k) = read_matrix(v, 0);

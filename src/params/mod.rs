@@ -9,13 +9,18 @@
 //! layer sizes, so it is passed explicitly and checked at compile time: a wrong `P` fails to
 //! build as soon as the conversion is used.
 
+mod count;
 mod dense;
 mod init;
 mod mlp;
+mod network;
 
 pub use dense::DenseParams;
 pub use init::{Init, seeded_rng, unit_uniform};
 pub use mlp::{Mlp1Params, Mlp2Params};
+pub use network::{LayerParams, NetworkParams, StackParams};
+
+pub(crate) use count::check_count;
 
 use crate::Scalar;
 use nalgebra::SVector;

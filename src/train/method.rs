@@ -3,7 +3,8 @@
 use super::report::Evaluations;
 use super::stop::StopReason;
 use crate::ScalarFn;
-use crate::optim::Optimizer;
+use crate::optim::error::check_scheduled_rate;
+use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
 /// An iterate: a point with its value and gradient.
@@ -55,6 +56,52 @@ pub trait Method<const N: usize> {
 
     /// Forget the state kept between iterations.
     fn reset(&mut self);
+
+    /// Check the method's settings before the next iteration: for a first-order
+    /// [`Optimizer`], that its schedule's next learning rate is finite and `>= 0`.
+    ///
+    /// # Errors
+    /// [`OptimError::ScheduledRate`] naming the schedule, the step and the rate. The default
+    /// accepts.
+    ///
+    /// ```
+    /// use dualgrad::{Method, OptimError, SgdConfig};
+    /// let sgd = SgdConfig::default().with_schedule(|k: usize| 0.1 - 0.1 * k as f64).build::<1>().unwrap();
+    /// assert!(Method::<1>::check_next(&sgd).is_ok()); // step 0: rate 0.1
+    /// let bad = SgdConfig::default().with_schedule(|_: usize| -0.1).build::<1>().unwrap();
+    /// let e = Method::<1>::check_next(&bad).unwrap_err();
+    /// assert!(matches!(e, OptimError::ScheduledRate { step: 0, rate, .. } if rate == -0.1));
+    /// assert!(e.to_string().contains("{{closure}} returned -0.1 at step 0"), "{e}");
+    /// ```
+    fn check_next(&self) -> Result<(), OptimError> {
+        Ok(())
+    }
+
+    /// Called when the gradient-norm test has passed at `point`: a method that knows the
+    /// curvature may say the point is not a minimum (a saddle point or a maximum). The default
+    /// says nothing; [`Newton`](crate::Newton), which has the exact Hessian, reports
+    /// [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue.
+    ///
+    /// ```
+    /// use dualgrad::{Evaluations, Method, Point, Scalar, ScalarFn, SgdConfig};
+    /// use nalgebra::SVector;
+    /// struct Saddle; // f = x² − y², stationary at 0
+    /// impl ScalarFn<2> for Saddle {
+    ///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0] * x[0] - x[1] * x[1] }
+    /// }
+    /// let p = Point { x: SVector::zeros(), value: 0.0, gradient: SVector::zeros() };
+    /// let mut sgd = SgdConfig::default().build::<2>().unwrap();
+    /// assert_eq!(sgd.confirm_stationary(&Saddle, &p, &mut Evaluations::default()), None);
+    /// ```
+    fn confirm_stationary<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &Point<N>,
+        evals: &mut Evaluations,
+    ) -> Option<StopReason> {
+        let _ = (f, point, evals);
+        None
+    }
 }
 
 impl<const N: usize, O: Optimizer<N>> Method<N> for O {
@@ -74,5 +121,9 @@ impl<const N: usize, O: Optimizer<N>> Method<N> for O {
 
     fn reset(&mut self) {
         Optimizer::reset(self);
+    }
+
+    fn check_next(&self) -> Result<(), OptimError> {
+        check_scheduled_rate(self)
     }
 }

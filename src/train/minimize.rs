@@ -16,8 +16,14 @@ use nalgebra::SVector;
 /// non-finite value or gradient the run stops at once with [`StopReason::Diverged`] and reports
 /// the last finite parameters. Nothing is allocated per iteration (the history is allocated once).
 ///
+/// When the gradient-norm test passes, the method is asked whether the point is a minimum
+/// ([`Method::confirm_stationary`]): [`Newton`](crate::Newton) reports a stationary point whose
+/// exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as convergence.
+///
 /// # Errors
-/// [`OptimError`] if a stopping rule is invalid (a NaN target, a negative tolerance).
+/// [`OptimError`] if a stopping rule is invalid (a NaN target, a negative tolerance);
+/// [`OptimError::ScheduledRate`] as soon as a first-order optimizer's schedule returns a
+/// negative, NaN or infinite learning rate.
 ///
 /// ```
 /// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
@@ -60,11 +66,17 @@ pub fn minimize<const N: usize, F: ScalarFn<N>, M: Method<N>>(
     observer(&tracker.progress(0, &point.x, value, norm));
     let stop = loop {
         if let Some(reason) = stop {
+            if matches!(reason, StopReason::GradientTolerance { .. })
+                && let Some(not_min) = method.confirm_stationary(f, &point, &mut tracker.evals)
+            {
+                break not_min;
+            }
             break reason;
         }
         if iterations >= rules.max_iterations() {
             break StopReason::MaxIterations(rules.max_iterations());
         }
+        method.check_next()?;
         if let Err(reason) = method.iterate(f, &mut point, &mut tracker.evals) {
             break reason;
         }

@@ -2,12 +2,14 @@
 //! loop for models and data sets ([`train`]), with the stopping rules, report and observer hook
 //! they share.
 
+mod epochs;
 mod method;
 mod minimize;
 mod report;
 mod stop;
 mod train_loop;
 
+pub use epochs::PerEpoch;
 pub use method::{Method, Point};
 pub use minimize::minimize;
 pub use report::{Evaluations, Progress, Report};

@@ -47,6 +47,15 @@ pub enum StopReason {
     },
     /// The line search found no step with sufficient decrease.
     LineSearchFailed,
+    /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
+    /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
+    /// [`Newton`](crate::Newton); not [`converged`](StopReason::converged).
+    SaddlePoint {
+        /// The gradient's Euclidean norm.
+        norm: f64,
+        /// The smallest eigenvalue of the Hessian (negative).
+        min_eigenvalue: f64,
+    },
 }
 
 impl StopReason {
@@ -93,6 +102,15 @@ impl fmt::Display for StopReason {
                 Sci(grad_norm)
             ),
             Self::LineSearchFailed => write!(f, "the line search found no sufficient decrease"),
+            Self::SaddlePoint {
+                norm,
+                min_eigenvalue,
+            } => write!(
+                f,
+                "stationary point that is not a minimum: gradient norm {}, but the Hessian has the negative eigenvalue {}",
+                Sci(norm),
+                Sci(min_eigenvalue)
+            ),
         }
     }
 }

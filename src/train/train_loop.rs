@@ -3,6 +3,7 @@
 use super::report::{Progress, Report, Tracker};
 use super::stop::{StopReason, StopRules};
 use crate::Objective;
+use crate::optim::error::check_scheduled_rate;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
@@ -45,8 +46,9 @@ impl TrainConfig {
         self
     }
 
-    /// Mini-batches of `batch_size` samples (at least 1; the last batch of an epoch may be
-    /// smaller), drawn by reshuffling the sample indices each epoch.
+    /// Mini-batches of `batch_size` samples (at least 1 and at most the number of samples,
+    /// checked by [`train`]; the last batch of an epoch may be smaller), drawn by reshuffling the
+    /// sample indices each epoch. A batch size equal to the number of samples is full batch.
     ///
     /// ```
     /// # use dualgrad::TrainConfig;
@@ -194,8 +196,11 @@ impl TrainConfig {
 ///
 /// # Errors
 /// [`OptimError::EmptyObjective`] for an objective without samples,
-/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError`] for an invalid stopping
-/// rule.
+/// [`OptimError::InvalidCount`] for a batch size of 0, [`OptimError::BatchLargerThanData`] for a
+/// batch size larger than the number of samples, [`OptimError`] for an invalid stopping rule,
+/// and [`OptimError::ScheduledRate`] (naming the schedule and the step) as soon as the optimizer's schedule
+/// returns a negative, NaN or infinite learning rate: the step is not taken (a negative rate
+/// would run gradient ascent).
 ///
 /// ```
 /// use dualgrad::{Objective, SgdConfig, TrainConfig, train};
@@ -240,7 +245,13 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                 expected: "at least 1",
             });
         }
-        Some(b) => b.min(n),
+        Some(b) if b > n => {
+            return Err(OptimError::BatchLargerThanData {
+                batch_size: b,
+                samples: n,
+            });
+        }
+        Some(b) => b,
         None => n,
     };
     let full_batch = batch == n;
@@ -266,6 +277,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             break StopReason::MaxIterations(rules.max_iterations());
         }
         if full_batch {
+            check_scheduled_rate(optimizer)?;
             optimizer.step(&mut p, &grad);
             steps += 1;
         } else {
@@ -281,6 +293,7 @@ pub fn train<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
                     };
                 }
                 tracker.mark_good(&p);
+                check_scheduled_rate(optimizer)?;
                 optimizer.step(&mut p, &batch_grad);
                 steps += 1;
             }

@@ -1,0 +1,239 @@
+//! The parameters of a composed network ([`Network`](crate::Network)): dense layers one after
+//! another, flattened layer by layer.
+
+use super::count::check_count;
+use super::{DenseParams, ParamVector, read_matrix, read_vector, write_matrix, write_vector};
+use crate::Scalar;
+use nalgebra::{SMatrix, SVector};
+
+/// The parameters of a stack of dense layers, flattened layer by layer: each layer's weights row
+/// by row, then its bias. Implemented by [`DenseParams`] (the last, output layer) and
+/// [`LayerParams`] (a layer followed by the rest); [`NetworkParams`] wraps a stack as a
+/// [`ParamVector`].
+///
+/// The items other than [`LEN`](StackParams::LEN) are the machinery of [`NetworkParams`] and
+/// are hidden from the documentation.
+///
+/// ```
+/// use dualgrad::{DenseParams, LayerParams, StackParams};
+/// // 2 → 3 → 1: (3·2 + 3) + (1·3 + 1) = 13 parameters
+/// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as StackParams<f64>>::LEN, 13);
+/// ```
+pub trait StackParams<T: Scalar>: Copy {
+    /// The number of parameters of all the layers.
+    const LEN: usize;
+
+    #[doc(hidden)]
+    fn stack_zeros() -> Self;
+
+    #[doc(hidden)]
+    fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize;
+
+    #[doc(hidden)]
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize);
+
+    /// The name of entry `i` of this stack, whose first layer is layer number `layer`.
+    #[doc(hidden)]
+    fn entry_name(i: usize, layer: usize) -> String;
+
+    #[doc(hidden)]
+    fn entry_is_weight(i: usize) -> bool;
+}
+
+/// `W{layer}[r,c]` for entry `i < O·I` of a row-major `O × I` weight matrix, else `b{layer}[r]`.
+fn dense_entry_name<const I: usize, const O: usize>(i: usize, layer: usize) -> String {
+    if i < O * I {
+        format!("W{layer}[{},{}]", i / I, i % I)
+    } else {
+        format!("b{layer}[{}]", i - O * I)
+    }
+}
+
+/// The last layer of a stack.
+impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T, I, O> {
+    const LEN: usize = O * I + O;
+
+    #[inline]
+    fn stack_zeros() -> Self {
+        Self::zeros()
+    }
+
+    #[inline]
+    fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize {
+        let k = write_matrix(&self.w, out, offset);
+        write_vector(&self.b, out, k)
+    }
+
+    #[inline]
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
+        let (w, k) = read_matrix(v, offset);
+        let (b, k) = read_vector(v, k);
+        (Self { w, b }, k)
+    }
+
+    fn entry_name(i: usize, layer: usize) -> String {
+        dense_entry_name::<I, O>(i, layer)
+    }
+
+    fn entry_is_weight(i: usize) -> bool {
+        i < O * I
+    }
+}
+
+/// The parameters of one dense layer `I → H` (weights `w`, `H × I`, and bias `b`) followed by
+/// the parameters `next` of the layers after it.
+///
+/// ```
+/// use dualgrad::{DenseParams, LayerParams, StackParams};
+/// use nalgebra::{SMatrix, SVector};
+/// // 1 → 2 → 1
+/// let p = LayerParams::<f64, 1, 2, DenseParams<f64, 2, 1>> {
+///     w: SMatrix::from([[1.0, 2.0]]),
+///     b: SVector::from([3.0, 4.0]),
+///     next: DenseParams { w: SMatrix::from([[5.0], [6.0]]), b: SVector::from([7.0]) },
+/// };
+/// assert_eq!(p.next.w[(0, 1)], 6.0);
+/// assert_eq!(<LayerParams<f64, 1, 2, DenseParams<f64, 2, 1>> as StackParams<f64>>::LEN, 7);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerParams<T, const I: usize, const H: usize, R> {
+    /// The layer's weights, `H × I`: unit `h` computes `Σᵢ w[(h, i)] x[i] + b[h]`.
+    pub w: SMatrix<T, H, I>,
+    /// The layer's bias.
+    pub b: SVector<T, H>,
+    /// The parameters of the following layers.
+    pub next: R,
+}
+
+impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T>
+    for LayerParams<T, I, H, R>
+{
+    const LEN: usize = H * I + H + R::LEN;
+
+    #[inline]
+    fn stack_zeros() -> Self {
+        Self {
+            w: SMatrix::from_element(T::zero()),
+            b: SVector::from_element(T::zero()),
+            next: R::stack_zeros(),
+        }
+    }
+
+    #[inline]
+    fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize {
+        let k = write_matrix(&self.w, out, offset);
+        let k = write_vector(&self.b, out, k);
+        self.next.write_flat(out, k)
+    }
+
+    #[inline]
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
+        let (w, k) = read_matrix(v, offset);
+        let (b, k) = read_vector(v, k);
+        let (next, k) = R::read_flat(v, k);
+        (Self { w, b, next }, k)
+    }
+
+    fn entry_name(i: usize, layer: usize) -> String {
+        if i < H * I + H {
+            dense_entry_name::<I, H>(i, layer)
+        } else {
+            R::entry_name(i - (H * I + H), layer + 1)
+        }
+    }
+
+    fn entry_is_weight(i: usize) -> bool {
+        if i < H * I + H {
+            i < H * I
+        } else {
+            R::entry_is_weight(i - (H * I + H))
+        }
+    }
+}
+
+/// The parameters of a [`Network`](crate::Network): its stack of layers, first layer
+/// outermost (`layers.w` is the first layer's weights, `layers.next.w` the second's, and so on).
+///
+/// Flat order: layer by layer, each layer's weights `W` row by row and then its bias `b`. Layers
+/// are numbered from 1 in names: `W1[r,c]`, `b1[r]`, `W2[r,c]`, ... (row `r`, column `c`). Only
+/// weights take the L2 penalty. A `P` other than the layers' count is a compile-time error that
+/// names the right count.
+///
+/// ```
+/// use dualgrad::{DenseParams, LayerParams, NetworkParams, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 2 tanh → 1: W1 (2×2), b1, W2 (1×2), b2: 4 + 2 + 2 + 1 = 9 parameters
+/// type Params = NetworkParams<LayerParams<f64, 2, 2, DenseParams<f64, 2, 1>>>;
+/// let v = SVector::<f64, 9>::from_fn(|i, _| i as f64);
+/// let p: Params = ParamVector::<f64, 9>::from_vector(&v);
+/// assert_eq!(p.layers.w[(1, 0)], 2.0); // row 1, column 0: entry 1·2 + 0
+/// assert_eq!(p.layers.b[1], 5.0); // after the 4 entries of W1
+/// assert_eq!(p.layers.next.w[(0, 1)], 7.0);
+/// assert_eq!(ParamVector::<f64, 9>::to_vector(&p), v);
+/// let names: Vec<String> = <Params as ParamVector<f64, 9>>::names().collect();
+/// assert_eq!(names, ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "b1[0]", "b1[1]", "W2[0,0]", "W2[0,1]", "b2[0]"]);
+/// assert!(<Params as ParamVector<f64, 9>>::penalised(7)); // W2[0,1]
+/// assert!(!<Params as ParamVector<f64, 9>>::penalised(8)); // b2[0]
+/// ```
+///
+/// ```compile_fail,E0080
+/// use dualgrad::{DenseParams, LayerParams, NetworkParams, ParamVector};
+/// use nalgebra::SVector;
+/// type Params = NetworkParams<LayerParams<f64, 2, 2, DenseParams<f64, 2, 1>>>;
+/// // 9 parameters, not 10: "P = 10, but the sizes give ... = 9 parameters: write 9 for P"
+/// let p: Params = ParamVector::<f64, 10>::from_vector(&SVector::zeros());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetworkParams<L> {
+    /// The layers' parameters.
+    pub layers: L,
+}
+
+impl<T: Scalar, L: StackParams<T>, const P: usize> ParamVector<T, P> for NetworkParams<L> {
+    #[inline]
+    fn to_vector(&self) -> SVector<T, P> {
+        const { check_count(NETWORK, FORMULA, L::LEN, P) };
+        let mut v = SVector::from_element(T::zero());
+        self.layers.write_flat(&mut v, 0);
+        v
+    }
+
+    #[inline]
+    fn from_vector(v: &SVector<T, P>) -> Self {
+        const { check_count(NETWORK, FORMULA, L::LEN, P) };
+        Self {
+            layers: L::read_flat(v, 0).0,
+        }
+    }
+
+    fn param_name(i: usize) -> String {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        L::entry_name(i, 1)
+    }
+
+    fn penalised(i: usize) -> bool {
+        assert!(i < P, "parameter index {i} out of range for {P} parameters");
+        L::entry_is_weight(i)
+    }
+}
+
+const NETWORK: &str = "NetworkParams";
+const FORMULA: &str = "the sum over the layers of O*I + O";
+
+impl<L> NetworkParams<L> {
+    /// All zeros.
+    ///
+    /// ```
+    /// use dualgrad::{DenseParams, NetworkParams};
+    /// let p = NetworkParams::<DenseParams<f64, 2, 1>>::zeros();
+    /// assert_eq!(p.layers.b[0], 0.0);
+    /// ```
+    pub fn zeros<T: Scalar>() -> Self
+    where
+        L: StackParams<T>,
+    {
+        Self {
+            layers: L::stack_zeros(),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Schedules given in epochs: [`train`](crate::train) counts epochs, an optimizer's schedule
+//! counts steps; [`TrainConfig::steps_per_epoch`] converts and [`PerEpoch`] adapts.
+
+use super::TrainConfig;
+use crate::optim::{OptimError, Schedule};
+
+impl TrainConfig {
+    /// The optimizer steps [`train`](crate::train) makes per epoch on `samples` samples: 1 for
+    /// full batch, `⌈samples / batch_size⌉` for mini-batches (the last batch of an epoch may be
+    /// smaller). Multiply by the number of epochs for a schedule that counts steps, such as
+    /// [`Cosine`](crate::Cosine) annealed over the whole run; or wrap a schedule counted in
+    /// epochs in [`PerEpoch`].
+    ///
+    /// # Errors
+    /// [`OptimError::EmptyObjective`] for 0 samples, [`OptimError::InvalidCount`] for a batch
+    /// size of 0, [`OptimError::BatchLargerThanData`] for a batch size larger than `samples`
+    /// (the cases [`train`](crate::train) rejects).
+    ///
+    /// ```
+    /// use dualgrad::{OptimError, TrainConfig};
+    /// assert_eq!(TrainConfig::default().steps_per_epoch(100)?, 1); // full batch
+    /// assert_eq!(TrainConfig::default().with_batch_size(32).steps_per_epoch(100)?, 4); // 32+32+32+4
+    /// assert_eq!(TrainConfig::default().with_batch_size(100).steps_per_epoch(100)?, 1);
+    /// assert_eq!(
+    ///     TrainConfig::default().with_batch_size(500).steps_per_epoch(100),
+    ///     Err(OptimError::BatchLargerThanData { batch_size: 500, samples: 100 })
+    /// );
+    /// assert!(TrainConfig::default().with_batch_size(0).steps_per_epoch(100).is_err());
+    /// # Ok::<(), dualgrad::OptimError>(())
+    /// ```
+    pub fn steps_per_epoch(&self, samples: usize) -> Result<usize, OptimError> {
+        if samples == 0 {
+            return Err(OptimError::EmptyObjective);
+        }
+        match self.batch_size() {
+            None => Ok(1),
+            Some(0) => Err(OptimError::InvalidCount {
+                name: "batch_size",
+                value: 0,
+                expected: "at least 1",
+            }),
+            Some(batch) if batch > samples => Err(OptimError::BatchLargerThanData {
+                batch_size: batch,
+                samples,
+            }),
+            Some(batch) => Ok(samples.div_ceil(batch)),
+        }
+    }
+}
+
+/// A schedule counted in **epochs**, as an optimizer's schedule (which counts steps): every step
+/// of epoch `e` (from 0) uses the inner schedule's rate at `e`, that is
+/// `rate(k) = inner.rate(⌊k / steps_per_epoch⌋)`. PyTorch's learning-rate schedulers stepped
+/// once per epoch behave this way.
+///
+/// Build it for a run of [`train`](crate::train) with [`PerEpoch::for_training`], which takes
+/// the steps per epoch from the [`TrainConfig`] and the number of samples.
+///
+/// ```
+/// use dualgrad::{Objective, Optimizer, PerEpoch, SgdConfig, StepDecay, TrainConfig, train};
+/// use nalgebra::SVector;
+///
+/// /// Mean of ½(p − yᵢ)² over 10 samples yᵢ = i (the gradient is p − mean).
+/// struct Mean;
+/// impl Objective<1> for Mean {
+///     fn len(&self) -> usize { 10 }
+///     fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
+///         let n = idx.len() as f64;
+///         let loss = idx.iter().map(|&i| 0.5 * (p[0] - i as f64).powi(2)).sum::<f64>() / n;
+///         let grad = idx.iter().map(|&i| p[0] - i as f64).sum::<f64>() / n;
+///         (loss, SVector::from([grad]))
+///     }
+/// }
+/// // Halve the rate every 10 epochs, in mini-batches of 4: 3 steps per epoch (4 + 4 + 2).
+/// let config = TrainConfig::default().with_epochs(25).with_batch_size(4).without_grad_tol();
+/// let halving = StepDecay::new(0.2, 10, 0.5)?; // counted in epochs
+/// let schedule = PerEpoch::for_training(halving, &config, Mean.len())?;
+/// assert_eq!(schedule.steps_per_epoch(), 3);
+/// let mut sgd = SgdConfig::default().with_schedule(schedule).build()?;
+/// let report = train(&Mean, SVector::from([0.0]), &mut sgd, &config, |_| {})?;
+/// assert_eq!(sgd.steps(), 75); // 25 epochs × 3 steps
+/// assert_eq!(sgd.learning_rate(), 0.05); // epoch 25: 0.2 · 0.5^⌊25/10⌋
+/// assert!((report.params[0] - 4.5).abs() < 0.5); // near the mean of 0..10
+/// # Ok::<(), dualgrad::OptimError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerEpoch<S> {
+    inner: S,
+    steps_per_epoch: usize,
+}
+
+impl<S: Schedule> PerEpoch<S> {
+    /// The schedule `inner`, counted in epochs of `steps_per_epoch` (at least 1) steps.
+    ///
+    /// # Errors
+    /// [`OptimError::InvalidCount`] for 0 steps per epoch; the inner schedule's own error if it
+    /// is invalid.
+    ///
+    /// ```
+    /// use dualgrad::{Exponential, PerEpoch, Schedule};
+    /// let s = PerEpoch::new(Exponential::new(1.0, 0.5)?, 4)?; // halve every epoch of 4 steps
+    /// assert_eq!((s.rate(0), s.rate(3), s.rate(4), s.rate(9)), (1.0, 1.0, 0.5, 0.25));
+    /// assert!(PerEpoch::new(Exponential::new(1.0, 0.5)?, 0).is_err());
+    /// # Ok::<(), dualgrad::OptimError>(())
+    /// ```
+    pub fn new(inner: S, steps_per_epoch: usize) -> Result<Self, OptimError> {
+        let s = Self {
+            inner,
+            steps_per_epoch,
+        };
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The schedule `inner`, counted in epochs of [`train`](crate::train) with `config` over
+    /// `samples` samples (see [`TrainConfig::steps_per_epoch`]).
+    ///
+    /// # Errors
+    /// As [`TrainConfig::steps_per_epoch`] and [`PerEpoch::new`].
+    ///
+    /// ```
+    /// use dualgrad::{Linear, PerEpoch, Schedule, TrainConfig};
+    /// // warm up linearly over 4 epochs; 150 samples in batches of 50: 3 steps per epoch
+    /// let config = TrainConfig::default().with_batch_size(50);
+    /// let s = PerEpoch::for_training(Linear::new(0.0, 0.1, 4)?, &config, 150)?;
+    /// assert_eq!((s.rate(2), s.rate(3), s.rate(6)), (0.0, 0.025, 0.05));
+    /// # Ok::<(), dualgrad::OptimError>(())
+    /// ```
+    pub fn for_training(
+        inner: S,
+        config: &TrainConfig,
+        samples: usize,
+    ) -> Result<Self, OptimError> {
+        Self::new(inner, config.steps_per_epoch(samples)?)
+    }
+
+    /// The number of optimizer steps in one epoch.
+    ///
+    /// ```
+    /// use dualgrad::{Constant, PerEpoch};
+    /// assert_eq!(PerEpoch::new(Constant::new(0.1)?, 7)?.steps_per_epoch(), 7);
+    /// # Ok::<(), dualgrad::OptimError>(())
+    /// ```
+    pub fn steps_per_epoch(&self) -> usize {
+        self.steps_per_epoch
+    }
+
+    /// The schedule counted in epochs.
+    ///
+    /// ```
+    /// use dualgrad::{Constant, PerEpoch, Schedule};
+    /// assert_eq!(PerEpoch::new(Constant::new(0.1)?, 7)?.inner().rate(0), 0.1);
+    /// # Ok::<(), dualgrad::OptimError>(())
+    /// ```
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+}
+
+impl<S: Schedule> Schedule for PerEpoch<S> {
+    #[inline]
+    fn rate(&self, step: usize) -> f64 {
+        self.inner.rate(step / self.steps_per_epoch)
+    }
+
+    fn validate(&self) -> Result<(), OptimError> {
+        if self.steps_per_epoch == 0 {
+            return Err(OptimError::InvalidCount {
+                name: "steps_per_epoch",
+                value: 0,
+                expected: "at least 1",
+            });
+        }
+        self.inner.validate()
+    }
+}

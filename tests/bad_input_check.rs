@@ -1,0 +1,302 @@
+//! The gradient checker at rounding noise (issue 12): a correct gradient of a Gaussian negative
+//! log-likelihood over 5,000 points near 1000, at its minimiser, passes with the default
+//! tolerances because both values are rounding noise of a large cancelling sum, and the report
+//! shows the noise floor; a gradient wrong by 1e-6 relative in one factor is still flagged.
+//! Also: black-box Hessian checks, row-major hand matrices, and the verdicts' conventions.
+
+use dualgrad::{
+    CheckKind, CheckReference, Checker, Scalar, ScalarFn, Tolerances, Verdict, check_gradient,
+    matrix_from_rows,
+};
+use nalgebra::{SMatrix, SVector};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// `Σᵢ (xᵢ − μ)² / (2σ²) + ln σ`, parameters `(μ, σ)`.
+struct GaussianNll(Vec<f64>);
+
+impl ScalarFn<2> for GaussianNll {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 2>) -> T {
+        let (mu, sigma) = (p[0], p[1]);
+        let two_var = sigma * sigma * 2.0;
+        let log_sigma = sigma.ln();
+        let mut s = T::zero();
+        for &x in &self.0 {
+            let d = -mu + x;
+            s += d * d / two_var + log_sigma;
+        }
+        s
+    }
+}
+
+/// 5,000 points with mean near 1000 and standard deviation near 0.06.
+fn data() -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(12);
+    (0..5000)
+        .map(|_| 1000.0 + rng.random_range(-0.1..0.1))
+        .collect()
+}
+
+/// The minimiser: the sample mean and the population standard deviation.
+fn minimiser(xs: &[f64]) -> SVector<f64, 2> {
+    let n = xs.len() as f64;
+    let mu = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / n;
+    SVector::from([mu, var.sqrt()])
+}
+
+/// `∂/∂μ = −Σ (xᵢ − μ) / σ²`, `∂/∂σ = (n − Σ (xᵢ − μ)² / σ²) / σ` (a textbook's form, summed
+/// in another order than the function); `mu_factor` and `var_factor` plant errors (1 for the
+/// correct formula).
+fn hand(xs: &[f64], p: &SVector<f64, 2>, mu_factor: f64, var_factor: f64) -> SVector<f64, 2> {
+    let (mu, sigma) = (p[0] * mu_factor, p[1]);
+    let (mut sd, mut sq) = (0.0, 0.0);
+    for &x in xs {
+        let d = x - mu;
+        sd += d;
+        sq += d * d;
+    }
+    let n = xs.len() as f64;
+    let var = sigma * sigma * var_factor;
+    SVector::from([-sd / var, (n - sq / var) / sigma])
+}
+
+#[test]
+fn gaussian_nll_at_its_minimiser_is_noise_not_wrong() {
+    let xs = data();
+    let f = GaussianNll(xs.clone());
+    let p = minimiser(&xs);
+    let r = check_gradient(&f, &p, |p| hand(&xs, p, 1.0, 1.0));
+    println!("{r:#}");
+    assert!(r.is_ok(), "{r:#}");
+    // the plain tolerances alone would reject it: some component is judged at the noise floor
+    let at_floor: Vec<_> = r
+        .rows()
+        .iter()
+        .filter(|row| row.verdict == Verdict::NoiseFloor)
+        .collect();
+    assert!(!at_floor.is_empty(), "{r:#}");
+    for row in &at_floor {
+        assert!(!Tolerances::default().accepts(row.hand, row.exact));
+        let floor = row.noise_floor.unwrap();
+        assert!(
+            row.abs_err <= floor && floor > 0.0 && floor < 1e-6,
+            "{row:?}"
+        );
+    }
+    assert!(
+        r.summary().contains("rounding-noise floor"),
+        "{}",
+        r.summary()
+    );
+    assert!(format!("{r:#}").contains("noise floor"));
+}
+
+#[test]
+fn gaussian_nll_gradient_wrong_by_1e_6_relative_is_flagged() {
+    let xs = data();
+    let f = GaussianNll(xs.clone());
+    let p = minimiser(&xs);
+    // σ² off by a relative 1e-6 in the σ component
+    let r = check_gradient(&f, &p, |p| hand(&xs, p, 1.0, 1.0 + 1e-6));
+    assert_eq!(
+        r.wrong().map(|row| row.label.as_str()).collect::<Vec<_>>(),
+        ["x[1]"],
+        "{r:#}"
+    );
+    assert_eq!(r.rows()[1].verdict, Verdict::Wrong);
+    assert!(r.rows()[1].noise_floor.unwrap() < r.rows()[1].abs_err);
+    // μ off by a relative 1e-6 in the μ component
+    let r = check_gradient(&f, &p, |p| hand(&xs, p, 1.0 + 1e-6, 1.0));
+    assert_eq!(r.rows()[0].verdict, Verdict::Wrong, "{r:#}");
+}
+
+#[test]
+fn gaussian_nll_random_check_passes_near_the_minimiser() {
+    let xs = data();
+    let f = GaussianNll(xs.clone());
+    let p = minimiser(&xs);
+    let w = 1e-9;
+    let lo = SVector::from([p[0] - w, p[1] - w]);
+    let hi = SVector::from([p[0] + w, p[1] + w]);
+    let c = Checker::new()
+        .random(&lo, &hi)
+        .unwrap()
+        .cases(20)
+        .unwrap()
+        .seed(1);
+    let r = c.gradient(&f, |p| hand(&xs, p, 1.0, 1.0));
+    assert!(r.is_ok(), "{}", r.unwrap_err());
+    assert!(c.gradient(&f, |p| hand(&xs, p, 1.0, 1.0 + 1e-6)).is_err());
+}
+
+/// A sum whose rounding is exact has no noise floor to hide behind: a value off by one unit in
+/// the 6th digit of a zero component is still wrong.
+#[test]
+fn noise_free_component_keeps_the_plain_tolerances() {
+    struct Sq;
+    impl ScalarFn<1> for Sq {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            x[0] * x[0]
+        }
+    }
+    let r = check_gradient(&Sq, &SVector::from([0.0]), |_| SVector::from([1e-6]));
+    assert_eq!(r.rows()[0].verdict, Verdict::Wrong);
+    assert!(r.rows()[0].noise_floor.unwrap() < 1e-20, "{r:#}");
+}
+
+#[test]
+fn hessian_fd_reports_a_hessian_and_flags_a_wrong_entry() {
+    // f = x²y + y³: ∇f = (2xy, x² + 3y²), H = [[2y, 2x], [2x, 6y]]
+    let grad =
+        |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0] + 3.0 * v[1] * v[1]]);
+    let x = SVector::from([1.5, -2.0]);
+    let c = Checker::<2>::new();
+    let ok = c.hessian_fd(grad, &x, |v| {
+        matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 6.0 * v[1]]])
+    });
+    assert!(ok.is_ok(), "{ok:#}");
+    assert_eq!(
+        (ok.kind(), ok.reference()),
+        (CheckKind::Hessian, CheckReference::Ridders)
+    );
+    let bad = c.hessian_fd(grad, &x, |v| {
+        matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 3.0 * v[1]]])
+    });
+    assert_eq!(
+        bad.wrong().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+        ["(1, 1)"]
+    );
+    assert_eq!(bad.rows()[3].verdict, Verdict::Wrong);
+}
+
+#[test]
+fn row_major_hand_jacobian() {
+    // f = (x + 2y, 3x): J = [[1, 2], [3, 0]]
+    struct F;
+    impl dualgrad::VectorFn<2, 2> for F {
+        fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> SVector<T, 2> {
+            SVector::from([v[0] + v[1] * 2.0, v[0] * 3.0])
+        }
+    }
+    let x = SVector::from([0.3, 0.7]);
+    let rows = matrix_from_rows([[1.0, 2.0], [3.0, 0.0]]);
+    assert!(Checker::new().jacobian(&F, &x, |_| rows).is_ok());
+    // the nested-array constructor reads columns: the same literal is the transpose
+    let cols: SMatrix<f64, 2, 2> = SMatrix::from([[1.0, 2.0], [3.0, 0.0]]);
+    assert_eq!(cols, rows.transpose());
+    assert!(!Checker::new().jacobian(&F, &x, |_| cols).is_ok());
+}
+
+/// A reference whose extrapolation cannot converge (a jump inside every step) is inconclusive,
+/// never WRONG.
+#[test]
+fn ridders_across_a_jump_is_inconclusive_not_wrong() {
+    let f = |v: &SVector<f64, 1>| if v[0] < 0.0 { 0.0 } else { 1.0 };
+    let r = Checker::new().gradient_fd(f, &SVector::from([0.0]), |_| SVector::from([0.0]));
+    assert_ne!(r.rows()[0].verdict, Verdict::Wrong, "{r:#}");
+    assert_eq!(r.rows()[0].verdict, Verdict::Inconclusive, "{r:#}");
+    assert!(r.summary().contains("inconclusive"), "{}", r.summary());
+}
+
+#[test]
+fn checker_settings_are_validated() {
+    use dualgrad::CheckError;
+    assert_eq!(
+        Checker::<3>::new().names(["a", "b", "a"]).unwrap_err(),
+        CheckError::DuplicateName {
+            first: 0,
+            second: 2
+        }
+    );
+    assert_eq!(
+        Checker::<2>::new().names(["a", "b", "c"]).unwrap_err(),
+        CheckError::NamesLength {
+            expected: 2,
+            got: 3
+        }
+    );
+    for (abs, rel, which) in [
+        (-1.0, 0.0, "abs"),
+        (f64::NAN, 0.0, "abs"),
+        (0.0, -1e-9, "rel"),
+    ] {
+        assert!(
+            matches!(Tolerances::new(abs, rel), Err(CheckError::InvalidTolerance { which: w, .. }) if w == which)
+        );
+    }
+    let c = Checker::<2>::new();
+    let (lo, hi) = (SVector::from([0.0, 0.0]), SVector::from([1.0, 1.0]));
+    assert_eq!(
+        c.random(&SVector::from([0.0, 2.0]), &hi).unwrap_err(),
+        CheckError::InvertedBox {
+            index: 1,
+            lo: 2.0,
+            hi: 1.0
+        }
+    );
+    assert_eq!(
+        c.random(&lo, &SVector::from([1.0, 0.0])).unwrap_err(),
+        CheckError::ZeroWidthBox {
+            index: 1,
+            value: 0.0
+        }
+    );
+    assert!(matches!(
+        c.random(&SVector::from([f64::NEG_INFINITY, 0.0]), &hi),
+        Err(CheckError::NonFiniteBound { index: 0, .. })
+    ));
+    assert_eq!(
+        c.random(&lo, &hi).unwrap().cases(0).unwrap_err(),
+        CheckError::ZeroCases
+    );
+}
+
+/// A derivative that is infinite at the point cannot be confirmed: UNCHECKED, not ok or wrong.
+#[test]
+fn an_infinite_exact_derivative_is_unchecked() {
+    struct Sqrt;
+    impl ScalarFn<1> for Sqrt {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            x[0].sqrt()
+        }
+    }
+    let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| SVector::from([1e300]));
+    assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite);
+    assert!(!r.is_ok());
+    let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| {
+        SVector::from([f64::INFINITY])
+    });
+    assert!(r.is_ok(), "the same infinity is right");
+}
+
+/// A hand value that is NaN is wrong, whatever the noise floor.
+#[test]
+fn a_nan_hand_value_is_wrong() {
+    let xs = data();
+    let f = GaussianNll(xs.clone());
+    let p = minimiser(&xs);
+    let r = check_gradient(&f, &p, |p| {
+        let g = hand(&xs, p, 1.0, 1.0);
+        SVector::from([g[0], f64::NAN])
+    });
+    assert_eq!(r.rows()[1].verdict, Verdict::HandNotFinite);
+}
+
+/// At a kink the two one-sided derivatives differ: a hand formula that takes the other branch
+/// is not rounding noise, and the noise floor does not hide it.
+#[test]
+fn a_kink_is_not_noise() {
+    struct Relu; // max(x, 0): derivative 1 at x = 0 (a tie returns x itself)
+    impl ScalarFn<1> for Relu {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            Scalar::max(x[0], T::zero())
+        }
+    }
+    let r = check_gradient(&Relu, &SVector::from([0.0]), |_| SVector::from([0.0]));
+    assert_eq!(r.rows()[0].verdict, Verdict::Wrong, "{r:#}");
+    assert!(r.rows()[0].noise_floor.unwrap().is_nan(), "{r:#}");
+    // away from the kink the right formula passes
+    let r = check_gradient(&Relu, &SVector::from([0.5]), |_| SVector::from([1.0]));
+    assert!(r.is_ok());
+}
