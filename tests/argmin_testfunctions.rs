@@ -392,7 +392,9 @@ fn two_variable_functions() {
         &log,
         &[
             ("atf::schaffer_n4 derivative", "x[0] x[1]", 4),
-            ("atf::schaffer_n4 hessian", "(0, 0) (0, 1) (1, 0) (1, 1)", 4),
+            // 3, not 4: at (2, −2) the checker's rounding-noise floor is estimated at 1e2 and
+            // passes the wrong Hessian (see `the_noise_floor_hides_one_schaffer_point`)
+            ("atf::schaffer_n4 hessian", "(0, 0) (0, 1) (1, 0) (1, 1)", 3),
         ],
     );
 }
@@ -647,4 +649,28 @@ fn the_findings_are_the_hand_formulas_fault() {
             .iter()
             .all(|v| v.is_nan())
     );
+}
+
+/// A limitation of the checker found here: at (2, −2), on schaffer_n4's symmetry line, the
+/// checker estimates a rounding-noise floor of about 1e2 for the Hessian and so passes the hand
+/// Hessian 0 against an exact −31.5 (the same formula is flagged at (1, 1), (−0.5, −0.5) and
+/// (3, 3)). The exact value is confirmed here by Ridders differences of the exact gradient.
+/// Asserted as it is, so that a change to the noise floor shows up here.
+#[test]
+fn the_noise_floor_hides_one_schaffer_point() {
+    let p = SVector::from([2.0, -2.0]);
+    let r = Checker::new().hessian(&SchafferN4, &p, |x| mat(atf::schaffer_n4_hessian(&arr(x))));
+    assert!(r.is_ok(), "{r:#}");
+    let (_, _, h) = hessian(|x| atf::schaffer_n4(&[x[0], x[1]]), &p);
+    let (col, err) = dualgrad::ridders_gradient(
+        |x| gradient(|x| atf::schaffer_n4(&[x[0], x[1]]), x).1[0],
+        &p,
+    );
+    assert!(
+        (h[(0, 0)] - col[0]).abs() <= 1e-9 + 10.0 * err[0],
+        "{} vs {}",
+        h[(0, 0)],
+        col[0]
+    );
+    assert!(h[(0, 0)] < -31.0 && atf::schaffer_n4_hessian(&[2.0, -2.0])[0][0] == 0.0);
 }
