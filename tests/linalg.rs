@@ -446,3 +446,26 @@ fn sixty_four_variables_on_a_small_stack() {
         .join()
         .expect("no stack overflow, no panic");
 }
+
+/// `powd` (nalgebra's `powf(self, Self)`) with a jet exponent: d(xʸ) = y xʸ⁻¹ dx + xʸ ln x dy,
+/// at first and second order, and ∂(0ʸ)/∂y = 0 for y > 0.
+#[test]
+fn powf_with_a_variable_exponent() {
+    let p = SVector::from([1.7, 2.3]);
+    let (v, g, h) = hessian(|p| p[0].powd(p[1]), &p);
+    let (x, y) = (p[0], p[1]);
+    let l = x.ln();
+    close_cf("xʸ", v, x.powf(y)).unwrap();
+    close_mat_cf(
+        "∇xʸ",
+        &g,
+        &SVector::from([y * x.powf(y - 1.0), x.powf(y) * l]),
+    )
+    .unwrap();
+    let hxy = x.powf(y - 1.0) * (1.0 + y * l);
+    let want =
+        SMatrix::<f64, 2, 2>::new(y * (y - 1.0) * x.powf(y - 2.0), hxy, hxy, x.powf(y) * l * l);
+    close_mat_cf("∇²xʸ", &h, &want).unwrap();
+    let (v, g) = gradient(|p| p[0].powd(p[1]), &SVector::from([0.0, 2.5]));
+    assert_eq!((v, g[1]), (0.0, 0.0));
+}

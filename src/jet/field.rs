@@ -155,7 +155,12 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
         }
         let v = ComplexField::powf(self.re, n.re);
         let dx = self.chain(v, n.re * ComplexField::powf(self.re, n.re - T::one()));
-        let log_v = ComplexField::ln(self.re) * v;
+        // ∂(xⁿ)/∂n = xⁿ ln x, which is 0 where xⁿ is (x = 0, n > 0), not 0 · (−∞)
+        let log_v = if DualStruct::re(&v) == 0.0 {
+            T::zero()
+        } else {
+            ComplexField::ln(self.re) * v
+        };
         Self {
             re: v,
             eps: array::from_fn(|i| {
