@@ -25,6 +25,13 @@
 // The product and quotient rules use other operators inside `Mul` and `Div` by nature.
 #![allow(clippy::suspicious_arithmetic_impl)]
 
+mod field;
+mod float;
+mod inherent;
+mod mixed;
+
+pub use mixed::{F64Ops, MixedOps};
+
 use crate::Scalar;
 use num_dual::{DualNum, DualStruct, Mappable};
 use num_traits::{FromPrimitive, Inv, Num, One, Signed, Zero};
@@ -591,11 +598,11 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         } else if n == 1.0 {
             *self
         } else {
-            let v = self.re.powf(n);
+            let v = DualNum::powf(&self.re, n);
             let d = if self.re.re() != 0.0 {
                 v * n / self.re
             } else {
-                self.re.powf(n - 1.0) * n
+                DualNum::powf(&self.re, n - 1.0) * n
             };
             self.chain(v, d)
         }
@@ -630,7 +637,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     fn cbrt(&self) -> Self {
         let c = self.re.cbrt();
         let square = if self.re.re() == 0.0 {
-            self.re.powf(2.0 / 3.0)
+            DualNum::powf(&self.re, 2.0 / 3.0)
         } else {
             c * c
         };

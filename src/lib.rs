@@ -137,7 +137,9 @@
 //!
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: nalgebra's `SimdValue` makes every scalar implement two `unsafe fn`
+// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
@@ -172,10 +174,15 @@ pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
     hessian, jacobian, jvp, second_derivative,
 };
+pub use diff::{
+    ImplicitError, MAX_RULE_ORDER, ParamObjective, Residual, Rule, apply_rule, erf, erf_rule, erfc,
+    implicit_minimizer, implicit_solution,
+};
 pub use functions::{
     bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
 };
 pub use jet::Jet;
+pub use jet::{F64Ops, MixedOps};
 pub use model::NO_CLASS;
 pub use model::{
     Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
@@ -272,6 +279,8 @@ pub mod prelude {
         directional_derivative, gradient, gradient_chunked, hessian, jacobian, jvp, log_sum_exp,
         relu, second_derivative, sigmoid, softmax, softmax_cross_entropy, softplus,
     };
+    #[doc(no_inline)]
+    pub use crate::{F64Ops, MixedOps};
     #[doc(no_inline)]
     pub use crate::{Network, Rng, network};
     #[doc(no_inline)]

@@ -196,8 +196,19 @@ fn jet_outside_num_dual_inside() {
                 x0,
             );
             close_cf(&format!("{ctx} d/dx [x · d/dy (x + y)]"), d, 1.0)?;
+            // `Dual<Jet<f64, 1>>` is not a `Scalar` (num-dual implements nalgebra's `RealField`
+            // only over f32/f64), so f_xy is written out with num-dual's own methods here.
             let (_, fxy) = derivative(
-                |x: Jet<f64, 1>| first_derivative(|y| f_xy(Dual::from_re(x), y), Jet::lift(y0)).1,
+                |x: Jet<f64, 1>| {
+                    first_derivative(
+                        |y| {
+                            let x = Dual::from_re(x);
+                            x * x * y.powi(3)
+                        },
+                        Jet::lift(y0),
+                    )
+                    .1
+                },
                 x0,
             );
             close_cf(&format!("{ctx} ∂²f/∂x∂y"), fxy, 6.0 * x0 * y0 * y0)

@@ -63,19 +63,25 @@ macro_rules! filled_matrix {
     };
 }
 
+mod custom;
 mod derivative;
 mod functions;
 mod gradient;
 mod hessian;
 mod hvp;
+mod implicit;
 mod jacobian;
 
+pub use custom::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
 pub use derivative::{derivative, second_derivative, third_derivative};
 pub use functions::{ScalarFn, VectorFn};
 pub(crate) use gradient::one_pass as gradient_one_pass;
 pub use gradient::{Chunk, gradient, gradient_chunked};
 pub use hessian::{hessian, hessian_chunked};
 pub use hvp::{hvp, hvp_chunked};
+pub use implicit::{
+    ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
+};
 pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
 
 use crate::{Jet, Scalar};

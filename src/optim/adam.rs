@@ -6,6 +6,7 @@ use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
 use crate::Scalar;
 use nalgebra::SVector;
+use num_dual::DualNum;
 
 /// The hyperparameters of [`Adam`] (and AdamW, AMSGrad), validated by
 /// [`build`](AdamConfig::build).
@@ -288,8 +289,8 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T
         // 1 − β as `one - β` is `1.0 - β` on f64, to the bit and to the instruction.
         let (one_b1, one_b2) = (T::one() - b1, T::one() - b2);
         let decay = !wd.is_zero();
-        let bias1 = T::one() - b1.powf(t);
-        let bias2 = T::one() - b2.powf(t);
+        let bias1 = T::one() - DualNum::powf(&b1, t);
+        let bias2 = T::one() - DualNum::powf(&b2, t);
         for i in 0..N {
             let mut g = grad[i];
             if c.decoupled {

@@ -5,6 +5,7 @@
 
 use super::error::{OptimError, check_lr, check_positive_count};
 use crate::Scalar;
+use num_dual::DualNum;
 
 /// A learning-rate schedule: the rate to use at update number `step` (counted from 0).
 ///
@@ -159,7 +160,7 @@ impl<T: Scalar> Exponential<T> {
 impl<T: Scalar> Schedule<T> for Exponential<T> {
     #[inline]
     fn rate(&self, step: usize) -> T {
-        self.lr * self.gamma.powf(step as f64)
+        self.lr * DualNum::powf(&self.gamma, step as f64)
     }
 
     fn validate(&self) -> Result<(), OptimError> {
@@ -232,7 +233,7 @@ impl<T: Scalar> StepDecay<T> {
 impl<T: Scalar> Schedule<T> for StepDecay<T> {
     #[inline]
     fn rate(&self, step: usize) -> T {
-        self.lr * self.gamma.powf((step / self.step_size) as f64)
+        self.lr * DualNum::powf(&self.gamma, (step / self.step_size) as f64)
     }
 
     fn validate(&self) -> Result<(), OptimError> {

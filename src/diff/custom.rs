@@ -1,0 +1,189 @@
+//! Custom derivative rules: define an elementary function once by its value and derivatives at
+//! an `f64` point, and apply it to every [`Scalar`] (`f64`, `Jet`, nested jets, num-dual types),
+//! at every derivative order the type carries. This is the counterpart of JAX's `custom_jvp`.
+//!
+//! A scalar `x` of a type of derivative order `K` (`K = 0` for `f64`, `1` for `Jet<f64, N>`,
+//! `2` for `Jet<Jet<f64, N>, N>`, ...) is its value plus a perturbation, `x = x₀ + δ` with
+//! `δᴷ⁺¹ = 0`. So `f(x)` is exactly the Taylor polynomial
+//! `f(x₀) + f'(x₀) δ + f''(x₀) δ²/2 + … + f⁽ᴷ⁾(x₀) δᴷ/K!`, which [`apply_rule`] evaluates by
+//! Horner's rule in the scalar's own arithmetic. The rule supplies `f(x₀), …, f⁽ᴷ⁾(x₀)`.
+
+use crate::Scalar;
+
+/// The deepest derivative order a rule is asked for: scalar types nested deeper than this are a
+/// bug in the caller (see [`apply_rule`]).
+pub const MAX_RULE_ORDER: usize = 8;
+
+/// An elementary function `f: R → R` given by its value and derivatives at a plain point.
+///
+/// Implement [`taylor`](Rule::taylor); [`apply_rule`] then evaluates `f` on any [`Scalar`].
+///
+/// ```
+/// use dualgrad::{Rule, Scalar, apply_rule, derivative};
+///
+/// /// f(x) = x³ as an opaque function: value and derivatives 3x², 6x, 6, 0, ...
+/// struct Cube;
+/// impl Rule for Cube {
+///     fn taylor(&self, x: f64, d: &mut [f64]) {
+///         let all = [x * x * x, 3.0 * x * x, 6.0 * x, 6.0];
+///         for (k, dk) in d.iter_mut().enumerate() {
+///             *dk = all.get(k).copied().unwrap_or(0.0);
+///         }
+///     }
+/// }
+/// fn cube<T: Scalar>(x: T) -> T {
+///     apply_rule(&Cube, x)
+/// }
+/// assert_eq!(cube(2.0), 8.0);
+/// assert_eq!(derivative(cube, 2.0), (8.0, 12.0));
+/// // second order: a derivative of a derivative
+/// assert_eq!(derivative(|x| derivative(cube, x).1, 2.0), (12.0, 12.0));
+/// ```
+pub trait Rule {
+    /// Write `f(x), f'(x), …, f⁽ᵏ⁾(x)` into `d[0], …, d[k]`, where `k = d.len() − 1` (at most
+    /// [`MAX_RULE_ORDER`]).
+    fn taylor(&self, x: f64, d: &mut [f64]);
+}
+
+/// `f(x)` for a [`Rule`] `f` and any [`Scalar`] `x`, exact to the derivative order of `x`.
+///
+/// Costs one call of [`Rule::taylor`] and `K` products of the scalar type, where `K` is its
+/// derivative order; no allocation. A derivative that is not finite (a pole) gives NaN in the
+/// derivative parts, as it should.
+///
+/// # Panics
+/// If the derivative order of `T` exceeds [`MAX_RULE_ORDER`] (jets nested more than eight deep),
+/// a bug in the caller.
+///
+/// ```
+/// use dualgrad::{Jet, apply_rule, erf_rule};
+/// let x = Jet::<f64, 1>::variable(0.0, 0);
+/// let y = apply_rule(&erf_rule::Erf, x);
+/// assert_eq!(y.re, 0.0);
+/// assert_eq!(y.eps, [2.0 / std::f64::consts::PI.sqrt()]); // erf'(0) = 2/√π
+/// ```
+pub fn apply_rule<R: Rule + ?Sized, T: Scalar>(rule: &R, x: T) -> T {
+    let k = T::NDERIV;
+    assert!(
+        k <= MAX_RULE_ORDER,
+        "apply_rule: derivative order {k} > MAX_RULE_ORDER = {MAX_RULE_ORDER}"
+    );
+    let x0 = x.value();
+    let mut d = [0.0; MAX_RULE_ORDER + 1];
+    rule.taylor(x0, &mut d[..=k]);
+    if k == 0 {
+        return T::lift(d[0]);
+    }
+    if !x0.is_finite() {
+        // x − x₀ is NaN here: a zero derivative (erf at ±∞) gives a constant, any other NaN
+        return if d[1..=k].iter().all(|&dj| dj == 0.0) {
+            T::lift(d[0])
+        } else {
+            x * f64::NAN
+        };
+    }
+    // Horner on the Taylor coefficients d⁽ʲ⁾/j!
+    let delta = x - T::lift(x0);
+    let mut fact = (1..=k).map(|j| j as f64).product::<f64>();
+    let mut r = T::lift(d[k] / fact);
+    for j in (0..k).rev() {
+        fact /= (j + 1) as f64;
+        r = r * delta + d[j] / fact;
+    }
+    r
+}
+
+/// The error function and its complement as [`Rule`]s (values from `libm`).
+pub mod erf_rule {
+    use super::Rule;
+
+    /// `2/√π`.
+    const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
+
+    /// `dᵏ/dxᵏ e^{−x²} = (−1)ᵏ Hₖ(x) e^{−x²}` (physicists' Hermite polynomials) into
+    /// `d[1..]` scaled by `sign · 2/√π`: the derivatives of `sign · erf`.
+    fn gaussian_derivatives(x: f64, sign: f64, d: &mut [f64]) {
+        let g = (-x * x).exp() * TWO_OVER_SQRT_PI * sign;
+        if g == 0.0 {
+            // far in the tails e^{−x²} underflows before Hₖ(x) overflows to ∞ (∞ · 0 = NaN):
+            // every derivative is 0 there (the Gaussian decays faster than any polynomial)
+            d[1..].fill(0.0);
+            return;
+        }
+        let (mut h_prev, mut h) = (0.0, 1.0); // H₋₁ (unused), H₀
+        for (k, dk) in d.iter_mut().enumerate().skip(1) {
+            // erf⁽ᵏ⁾ = 2/√π (−1)ᵏ⁻¹ Hₖ₋₁(x) e^{−x²}
+            let s = if (k - 1) % 2 == 0 { 1.0 } else { -1.0 };
+            *dk = s * h * g;
+            let n = (k - 1) as f64;
+            let next = 2.0 * x * h - 2.0 * n * h_prev;
+            h_prev = h;
+            h = next;
+        }
+    }
+
+    /// `erf(x) = 2/√π ∫₀ˣ e^{−t²} dt`.
+    ///
+    /// ```
+    /// use dualgrad::{Rule, erf_rule::Erf};
+    /// let mut d = [0.0; 3];
+    /// Erf.taylor(0.0, &mut d);
+    /// assert_eq!(d, [0.0, 2.0 / std::f64::consts::PI.sqrt(), 0.0]);
+    /// ```
+    #[derive(Clone, Copy, Debug)]
+    pub struct Erf;
+
+    impl Rule for Erf {
+        fn taylor(&self, x: f64, d: &mut [f64]) {
+            d[0] = libm::erf(x);
+            gaussian_derivatives(x, 1.0, d);
+        }
+    }
+
+    /// `erfc(x) = 1 − erf(x)`, accurate in the right tail where `1 − erf(x)` cancels.
+    ///
+    /// ```
+    /// use dualgrad::{Rule, erf_rule::Erfc};
+    /// let mut d = [0.0; 2];
+    /// Erfc.taylor(0.0, &mut d);
+    /// assert_eq!(d, [1.0, -2.0 / std::f64::consts::PI.sqrt()]);
+    /// ```
+    #[derive(Clone, Copy, Debug)]
+    pub struct Erfc;
+
+    impl Rule for Erfc {
+        fn taylor(&self, x: f64, d: &mut [f64]) {
+            d[0] = libm::erfc(x);
+            gaussian_derivatives(x, -1.0, d);
+        }
+    }
+}
+
+/// The error function `erf(x)`, on any [`Scalar`]; `erf'(x) = 2/√π e^{−x²}`.
+///
+/// ```
+/// use dualgrad::{derivative, erf};
+/// assert_eq!(erf(0.0), 0.0);
+/// let (v, d) = derivative(erf, 1.0_f64);
+/// assert!((v - 0.8427007929497149).abs() < 1e-16);
+/// assert!((d - 2.0 / std::f64::consts::PI.sqrt() * (-1.0_f64).exp()).abs() < 1e-16);
+/// ```
+#[inline]
+pub fn erf<T: Scalar>(x: T) -> T {
+    apply_rule(&erf_rule::Erf, x)
+}
+
+/// The complementary error function `erfc(x) = 1 − erf(x)`, accurate for large `x`, on any
+/// [`Scalar`].
+///
+/// ```
+/// use dualgrad::{derivative, erfc};
+/// assert_eq!(erfc(0.0), 1.0);
+/// let (v, d) = derivative(erfc, 10.0);
+/// assert!(v > 0.0 && v < 3e-44); // 1 − erf(10) would round to 0
+/// assert!(d < 0.0);
+/// ```
+#[inline]
+pub fn erfc<T: Scalar>(x: T) -> T {
+    apply_rule(&erf_rule::Erfc, x)
+}
