@@ -8,8 +8,8 @@ use counting_alloc::allocations;
 
 use dualgrad::{
     AdagradConfig, AdamConfig, Armijo, Clipped, Cosine, EpsPlacement, Lbfgs, LineSearch,
-    MomentumForm, Newton, Optimizer, RmspropConfig, Scalar, ScalarFn, SecondOrderStep, SgdConfig,
-    StopRules, Warmup, clip_by_global_norm, minimize,
+    MomentumForm, Newton, NewtonCg, Optimizer, RmspropConfig, Scalar, ScalarFn, SecondOrderStep,
+    SgdConfig, StopRules, Warmup, clip_by_global_norm, minimize,
 };
 use nalgebra::SVector;
 
@@ -137,6 +137,13 @@ fn minimize_allocates_only_its_history() {
             "newton",
             allocations(|| {
                 let r = minimize(&Chain, x0, &mut Newton::default(), &rules, |_| {}).unwrap();
+                assert!(r.iterations > 3);
+            }),
+        ),
+        (
+            "newton-cg",
+            allocations(|| {
+                let r = minimize(&Chain, x0, &mut NewtonCg::default(), &rules, |_| {}).unwrap();
                 assert!(r.iterations > 3);
             }),
         ),

@@ -73,11 +73,14 @@ pub(super) fn one_pass_into<T: Scalar, const N: usize>(
 /// [`hessian`], so the result is bit-for-bit the same. A chunk size of `0` is a compile-time error.
 ///
 /// ```
-/// use dualgrad::{Chunk, hessian, hessian_chunked};
+/// use dualgrad::{Chunk, Scalar, hessian, hessian_chunked};
 /// use nalgebra::SVector;
 ///
-/// // f = Σ xᵢ² xᵢ₊₁: H has 2xᵢ₊₁ on the diagonal, 2xᵢ beside it
-/// let f = |x: &SVector<_, 3>| x[0] * x[0] * x[1] + x[1] * x[1] * x[2];
+/// // f = Σ xᵢ² xᵢ₊₁: H has 2xᵢ₊₁ on the diagonal, 2xᵢ beside it. A generic function, not a
+/// // closure: the two calls evaluate it at different dual types.
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> T {
+///     x[0] * x[0] * x[1] + x[1] * x[1] * x[2]
+/// }
 /// let x = SVector::from([1.0, 2.0, 3.0]);
 /// let (v, g, h) = hessian_chunked(f, &x, Chunk::<2>);
 /// assert_eq!(v, 14.0); // 1·2 + 4·3

@@ -60,11 +60,13 @@ pub(super) fn one_pass<T: Scalar, const N: usize>(
 /// size of `0` is a compile-time error.
 ///
 /// ```
-/// use dualgrad::{Chunk, hvp, hvp_chunked};
+/// use dualgrad::{Chunk, Scalar, hvp, hvp_chunked};
 /// use nalgebra::SVector;
 ///
 /// // f = Σ xᵢ³: H = diag(6xᵢ), so H v = 6 x ∘ v
-/// let f = |x: &SVector<_, 3>| x.map(|xi| xi * xi * xi).sum();
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> T {
+///     x.map(|xi| xi * xi * xi).sum()
+/// }
 /// let (x, v) = (SVector::from([1.0, 2.0, 3.0]), SVector::from([1.0, 0.5, -1.0]));
 /// let (value, g, hv) = hvp_chunked(f, &x, &v, Chunk::<2>);
 /// assert_eq!(value, 36.0);

@@ -57,11 +57,13 @@ pub(super) fn one_pass_into<T: Scalar, const N: usize, const M: usize>(
 /// values come from the first pass. A chunk size of `0` is a compile-time error.
 ///
 /// ```
-/// use dualgrad::{Chunk, jacobian, jacobian_chunked};
+/// use dualgrad::{Chunk, Scalar, jacobian, jacobian_chunked};
 /// use nalgebra::{SMatrix, SVector};
 ///
 /// // f = (x₀x₁, x₁x₂, x₂): J = [[x₁, x₀, 0], [0, x₂, x₁], [0, 0, 1]]
-/// let f = |x: &SVector<_, 3>| SVector::from([x[0] * x[1], x[1] * x[2], x[2]]);
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> SVector<T, 3> {
+///     SVector::from([x[0] * x[1], x[1] * x[2], x[2]])
+/// }
 /// let x = SVector::from([1.0, 2.0, 3.0]);
 /// let (v, j) = jacobian_chunked(f, &x, Chunk::<2>);
 /// assert_eq!(v, SVector::from([2.0, 6.0, 3.0]));
