@@ -12,11 +12,11 @@
 //! of one run (the data setup cancels).
 
 use criterion::Criterion;
-use dualgrad::{
-    Adam, AdamConfig, Constant, CsvLoader, Dataset, Jet, Mlp1, Model, RunSetup, Scalar,
-    SoftmaxCrossEntropy, Standardizer, Supervised, Tanh, TrainConfig, hypergradient,
-    validation_after_training,
-};
+use dualgrad::data::{CsvLoader, Dataset, Standardizer};
+use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::optim::{Adam, AdamConfig, Constant};
+use dualgrad::train::{RunSetup, TrainConfig, hypergradient, validation_after_training};
+use dualgrad::{Jet, Scalar};
 use nalgebra::SVector;
 use std::hint::black_box;
 

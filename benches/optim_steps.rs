@@ -12,10 +12,10 @@
 //! the same file measures both versions of the crate side by side (docs/performance.md).
 
 use criterion::Criterion;
-use dualgrad::{
-    AdagradConfig, AdamConfig, CsvLoader, Mlp1, Model, Optimizer, RmspropConfig, SgdConfig,
-    SoftmaxCrossEntropy, Standardizer, Supervised, Tanh, TrainConfig, train,
-};
+use dualgrad::data::{CsvLoader, Standardizer};
+use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::optim::{AdagradConfig, AdamConfig, Optimizer, RmspropConfig, SgdConfig};
+use dualgrad::train::{TrainConfig, train};
 use nalgebra::SVector;
 use std::hint::black_box;
 

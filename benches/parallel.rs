@@ -21,7 +21,7 @@
 //! one for 1, 2 and 4 threads. Without `--bench` (as under `cargo test --benches --features
 //! parallel`) only that check runs.
 
-use dualgrad::{Model, SoftmaxCrossEntropy};
+use dualgrad::model::{Model, SoftmaxCrossEntropy};
 use harness::calibrate;
 use nalgebra::SVector;
 use rayon::ThreadPool;
@@ -147,7 +147,7 @@ fn check_bits<M, L, Y, const I: usize, const O: usize, const P: usize>(
     pools: &[ThreadPool],
 ) where
     M: Model<I, O, P> + Copy,
-    L: dualgrad::Loss<O, Y> + Copy,
+    L: dualgrad::model::Loss<O, Y> + Copy,
     Y: Clone + Sync + 'static,
 {
     let bits = |(v, g): (f64, SVector<f64, P>)| -> Vec<u64> {
@@ -261,7 +261,7 @@ fn thread_rows<M, L, Y, const I: usize, const O: usize, const P: usize>(
 ) -> [Vec<String>; 2]
 where
     M: Model<I, O, P> + Copy,
-    L: dualgrad::Loss<O, Y> + Copy,
+    L: dualgrad::model::Loss<O, Y> + Copy,
     Y: Clone + Sync + 'static,
 {
     let in_pool = |pool: &'static ThreadPool| -> Variant<'_> {
@@ -391,13 +391,13 @@ fn overheads(w: &IrisModel, pools: &'static [ThreadPool], reps: usize) {
     let model = *w.obj.model();
     let data = w.obj.data();
     let all = w.obj.all_indices();
-    let block = &all[..dualgrad::BLOCK_SIZE];
+    let block = &all[..dualgrad::model::tuning::BLOCK_SIZE];
     let empty_split = |pool: &'static ThreadPool| -> Variant<'_> {
         Box::new(move |n| {
             pool.install(|| {
                 for _ in 0..n {
                     let v: Vec<(f64, SVector<f64, 67>)> = black_box(all)
-                        .par_chunks(dualgrad::BLOCK_SIZE)
+                        .par_chunks(dualgrad::model::tuning::BLOCK_SIZE)
                         .map(|b| (b.len() as f64, SVector::zeros()))
                         .collect();
                     black_box(v);

@@ -23,9 +23,9 @@
 mod common;
 
 use common::{Args, ensure};
-use dualgrad::{
-    DataResiduals, Dataset, LevenbergMarquardt, ObservationResidual, Residuals, Scalar,
-};
+use dualgrad::Scalar;
+use dualgrad::data::Dataset;
+use dualgrad::lsq::{DataResiduals, LevenbergMarquardt, ObservationResidual, Residuals};
 use nalgebra::SVector;
 use plotters::prelude::{
     BLACK, ChartBuilder, Circle, EmptyElement, IntoDrawingArea, LineSeries, PathElement, RGBColor,

@@ -19,8 +19,8 @@
 //!
 //! Run with `cargo run --example gradient_check`.
 
+use dualgrad::check::{Checker, check_jacobian};
 use dualgrad::prelude::*;
-use dualgrad::{Checker, check_jacobian};
 use nalgebra::{SMatrix, SVector};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -101,7 +101,7 @@ fn linreg_gradient(p: &SVector<f64, 2>, sign: f64) -> SVector<f64, 2> {
     SVector::from([sign * dw, sign * db])
 }
 
-fn linear_regression() -> Result<(), dualgrad::CheckError> {
+fn linear_regression() -> Result<(), dualgrad::check::CheckError> {
     section("2. linear regression: dL/dw = Σ (y − ŷ) x ?");
     let checker = Checker::new().names(["w", "b"])?;
     let p = SVector::from([1.0, 0.5]);
@@ -249,7 +249,7 @@ fn xor_backward(p: &SVector<f64, 13>, hidden_tanh_prime: bool, sign: f64) -> SVe
     g * sign
 }
 
-fn xor_backward_pass() -> Result<(), dualgrad::CheckError> {
+fn xor_backward_pass() -> Result<(), dualgrad::check::CheckError> {
     section("4. the XOR network's backward pass");
     let checker = Checker::new().names(parameter_names())?;
     let p = SVector::<f64, 13>::from([

@@ -40,10 +40,12 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::Scalar;
+use dualgrad::data::Dataset;
+use dualgrad::model::accuracy;
+use dualgrad::optim::Adam;
 use dualgrad::prelude::*;
-use dualgrad::{
-    Adam, Dataset, RunSetup, Scalar, accuracy, hypergradient, validation_after_training,
-};
+use dualgrad::train::{RunSetup, hypergradient, validation_after_training};
 use nalgebra::SVector;
 use plotters::prelude::{
     BLACK, ChartBuilder, Circle, Color, IntoDrawingArea, IntoFont, LineSeries, PathElement,
@@ -216,7 +218,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         } else {
             setup(&SVector::from([lr.ln(), wd.ln()]), &u)?
         };
-        let report = dualgrad::train_unrolled(&objective, p0, &mut adam, &config)?;
+        let report = dualgrad::train::train_unrolled(&objective, p0, &mut adam, &config)?;
         let test = Supervised::new(Net::new(), SoftmaxCrossEntropy, &test_set)?;
         let loss = test.loss(&report.params, test.all_indices());
         Ok((loss, test_accuracy(&report.params, &test_set)))

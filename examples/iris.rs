@@ -31,10 +31,10 @@
 mod common;
 
 use common::{Args, ensure};
-use dualgrad::accuracy;
-use dualgrad::predicted_class;
+use dualgrad::model::accuracy;
+use dualgrad::model::predicted_class;
 use dualgrad::prelude::*;
-use dualgrad::{Control, EarlyStopping, Monitor, train_monitored};
+use dualgrad::train::{Control, EarlyStopping, Monitor, train_monitored};
 use std::error::Error;
 use std::process::ExitCode;
 

@@ -33,8 +33,9 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::model::r_squared;
+use dualgrad::params::{seeded_rng, unit_uniform};
 use dualgrad::prelude::*;
-use dualgrad::{r_squared, seeded_rng, unit_uniform};
 use nalgebra::{SMatrix, SVector};
 use std::error::Error;
 use std::process::ExitCode;

@@ -29,8 +29,9 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::model::binary_accuracy;
+use dualgrad::params::{seeded_rng, unit_uniform};
 use dualgrad::prelude::*;
-use dualgrad::{binary_accuracy, seeded_rng, unit_uniform};
 use nalgebra::SVector;
 use std::error::Error;
 use std::process::ExitCode;

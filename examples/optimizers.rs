@@ -39,7 +39,7 @@ mod common;
 
 use common::{Args, ensure};
 use dualgrad::prelude::*;
-use dualgrad::{Report, StopReason};
+use dualgrad::train::{Report, StopReason};
 use nalgebra::SVector;
 use plotters::coord::Shift;
 use plotters::prelude::{

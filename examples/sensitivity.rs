@@ -13,7 +13,9 @@
 //!
 //! `cargo run --example sensitivity`
 
-use dualgrad::{MixedOps, Scalar, gradient, hessian, ridders_gradient};
+use dualgrad::check::ridders_gradient;
+use dualgrad::linalg::MixedOps;
+use dualgrad::{Scalar, gradient, hessian};
 use nalgebra::{SMatrix, SVector};
 use std::process::ExitCode;
 

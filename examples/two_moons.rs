@@ -28,8 +28,9 @@ mod common;
 mod moons;
 
 use common::{Args, ensure};
+use dualgrad::model::accuracy;
 use dualgrad::prelude::*;
-use dualgrad::{PerEpoch, accuracy};
+use dualgrad::train::PerEpoch;
 use std::error::Error;
 use std::process::ExitCode;
 

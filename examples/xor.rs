@@ -34,8 +34,9 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::params::Mlp1Params;
 use dualgrad::prelude::*;
-use dualgrad::{Mlp1Params, Progress};
+use dualgrad::train::Progress;
 use nalgebra::SVector;
 use std::error::Error;
 use std::process::ExitCode;

@@ -6,6 +6,9 @@
 //! come from the dual arithmetic itself, so they are exact to every order.
 
 use crate::Scalar;
+/// The error function and its complement, from `libm`'s values with exact derivatives at every
+/// order (defined by a custom [`Rule`](crate::rules::Rule)).
+pub use crate::diff::{erf, erfc};
 use nalgebra::SVector;
 
 /// The logistic function `σ(x) = 1 / (1 + e⁻ˣ)`, with `σ'(x) = σ(x)(1 − σ(x))`.
@@ -14,7 +17,8 @@ use nalgebra::SVector;
 /// overflows.
 ///
 /// ```
-/// use dualgrad::{derivative, sigmoid};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::sigmoid;
 /// assert_eq!(sigmoid(0.0), 0.5);
 /// let (s, ds) = derivative(sigmoid, 0.0);
 /// assert_eq!((s, ds), (0.5, 0.25)); // σ(0)(1 − σ(0)) = 1/4
@@ -36,7 +40,8 @@ pub fn sigmoid<T: Scalar>(x: T) -> T {
 /// Evaluated as `max(x, 0) + ln(1 + e^(−|x|))`.
 ///
 /// ```
-/// use dualgrad::{derivative, softplus};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::softplus;
 /// assert_eq!(softplus(0.0), 2.0_f64.ln());
 /// assert_eq!(derivative(softplus, 0.0).1, 0.5); // σ(0)
 /// assert_eq!(softplus(800.0), 800.0);
@@ -56,7 +61,8 @@ pub fn softplus<T: Scalar>(x: T) -> T {
 /// derivatives), so a diverged model does not look finite.
 ///
 /// ```
-/// use dualgrad::{derivative, relu};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::relu;
 /// assert_eq!(derivative(relu, 2.0), (2.0, 1.0));
 /// assert_eq!(derivative(relu, 0.0), (0.0, 0.0)); // derivative 0 at 0
 /// assert_eq!(derivative(relu, -1.0), (0.0, 0.0));
@@ -80,7 +86,7 @@ pub fn relu<T: Scalar>(x: T) -> T {
 /// derivative), so no exponential overflows. The log-sum-exp of an empty vector is `−∞`.
 ///
 /// ```
-/// use dualgrad::log_sum_exp;
+/// use dualgrad::functions::log_sum_exp;
 /// use nalgebra::SVector;
 /// let x = SVector::from([1000.0, 1000.5, 999.0, -1000.0, 0.0]);
 /// let lse = log_sum_exp(&x);
@@ -100,7 +106,7 @@ pub fn log_sum_exp<T: Scalar, const K: usize>(x: &SVector<T, K>) -> T {
 /// `softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`, evaluated with the maximum subtracted first.
 ///
 /// ```
-/// use dualgrad::softmax;
+/// use dualgrad::functions::softmax;
 /// use nalgebra::SVector;
 /// let p = softmax(&SVector::from([0.0, 0.0, 800.0]));
 /// assert_eq!(p, SVector::from([0.0, 0.0, 1.0]));
@@ -120,7 +126,8 @@ pub fn softmax<T: Scalar, const K: usize>(x: &SVector<T, K>) -> SVector<T, K> {
 /// `σ(z) − y`.
 ///
 /// ```
-/// use dualgrad::{bce_with_logits, derivative};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::bce_with_logits;
 /// assert_eq!(bce_with_logits(0.0, 1.0), 2.0_f64.ln());
 /// assert_eq!(derivative(|z| bce_with_logits(z, 1.0), 0.0).1, -0.5); // σ(0) − 1
 /// assert_eq!(bce_with_logits(800.0, 1.0), 0.0);
@@ -138,7 +145,7 @@ pub fn bce_with_logits<T: Scalar>(z: T, y: f64) -> T {
 /// If `class >= K` (an index out of bounds, a bug in the caller; data loaders check labels).
 ///
 /// ```
-/// use dualgrad::softmax_cross_entropy;
+/// use dualgrad::functions::softmax_cross_entropy;
 /// use nalgebra::SVector;
 /// let z = SVector::from([0.0, 0.0, 0.0, 0.0]);
 /// assert!((softmax_cross_entropy(&z, 2) - 4.0_f64.ln()).abs() < 1e-15);

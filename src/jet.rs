@@ -191,7 +191,7 @@ impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
     type Output = Self;
     /// The product rule: `(ab)' = a'b + ab'`. Where the product of the values is not finite,
     /// a zero tangent part contributes zero rather than `0 · ∞ = NaN` (see
-    /// [`tangent_times`]): in a nested jet the "values" of the inner jets are first
+    /// `tangent_times`): in a nested jet the "values" of the inner jets are first
     /// derivatives, which may be infinite where the function is finite (`√x` at 0).
     #[inline]
     fn mul(self, o: Self) -> Self {

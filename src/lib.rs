@@ -5,6 +5,29 @@
 //! [`Scalar`]; the same code runs on `f64` (plain evaluation) and on dual numbers (derivatives),
 //! resolved at compile time, with no heap allocation.
 //!
+//! ## A map of the crate
+//!
+//! The root holds the core: the [`Scalar`] bound that functions are written against, the dual
+//! number [`Jet`], and the derivative entry points ([`gradient`], [`jacobian`], [`hessian`],
+//! [`hvp`], [`derivative`], ...) with their trait forms [`ScalarFn`] and [`VectorFn`].
+//! Everything else lives in one module per layer, bottom up:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`chunking`] | how the entry points split large inputs into chunks and blocks (the size limits) |
+//! | [`linalg`] | nalgebra's decompositions on jets; `f64` data times dual matrices without lifting |
+//! | [`implicit`] | derivatives of solutions of `F(x, θ) = 0` and of argmins, without differentiating the solver |
+//! | [`rules`] | custom derivative rules: an elementary function defined once by value and derivatives |
+//! | [`functions`] | numerically stable elementary functions: `sigmoid`, `softplus`, `log_sum_exp`, cross-entropies, `erf` |
+//! | [`check`] | hand-derived gradients, Jacobians and Hessians checked against the exact ones; finite differences |
+//! | [`params`] | named, statically sized parameter sets that flatten to one `SVector<T, P>`; seeded initialisation |
+//! | [`model`] | layers and composed networks, MLPs, regressions, losses, metrics; a model over a data set as an objective |
+//! | [`data`] | data sets, CSV loading, splits, mini-batches, standardisation |
+//! | [`optim`] | optimizers, schedules, Newton, L-BFGS, line searches, the objective traits |
+//! | [`lsq`] | nonlinear least squares: Levenberg–Marquardt and Gauss–Newton with exact Jacobians |
+//! | [`train`] | `minimize`, `train` (validation, early stopping, plateaus), hypergradients of whole runs |
+//! | [`prelude`] | the names most code needs: `use dualgrad::prelude::*;` |
+//!
 //! ## A tour
 //!
 //! ```
@@ -92,9 +115,12 @@
 //! ## Beyond derivatives: checking and training
 //!
 //! The same exact derivatives check hand-derived formulas, component by component
-//! ([`Checker`], [`check_gradient`], [`assert_gradient!`]), and train small models written once
-//! over [`Scalar`] ([`Mlp1`], [`LogisticRegression`], [`Supervised`], [`train`], [`AdamConfig`],
-//! [`Newton`], [`minimize`]):
+//! ([`Checker`](check::Checker), [`check_gradient`](check::check_gradient),
+//! [`assert_gradient!`]), and train small models written once over [`Scalar`]
+//! ([`Mlp1`](model::Mlp1), [`LogisticRegression`](model::LogisticRegression),
+//! [`Supervised`](model::Supervised), [`train`](train::train),
+//! [`AdamConfig`](optim::AdamConfig), [`Newton`](optim::Newton),
+//! [`minimize`](train::minimize)):
 //!
 //! ```
 //! use dualgrad::prelude::*;
@@ -143,100 +169,83 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
-mod check;
-mod data;
+pub mod check;
+pub mod data;
 mod diff;
-mod functions;
+pub mod functions;
 mod jet;
-mod lsq;
-mod model;
-mod objective;
-mod optim;
-mod params;
+pub mod lsq;
+pub mod model;
+pub mod optim;
+pub mod params;
 mod scalar;
-mod train;
+pub mod train;
 
-pub use check::{
-    CheckError, CheckKind, CheckOutcome, CheckReference, CheckReport, Checker, Entry, FailingPoint,
-    RandomCheck, RandomPass, Row, Tolerances, Verdict, central_derivative, central_gradient,
-    central_jacobian, check_gradient, check_gradient_fd, check_hessian, check_jacobian,
-    matrix_from_rows, relative_error, ridders_derivative, ridders_gradient, ridders_jacobian,
-};
-pub use data::{
-    Batches, Column, CsvLoader, DataError, Dataset, Standardizer, permutation, shuffle_with,
-};
-pub use diff::{
-    CLOSURE_HESSIAN_LIMIT, CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX,
-    HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK, hessian_chunked, hvp, hvp_chunked,
-    jacobian_chunked, third_derivative,
-};
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
-    hessian, jacobian, jvp, second_derivative,
-};
-pub use diff::{
-    ImplicitError, MAX_RULE_ORDER, ParamObjective, Residual, Rule, apply_rule, erf, erf_rule, erfc,
-    implicit_minimizer, implicit_solution,
-};
-pub use functions::{
-    bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
+    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, second_derivative,
+    third_derivative,
 };
 pub use jet::Jet;
-pub use jet::{F64Ops, MixedOps};
-pub use model::NO_CLASS;
-pub use model::{
-    Activation, BLOCK_SIZE, BinaryCrossEntropy, Dense, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX,
-    Identity, L2Penalty, Layer, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,
-    Mlp2, Model, ModelError, Network, Output, Relu, Sigmoid, SoftmaxCrossEntropy,
-    SoftmaxRegression, Stack, Supervised, Tanh, accuracy, binary_accuracy,
-    generic_loss_and_gradient_sum, predicted_class, r_squared, sum_loss,
-};
-#[cfg(feature = "serde")]
-pub use model::{load_json, save_json};
-pub use objective::{BatchLoss, Objective};
-pub use optim::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement,
-    Exponential, Lbfgs, LineSearch, LineSearchResult, Linear, MomentumForm, Newton, NewtonCg,
-    NewtonDirection, OptimError, Optimizer, Rmsprop, RmspropConfig, Schedule, SecondOrderStep, Sgd,
-    SgdConfig, StepDecay, Warmup, clip_by_global_norm,
-};
-pub use params::{
-    DenseParams, Init, LayerParams, Mlp1Params, Mlp2Params, NetworkParams, ParamVector,
-    StackParams, seeded_rng, unit_uniform,
-};
-/// The random-number traits and generator that [`Model::init_with`] and [`Init::matrix`] take:
-/// the `rand` version dualgrad is built with, so that user code needs no `rand` dependency of its
-/// own (`dualgrad::rand::Rng`, or [`Rng`] at the root).
+/// The `rand` version dualgrad is built with (for [`Model::init_with`](model::Model::init_with)
+/// and [`Init::matrix`](params::Init::matrix)), so that user code needs no `rand` dependency of
+/// its own; the trait and generator themselves are [`params::Rng`] and [`params::ChaCha8Rng`].
 pub use rand;
-pub use rand::Rng;
-/// The generator behind every seeded operation ([`seeded_rng`] returns it): ChaCha with 8
-/// rounds, the same stream on every platform.
-///
-/// ```
-/// use dualgrad::{ChaCha8Rng, Rng, seeded_rng};
-/// let mut rng: ChaCha8Rng = seeded_rng(3);
-/// let (a, b) = (rng.next_u64(), rng.next_u64());
-/// assert_ne!(a, b);
-/// ```
-pub use rand_chacha::ChaCha8Rng;
 pub use scalar::Scalar;
-pub use train::{
-    Evaluations, Hypergradient, Method, PerEpoch, Point, Progress, Report, RunSetup, StopReason,
-    StopRules, TrainConfig, UnrolledRun, hypergradient, minimize, train, train_unrolled,
-    validation_after_training,
-};
 pub use {nalgebra, num_dual};
 
-// Least squares, strong Wolfe, optax's AMSGrad and monitored training.
-pub use lsq::{
-    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqRules, LsqStop,
-    ObservationResidual, Residuals, VectorResiduals,
-};
-pub use optim::{AmsgradMax, StrongWolfe};
-pub use train::{
-    BestEpoch, Control, EarlyStopping, Epoch, Monitor, MonitoredReport, PlateauMode,
-    ReduceLrOnPlateau, ThresholdMode, train_monitored,
-};
+/// How the derivative entry points choose between one pass and chunks or blocks of tangents,
+/// and where the one-pass closure forms stop compiling (so that no call overflows a 2 MiB
+/// stack). The numbers were chosen by measurement (`docs/performance.md`, "Sizes and the
+/// stack").
+///
+/// ```
+/// use dualgrad::chunking::{CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX};
+/// // ScalarFn::gradient takes one pass up to GRADIENT_ONE_PASS_MAX inputs, chunks above.
+/// assert!(GRADIENT_CHUNK <= GRADIENT_ONE_PASS_MAX && GRADIENT_ONE_PASS_MAX <= CLOSURE_ONE_PASS_LIMIT);
+/// ```
+pub mod chunking {
+    pub use crate::diff::{
+        CLOSURE_HESSIAN_LIMIT, CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX,
+        HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
+    };
+}
+
+/// Implicit differentiation: derivatives of the solution `x*(θ)` of `F(x, θ) = 0`, or of the
+/// minimiser `argmin_x f(x, θ)`, with respect to `θ`, at any order, from a solution found in
+/// `f64` by any means; the solver's iterations are never differentiated.
+///
+/// - [`implicit_solution`](implicit::implicit_solution) takes a [`Residual`](implicit::Residual)
+///   `F(x, θ)`, the solution `x*` at the `f64` value of `θ`, and `θ` on any [`Scalar`] (a jet
+///   for first derivatives, a jet of jets for second);
+/// - [`implicit_minimizer`](implicit::implicit_minimizer) does the same for the stationarity
+///   condition `∇ₓ f(x, θ) = 0` of a [`ParamObjective`](implicit::ParamObjective);
+/// - a solution that does not solve `F`, or a singular `∂F/∂x`, is an
+///   [`ImplicitError`](implicit::ImplicitError) naming the point.
+pub mod implicit {
+    pub use crate::diff::{
+        ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
+    };
+}
+
+/// Custom derivative rules: an elementary function defined once by its value and derivatives
+/// ([`Rule`](rules::Rule)), applied on `f64`, [`Jet`], nested jets and the other [`Scalar`]
+/// types by [`apply_rule`](rules::apply_rule) (JAX's `custom_jvp`). The crate's
+/// [`erf`](functions::erf) and [`erfc`](functions::erfc) are built this way
+/// ([`erf_rule`](rules::erf_rule)).
+pub mod rules {
+    pub use crate::diff::{MAX_RULE_ORDER, Rule, apply_rule, erf_rule};
+}
+
+/// Linear algebra on dual numbers. [`Jet`] implements nalgebra's `RealField`, so norms,
+/// determinants, inverses, Cholesky, LU and QR solves and symmetric eigenvalues work on
+/// matrices of jets and differentiate at every order. Data that stays `f64` multiplies dual
+/// matrices and vectors without being lifted to duals through [`MixedOps`](linalg::MixedOps)
+/// (dual matrix × `f64`) and [`F64Ops`](linalg::F64Ops) (`f64` matrix × duals), at about a
+/// third of the cost of a dual × dual product.
+pub mod linalg {
+    pub use crate::jet::{F64Ops, MixedOps};
+}
 
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]
@@ -250,41 +259,46 @@ struct ReadmeDoctests;
 /// `abs`, `zero`, ...) closures call on concrete dual types.
 pub mod prelude {
     #[doc(no_inline)]
-    pub use crate::{
-        AdagradConfig, AdamConfig, Armijo, Clipped, Constant, Cosine, EpsPlacement, Exponential,
-        Lbfgs, Linear, Method, MomentumForm, Newton, OptimError, Optimizer, RmspropConfig,
-        Schedule, SgdConfig, StepDecay, StopReason, StopRules, TrainConfig, Warmup,
-        clip_by_global_norm, minimize, train,
+    pub use crate::check::{Checker, Tolerances, check_gradient, check_hessian, check_jacobian};
+    #[doc(no_inline)]
+    pub use crate::data::{CsvLoader, Dataset, Standardizer};
+    #[doc(no_inline)]
+    pub use crate::functions::{
+        bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
+    };
+    #[doc(no_inline)]
+    pub use crate::linalg::{F64Ops, MixedOps};
+    #[doc(no_inline)]
+    pub use crate::lsq::{
+        DataResiduals, GaussNewton, LevenbergMarquardt, ObservationResidual, Residuals,
+        VectorResiduals,
+    };
+    #[doc(no_inline)]
+    pub use crate::model::{
+        BinaryCrossEntropy, Identity, LinearRegression, LogisticRegression, Loss, MeanSquaredError,
+        Mlp1, Mlp2, Model, Network, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression,
+        Supervised, Tanh,
+    };
+    #[doc(no_inline)]
+    pub use crate::optim::{
+        AdagradConfig, AdamConfig, AmsgradMax, Armijo, Clipped, Constant, Cosine, EpsPlacement,
+        Exponential, Lbfgs, Linear, MomentumForm, Newton, Objective, OptimError, Optimizer,
+        RmspropConfig, Schedule, SgdConfig, StepDecay, StrongWolfe, Warmup, clip_by_global_norm,
+    };
+    #[doc(no_inline)]
+    pub use crate::params::{ParamVector, Rng};
+    #[doc(no_inline)]
+    pub use crate::train::{
+        Control, EarlyStopping, Method, Monitor, ReduceLrOnPlateau, StopReason, StopRules,
+        TrainConfig, minimize, train, train_monitored,
     };
     #[doc(no_inline)]
     pub use crate::{
-        AmsgradMax, Control, DataResiduals, EarlyStopping, GaussNewton, LevenbergMarquardt,
-        LsqRules, Monitor, ObservationResidual, ReduceLrOnPlateau, Residuals, StrongWolfe,
-        VectorResiduals, train_monitored,
+        Chunk, Jet, Scalar, ScalarFn, VectorFn, assert_check, assert_gradient, assert_hessian,
+        assert_jacobian, derivative, directional_derivative, gradient, gradient_chunked, hessian,
+        hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, network,
+        second_derivative, third_derivative,
     };
-    #[doc(no_inline)]
-    pub use crate::{
-        BinaryCrossEntropy, CsvLoader, Dataset, Identity, LinearRegression, LogisticRegression,
-        Loss, MeanSquaredError, Mlp1, Mlp2, Model, ParamVector, Relu, Sigmoid, SoftmaxCrossEntropy,
-        SoftmaxRegression, Standardizer, Supervised, Tanh,
-    };
-    #[doc(no_inline)]
-    pub use crate::{
-        Checker, Tolerances, assert_check, assert_gradient, assert_hessian, assert_jacobian,
-        check_gradient, check_hessian, check_jacobian,
-    };
-    #[doc(no_inline)]
-    pub use crate::{
-        Chunk, Jet, Objective, Scalar, ScalarFn, VectorFn, bce_with_logits, derivative,
-        directional_derivative, gradient, gradient_chunked, hessian, jacobian, jvp, log_sum_exp,
-        relu, second_derivative, sigmoid, softmax, softmax_cross_entropy, softplus,
-    };
-    #[doc(no_inline)]
-    pub use crate::{F64Ops, MixedOps};
-    #[doc(no_inline)]
-    pub use crate::{Network, Rng, network};
-    #[doc(no_inline)]
-    pub use crate::{hessian_chunked, hvp, hvp_chunked, jacobian_chunked, third_derivative};
     #[doc(no_inline)]
     pub use num_dual::DualNum;
     #[doc(no_inline)]

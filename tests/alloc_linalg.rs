@@ -9,8 +9,9 @@
 mod counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
+use dualgrad::functions::erf;
+use dualgrad::implicit::{Residual, implicit_solution};
 use dualgrad::prelude::*;
-use dualgrad::{Residual, erf, implicit_solution};
 use nalgebra::{SMatrix, SVector};
 use std::hint::black_box;
 

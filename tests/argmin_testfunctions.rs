@@ -141,7 +141,7 @@ impl Log {
         e.0 += 1;
     }
 }
-type CheckReportAlias = dualgrad::CheckReport;
+type CheckReportAlias = dualgrad::check::CheckReport;
 type HandGradient<const N: usize> = dyn Fn(&SVector<f64, N>) -> SVector<f64, N>;
 type HandHessian<const N: usize> = dyn Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>;
 
@@ -639,7 +639,7 @@ fn the_findings_are_the_hand_formulas_fault() {
     // schaffer_n4 on x₁ = x₂ = 1
     let p = SVector::from([1.0, 1.0]);
     let (_, g) = gradient(|x| atf::schaffer_n4(&[x[0], x[1]]), &p);
-    let (fd, err) = dualgrad::ridders_gradient(|x| atf::schaffer_n4(&[x[0], x[1]]), &p);
+    let (fd, err) = dualgrad::check::ridders_gradient(|x| atf::schaffer_n4(&[x[0], x[1]]), &p);
     assert!(
         ((g - fd).abs() - err * 10.0).max() <= 1e-12,
         "{g} vs {fd} ± {err}"
@@ -662,7 +662,7 @@ fn the_noise_floor_hides_one_schaffer_point() {
     let r = Checker::new().hessian(&SchafferN4, &p, |x| mat(atf::schaffer_n4_hessian(&arr(x))));
     assert!(r.is_ok(), "{r:#}");
     let (_, _, h) = hessian(|x| atf::schaffer_n4(&[x[0], x[1]]), &p);
-    let (col, err) = dualgrad::ridders_gradient(
+    let (col, err) = dualgrad::check::ridders_gradient(
         |x| gradient(|x| atf::schaffer_n4(&[x[0], x[1]]), x).1[0],
         &p,
     );

@@ -4,7 +4,7 @@
 //! the Ridders error estimate bounds the actual error of the estimate, and the checks of the
 //! correct gradient and Hessian give no WRONG verdict.
 
-use dualgrad::{Checker, Verdict, ridders_gradient, ridders_jacobian};
+use dualgrad::check::{Checker, Verdict, ridders_gradient, ridders_jacobian};
 use nalgebra::{SMatrix, SVector};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

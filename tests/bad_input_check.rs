@@ -4,10 +4,10 @@
 //! shows the noise floor; a gradient wrong by 1e-6 relative in one factor is still flagged.
 //! Also: black-box Hessian checks, row-major hand matrices, and the verdicts' conventions.
 
-use dualgrad::{
-    CheckKind, CheckReference, Checker, Scalar, ScalarFn, Tolerances, Verdict, check_gradient,
-    matrix_from_rows,
+use dualgrad::check::{
+    CheckKind, CheckReference, Checker, Tolerances, Verdict, check_gradient, matrix_from_rows,
 };
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -201,7 +201,7 @@ fn ridders_across_a_jump_is_inconclusive_not_wrong() {
 
 #[test]
 fn checker_settings_are_validated() {
-    use dualgrad::CheckError;
+    use dualgrad::check::CheckError;
     assert_eq!(
         Checker::<3>::new().names(["a", "b", "a"]).unwrap_err(),
         CheckError::DuplicateName {

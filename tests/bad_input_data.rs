@@ -2,7 +2,7 @@
 //! asserts the specific error variant (naming the value and where it came from) or the
 //! documented result.
 
-use dualgrad::{CsvLoader, DataError, Dataset, Standardizer};
+use dualgrad::data::{CsvLoader, DataError, Dataset, Standardizer};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 

@@ -1,10 +1,12 @@
 //! Bad inputs to models, metrics and saved files (issue 12): each case asserts the specific
 //! error variant or the documented result.
 
-use dualgrad::{
-    BinaryCrossEntropy, Dataset, L2Penalty, LinearRegression, LogisticRegression, MeanSquaredError,
-    Model, ModelError, NO_CLASS, Scalar, SoftmaxCrossEntropy, SoftmaxRegression, Supervised,
-    accuracy, binary_accuracy, predicted_class, r_squared,
+use dualgrad::Scalar;
+use dualgrad::data::Dataset;
+use dualgrad::model::{
+    BinaryCrossEntropy, L2Penalty, LinearRegression, LogisticRegression, MeanSquaredError, Model,
+    ModelError, NO_CLASS, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, accuracy,
+    binary_accuracy, predicted_class, r_squared,
 };
 use nalgebra::SVector;
 use rand::Rng;
@@ -43,13 +45,13 @@ fn default_names_tell_user_models_apart() {
 #[cfg(feature = "serde")]
 #[test]
 fn user_models_with_default_names_do_not_load_each_other() {
-    let json = dualgrad::save_json(&Line, &SVector::from([2.0, 1.0])).unwrap();
+    let json = dualgrad::model::save_json(&Line, &SVector::from([2.0, 1.0])).unwrap();
     assert!(matches!(
-        dualgrad::load_json(&Parabola, &json),
+        dualgrad::model::load_json(&Parabola, &json),
         Err(ModelError::Shape { .. })
     ));
     assert_eq!(
-        dualgrad::load_json(&Line, &json).unwrap(),
+        dualgrad::model::load_json(&Line, &json).unwrap(),
         SVector::from([2.0, 1.0])
     );
 }
@@ -57,7 +59,7 @@ fn user_models_with_default_names_do_not_load_each_other() {
 #[cfg(feature = "serde")]
 #[test]
 fn saving_a_non_finite_parameter_names_it() {
-    let e = dualgrad::save_json(&Line, &SVector::from([f64::NAN, 1.0])).unwrap_err();
+    let e = dualgrad::model::save_json(&Line, &SVector::from([f64::NAN, 1.0])).unwrap_err();
     assert!(matches!(e, ModelError::NonFiniteParameter { value, .. } if value.is_nan()));
 }
 

@@ -1,10 +1,12 @@
 //! Bad inputs to training, schedules and second-order methods (issue 12): each case asserts the
 //! specific error variant or the documented result.
 
-use dualgrad::{
+use dualgrad::optim::{
     AdamConfig, Constant, Cosine, Exponential, Lbfgs, Linear, Newton, Objective, OptimError,
-    Scalar, ScalarFn, SgdConfig, StopReason, StopRules, TrainConfig, Warmup, minimize, train,
+    SgdConfig, Warmup,
 };
+use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 
@@ -128,7 +130,7 @@ fn invalid_stopping_rules_are_errors() {
 // ------------------------------------------------------------------------------------------
 
 /// The error `train` gives with the default configuration (full batch) or `cfg`.
-fn train_error<O: dualgrad::Optimizer<1>>(opt: &mut O, cfg: &TrainConfig) -> OptimError {
+fn train_error<O: dualgrad::optim::Optimizer<1>>(opt: &mut O, cfg: &TrainConfig) -> OptimError {
     train(&data(), SVector::zeros(), opt, cfg, |_| {}).unwrap_err()
 }
 
@@ -298,7 +300,7 @@ fn rules() -> StopRules {
 }
 
 /// Newton's method on `f` from `x0`, gradient tolerance `1e-10`.
-fn newton<F: ScalarFn<2>>(f: &F, x0: [f64; 2]) -> dualgrad::Report<2> {
+fn newton<F: ScalarFn<2>>(f: &F, x0: [f64; 2]) -> dualgrad::train::Report<2> {
     minimize(
         f,
         SVector::from(x0),
@@ -398,7 +400,8 @@ fn lbfgs_has_no_hessian_and_does_not_claim_a_saddle() {
 /// Siblings among the other settings a user passes to the optimizer family.
 #[test]
 fn clipping_line_search_and_epoch_settings_are_validated() {
-    use dualgrad::{Armijo, Clipped, PerEpoch, clip_by_global_norm};
+    use dualgrad::optim::{Armijo, Clipped, clip_by_global_norm};
+    use dualgrad::train::PerEpoch;
     for max_norm in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         let sgd = SgdConfig::default().build::<1>().unwrap();
         assert!(matches!(

@@ -7,10 +7,11 @@
 mod check_models;
 
 use check_models::*;
-use dualgrad::{
-    Checker, ScalarFn, central_derivative, central_gradient, central_jacobian, check_gradient_fd,
-    gradient, ridders_derivative, ridders_gradient, ridders_jacobian,
+use dualgrad::check::{
+    Checker, central_derivative, central_gradient, central_jacobian, check_gradient_fd,
+    ridders_derivative, ridders_gradient, ridders_jacobian,
 };
+use dualgrad::{ScalarFn, gradient};
 use nalgebra::SVector;
 
 /// Worst central and Ridders errors (relative to the scale `s`) and the geometric mean of the

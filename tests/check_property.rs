@@ -8,7 +8,8 @@
 mod check_models;
 
 use check_models::*;
-use dualgrad::{Checker, FailingPoint, ScalarFn, assert_check};
+use dualgrad::check::{Checker, FailingPoint};
+use dualgrad::{ScalarFn, assert_check};
 use nalgebra::{SMatrix, SVector};
 
 fn box_of<const N: usize>(lo: f64, hi: f64) -> (SVector<f64, N>, SVector<f64, N>) {
@@ -163,7 +164,7 @@ fn caught<F: ScalarFn<N>, const N: usize>(
                 .report()
                 .wrong()
                 .map(|r| match r.entry {
-                    dualgrad::Entry::Vector(i) => i,
+                    dualgrad::check::Entry::Vector(i) => i,
                     e => panic!("{e:?}"),
                 })
                 .collect();
@@ -267,7 +268,7 @@ fn a_nan_in_some_region_is_found_and_reported_not_a_panic() {
     assert!(fail.point()[0] < 0.0, "{fail}");
     assert_eq!(
         fail.report().rows()[0].verdict,
-        dualgrad::Verdict::HandNotFinite
+        dualgrad::check::Verdict::HandNotFinite
     );
     assert!(fail.report().rows()[0].hand.is_nan());
 }

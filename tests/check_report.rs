@@ -1,10 +1,12 @@
 //! The report: Ceres' relative error, verdicts for non-finite values, the worst component, the
 //! Display format, names and labels, errors for bad input, and the assertion macros.
 
-use dualgrad::{
-    CheckError, CheckKind, CheckReference, Checker, Entry, Scalar, ScalarFn, Tolerances, VectorFn,
-    Verdict, assert_check, assert_gradient, assert_hessian, assert_jacobian, check_gradient,
+use dualgrad::check::{
+    CheckError, CheckKind, CheckReference, Checker, Entry, Tolerances, Verdict, check_gradient,
     check_hessian, check_jacobian, relative_error,
+};
+use dualgrad::{
+    Scalar, ScalarFn, VectorFn, assert_check, assert_gradient, assert_hessian, assert_jacobian,
 };
 use nalgebra::{SMatrix, SVector};
 

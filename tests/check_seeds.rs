@@ -8,7 +8,7 @@
 mod check_models;
 
 use check_models::*;
-use dualgrad::{CheckReport, Checker};
+use dualgrad::check::{CheckReport, Checker};
 use nalgebra::SVector;
 
 const POINTS: usize = 50;

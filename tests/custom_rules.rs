@@ -5,8 +5,10 @@
 mod common;
 
 use common::*;
+use dualgrad::check::ridders_derivative;
+use dualgrad::functions::{erf, erfc};
 use dualgrad::prelude::*;
-use dualgrad::{Rule, apply_rule, erf, erfc, ridders_derivative};
+use dualgrad::rules::{Rule, apply_rule};
 use nalgebra::SVector;
 use num_dual::{DualSVec64, HyperDual64};
 use quickcheck::TestResult;

@@ -1,12 +1,12 @@
 //! The CSV loader: the shipped iris file, and a clear error (never a panic) for every kind of
 //! bad input, naming the line and column or the value.
 
-use dualgrad::{Column, CsvLoader, DataError};
+use dualgrad::data::{Column, CsvLoader, DataError};
 
 const IRIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv");
 const FEATURES: [&str; 4] = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
-fn load(text: &str) -> Result<(dualgrad::Dataset<2, usize>, Vec<String>), DataError> {
+fn load(text: &str) -> Result<(dualgrad::data::Dataset<2, usize>, Vec<String>), DataError> {
     CsvLoader::new(["a", "b"], "label").classes_from_reader(text.as_bytes())
 }
 

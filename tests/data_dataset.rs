@@ -1,7 +1,7 @@
 //! Data sets: seeded shuffles and splits (the same seed gives the same result), mini-batches,
 //! standardisation fitted on the training part, and errors for bad requests.
 
-use dualgrad::{CsvLoader, DataError, Dataset, Standardizer, permutation};
+use dualgrad::data::{CsvLoader, DataError, Dataset, Standardizer, permutation};
 use nalgebra::SVector;
 use quickcheck::quickcheck;
 

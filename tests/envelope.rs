@@ -3,11 +3,14 @@
 //! closed forms or Ridders finite differences; and the chunked paths bit-identical to one pass
 //! at the largest sizes where one pass compiles.
 
+use dualgrad::check::ridders_derivative;
+use dualgrad::data::{CsvLoader, Standardizer};
+use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::optim::{Newton, NewtonCg};
+use dualgrad::train::{StopReason, StopRules, minimize};
 use dualgrad::{
-    Chunk, CsvLoader, Mlp1, Model, Newton, NewtonCg, Scalar, ScalarFn, SoftmaxCrossEntropy,
-    Standardizer, StopReason, StopRules, Supervised, Tanh, VectorFn, gradient, gradient_chunked,
-    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, minimize,
-    ridders_derivative,
+    Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked, hvp,
+    hvp_chunked, jacobian, jacobian_chunked,
 };
 use nalgebra::SVector;
 
@@ -258,7 +261,7 @@ fn chunked_hvp_is_one_pass_bit_for_bit_at_the_closure_limit() {
 
 type Net = Mlp1<Tanh, 4, 8, 3, 67>;
 
-fn iris() -> dualgrad::Dataset<4, usize> {
+fn iris() -> dualgrad::data::Dataset<4, usize> {
     let (raw, _) = CsvLoader::new(
         ["sepal_length", "sepal_width", "petal_length", "petal_width"],
         "species",

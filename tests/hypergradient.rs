@@ -5,13 +5,17 @@
 mod counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
-use dualgrad::Dataset;
-use dualgrad::{
-    Adam, AdamConfig, BatchLoss, Constant, CsvLoader, Jet, MeanSquaredError, Mlp1, Model,
-    OptimError, Optimizer, RunSetup, Scalar, Sgd, SgdConfig, SoftmaxCrossEntropy, Standardizer,
-    Supervised, Tanh, TrainConfig, hypergradient, ridders_derivative, train_unrolled,
-    validation_after_training,
+use dualgrad::check::ridders_derivative;
+use dualgrad::data::Dataset;
+use dualgrad::data::{CsvLoader, Standardizer};
+use dualgrad::model::{MeanSquaredError, Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::optim::{
+    Adam, AdamConfig, BatchLoss, Constant, OptimError, Optimizer, Sgd, SgdConfig,
 };
+use dualgrad::train::{
+    RunSetup, TrainConfig, hypergradient, train_unrolled, validation_after_training,
+};
+use dualgrad::{Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +246,7 @@ fn a_run_takes_epochs_times_batches_steps_and_matches_train_on_f64() {
 
     let mut sgd = SgdConfig::default().with_lr(0.1).build().unwrap();
     let report =
-        dualgrad::train(&objective, Xor::new().init(2), &mut sgd, &config, |_| {}).unwrap();
+        dualgrad::train::train(&objective, Xor::new().init(2), &mut sgd, &config, |_| {}).unwrap();
     let diff = (run.params - report.params).amax();
     assert!(diff < 1e-14, "unrolled vs train: {diff:e}");
 }

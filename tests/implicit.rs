@@ -5,8 +5,10 @@
 mod common;
 
 use common::*;
+use dualgrad::implicit::{
+    ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
+};
 use dualgrad::prelude::*;
-use dualgrad::{ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution};
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;
 

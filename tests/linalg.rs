@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
+use dualgrad::check::ridders_gradient;
 use dualgrad::prelude::*;
-use dualgrad::ridders_gradient;
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;
 

@@ -10,10 +10,12 @@ mod common;
 mod counting_alloc;
 
 use counting_alloc::allocations;
-use dualgrad::{
-    DataResiduals, Dataset, GaussNewton, LevenbergMarquardt, LsqError, LsqRules, LsqStop,
-    ObservationResidual, Residuals, Scalar, VectorFn, VectorResiduals,
+use dualgrad::data::Dataset;
+use dualgrad::lsq::{
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqRules, LsqStop,
+    ObservationResidual, Residuals, VectorResiduals,
 };
+use dualgrad::{Scalar, VectorFn};
 use nalgebra::SVector;
 
 /// yᵢ ≈ a + b tᵢ, one residual per observation.
@@ -344,9 +346,9 @@ fn linear_problems_satisfy_the_normal_equations() {
         }
     }
     fn prop(seed: u64) -> bool {
-        let mut rng = dualgrad::seeded_rng(seed);
+        let mut rng = dualgrad::params::seeded_rng(seed);
         let rows: Vec<[f64; 4]> = (0..8)
-            .map(|_| std::array::from_fn(|_| 2.0 * dualgrad::unit_uniform(&mut rng) - 1.0))
+            .map(|_| std::array::from_fn(|_| 2.0 * dualgrad::params::unit_uniform(&mut rng) - 1.0))
             .map(|[a, b, c, y]: [f64; 4]| [a + 2.0, b, c - 2.0, y])
             .collect();
         let problem = Lin(rows.clone());

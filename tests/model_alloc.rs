@@ -4,10 +4,12 @@ mod counting_alloc;
 
 use counting_alloc::allocations;
 
-use dualgrad::{
-    BinaryCrossEntropy, Dataset, LogisticRegression, Mlp1, Model, Objective, ScalarFn, Sigmoid,
-    Supervised, Tanh,
+use dualgrad::ScalarFn;
+use dualgrad::data::Dataset;
+use dualgrad::model::{
+    BinaryCrossEntropy, LogisticRegression, Mlp1, Model, Sigmoid, Supervised, Tanh,
 };
+use dualgrad::optim::Objective;
 use nalgebra::SVector;
 
 fn xor() -> Dataset<2, f64> {

@@ -7,11 +7,13 @@
 
 mod model_support;
 
-use dualgrad::{
-    BinaryCrossEntropy, CsvLoader, Dataset, Dense, LinearRegression, LogisticRegression, Loss,
-    MeanSquaredError, Mlp1, Mlp2, Model, Objective, Relu, ScalarFn, Sigmoid, SoftmaxCrossEntropy,
-    SoftmaxRegression, Standardizer, Supervised, Tanh,
+use dualgrad::ScalarFn;
+use dualgrad::data::{CsvLoader, Dataset, Standardizer};
+use dualgrad::model::{
+    BinaryCrossEntropy, Dense, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,
+    Mlp2, Model, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
 };
+use dualgrad::optim::Objective;
 use model_support::{Act, LossKind, Net, assert_close, finite_diff, uniform};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
@@ -367,7 +369,7 @@ fn two_hidden_layer_mlps() {
 /// Above `GENERIC_SINGLE_PASS_MAX` parameters the generic path works in chunks: check it too.
 #[test]
 fn large_mlp_takes_the_chunked_generic_path() {
-    const { assert!(139 > dualgrad::GENERIC_SINGLE_PASS_MAX) };
+    const { assert!(139 > dualgrad::model::tuning::GENERIC_SINGLE_PASS_MAX) };
     let xs = features::<4>(5, 28);
     let classes: Vec<usize> = (0..5).map(|k| k % 3).collect();
     let yc: Vec<f64> = classes.iter().map(|&c| c as f64).collect();

@@ -1,10 +1,13 @@
 //! Losses at extreme logits, metrics, Hessians (Newton's method) and objective errors.
 
-use dualgrad::{
-    BinaryCrossEntropy, Dataset, LinearRegression, LogisticRegression, Loss, MeanSquaredError,
-    Mlp1, ModelError, Objective, ScalarFn, SoftmaxCrossEntropy, SoftmaxRegression, Supervised,
-    Tanh, accuracy, binary_accuracy, gradient, predicted_class, r_squared,
+use dualgrad::data::Dataset;
+use dualgrad::model::{
+    BinaryCrossEntropy, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,
+    ModelError, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh, accuracy,
+    binary_accuracy, predicted_class, r_squared,
 };
+use dualgrad::optim::Objective;
+use dualgrad::{ScalarFn, gradient};
 use nalgebra::{SMatrix, SVector};
 
 #[test]

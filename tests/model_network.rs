@@ -7,11 +7,15 @@ mod model_support;
 #[path = "../examples/common/moons.rs"]
 mod moons;
 
-use dualgrad::{
-    Adam, AdamConfig, BinaryCrossEntropy, Dataset, Loss, MeanSquaredError, Mlp1, Mlp2, Model,
-    ParamVector, Relu, Sigmoid, SoftmaxCrossEntropy, Supervised, Tanh, TrainConfig, accuracy,
-    network, train,
+use dualgrad::data::Dataset;
+use dualgrad::model::{
+    BinaryCrossEntropy, Loss, MeanSquaredError, Mlp1, Mlp2, Model, Relu, Sigmoid,
+    SoftmaxCrossEntropy, Supervised, Tanh, accuracy,
 };
+use dualgrad::network;
+use dualgrad::optim::{Adam, AdamConfig};
+use dualgrad::params::ParamVector;
+use dualgrad::train::{TrainConfig, train};
 use model_support::{Act, LossKind, Net, assert_close, finite_diff, uniform};
 use nalgebra::SVector;
 
@@ -372,7 +376,7 @@ fn trains_on_two_moons() {
 #[cfg(feature = "serde")]
 #[test]
 fn saves_and_loads() {
-    use dualgrad::{ModelError, load_json, save_json};
+    use dualgrad::model::{ModelError, load_json, save_json};
     let net = MoonsNet::new();
     let p = net.init(4);
     let json = save_json(&net, &p).unwrap();

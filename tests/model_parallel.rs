@@ -2,10 +2,9 @@
 //! threads, and to the serial path.
 #![cfg(feature = "parallel")]
 
-use dualgrad::{
-    CsvLoader, Dataset, Mlp1, Model, Objective, SoftmaxCrossEntropy, Standardizer, Supervised,
-    Tanh, permutation,
-};
+use dualgrad::data::{CsvLoader, Dataset, Standardizer, permutation};
+use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::optim::Objective;
 use nalgebra::SVector;
 
 fn iris() -> Dataset<4, usize> {

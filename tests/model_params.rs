@@ -1,9 +1,9 @@
 //! Parameters: flattening order and names, the L2 mask, and seeded initialisation.
 
-use dualgrad::{
-    Dense, DenseParams, Init, LinearRegression, Mlp1, Mlp1Params, Mlp2, Mlp2Params, Model,
-    ParamVector, Relu, Sigmoid, SoftmaxRegression, Tanh, seeded_rng,
+use dualgrad::model::{
+    Dense, LinearRegression, Mlp1, Mlp2, Model, Relu, Sigmoid, SoftmaxRegression, Tanh,
 };
+use dualgrad::params::{DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng};
 use nalgebra::SVector;
 use quickcheck::quickcheck;
 use rand::{Rng, SeedableRng};

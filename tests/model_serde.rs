@@ -2,7 +2,7 @@
 //! checks on load.
 #![cfg(feature = "serde")]
 
-use dualgrad::{
+use dualgrad::model::{
     LogisticRegression, Mlp1, Mlp2, Model, ModelError, Relu, Tanh, load_json, save_json,
 };
 use nalgebra::SVector;

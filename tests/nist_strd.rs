@@ -9,9 +9,11 @@
 
 mod nist;
 
-use dualgrad::{
-    DataResiduals, Dataset, GaussNewton, LevenbergMarquardt, LsqError, LsqReport,
-    ObservationResidual, Residuals, Scalar,
+use dualgrad::Scalar;
+use dualgrad::data::Dataset;
+use dualgrad::lsq::{
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, ObservationResidual,
+    Residuals,
 };
 use nalgebra::SVector;
 use nist::{Problem, lre};

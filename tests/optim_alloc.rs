@@ -6,11 +6,13 @@ mod counting_alloc;
 
 use counting_alloc::allocations;
 
-use dualgrad::{
+use dualgrad::optim::{
     AdagradConfig, AdamConfig, Armijo, Clipped, Cosine, EpsPlacement, Lbfgs, LineSearch,
-    MomentumForm, Newton, NewtonCg, Optimizer, RmspropConfig, Scalar, ScalarFn, SecondOrderStep,
-    SgdConfig, StopRules, Warmup, clip_by_global_norm, minimize,
+    MomentumForm, Newton, NewtonCg, Optimizer, RmspropConfig, SecondOrderStep, SgdConfig, Warmup,
+    clip_by_global_norm,
 };
+use dualgrad::train::{StopRules, minimize};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 
 const N: usize = 6;

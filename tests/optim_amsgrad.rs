@@ -2,7 +2,7 @@
 //! `tests/reference/optax_amsgrad.py`, an independent transcription of optax's published
 //! `scale_by_amsgrad` rule (regenerate with `python3 tests/reference/optax_amsgrad.py`).
 
-use dualgrad::{AdamConfig, AmsgradMax, Optimizer};
+use dualgrad::optim::{AdamConfig, AmsgradMax, Optimizer};
 use nalgebra::{SMatrix, SVector};
 use serde_json::Value;
 

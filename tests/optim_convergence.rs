@@ -1,11 +1,12 @@
 //! Convergence: every first-order optimizer on a convex quadratic; Newton and L-BFGS on
 //! Rosenbrock from (−1.2, 1); the Newton safeguard; hyperparameter validation.
 
-use dualgrad::{
-    AdagradConfig, AdamConfig, Armijo, Clipped, EpsPlacement, Exponential, Lbfgs, Method,
-    MomentumForm, Newton, NewtonDirection, OptimError, Report, RmspropConfig, Scalar, ScalarFn,
-    SecondOrderStep, SgdConfig, StopReason, StopRules, minimize,
+use dualgrad::optim::{
+    AdagradConfig, AdamConfig, Armijo, Clipped, EpsPlacement, Exponential, Lbfgs, MomentumForm,
+    Newton, NewtonDirection, OptimError, RmspropConfig, SecondOrderStep, SgdConfig,
 };
+use dualgrad::train::{Method, Report, StopReason, StopRules, minimize};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
 
 /// f(x) = ½ xᵀAx − bᵀx with A = [[3, 1], [1, 2]], b = (1, −1): minimiser A⁻¹b = (0.6, −0.8).

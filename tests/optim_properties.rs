@@ -1,7 +1,7 @@
 //! Property tests (quickcheck): raw f64 draws are mapped into bounded boxes (quickcheck's floats
 //! include NaN, ±inf and huge exponents) and the properties checked on the result.
 
-use dualgrad::{
+use dualgrad::optim::{
     AdamConfig, Cosine, Exponential, Lbfgs, Newton, Optimizer, Schedule, SecondOrderStep,
     StepDecay, Warmup, clip_by_global_norm,
 };

@@ -4,7 +4,7 @@
 //! `tests/reference/optim_trajectories.json`. All five iterates of every configuration must
 //! agree to 1e-12 relative, on f(x) = ½ xᵀAx − bᵀx.
 
-use dualgrad::{
+use dualgrad::optim::{
     AdagradConfig, AdamConfig, Constant, EpsPlacement, Exponential, MomentumForm, OptimError,
     Optimizer, RmspropConfig, Schedule, SgdConfig,
 };

@@ -1,7 +1,7 @@
 //! Every schedule against its closed form at steps 0, 1, T−1, T, T+1 and 10T, where T is the
 //! schedule's characteristic length; and the step index seen by an optimizer starts at 0.
 
-use dualgrad::{
+use dualgrad::optim::{
     Constant, Cosine, Exponential, Linear, OptimError, Optimizer, Schedule, SgdConfig, StepDecay,
     Warmup,
 };

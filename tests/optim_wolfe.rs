@@ -4,10 +4,9 @@
 //! accepted step from an independent evaluation of `f` and `∇f` (through a recording
 //! wrapper), and the minimiser of Rosenbrock's function is the closed-form `(1, …, 1)`.
 
-use dualgrad::{
-    Armijo, Lbfgs, LineSearch, Newton, Scalar, ScalarFn, StopReason, StopRules, StrongWolfe,
-    minimize,
-};
+use dualgrad::optim::{Armijo, Lbfgs, LineSearch, Newton, StrongWolfe};
+use dualgrad::train::{StopReason, StopRules, minimize};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 use std::cell::RefCell;
 
@@ -34,7 +33,7 @@ fn standard_start<const N: usize>() -> SVector<f64, N> {
 /// conditions can be checked between consecutive iterates.
 fn run<const N: usize, L: LineSearch>(
     line_search: L,
-) -> (dualgrad::Report<N>, Vec<SVector<f64, N>>) {
+) -> (dualgrad::train::Report<N>, Vec<SVector<f64, N>>) {
     let rules = StopRules::default()
         .with_grad_tol(1e-10)
         .with_max_iterations(2000);
@@ -51,7 +50,7 @@ fn run<const N: usize, L: LineSearch>(
     (report, iterates.into_inner())
 }
 
-fn assert_minimiser<const N: usize>(r: &dualgrad::Report<N>) {
+fn assert_minimiser<const N: usize>(r: &dualgrad::train::Report<N>) {
     assert!(
         matches!(r.stop, StopReason::GradientTolerance { .. }),
         "{r}"

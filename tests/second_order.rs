@@ -6,8 +6,10 @@
 mod common;
 
 use common::*;
+use dualgrad::check::ridders_derivative;
+use dualgrad::chunking::HESSIAN_ONE_PASS_MAX;
 use dualgrad::prelude::*;
-use dualgrad::{HESSIAN_ONE_PASS_MAX, hessian_chunked, hvp, ridders_derivative, third_derivative};
+use dualgrad::{hessian_chunked, hvp, third_derivative};
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;
 

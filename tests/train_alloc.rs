@@ -5,7 +5,8 @@ mod counting_alloc;
 
 use counting_alloc::allocations;
 
-use dualgrad::{AdamConfig, Objective, SgdConfig, TrainConfig, train};
+use dualgrad::optim::{AdamConfig, Objective, SgdConfig};
+use dualgrad::train::{TrainConfig, train};
 use nalgebra::SVector;
 
 /// Mean ½(w·xᵢ + b − yᵢ)² over samples; evaluating it allocates nothing.

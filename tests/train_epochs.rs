@@ -1,10 +1,10 @@
 //! Schedules given in epochs: `TrainConfig::steps_per_epoch` counts the steps `train` really
 //! makes, and `PerEpoch` holds the inner schedule's rate for the whole of each epoch.
 
-use dualgrad::{
-    Exponential, Objective, OptimError, Optimizer, PerEpoch, Schedule, SgdConfig, StepDecay,
-    TrainConfig, train,
+use dualgrad::optim::{
+    Exponential, Objective, OptimError, Optimizer, Schedule, SgdConfig, StepDecay,
 };
+use dualgrad::train::{PerEpoch, TrainConfig, train};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 

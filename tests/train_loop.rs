@@ -1,10 +1,9 @@
 //! The training loop and the minimiser's shared rules: stopping reasons, best parameters,
 //! divergence, seeded mini-batches, evaluation counts, the observer hook and config errors.
 
-use dualgrad::{
-    AdamConfig, Objective, OptimError, Scalar, ScalarFn, SgdConfig, StopReason, StopRules,
-    TrainConfig, minimize, train,
-};
+use dualgrad::optim::{AdamConfig, Objective, OptimError, SgdConfig};
+use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
 
 /// Linear regression ŷ = w·x + b with loss mean ½(ŷ − y)²; gradient by hand:
@@ -145,7 +144,7 @@ fn a_batch_as_large_as_the_data_is_full_batch() {
     );
     assert_eq!(
         e.unwrap_err(),
-        dualgrad::OptimError::BatchLargerThanData {
+        dualgrad::optim::OptimError::BatchLargerThanData {
             batch_size: 100,
             samples: 6
         }

@@ -5,9 +5,10 @@
 //! PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau` (PyTorch 2.x). The training runs use
 //! objectives with closed-form trajectories (gradient descent on a mean of squares).
 
-use dualgrad::{
-    Control, EarlyStopping, Monitor, Objective, PlateauMode, ReduceLrOnPlateau, SgdConfig,
-    StopReason, ThresholdMode, TrainConfig, train, train_monitored,
+use dualgrad::optim::{Objective, SgdConfig};
+use dualgrad::train::{
+    Control, EarlyStopping, Monitor, PlateauMode, ReduceLrOnPlateau, StopReason, ThresholdMode,
+    TrainConfig, train, train_monitored,
 };
 use nalgebra::SVector;
 use serde_json::Value;
@@ -253,7 +254,7 @@ fn bad_monitor_settings_are_errors() {
     let empty = Mean(vec![]);
     let cfg = TrainConfig::default();
     let mut sgd = SgdConfig::default().build().unwrap();
-    let run = |m: Monitor<'_, 1>, sgd: &mut dualgrad::Sgd<1>| {
+    let run = |m: Monitor<'_, 1>, sgd: &mut dualgrad::optim::Sgd<1>| {
         train_monitored(&data, SVector::from([0.0]), sgd, &cfg, m, |_| {
             Control::Continue
         })

@@ -186,7 +186,7 @@ pub fn rosenbrock_gradient<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector
 }
 
 /// The iris MLP loss of `mod.rs` on the floor dual (softmax cross-entropy as log-sum-exp with
-/// the maximum shifted out, as `dualgrad::softmax_cross_entropy`).
+/// the maximum shifted out, as `dualgrad::functions::softmax_cross_entropy`).
 pub fn iris_gradient(p: &SVector<f64, 67>, d: &IrisData) -> (f64, SVector<f64, 67>) {
     let p = seed(p);
     let mut total = Dual::constant(0.0);
@@ -216,7 +216,7 @@ pub fn iris_gradient(p: &SVector<f64, 67>, d: &IrisData) -> (f64, SVector<f64, 6
 }
 
 /// The logistic-regression loss of `mod.rs` on the floor dual (`softplus(z) − z y` as
-/// `dualgrad::bce_with_logits`).
+/// `dualgrad::functions::bce_with_logits`).
 pub fn logistic_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVector<f64, 11>) {
     let p = seed(p);
     let mut total = Dual::constant(0.0);

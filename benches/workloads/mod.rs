@@ -34,11 +34,14 @@
 //! wrong hand gradient cannot pass silently.
 #![allow(dead_code)] // each bench target uses a different part of this file
 
-use dualgrad::{
-    BinaryCrossEntropy, Chunk, Dataset, LogisticRegression, MeanSquaredError, Mlp1, Mlp2, Model,
-    Objective, Relu, Scalar, ScalarFn, SoftmaxCrossEntropy, Supervised, Tanh, bce_with_logits,
-    gradient, gradient_chunked, network, softmax_cross_entropy,
+use dualgrad::data::Dataset;
+use dualgrad::functions::{bce_with_logits, softmax_cross_entropy};
+use dualgrad::model::{
+    BinaryCrossEntropy, LogisticRegression, MeanSquaredError, Mlp1, Mlp2, Model, Relu,
+    SoftmaxCrossEntropy, Supervised, Tanh,
 };
+use dualgrad::optim::Objective;
+use dualgrad::{Chunk, Scalar, ScalarFn, gradient, gradient_chunked, network};
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};
 use std::hint::black_box;
@@ -533,7 +536,7 @@ pub struct ModelProblem<M, L, Y: 'static, const I: usize, const O: usize, const 
 impl<M, L, Y, const I: usize, const O: usize, const P: usize> ModelProblem<M, L, Y, I, O, P>
 where
     M: Model<I, O, P> + Copy,
-    L: dualgrad::Loss<O, Y> + Copy,
+    L: dualgrad::model::Loss<O, Y> + Copy,
     Y: Clone + Sync + 'static,
 {
     /// The objective of `model` and `loss` over `(x, y)`, at the workload parameters `p`.
@@ -833,7 +836,7 @@ impl Registry {
     ) where
         ModelProblem<M, L, Y, I, O, P>: 'static,
         M: Model<I, O, P> + Copy,
-        L: dualgrad::Loss<O, Y> + Copy,
+        L: dualgrad::model::Loss<O, Y> + Copy,
         Y: Clone + Sync + 'static,
     {
         let pool = Rc::new(

@@ -9,7 +9,8 @@ use super::{CheckReport, FailingPoint, RandomPass, report::point_string};
 /// `Result<RandomPass, FailingPoint>`, so [`assert_check!`](crate::assert_check) takes either.
 ///
 /// ```
-/// use dualgrad::{CheckOutcome, check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::{CheckOutcome, check_gradient};
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -32,7 +33,8 @@ pub trait CheckOutcome {
     /// what [`assert_check!`](crate::assert_check) calls.
     ///
     /// ```should_panic
-    /// use dualgrad::{CheckOutcome, check_gradient, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::{CheckOutcome, check_gradient};
     /// use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -84,11 +86,12 @@ impl CheckOutcome for Result<RandomPass, FailingPoint> {
 ///
 /// Takes a [`CheckReport`] (a point check, and evaluates to it) or a
 /// `Result<RandomPass, FailingPoint>` (a property check from
-/// [`RandomCheck`](crate::RandomCheck), and evaluates to the [`RandomPass`]); anything
+/// [`RandomCheck`](crate::check::RandomCheck), and evaluates to the [`RandomPass`]); anything
 /// implementing [`CheckOutcome`].
 ///
 /// ```
-/// use dualgrad::{Checker, assert_check, prelude::*};
+/// use dualgrad::{assert_check, prelude::*};
+/// use dualgrad::check::Checker;
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -97,11 +100,12 @@ impl CheckOutcome for Result<RandomPass, FailingPoint> {
 /// assert_eq!(report.rows()[0].exact, 6.0);
 /// let pass = assert_check!(c.random(&SVector::from([-1.0]), &SVector::from([1.0]))?.gradient(&Sq, |x| x * 2.0));
 /// assert_eq!(pass.cases(), 100);
-/// # Ok::<(), dualgrad::CheckError>(())
+/// # Ok::<(), dualgrad::check::CheckError>(())
 /// ```
 ///
 /// ```should_panic
-/// # use dualgrad::{check_gradient, assert_check, prelude::*}; use nalgebra::SVector;
+/// # use dualgrad::{assert_check, prelude::*};
+/// # use dualgrad::check::check_gradient; use nalgebra::SVector;
 /// # struct Sq;
 /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
 /// // panics: "gradient check failed at x = [3]\n1 of 1 components wrong; ..."
@@ -110,16 +114,17 @@ impl CheckOutcome for Result<RandomPass, FailingPoint> {
 #[macro_export]
 macro_rules! assert_check {
     ($outcome:expr $(,)?) => {
-        $crate::CheckOutcome::assert_passed($outcome)
+        $crate::check::CheckOutcome::assert_passed($outcome)
     };
 }
 
 /// Assert that a hand-derived gradient is right at a point; otherwise panic with the full
-/// report. Takes the arguments of [`check_gradient`](crate::check_gradient), and optionally
-/// [`Tolerances`](crate::Tolerances) last; evaluates to the [`CheckReport`].
+/// report. Takes the arguments of [`check_gradient`](crate::check::check_gradient), and optionally
+/// [`Tolerances`](crate::check::Tolerances) last; evaluates to the [`CheckReport`].
 ///
 /// ```
-/// use dualgrad::{Tolerances, assert_gradient, prelude::*};
+/// use dualgrad::{assert_gradient, prelude::*};
+/// use dualgrad::check::Tolerances;
 /// use nalgebra::SVector;
 /// /// f = x·y
 /// struct Xy;
@@ -140,11 +145,11 @@ macro_rules! assert_check {
 #[macro_export]
 macro_rules! assert_gradient {
     ($f:expr, $x:expr, $hand:expr $(,)?) => {
-        $crate::assert_check!($crate::check_gradient($f, $x, $hand))
+        $crate::assert_check!($crate::check::check_gradient($f, $x, $hand))
     };
     ($f:expr, $x:expr, $hand:expr, $tol:expr $(,)?) => {
         $crate::assert_check!(
-            $crate::Checker::new()
+            $crate::check::Checker::new()
                 .tolerances($tol)
                 .gradient($f, $x, $hand)
         )
@@ -152,8 +157,8 @@ macro_rules! assert_gradient {
 }
 
 /// Assert that a hand-derived Jacobian is right at a point; otherwise panic with the full
-/// report. Takes the arguments of [`check_jacobian`](crate::check_jacobian), and optionally
-/// [`Tolerances`](crate::Tolerances) last; evaluates to the [`CheckReport`].
+/// report. Takes the arguments of [`check_jacobian`](crate::check::check_jacobian), and optionally
+/// [`Tolerances`](crate::check::Tolerances) last; evaluates to the [`CheckReport`].
 ///
 /// ```
 /// use dualgrad::{assert_jacobian, prelude::*};
@@ -179,11 +184,11 @@ macro_rules! assert_gradient {
 #[macro_export]
 macro_rules! assert_jacobian {
     ($f:expr, $x:expr, $hand:expr $(,)?) => {
-        $crate::assert_check!($crate::check_jacobian($f, $x, $hand))
+        $crate::assert_check!($crate::check::check_jacobian($f, $x, $hand))
     };
     ($f:expr, $x:expr, $hand:expr, $tol:expr $(,)?) => {
         $crate::assert_check!(
-            $crate::Checker::new()
+            $crate::check::Checker::new()
                 .tolerances($tol)
                 .jacobian($f, $x, $hand)
         )
@@ -191,8 +196,8 @@ macro_rules! assert_jacobian {
 }
 
 /// Assert that a hand-derived Hessian is right at a point; otherwise panic with the full
-/// report. Takes the arguments of [`check_hessian`](crate::check_hessian), and optionally
-/// [`Tolerances`](crate::Tolerances) last; evaluates to the [`CheckReport`].
+/// report. Takes the arguments of [`check_hessian`](crate::check::check_hessian), and optionally
+/// [`Tolerances`](crate::check::Tolerances) last; evaluates to the [`CheckReport`].
 ///
 /// ```
 /// use dualgrad::{assert_hessian, prelude::*};
@@ -214,11 +219,11 @@ macro_rules! assert_jacobian {
 #[macro_export]
 macro_rules! assert_hessian {
     ($f:expr, $x:expr, $hand:expr $(,)?) => {
-        $crate::assert_check!($crate::check_hessian($f, $x, $hand))
+        $crate::assert_check!($crate::check::check_hessian($f, $x, $hand))
     };
     ($f:expr, $x:expr, $hand:expr, $tol:expr $(,)?) => {
         $crate::assert_check!(
-            $crate::Checker::new()
+            $crate::check::Checker::new()
                 .tolerances($tol)
                 .hessian($f, $x, $hand)
         )

@@ -59,7 +59,8 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 /// tolerances apply.
 ///
 /// ```
-/// use dualgrad::{Tolerances, Verdict, check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::{Tolerances, Verdict, check_gradient};
 /// use nalgebra::SVector;
 /// /// f(σ) = Σᵢ xᵢ² / (2σ²) + n ln σ over 2,000 points; f'(σ) = (n − Σ xᵢ² / σ²) / σ
 /// struct Nll(Vec<f64>);
@@ -84,12 +85,13 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 ///
 /// It carries names for the components (so `x[4]` reads as `W1[2,0]`) and
 /// [`Tolerances`] (the defaults, `rel = 1e-8` and `abs = 1e-12`, are explained there). The
-/// finite differences themselves ([`central_gradient`](crate::central_gradient),
-/// [`ridders_gradient`](crate::ridders_gradient), ...) are public, with a guide to
-/// [when to trust which](crate::ridders_gradient#which-to-trust-and-how-far).
+/// finite differences themselves ([`central_gradient`](crate::check::central_gradient),
+/// [`ridders_gradient`](crate::check::ridders_gradient), ...) are public, with a guide to
+/// [when to trust which](crate::check::ridders_gradient#which-to-trust-and-how-far).
 ///
 /// ```
-/// use dualgrad::{Checker, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::Checker;
 /// use nalgebra::SVector;
 ///
 /// /// Linear regression on three points, L(w, b) = ½ Σ (yᵢ − (w xᵢ + b))²
@@ -125,7 +127,7 @@ pub(crate) type Worst = ((usize, usize), Judgement);
 /// let (lo, hi) = (SVector::from([-3.0, -3.0]), SVector::from([3.0, 3.0]));
 /// let failure = checker.random(&lo, &hi)?.gradient(&LinReg, hand).unwrap_err();
 /// assert_eq!(failure.point(), &[0.0, 0.0]);
-/// # Ok::<(), dualgrad::CheckError>(())
+/// # Ok::<(), dualgrad::check::CheckError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checker<const N: usize> {
@@ -143,7 +145,7 @@ impl<const N: usize> Checker<N> {
     /// A checker with the default [`Tolerances`] and no names.
     ///
     /// ```
-    /// use dualgrad::{Checker, Tolerances};
+    /// use dualgrad::check::{Checker, Tolerances};
     /// assert_eq!(Checker::<3>::new().tolerance(), Tolerances::default());
     /// ```
     pub fn new() -> Self {
@@ -156,7 +158,7 @@ impl<const N: usize> Checker<N> {
     /// Use these tolerances.
     ///
     /// ```
-    /// use dualgrad::{Checker, Tolerances};
+    /// use dualgrad::check::{Checker, Tolerances};
     /// let t = Tolerances::new(0.0, 1e-6).unwrap();
     /// assert_eq!(Checker::<3>::new().tolerances(t).tolerance().rel(), 1e-6);
     /// ```
@@ -168,7 +170,7 @@ impl<const N: usize> Checker<N> {
     /// The tolerances in use.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Checker::<1>::new().tolerance().abs(), 1e-12);
+    /// assert_eq!(dualgrad::check::Checker::<1>::new().tolerance().abs(), 1e-12);
     /// ```
     pub fn tolerance(&self) -> Tolerances {
         self.tol
@@ -181,7 +183,7 @@ impl<const N: usize> Checker<N> {
     /// [`CheckError::DuplicateName`] if two inputs get the same name.
     ///
     /// ```
-    /// use dualgrad::{CheckError, Checker};
+    /// use dualgrad::check::{CheckError, Checker};
     /// assert!(Checker::<2>::new().names(["w", "b"]).is_ok());
     /// assert_eq!(
     ///     Checker::<2>::new().names(["w"]).unwrap_err(),
@@ -253,7 +255,8 @@ impl<const N: usize> Checker<N> {
     /// [`Scalar`](crate::Scalar) and differentiated exactly by forward-mode AD.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::SVector;
     /// struct Cube;
     /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
@@ -277,7 +280,8 @@ impl<const N: usize> Checker<N> {
     /// exact one.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::{SMatrix, SVector};
     /// /// polar to Cartesian: (r cos θ, r sin θ)
     /// struct Polar;
@@ -309,7 +313,8 @@ impl<const N: usize> Checker<N> {
     /// caught.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::{SMatrix, SVector};
     /// /// f = x²y
     /// struct F;
@@ -342,10 +347,10 @@ impl<const N: usize> Checker<N> {
     /// `max(|hand|, |estimate|, 1)`, or none), a component outside the tolerances is
     /// [`Verdict::Inconclusive`], never WRONG. The estimate assumes `f` is smooth near `x` and
     /// defined on `[xᵢ − hᵢ, xᵢ + hᵢ]` with `hᵢ = 0.01·max(|xᵢ|, 1)`; see
-    /// [the guide](crate::ridders_gradient#which-to-trust-and-how-far).
+    /// [the guide](crate::check::ridders_gradient#which-to-trust-and-how-far).
     ///
     /// ```
-    /// use dualgrad::Checker;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::SVector;
     /// let f = |x: &SVector<f64, 2>| x[0].sin() * x[1];
     /// // ∇ = (y cos x, sin x)
@@ -379,7 +384,7 @@ impl<const N: usize> Checker<N> {
     /// [`gradient_fd`](Checker::gradient_fd)).
     ///
     /// ```
-    /// use dualgrad::Checker;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::{SMatrix, SVector};
     /// let f = |x: &SVector<f64, 2>| SVector::from([x[0] * x[1], x[0].exp()]);
     /// // J = [[y, x], [eˣ, 0]]
@@ -413,7 +418,7 @@ impl<const N: usize> Checker<N> {
     /// Hessian with the derivative of `grad`, right or wrong.
     ///
     /// ```
-    /// use dualgrad::{CheckKind, Checker, matrix_from_rows};
+    /// use dualgrad::check::{CheckKind, Checker, matrix_from_rows};
     /// use nalgebra::SVector;
     /// // f = x²y: ∇f = (2xy, x²), H = [[2y, 2x], [2x, 0]]
     /// let grad = |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0]]);
@@ -447,7 +452,8 @@ impl<const N: usize> Checker<N> {
     /// zero width (`lo == hi`) or a bound is not finite.
     ///
     /// ```
-    /// use dualgrad::{CheckError, Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::{CheckError, Checker};
     /// use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -574,7 +580,8 @@ impl<const N: usize> Checker<N> {
 /// [`Tolerances`]. See [`Checker::gradient`] for names and tolerances.
 ///
 /// ```
-/// use dualgrad::{check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::check_gradient;
 /// use nalgebra::SVector;
 ///
 /// /// Rosenbrock: (1 − x)² + 100(y − x²)²
@@ -605,7 +612,8 @@ pub fn check_gradient<F: ScalarFn<N>, const N: usize>(
 /// [`Tolerances`]. See [`Checker::jacobian`].
 ///
 /// ```
-/// use dualgrad::{check_jacobian, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::check_jacobian;
 /// use nalgebra::{SMatrix, SVector};
 /// /// (xy, x + y)
 /// struct ProdSum;
@@ -633,7 +641,8 @@ pub fn check_jacobian<F: VectorFn<N, M>, const N: usize, const M: usize>(
 /// [`Tolerances`]. See [`Checker::hessian`].
 ///
 /// ```
-/// use dualgrad::{check_hessian, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::check_hessian;
 /// use nalgebra::{SMatrix, SVector};
 /// /// f = x³ + xy
 /// struct F;
@@ -654,7 +663,7 @@ pub fn check_hessian<F: ScalarFn<N>, const N: usize>(
 /// finite-difference estimate, with the default [`Tolerances`]. See [`Checker::gradient_fd`].
 ///
 /// ```
-/// use dualgrad::check_gradient_fd;
+/// use dualgrad::check::check_gradient_fd;
 /// use nalgebra::SVector;
 /// // f = eˣ y², ∇ = (eˣ y², 2eˣ y)
 /// let f = |v: &SVector<f64, 2>| v[0].exp() * v[1] * v[1];
@@ -712,7 +721,7 @@ fn refine(
 /// `SMatrix::new(a, b, c, d)`, which also takes rows.
 ///
 /// ```
-/// use dualgrad::matrix_from_rows;
+/// use dualgrad::check::matrix_from_rows;
 /// use nalgebra::SMatrix;
 /// let m = matrix_from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
 /// assert_eq!(m[(0, 2)], 3.0); // row 0, column 2

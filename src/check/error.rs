@@ -5,11 +5,11 @@ use std::fmt;
 /// A check that could not be set up: a bad box, tolerance, case count or name list.
 ///
 /// Every variant names the offending value. A check that runs and finds a wrong derivative is
-/// not an error of this kind: it is a [`CheckReport`](crate::CheckReport) with wrong rows, or a
-/// [`FailingPoint`](crate::FailingPoint).
+/// not an error of this kind: it is a [`CheckReport`](crate::check::CheckReport) with wrong rows, or a
+/// [`FailingPoint`](crate::check::FailingPoint).
 ///
 /// ```
-/// use dualgrad::{CheckError, Checker};
+/// use dualgrad::check::{CheckError, Checker};
 /// use nalgebra::SVector;
 ///
 /// let (lo, hi) = (SVector::from([0.0, 1.0]), SVector::from([1.0, -1.0]));

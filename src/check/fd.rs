@@ -24,11 +24,11 @@ fn scale(x: f64) -> f64 {
 
 /// The central-difference derivative of `f: R → R` at `x`, with step `ε^(1/3)·max(|x|, 1)`.
 ///
-/// See [`ridders_gradient`](crate::ridders_gradient#which-to-trust-and-how-far) for its accuracy
+/// See [`ridders_gradient`](crate::check::ridders_gradient#which-to-trust-and-how-far) for its accuracy
 /// (eight to ten digits on well-scaled functions).
 ///
 /// ```
-/// use dualgrad::central_derivative;
+/// use dualgrad::check::central_derivative;
 /// // d/dx x³ = 3x² = 12 at x = 2
 /// let d = central_derivative(|x| x * x * x, 2.0);
 /// assert!((d - 12.0).abs() < 1e-8);
@@ -42,11 +42,11 @@ pub fn central_derivative(f: impl Fn(f64) -> f64, x: f64) -> f64 {
 
 /// The Ridders estimate of the derivative of `f: R → R` at `x`, and its error estimate.
 ///
-/// See [`ridders_gradient`](crate::ridders_gradient#which-to-trust-and-how-far) for when to
+/// See [`ridders_gradient`](crate::check::ridders_gradient#which-to-trust-and-how-far) for when to
 /// trust it.
 ///
 /// ```
-/// use dualgrad::ridders_derivative;
+/// use dualgrad::check::ridders_derivative;
 /// // d/dx sin x = cos x
 /// let (d, err) = ridders_derivative(f64::sin, 1.0);
 /// assert!((d - 1.0_f64.cos()).abs() <= err);
@@ -58,10 +58,10 @@ pub fn ridders_derivative(f: impl Fn(f64) -> f64, x: f64) -> (f64, f64) {
 }
 
 /// The central-difference gradient of `f: Rᴺ → R` at `x`: `2N` evaluations, no error estimate.
-/// See [`ridders_gradient`](crate::ridders_gradient#which-to-trust-and-how-far) for its accuracy.
+/// See [`ridders_gradient`](crate::check::ridders_gradient#which-to-trust-and-how-far) for its accuracy.
 ///
 /// ```
-/// use dualgrad::central_gradient;
+/// use dualgrad::check::central_gradient;
 /// use nalgebra::SVector;
 /// // ∇(x² + 3y) = (2x, 3) = (2, 3) at (1, 5)
 /// let g = central_gradient(|v: &SVector<f64, 2>| v[0] * v[0] + 3.0 * v[1], &SVector::from([1.0, 5.0]));
@@ -126,7 +126,7 @@ pub fn central_gradient<const N: usize>(
 /// then says "inconclusive"). `f` must be defined on that whole interval.
 ///
 /// ```
-/// use dualgrad::ridders_gradient;
+/// use dualgrad::check::ridders_gradient;
 /// use nalgebra::SVector;
 /// // ∇(eˣ y) = (eˣ y, eˣ) = (2, 1) at (0, 2)
 /// let (g, err) = ridders_gradient(|v: &SVector<f64, 2>| v[0].exp() * v[1], &SVector::from([0.0, 2.0]));
@@ -145,7 +145,7 @@ pub fn ridders_gradient<const N: usize>(
 /// evaluations.
 ///
 /// ```
-/// use dualgrad::central_jacobian;
+/// use dualgrad::check::central_jacobian;
 /// use nalgebra::{SMatrix, SVector};
 /// // f = (xy, x + y), J = [[y, x], [1, 1]]
 /// let j = central_jacobian(|v: &SVector<f64, 2>| SVector::from([v[0] * v[1], v[0] + v[1]]), &SVector::from([2.0, 3.0]));
@@ -174,7 +174,7 @@ pub fn central_jacobian<const N: usize, const M: usize>(
 /// evaluations. Each entry gets its own extrapolation (the evaluations are shared).
 ///
 /// ```
-/// use dualgrad::ridders_jacobian;
+/// use dualgrad::check::ridders_jacobian;
 /// use nalgebra::SVector;
 /// // f = (sin x, x y), J = [[cos x, 0], [y, x]]
 /// let (j, err) = ridders_jacobian(|v: &SVector<f64, 2>| SVector::from([v[0].sin(), v[0] * v[1]]), &SVector::from([0.0, 4.0]));

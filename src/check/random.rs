@@ -39,7 +39,8 @@ const MAX_SHRINK_EVALS: usize = 5000;
 /// stream across its releases).
 ///
 /// ```
-/// use dualgrad::{Checker, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::Checker;
 /// use nalgebra::SVector;
 ///
 /// /// f = x²y
@@ -56,7 +57,7 @@ const MAX_SHRINK_EVALS: usize = 5000;
 /// let fail = check.gradient(&F, |x| SVector::from([x[0] * x[1], x[0] * x[0]])).unwrap_err();
 /// assert!(fail.point().iter().all(|v| [1.0, 0.1, 0.01, 0.001].contains(v)));
 /// assert_eq!(fail.report().wrong().next().unwrap().label, "x[0]");
-/// # Ok::<(), dualgrad::CheckError>(())
+/// # Ok::<(), dualgrad::check::CheckError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RandomCheck<const N: usize> {
@@ -72,7 +73,7 @@ impl<const N: usize> RandomCheck<N> {
     /// (quickcheck's default).
     ///
     /// ```
-    /// assert_eq!(dualgrad::RandomCheck::<3>::DEFAULT_CASES, 100);
+    /// assert_eq!(dualgrad::check::RandomCheck::<3>::DEFAULT_CASES, 100);
     /// ```
     pub const DEFAULT_CASES: usize = 100;
 
@@ -116,7 +117,7 @@ impl<const N: usize> RandomCheck<N> {
     /// [`CheckError::ZeroCases`] if `cases` is 0.
     ///
     /// ```
-    /// use dualgrad::{CheckError, Checker};
+    /// use dualgrad::check::{CheckError, Checker};
     /// use nalgebra::SVector;
     /// let c = Checker::<1>::new().random(&SVector::from([0.0]), &SVector::from([1.0]))?;
     /// assert_eq!(c.clone().cases(0).unwrap_err(), CheckError::ZeroCases);
@@ -134,7 +135,8 @@ impl<const N: usize> RandomCheck<N> {
     /// Draw the points from this seed, so every run checks the same points.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -142,7 +144,7 @@ impl<const N: usize> RandomCheck<N> {
     /// let (a, b) = (c.gradient(&Sq, |x| x * 2.0).unwrap(), c.gradient(&Sq, |x| x * 2.0).unwrap());
     /// assert_eq!(a.seed(), 42);
     /// assert_eq!(a.worst_point(), b.worst_point());
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -155,14 +157,15 @@ impl<const N: usize> RandomCheck<N> {
     /// A [`FailingPoint`] (shrunk) at the first point where some component is not right.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::SVector;
     /// struct Exp;
     /// impl ScalarFn<1> for Exp { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].exp() } }
     /// let c = Checker::new().random(&SVector::from([-5.0]), &SVector::from([5.0]))?;
     /// let pass = c.gradient(&Exp, |x| x.map(f64::exp)).unwrap(); // (eˣ)' = eˣ
     /// assert_eq!(pass.cases(), 100);
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn gradient<F: ScalarFn<N>>(
         &self,
@@ -178,7 +181,8 @@ impl<const N: usize> RandomCheck<N> {
     /// A [`FailingPoint`] (shrunk) at the first point where some entry is not right.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::{SMatrix, SVector};
     /// /// (x + y, xy)
     /// struct F;
@@ -190,7 +194,7 @@ impl<const N: usize> RandomCheck<N> {
     /// assert!(c.jacobian(&F, |x| SMatrix::<f64, 2, 2>::new(1.0, 1.0, x[1], x[0])).is_ok());
     /// // with the bottom row swapped, the check fails
     /// assert!(c.jacobian(&F, |x| SMatrix::<f64, 2, 2>::new(1.0, 1.0, x[0], x[1])).is_err());
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn jacobian<F: VectorFn<N, M>, const M: usize>(
         &self,
@@ -206,13 +210,14 @@ impl<const N: usize> RandomCheck<N> {
     /// A [`FailingPoint`] (shrunk) at the first point where some entry is not right.
     ///
     /// ```
-    /// use dualgrad::{Checker, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::{SMatrix, SVector};
     /// struct Cube;
     /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
     /// let c = Checker::new().random(&SVector::from([-2.0]), &SVector::from([2.0]))?;
     /// assert!(c.hessian(&Cube, |x| SMatrix::from([[6.0 * x[0]]])).is_ok()); // (x³)'' = 6x
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn hessian<F: ScalarFn<N>>(
         &self,
@@ -225,14 +230,14 @@ impl<const N: usize> RandomCheck<N> {
     /// Check a hand-derived gradient of a black-box `f64` function at random points, against
     /// Ridders finite differences (see [`Checker::gradient_fd`]); a failing point is shrunk as
     /// for [`gradient`](RandomCheck::gradient). A component whose finite differences did not
-    /// converge ([`Verdict::Inconclusive`](crate::Verdict::Inconclusive)) fails the check too,
+    /// converge ([`Verdict::Inconclusive`](crate::check::Verdict::Inconclusive)) fails the check too,
     /// with that verdict, never as WRONG.
     ///
     /// # Errors
     /// A [`FailingPoint`] (shrunk) at the first point where some component is not right.
     ///
     /// ```
-    /// use dualgrad::Checker;
+    /// use dualgrad::check::Checker;
     /// use nalgebra::SVector;
     /// let f = |x: &SVector<f64, 2>| x[0].sin() * x[1];
     /// let c = Checker::new().random(&SVector::from([-2.0, -2.0]), &SVector::from([2.0, 2.0]))?.cases(20)?;
@@ -240,7 +245,7 @@ impl<const N: usize> RandomCheck<N> {
     /// assert!(c.gradient_fd(f, |x| SVector::from([x[1] * x[0].cos(), x[0].sin()])).is_ok());
     /// let fail = c.gradient_fd(f, |x| SVector::from([x[1] * x[0].cos(), x[0].cos()])).unwrap_err();
     /// assert_eq!(fail.report().wrong().next().unwrap().label, "x[1]");
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn gradient_fd(
         &self,
@@ -258,14 +263,14 @@ impl<const N: usize> RandomCheck<N> {
     /// A [`FailingPoint`] (shrunk) at the first point where some entry is not right.
     ///
     /// ```
-    /// use dualgrad::{Checker, matrix_from_rows};
+    /// use dualgrad::check::{Checker, matrix_from_rows};
     /// use nalgebra::SVector;
     /// // f = x²y: ∇ = (2xy, x²), H = [[2y, 2x], [2x, 0]]
     /// let grad = |v: &SVector<f64, 2>| SVector::from([2.0 * v[0] * v[1], v[0] * v[0]]);
     /// let c = Checker::new().random(&SVector::from([-1.0, -1.0]), &SVector::from([1.0, 1.0]))?.cases(20)?;
     /// assert!(c.hessian_fd(grad, |v| matrix_from_rows([[2.0 * v[1], 2.0 * v[0]], [2.0 * v[0], 0.0]])).is_ok());
     /// assert!(c.hessian_fd(grad, |v| matrix_from_rows([[2.0 * v[1], v[0]], [v[0], 0.0]])).is_err());
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn hessian_fd(
         &self,
@@ -467,7 +472,8 @@ fn fresh_seed() -> u64 {
 /// Every random point passed: how many, with which seed, and the worst component seen.
 ///
 /// ```
-/// use dualgrad::{Checker, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::Checker;
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -476,7 +482,7 @@ fn fresh_seed() -> u64 {
 /// assert_eq!(pass.cases(), 100);
 /// assert_eq!(pass.worst_rel_err(), 0.0); // 2x is exact in floating point
 /// assert!(pass.to_string().starts_with("gradient ok at 100 random points (seed 3)"));
-/// # Ok::<(), dualgrad::CheckError>(())
+/// # Ok::<(), dualgrad::check::CheckError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RandomPass {
@@ -492,12 +498,13 @@ impl RandomPass {
     /// How many random points passed.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-1.0]), &SVector::from([1.0]))?.cases(7)?;
     /// assert_eq!(c.gradient(&Sq, |x| x * 2.0).unwrap().cases(), 7);
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn cases(&self) -> usize {
         self.cases
@@ -506,12 +513,13 @@ impl RandomPass {
     /// The seed the points were drawn from.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-1.0]), &SVector::from([1.0]))?.seed(9);
     /// assert_eq!(c.gradient(&Sq, |x| x * 2.0).unwrap().seed(), 9);
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn seed(&self) -> u64 {
         self.seed
@@ -520,14 +528,15 @@ impl RandomPass {
     /// The largest relative error seen over all points and components (all within tolerance).
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([1.0]), &SVector::from([2.0]))?;
     /// // (1 + 1e-12)·2x is off by a relative 1e-12, well inside the default 1e-8
     /// let pass = c.gradient(&Sq, |x| x * (2.0 * (1.0 + 1e-12))).unwrap();
     /// assert!((pass.worst_rel_err() - 1e-12).abs() < 1e-15);
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn worst_rel_err(&self) -> f64 {
         self.worst_rel_err
@@ -536,13 +545,14 @@ impl RandomPass {
     /// The label of the component with the largest relative error (empty if there were none).
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<2> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x.sum() } }
     /// let c = Checker::new().random(&SVector::from([0.0, 0.0]), &SVector::from([1.0, 1.0]))?;
     /// let pass = c.gradient(&Sum, |_| SVector::from([1.0, 1.0 + 1e-12])).unwrap();
     /// assert_eq!(pass.worst_label(), "x[1]");
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn worst_label(&self) -> &str {
         &self.worst_label
@@ -551,13 +561,14 @@ impl RandomPass {
     /// The point where the largest relative error was seen (empty if there were no components).
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([1.0]), &SVector::from([2.0]))?;
     /// let p = c.gradient(&Sq, |x| x * 2.0).unwrap();
     /// assert!((1.0..=2.0).contains(&p.worst_point()[0]));
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn worst_point(&self) -> &[f64] {
         &self.worst_point
@@ -589,7 +600,8 @@ impl fmt::Display for RandomPass {
 /// It is an [`Error`](std::error::Error), so tests returning `Result` can use `?`.
 ///
 /// ```
-/// use dualgrad::{Checker, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::Checker;
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -600,7 +612,7 @@ impl fmt::Display for RandomPass {
 /// assert_eq!((fail.report().rows()[0].hand, fail.report().rows()[0].exact), (3.0, 2.0));
 /// assert_eq!(fail.seed(), 1);
 /// assert!(fail.to_string().starts_with("gradient check failed at random point 1 of 100 (seed 1)"));
-/// # Ok::<(), dualgrad::CheckError>(())
+/// # Ok::<(), dualgrad::check::CheckError>(())
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct FailingPoint(Box<Failure>);
@@ -620,14 +632,15 @@ impl FailingPoint {
     /// The shrunk failing point.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-4.0]), &SVector::from([4.0]))?;
     /// // (x²)' = 2x is 0 only at 0; the hand formula 2x + 1 is wrong everywhere, most simply at 0
     /// let fail = c.gradient(&Sq, |x| x.map(|v| 2.0 * v + 1.0)).unwrap_err();
     /// assert_eq!(fail.point(), &[0.0]);
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn point(&self) -> &[f64] {
         self.0.report.point()
@@ -636,13 +649,14 @@ impl FailingPoint {
     /// The random point where the failure was first found, before shrinking.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-4.0]), &SVector::from([4.0]))?;
     /// let fail = c.gradient(&Sq, |x| x.map(|v| 2.0 * v + 1.0)).unwrap_err();
     /// assert!((-4.0..=4.0).contains(&fail.original_point()[0]));
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn original_point(&self) -> &[f64] {
         &self.0.original
@@ -651,13 +665,14 @@ impl FailingPoint {
     /// The report at the shrunk point.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-4.0]), &SVector::from([4.0]))?;
     /// let fail = c.gradient(&Sq, |x| x.map(|v| 2.0 * v + 1.0)).unwrap_err();
     /// assert_eq!((fail.report().rows()[0].hand, fail.report().rows()[0].exact), (1.0, 0.0));
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn report(&self) -> &CheckReport {
         &self.0.report
@@ -666,14 +681,15 @@ impl FailingPoint {
     /// The seed of the run; `.seed(s)` replays it.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([-4.0]), &SVector::from([4.0]))?;
     /// let fail = c.gradient(&Sq, |x| x * 3.0).unwrap_err();
     /// let again = c.clone().seed(fail.seed()).gradient(&Sq, |x| x * 3.0).unwrap_err();
     /// assert_eq!(again.original_point(), fail.original_point());
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn seed(&self) -> u64 {
         self.0.seed
@@ -682,12 +698,13 @@ impl FailingPoint {
     /// Which random point (counting from 1) failed first.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([1.0]), &SVector::from([4.0]))?;
     /// assert_eq!(c.gradient(&Sq, |x| x * 3.0).unwrap_err().case(), 1); // wrong everywhere
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn case(&self) -> usize {
         self.0.case
@@ -696,14 +713,15 @@ impl FailingPoint {
     /// How many shrinking steps were taken from the original to the shrunk point.
     ///
     /// ```
-    /// # use dualgrad::{Checker, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::Checker; use nalgebra::SVector;
     /// # struct Sq;
     /// # impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let c = Checker::new().random(&SVector::from([1.0]), &SVector::from([4.0]))?.seed(5);
     /// let fail = c.gradient(&Sq, |x| x * 3.0).unwrap_err();
     /// assert_eq!(fail.point(), &[1.0]);
     /// assert_eq!(fail.shrink_steps() > 0, fail.original_point() != fail.point());
-    /// # Ok::<(), dualgrad::CheckError>(())
+    /// # Ok::<(), dualgrad::check::CheckError>(())
     /// ```
     pub fn shrink_steps(&self) -> usize {
         self.0.shrink_steps

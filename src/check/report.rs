@@ -6,7 +6,8 @@ use std::fmt;
 /// Which derivative a [`CheckReport`] checked.
 ///
 /// ```
-/// use dualgrad::{CheckKind, check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::{CheckKind, check_gradient};
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -37,7 +38,8 @@ impl fmt::Display for CheckKind {
 /// What the hand-derived values were compared against.
 ///
 /// ```
-/// use dualgrad::{CheckReference, check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::{CheckReference, check_gradient};
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -55,7 +57,7 @@ pub enum CheckReference {
 /// Where a component sits: `Vector(i)` in a gradient, `Matrix(i, j)` in a Jacobian or Hessian.
 ///
 /// ```
-/// use dualgrad::Entry;
+/// use dualgrad::check::Entry;
 /// assert_eq!(Entry::Matrix(1, 2).to_string(), "(1, 2)");
 /// assert_eq!(Entry::Vector(3).to_string(), "[3]");
 /// ```
@@ -79,7 +81,7 @@ impl fmt::Display for Entry {
 /// The verdict on one component.
 ///
 /// ```
-/// use dualgrad::Verdict;
+/// use dualgrad::check::Verdict;
 /// assert_eq!(Verdict::Wrong.to_string(), "WRONG");
 /// assert!(Verdict::Ok.is_ok() && !Verdict::HandNotFinite.is_ok());
 /// ```
@@ -109,7 +111,7 @@ impl Verdict {
     /// True for [`Verdict::Ok`] and [`Verdict::NoiseFloor`].
     ///
     /// ```
-    /// use dualgrad::Verdict;
+    /// use dualgrad::check::Verdict;
     /// assert!(!Verdict::ExactNotFinite.is_ok() && !Verdict::Inconclusive.is_ok());
     /// assert!(Verdict::NoiseFloor.is_ok());
     /// ```
@@ -134,7 +136,8 @@ impl fmt::Display for Verdict {
 /// One component of a check: the hand-derived value, the reference value and the verdict.
 ///
 /// ```
-/// use dualgrad::{Entry, Verdict, check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::{Entry, Verdict, check_gradient};
 /// use nalgebra::SVector;
 /// struct Sq;
 /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -158,7 +161,7 @@ pub struct Row {
     pub exact: f64,
     /// `|hand − exact|` (0 when they are identical, also for equal infinities).
     pub abs_err: f64,
-    /// [`relative_error`](crate::relative_error)`(hand, exact)`.
+    /// [`relative_error`](crate::check::relative_error)`(hand, exact)`.
     pub rel_err: f64,
     /// For a finite-difference reference, its error estimate; `None` for an exact reference.
     pub reference_error: Option<f64>,
@@ -197,7 +200,8 @@ impl Row {
     /// True when the verdict is [`Verdict::Ok`].
     ///
     /// ```
-    /// use dualgrad::{check_gradient, prelude::*};
+    /// use dualgrad::prelude::*;
+    /// use dualgrad::check::check_gradient;
     /// use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
@@ -230,7 +234,8 @@ impl Row {
 /// ```
 ///
 /// ```
-/// use dualgrad::{check_gradient, prelude::*};
+/// use dualgrad::prelude::*;
+/// use dualgrad::check::check_gradient;
 /// use nalgebra::SVector;
 ///
 /// /// f = x² + y
@@ -288,7 +293,8 @@ impl CheckReport {
     /// Which derivative was checked.
     ///
     /// ```
-    /// # use dualgrad::{CheckKind, check_hessian, prelude::*}; use nalgebra::{SMatrix, SVector};
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::{CheckKind, check_hessian}; use nalgebra::{SMatrix, SVector};
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let r = check_hessian(&Sq, &SVector::from([1.0]), |_| SMatrix::from([[2.0]]));
@@ -301,7 +307,7 @@ impl CheckReport {
     /// What the hand-derived values were compared against.
     ///
     /// ```
-    /// # use dualgrad::{Checker, CheckReference}; use nalgebra::SVector;
+    /// # use dualgrad::check::{Checker, CheckReference}; use nalgebra::SVector;
     /// let r = Checker::new().gradient_fd(|x: &SVector<f64, 1>| x[0] * x[0], &SVector::from([1.0]), |x| x * 2.0);
     /// assert_eq!(r.reference(), CheckReference::Ridders);
     /// ```
@@ -312,7 +318,8 @@ impl CheckReport {
     /// The point `x` at which the check was made.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// assert_eq!(check_gradient(&Sq, &SVector::from([1.5]), |x| x * 2.0).point(), &[1.5]);
@@ -324,7 +331,8 @@ impl CheckReport {
     /// All components, in order: `x[0], x[1], ...` for a gradient, row by row for a matrix.
     ///
     /// ```
-    /// # use dualgrad::{Entry, check_hessian, prelude::*}; use nalgebra::{SMatrix, SVector};
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::{Entry, check_hessian}; use nalgebra::{SMatrix, SVector};
     /// struct Xy;
     /// impl ScalarFn<2> for Xy { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0] * x[1] } }
     /// // H(xy) = [[0, 1], [1, 0]]
@@ -340,7 +348,8 @@ impl CheckReport {
     /// The number of components checked.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<3> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 3>) -> T { x.sum() } }
     /// assert_eq!(check_gradient(&Sum, &SVector::zeros(), |_| SVector::repeat(1.0)).len(), 3);
@@ -352,7 +361,8 @@ impl CheckReport {
     /// True when there were no components (a function of zero inputs).
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct One;
     /// impl ScalarFn<0> for One { fn eval<T: Scalar>(&self, _: &SVector<T, 0>) -> T { T::lift(1.0) } }
     /// let r = check_gradient(&One, &SVector::zeros(), |_| SVector::zeros());
@@ -365,7 +375,8 @@ impl CheckReport {
     /// True when every component is right.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// assert!(check_gradient(&Sq, &SVector::from([3.0]), |x| x * 2.0).is_ok()); // 2x
@@ -378,7 +389,8 @@ impl CheckReport {
     /// The number of components that are not right (wrong, not finite, or unverifiable).
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<3> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 3>) -> T { x.sum() } }
     /// let r = check_gradient(&Sum, &SVector::zeros(), |_| SVector::from([1.0, f64::NAN, 0.0]));
@@ -391,7 +403,8 @@ impl CheckReport {
     /// The components that are not right, in order.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<3> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 3>) -> T { x.sum() } }
     /// let r = check_gradient(&Sum, &SVector::zeros(), |_| SVector::from([1.0, -1.0, 0.0]));
@@ -407,7 +420,8 @@ impl CheckReport {
     /// when there are no components.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<3> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 3>) -> T { x.sum() } }
     /// let r = check_gradient(&Sum, &SVector::zeros(), |_| SVector::from([1.0, 1.5, 3.0]));
@@ -420,7 +434,8 @@ impl CheckReport {
     /// The row with this label, if any.
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sum;
     /// impl ScalarFn<2> for Sum { fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x.sum() } }
     /// let r = check_gradient(&Sum, &SVector::zeros(), |_| SVector::from([1.0, 2.0]));
@@ -434,7 +449,8 @@ impl CheckReport {
     /// The one-line summary (the first line of `Display`).
     ///
     /// ```
-    /// # use dualgrad::{check_gradient, prelude::*}; use nalgebra::SVector;
+    /// # use dualgrad::prelude::*;
+    /// # use dualgrad::check::check_gradient; use nalgebra::SVector;
     /// struct Sq;
     /// impl ScalarFn<1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0] * x[0] } }
     /// let r = check_gradient(&Sq, &SVector::from([1.0]), |x| x * 4.0);

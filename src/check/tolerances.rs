@@ -38,12 +38,12 @@ use super::CheckError;
 /// A component that is a sum of large terms cancelling to nearly zero can differ by more than
 /// both tolerances from rounding alone. The checker then measures the rounding noise of the
 /// hand and the exact values and judges such a difference [`Verdict::NoiseFloor`]
-/// (see [`Checker`](crate::Checker)); `accepts` itself applies the tolerances only.
+/// (see [`Checker`](crate::check::Checker)); `accepts` itself applies the tolerances only.
 ///
-/// [`Verdict::NoiseFloor`]: crate::Verdict::NoiseFloor
+/// [`Verdict::NoiseFloor`]: crate::check::Verdict::NoiseFloor
 ///
 /// ```
-/// use dualgrad::Tolerances;
+/// use dualgrad::check::Tolerances;
 /// let t = Tolerances::default();
 /// assert_eq!((t.abs(), t.rel()), (1e-12, 1e-8));
 /// assert!(t.accepts(1.0 + 1e-12, 1.0)); // rounding
@@ -62,13 +62,13 @@ impl Tolerances {
     /// The default absolute tolerance, `1e-12`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Tolerances::DEFAULT_ABS, 1e-12);
+    /// assert_eq!(dualgrad::check::Tolerances::DEFAULT_ABS, 1e-12);
     /// ```
     pub const DEFAULT_ABS: f64 = 1e-12;
     /// The default relative tolerance, `1e-8`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Tolerances::DEFAULT_REL, 1e-8);
+    /// assert_eq!(dualgrad::check::Tolerances::DEFAULT_REL, 1e-8);
     /// ```
     pub const DEFAULT_REL: f64 = 1e-8;
 
@@ -81,7 +81,7 @@ impl Tolerances {
     /// [`CheckError::InvalidTolerance`] if a bound is negative or NaN.
     ///
     /// ```
-    /// use dualgrad::{CheckError, Tolerances};
+    /// use dualgrad::check::{CheckError, Tolerances};
     /// let loose = Tolerances::new(1e-6, 1e-4).unwrap();
     /// assert!(loose.accepts(1.00001, 1.0)); // relative error ≈ 1e-5
     /// assert!(matches!(Tolerances::new(1e-6, f64::NAN), Err(CheckError::InvalidTolerance { which: "rel", .. })));
@@ -99,7 +99,7 @@ impl Tolerances {
     /// The absolute tolerance.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Tolerances::new(1e-9, 1e-6).unwrap().abs(), 1e-9);
+    /// assert_eq!(dualgrad::check::Tolerances::new(1e-9, 1e-6).unwrap().abs(), 1e-9);
     /// ```
     pub fn abs(&self) -> f64 {
         self.abs
@@ -108,7 +108,7 @@ impl Tolerances {
     /// The relative tolerance.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Tolerances::new(1e-9, 1e-6).unwrap().rel(), 1e-6);
+    /// assert_eq!(dualgrad::check::Tolerances::new(1e-9, 1e-6).unwrap().rel(), 1e-6);
     /// ```
     pub fn rel(&self) -> f64 {
         self.rel
@@ -117,7 +117,7 @@ impl Tolerances {
     /// Whether the hand-derived value `hand` counts as equal to the reference value `exact`.
     ///
     /// ```
-    /// use dualgrad::Tolerances;
+    /// use dualgrad::check::Tolerances;
     /// let t = Tolerances::default();
     /// assert!(t.accepts(f64::INFINITY, f64::INFINITY)); // the same infinity
     /// assert!(!t.accepts(f64::INFINITY, 1e300));
@@ -143,7 +143,7 @@ impl Default for Tolerances {
 /// It is symmetric, at most 2 when the signs differ, and NaN if either value is NaN.
 ///
 /// ```
-/// use dualgrad::relative_error;
+/// use dualgrad::check::relative_error;
 /// assert_eq!(relative_error(3.0, 4.0), 0.25); // 1 / 4
 /// assert_eq!(relative_error(-1.0, 1.0), 2.0); // a sign flip
 /// assert_eq!(relative_error(0.0, 1e-3), 1e-3); // falls back to |a − e|

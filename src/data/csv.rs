@@ -9,7 +9,7 @@ use std::path::Path;
 /// A CSV column, by header name or by 0-based index.
 ///
 /// ```
-/// use dualgrad::Column;
+/// use dualgrad::data::Column;
 /// assert_eq!(Column::from("species"), Column::Name("species".into()));
 /// assert_eq!(Column::from(4), Column::Index(4));
 /// ```
@@ -51,7 +51,7 @@ impl From<usize> for Column {
 /// [`regression_from_reader`]: CsvLoader::regression_from_reader
 ///
 /// ```
-/// use dualgrad::{CsvLoader, DataError};
+/// use dualgrad::data::{CsvLoader, DataError};
 /// let text = "a,b,kind\n1.0,2.0,cat\n3.0,4.0,dog\n5.0,6.0,cat\n";
 /// let (data, classes) = CsvLoader::new(["a", "b"], "kind").classes_from_reader(text.as_bytes())?;
 /// assert_eq!(classes, ["cat", "dog"]); // in order of first appearance
@@ -77,12 +77,12 @@ impl<const F: usize> CsvLoader<F> {
     /// `label`; each column given by name or 0-based index.
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// let by_index = CsvLoader::new([0, 1, 2, 3], 4usize).has_header(false);
     /// let text = "5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n";
     /// let (iris, classes) = by_index.classes_from_reader(text.as_bytes())?;
     /// assert_eq!((iris.len(), classes.len()), (2, 2));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn new<C: Into<Column>>(features: [C; F], label: impl Into<Column>) -> Self {
         Self {
@@ -98,10 +98,10 @@ impl<const F: usize> CsvLoader<F> {
     /// given by index.
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// let d = CsvLoader::new([0], 1usize).has_header(false).regression_from_reader("1,2\n3,4\n".as_bytes())?;
     /// assert_eq!(d.targets(), [2.0, 4.0]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn has_header(mut self, yes: bool) -> Self {
         self.has_header = yes;
@@ -111,10 +111,10 @@ impl<const F: usize> CsvLoader<F> {
     /// The field delimiter (default `b','`).
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// let d = CsvLoader::new(["x"], "y").delimiter(b';').regression_from_reader("x;y\n1;2\n".as_bytes())?;
     /// assert_eq!(d.targets(), [2.0]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn delimiter(mut self, delimiter: u8) -> Self {
         self.delimiter = delimiter;
@@ -126,7 +126,7 @@ impl<const F: usize> CsvLoader<F> {
     /// appearance.
     ///
     /// ```
-    /// use dualgrad::{CsvLoader, DataError};
+    /// use dualgrad::data::{CsvLoader, DataError};
     /// let loader = CsvLoader::new(["x"], "y").classes(&["no", "yes"]);
     /// let (d, _) = loader.classes_from_reader("x,y\n1,yes\n2,no\n".as_bytes())?;
     /// assert_eq!(d.targets(), [1, 0]);
@@ -151,7 +151,7 @@ impl<const F: usize> CsvLoader<F> {
     /// ([`DataError::InvalidDelimiter`]).
     ///
     /// ```
-    /// use dualgrad::{CsvLoader, DataError};
+    /// use dualgrad::data::{CsvLoader, DataError};
     /// let e = CsvLoader::new(["x"], "y").classes_from_reader("x,y\n1,a\n2\n".as_bytes()).unwrap_err();
     /// assert_eq!(e, DataError::FieldCount { line: 3, expected: 2, found: 1 });
     /// # Ok::<(), DataError>(())
@@ -194,13 +194,13 @@ impl<const F: usize> CsvLoader<F> {
     /// [`classes_from_reader`](CsvLoader::classes_from_reader).
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// let features = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
     /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv");
     /// let (iris, classes) = CsvLoader::new(features, "species").classes_from_path(path)?;
     /// assert_eq!(iris.len(), 150);
     /// assert_eq!(classes, ["setosa", "versicolor", "virginica"]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn classes_from_path(
         &self,
@@ -219,17 +219,17 @@ impl<const F: usize> CsvLoader<F> {
     /// target is [`DataError::NotNumeric`].
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// // the label selected as a feature too
     /// let e = CsvLoader::new(["x", "y"], "y").regression_from_reader("x,y\n1,2\n".as_bytes()).unwrap_err();
     /// assert_eq!(e.to_string(), "column 2 (y) is used twice: as feature 2 and as the label");
     /// ```
     ///
     /// ```
-    /// use dualgrad::CsvLoader;
+    /// use dualgrad::data::CsvLoader;
     /// let d = CsvLoader::new(["x1", "x2"], "y").regression_from_reader("x1,x2,y\n1,2,3.5\n".as_bytes())?;
     /// assert_eq!((d.features()[0][1], d.targets()[0]), (2.0, 3.5));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn regression_from_reader<R: Read>(&self, reader: R) -> Result<Dataset<F, f64>, DataError> {
         self.read(reader, parse_number)
@@ -244,7 +244,7 @@ impl<const F: usize> CsvLoader<F> {
     /// [`regression_from_reader`](CsvLoader::regression_from_reader).
     ///
     /// ```
-    /// use dualgrad::{CsvLoader, DataError};
+    /// use dualgrad::data::{CsvLoader, DataError};
     /// let e = CsvLoader::new(["x"], "y").regression_from_path("/no/such/file.csv").unwrap_err();
     /// assert!(matches!(e, DataError::Io { ref path, .. } if path == "/no/such/file.csv"));
     /// ```

@@ -2,7 +2,7 @@
 
 use super::DataError;
 use super::shuffle::{permutation, shuffle_with};
-use crate::seeded_rng;
+use crate::params::seeded_rng;
 use nalgebra::SVector;
 
 /// Samples with `F` features each (`SVector<f64, F>`) and one target each: `f64` for
@@ -11,7 +11,7 @@ use nalgebra::SVector;
 /// Feature values are finite (checked on construction).
 ///
 /// ```
-/// use dualgrad::Dataset;
+/// use dualgrad::data::Dataset;
 /// use nalgebra::SVector;
 /// let xor = Dataset::new(
 ///     vec![SVector::from([0.0, 0.0]), SVector::from([0.0, 1.0]), SVector::from([1.0, 0.0]), SVector::from([1.0, 1.0])],
@@ -19,7 +19,7 @@ use nalgebra::SVector;
 /// )?;
 /// assert_eq!(xor.len(), 4);
 /// assert_eq!(xor.sample(2), (&SVector::from([1.0, 0.0]), &1.0));
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset<const F: usize, Y> {
@@ -31,10 +31,10 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// The number of samples.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0])], vec![0usize])?;
     /// assert_eq!(d.len(), 1);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn len(&self) -> usize {
         self.features.len()
@@ -43,10 +43,10 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// True when there are no samples.
     ///
     /// ```
-    /// # use dualgrad::Dataset;
+    /// # use dualgrad::data::Dataset;
     /// let d = Dataset::<2, f64>::new(vec![], vec![])?;
     /// assert!(d.is_empty());
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.features.is_empty()
@@ -55,10 +55,10 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// All feature vectors, in order.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0, 2.0])], vec![0usize])?;
     /// assert_eq!(d.features()[0][1], 2.0);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn features(&self) -> &[SVector<f64, F>] {
         &self.features
@@ -67,10 +67,10 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// All targets, in order.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0])], vec![7usize])?;
     /// assert_eq!(d.targets(), [7]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn targets(&self) -> &[Y] {
         &self.targets
@@ -82,10 +82,10 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// If `i >= len()`.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0usize, 1])?;
     /// assert_eq!(d.sample(1), (&SVector::from([2.0]), &1));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn sample(&self, i: usize) -> (&SVector<f64, F>, &Y) {
         (&self.features[i], &self.targets[i])
@@ -94,11 +94,11 @@ impl<const F: usize, Y> Dataset<F, Y> {
     /// The samples in order, as `(features, target)` pairs.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![10.0, 20.0])?;
     /// let s: f64 = d.iter().map(|(x, y)| x[0] * y).sum();
     /// assert_eq!(s, 50.0); // 1·10 + 2·20
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&SVector<f64, F>, &Y)> {
         self.features.iter().zip(&self.targets)
@@ -113,7 +113,7 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// or infinite feature.
     ///
     /// ```
-    /// use dualgrad::{DataError, Dataset};
+    /// use dualgrad::data::{DataError, Dataset};
     /// use nalgebra::SVector;
     /// let e = Dataset::new(vec![SVector::from([1.0])], vec![1.0, 2.0]).unwrap_err();
     /// assert_eq!(e, DataError::LengthMismatch { features: 1, targets: 2 });
@@ -145,10 +145,10 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// If an index is `>= len()`.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0usize, 1])?;
     /// assert_eq!(d.subset(&[1, 1]).targets(), [1, 1]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn subset(&self, indices: &[usize]) -> Self {
         Self {
@@ -160,11 +160,11 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// The same samples with the targets mapped by `f` (e.g. class indices to 0/1 targets).
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0usize, 2])?;
     /// let binary = d.map_targets(|&c| if c == 0 { 1.0 } else { 0.0 });
     /// assert_eq!(binary.targets(), [1.0, 0.0]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn map_targets<Z>(&self, f: impl FnMut(&Y) -> Z) -> Dataset<F, Z> {
         Dataset {
@@ -174,17 +174,17 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     }
 
     /// The same samples with the features mapped by `f` (e.g. a fitted
-    /// [`Standardizer`](crate::Standardizer)).
+    /// [`Standardizer`](crate::data::Standardizer)).
     ///
     /// # Errors
     /// [`DataError::NonFinite`] if `f` produces a NaN or infinite feature.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0usize, 1])?;
     /// let doubled = d.map_features(|x| x * 2.0)?;
     /// assert_eq!(doubled.features()[1][0], 4.0);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn map_features(
         &self,
@@ -197,13 +197,13 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// [`permutation`]).
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new((0..10).map(|i| SVector::from([i as f64])).collect(), (0..10).collect::<Vec<usize>>())?;
     /// let s = d.shuffled(3);
     /// assert_eq!(s, d.shuffled(3));
     /// // the pairing of features and targets is kept
     /// assert!(s.iter().all(|(x, &y)| x[0] == y as f64));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn shuffled(&self, seed: u64) -> Self {
         self.subset(&permutation(self.len(), seed))
@@ -217,12 +217,12 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// rounding leaves either part empty.
     ///
     /// ```
-    /// # use dualgrad::{DataError, Dataset}; use nalgebra::SVector;
+    /// # use dualgrad::data::{DataError, Dataset}; use nalgebra::SVector;
     /// let d = Dataset::new((0..10).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 10])?;
     /// let (train, test) = d.split(0.8, 1)?;
     /// assert_eq!((train.len(), test.len()), (8, 2));
     /// assert_eq!(d.split(1.0, 1).unwrap_err(), DataError::Fraction { fraction: 1.0 });
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn split(&self, train_fraction: f64, seed: u64) -> Result<(Self, Self), DataError> {
         check_fraction(train_fraction)?;
@@ -241,13 +241,13 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// [`DataError::BatchSize`] if `batch_size` is 0 or larger than the data set.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new((0..5).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 5])?;
     /// let b = d.batches(2)?;
     /// let all: Vec<&[usize]> = b.iter().collect();
     /// assert_eq!(all, [&[0, 1][..], &[2, 3], &[4]]);
     /// assert!(d.batches(6).is_err());
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn batches(&self, batch_size: usize) -> Result<Batches, DataError> {
         self.check_batch(batch_size)?;
@@ -264,14 +264,14 @@ impl<const F: usize, Y: Clone> Dataset<F, Y> {
     /// [`DataError::BatchSize`] if `batch_size` is 0 or larger than the data set.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new((0..6).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 6])?;
     /// let b = d.shuffled_batches(4, 11)?;
     /// assert_eq!(b.len(), 2); // 4 + 2
     /// let mut seen: Vec<usize> = b.iter().flatten().copied().collect();
     /// seen.sort();
     /// assert_eq!(seen, [0, 1, 2, 3, 4, 5]); // every sample once per epoch
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn shuffled_batches(&self, batch_size: usize, seed: u64) -> Result<Batches, DataError> {
         self.check_batch(batch_size)?;
@@ -296,10 +296,10 @@ impl<const F: usize> Dataset<F, usize> {
     /// The number of classes: one more than the largest class index (0 when empty).
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0usize, 2])?;
     /// assert_eq!(d.num_classes(), 3);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn num_classes(&self) -> usize {
         self.targets.iter().max().map_or(0, |&m| m + 1)
@@ -314,7 +314,7 @@ impl<const F: usize> Dataset<F, usize> {
     /// either part would be empty.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// // 10 samples of class 0, 5 of class 1
     /// let y: Vec<usize> = (0..15).map(|i| usize::from(i >= 10)).collect();
     /// let d = Dataset::new((0..15).map(|i| SVector::from([i as f64])).collect(), y)?;
@@ -322,7 +322,7 @@ impl<const F: usize> Dataset<F, usize> {
     /// let ones = |d: &Dataset<1, usize>| d.targets().iter().filter(|&&c| c == 1).count();
     /// assert_eq!((train.len(), ones(&train)), (12, 4)); // 8 + 4
     /// assert_eq!((test.len(), ones(&test)), (3, 1)); // 2 + 1
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn stratified_split(
         &self,
@@ -374,12 +374,12 @@ fn train_count(fraction: f64, len: usize) -> Result<usize, DataError> {
 /// [`Dataset::shuffled_batches`]; iterate by reference.
 ///
 /// ```
-/// # use dualgrad::Dataset; use nalgebra::SVector;
+/// # use dualgrad::data::Dataset; use nalgebra::SVector;
 /// let d = Dataset::new((0..4).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 4])?;
 /// for batch in &d.batches(2)? {
 ///     assert_eq!(batch.len(), 2);
 /// }
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batches {
@@ -391,10 +391,10 @@ impl Batches {
     /// The batches, in order.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new((0..3).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 3])?;
     /// assert_eq!(d.batches(2)?.iter().last(), Some(&[2][..]));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn iter(&self) -> std::slice::Chunks<'_, usize> {
         self.order.chunks(self.batch_size)
@@ -403,10 +403,10 @@ impl Batches {
     /// The number of batches, `⌈len / batch_size⌉`.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new((0..150).map(|i| SVector::from([i as f64])).collect(), vec![0.0; 150])?;
     /// assert_eq!(d.batches(32)?.len(), 5); // 4·32 + 22
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn len(&self) -> usize {
         self.order.len().div_ceil(self.batch_size)
@@ -415,10 +415,10 @@ impl Batches {
     /// True when there are no batches (never, for batches made from a data set).
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0])], vec![0.0])?;
     /// assert!(!d.batches(1)?.is_empty());
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
@@ -427,10 +427,10 @@ impl Batches {
     /// The batch size (every batch but possibly the last has this many indices).
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]); 3], vec![0.0; 3])?;
     /// assert_eq!(d.batches(2)?.batch_size(), 2);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn batch_size(&self) -> usize {
         self.batch_size
@@ -439,10 +439,10 @@ impl Batches {
     /// The whole order of sample indices, all batches concatenated.
     ///
     /// ```
-    /// # use dualgrad::Dataset; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([1.0]); 3], vec![0.0; 3])?;
     /// assert_eq!(d.batches(2)?.order(), [0, 1, 2]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn order(&self) -> &[usize] {
         &self.order

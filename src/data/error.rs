@@ -6,7 +6,7 @@ use std::fmt;
 /// for CSV input, the line (1-based, counting the header) and column (1-based).
 ///
 /// ```
-/// use dualgrad::DataError;
+/// use dualgrad::data::DataError;
 /// let e = DataError::NotNumeric { line: 7, column: 3, name: Some("petal_length".into()), value: "abc".into() };
 /// assert_eq!(e.to_string(), "line 7, column 3 (petal_length): \"abc\" is not a finite number");
 /// ```

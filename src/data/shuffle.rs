@@ -1,6 +1,6 @@
 //! Seeded, portable shuffling.
 
-use crate::seeded_rng;
+use crate::params::seeded_rng;
 use rand::Rng;
 
 /// A uniform integer in `0..n` (`n > 0`) from 64-bit draws, without bias (Lemire's
@@ -21,7 +21,8 @@ fn below<G: Rng + ?Sized>(rng: &mut G, n: u64) -> u64 {
 /// Shuffle `items` in place with the Fisher–Yates algorithm, drawing from `rng`.
 ///
 /// ```
-/// use dualgrad::{seeded_rng, shuffle_with};
+/// use dualgrad::data::shuffle_with;
+/// use dualgrad::params::seeded_rng;
 /// let mut v = [1, 2, 3, 4, 5];
 /// shuffle_with(&mut v, &mut seeded_rng(9));
 /// let mut sorted = v;
@@ -39,7 +40,7 @@ pub fn shuffle_with<T, G: Rng + ?Sized>(items: &mut [T], rng: &mut G) {
 /// is [`seeded_rng`], the shuffle Fisher–Yates with unbiased 64-bit draws).
 ///
 /// ```
-/// use dualgrad::permutation;
+/// use dualgrad::data::permutation;
 /// let p = permutation(5, 42);
 /// assert_eq!(p, permutation(5, 42));
 /// let mut sorted = p.clone();

@@ -14,14 +14,14 @@ use nalgebra::SVector;
 /// squares of values near `1e200` do not overflow).
 ///
 /// ```
-/// use dualgrad::{Dataset, Standardizer};
+/// use dualgrad::data::{Dataset, Standardizer};
 /// use nalgebra::SVector;
 /// let train = Dataset::new(vec![SVector::from([1.0, 5.0]), SVector::from([3.0, 5.0])], vec![0.0, 1.0])?;
 /// let s = Standardizer::fit(&train)?;
 /// assert_eq!(s.mean(), &SVector::from([2.0, 5.0]));
 /// assert_eq!(s.scale(), &SVector::from([1.0, 1.0])); // std of {1, 3} is 1; {5, 5} is constant
 /// assert_eq!(s.transform_sample(&SVector::from([4.0, 6.0])), SVector::from([2.0, 1.0]));
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Standardizer<const F: usize> {
@@ -36,10 +36,10 @@ impl<const F: usize> Standardizer<F> {
     /// [`DataError::EmptyDataset`] if `train` has no samples.
     ///
     /// ```
-    /// use dualgrad::{DataError, Dataset, Standardizer};
+    /// use dualgrad::data::{DataError, Dataset, Standardizer};
     /// let empty = Dataset::<2, f64>::new(vec![], vec![])?;
     /// assert_eq!(Standardizer::fit(&empty).unwrap_err(), DataError::EmptyDataset);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn fit<Y: Clone>(train: &Dataset<F, Y>) -> Result<Self, DataError> {
         if train.is_empty() {
@@ -79,10 +79,10 @@ impl<const F: usize> Standardizer<F> {
     /// The fitted per-feature means.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
+    /// # use dualgrad::data::{Dataset, Standardizer}; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([2.0]), SVector::from([4.0])], vec![0.0; 2])?;
     /// assert_eq!(Standardizer::fit(&d)?.mean()[0], 3.0);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn mean(&self) -> &SVector<f64, F> {
         &self.mean
@@ -91,10 +91,10 @@ impl<const F: usize> Standardizer<F> {
     /// The fitted per-feature scales (standard deviations; 1 for constant features).
     ///
     /// ```
-    /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
+    /// # use dualgrad::data::{Dataset, Standardizer}; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([2.0]), SVector::from([6.0])], vec![0.0; 2])?;
     /// assert_eq!(Standardizer::fit(&d)?.scale()[0], 2.0); // √(((2−4)² + (6−4)²) / 2)
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn scale(&self) -> &SVector<f64, F> {
         &self.scale
@@ -103,11 +103,11 @@ impl<const F: usize> Standardizer<F> {
     /// Standardise one feature vector: `(x − mean) / scale`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
+    /// # use dualgrad::data::{Dataset, Standardizer}; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([2.0]), SVector::from([6.0])], vec![0.0; 2])?;
     /// let s = Standardizer::fit(&d)?;
     /// assert_eq!(s.transform_sample(&SVector::from([8.0])), SVector::from([2.0])); // (8 − 4) / 2
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn transform_sample(&self, x: &SVector<f64, F>) -> SVector<f64, F> {
         SVector::from_fn(|k, _| {
@@ -124,11 +124,11 @@ impl<const F: usize> Standardizer<F> {
     /// Undo [`transform_sample`](Standardizer::transform_sample): `z · scale + mean`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
+    /// # use dualgrad::data::{Dataset, Standardizer}; use nalgebra::SVector;
     /// let d = Dataset::new(vec![SVector::from([2.0]), SVector::from([6.0])], vec![0.0; 2])?;
     /// let s = Standardizer::fit(&d)?;
     /// assert_eq!(s.inverse_transform_sample(&SVector::from([2.0])), SVector::from([8.0]));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn inverse_transform_sample(&self, z: &SVector<f64, F>) -> SVector<f64, F> {
         z.component_mul(&self.scale) + self.mean
@@ -142,11 +142,11 @@ impl<const F: usize> Standardizer<F> {
     /// range of a feature with a tiny scale).
     ///
     /// ```
-    /// # use dualgrad::{Dataset, Standardizer}; use nalgebra::SVector;
+    /// # use dualgrad::data::{Dataset, Standardizer}; use nalgebra::SVector;
     /// let train = Dataset::new(vec![SVector::from([2.0]), SVector::from([6.0])], vec![0.0; 2])?;
     /// let z = Standardizer::fit(&train)?.transform(&train)?;
     /// assert_eq!(z.features(), [SVector::from([-1.0]), SVector::from([1.0])]);
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn transform<Y: Clone>(&self, data: &Dataset<F, Y>) -> Result<Dataset<F, Y>, DataError> {
         let mut out = Vec::with_capacity(data.len());

@@ -19,7 +19,8 @@ pub const MAX_RULE_ORDER: usize = 8;
 /// Implement [`taylor`](Rule::taylor); [`apply_rule`] then evaluates `f` on any [`Scalar`].
 ///
 /// ```
-/// use dualgrad::{Rule, Scalar, apply_rule, derivative};
+/// use dualgrad::{Scalar, derivative};
+/// use dualgrad::rules::{Rule, apply_rule};
 ///
 /// /// f(x) = x³ as an opaque function: value and derivatives 3x², 6x, 6, 0, ...
 /// struct Cube;
@@ -56,7 +57,8 @@ pub trait Rule {
 /// a bug in the caller.
 ///
 /// ```
-/// use dualgrad::{Jet, apply_rule, erf_rule};
+/// use dualgrad::Jet;
+/// use dualgrad::rules::{apply_rule, erf_rule};
 /// let x = Jet::<f64, 1>::variable(0.0, 0);
 /// let y = apply_rule(&erf_rule::Erf, x);
 /// assert_eq!(y.re, 0.0);
@@ -125,7 +127,8 @@ pub mod erf_rule {
     /// `erf(x) = 2/√π ∫₀ˣ e^{−t²} dt`.
     ///
     /// ```
-    /// use dualgrad::{Rule, erf_rule::Erf};
+    /// use dualgrad::rules::erf_rule::Erf;
+    /// use dualgrad::rules::Rule;
     /// let mut d = [0.0; 3];
     /// Erf.taylor(0.0, &mut d);
     /// assert_eq!(d, [0.0, 2.0 / std::f64::consts::PI.sqrt(), 0.0]);
@@ -143,7 +146,8 @@ pub mod erf_rule {
     /// `erfc(x) = 1 − erf(x)`, accurate in the right tail where `1 − erf(x)` cancels.
     ///
     /// ```
-    /// use dualgrad::{Rule, erf_rule::Erfc};
+    /// use dualgrad::rules::erf_rule::Erfc;
+    /// use dualgrad::rules::Rule;
     /// let mut d = [0.0; 2];
     /// Erfc.taylor(0.0, &mut d);
     /// assert_eq!(d, [1.0, -2.0 / std::f64::consts::PI.sqrt()]);
@@ -162,7 +166,8 @@ pub mod erf_rule {
 /// The error function `erf(x)`, on any [`Scalar`]; `erf'(x) = 2/√π e^{−x²}`.
 ///
 /// ```
-/// use dualgrad::{derivative, erf};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::erf;
 /// assert_eq!(erf(0.0), 0.0);
 /// let (v, d) = derivative(erf, 1.0_f64);
 /// assert!((v - 0.8427007929497149).abs() < 1e-16);
@@ -177,7 +182,8 @@ pub fn erf<T: Scalar>(x: T) -> T {
 /// [`Scalar`].
 ///
 /// ```
-/// use dualgrad::{derivative, erfc};
+/// use dualgrad::derivative;
+/// use dualgrad::functions::erfc;
 /// assert_eq!(erfc(0.0), 1.0);
 /// let (v, d) = derivative(erfc, 10.0);
 /// assert!(v > 0.0 && v < 3e-44); // 1 − erf(10) would round to 0

@@ -8,7 +8,7 @@ use nalgebra::{SMatrix, SVector};
 /// (forward over forward), so `H[(i, j)] = ∂²f / ∂xᵢ∂xⱼ`. The entries on and above the diagonal
 /// are computed and mirrored, so `H` is exactly symmetric.
 ///
-/// A call with `N >` [`CLOSURE_HESSIAN_LIMIT`](crate::CLOSURE_HESSIAN_LIMIT) does not compile
+/// A call with `N >` [`CLOSURE_HESSIAN_LIMIT`](crate::chunking::CLOSURE_HESSIAN_LIMIT) does not compile
 /// (its input alone is `8·N·(N + 1)²` bytes): use [`hessian_chunked`] or
 /// [`ScalarFn::hessian`](crate::ScalarFn::hessian), which work in blocks.
 ///

@@ -8,7 +8,7 @@ use nalgebra::SVector;
 ///
 /// The closure receives `Jet<Jet<T, N>, 1>`: the inner jet carries the gradient's `N` tangents,
 /// the outer one the direction `v`. A call with `N >`
-/// [`CLOSURE_ONE_PASS_LIMIT`](crate::CLOSURE_ONE_PASS_LIMIT) does not compile: use
+/// [`CLOSURE_ONE_PASS_LIMIT`](crate::chunking::CLOSURE_ONE_PASS_LIMIT) does not compile: use
 /// [`hvp_chunked`] or [`ScalarFn::hvp`](crate::ScalarFn::hvp).
 ///
 /// ```

@@ -18,7 +18,8 @@ use std::fmt;
 /// written once over [`Scalar`].
 ///
 /// ```
-/// use dualgrad::{Residual, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::implicit::Residual;
 /// use nalgebra::SVector;
 /// /// x² − θ = 0, whose positive root is √θ
 /// struct SquareRoot;
@@ -38,7 +39,8 @@ pub trait Residual<const NX: usize, const NP: usize> {
 /// [`Scalar`].
 ///
 /// ```
-/// use dualgrad::{ParamObjective, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::implicit::ParamObjective;
 /// use nalgebra::SVector;
 /// /// (x − θ)², minimised at x = θ
 /// struct Shifted;
@@ -144,7 +146,8 @@ fn solve<T: Scalar, const N: usize>(
 /// `θ` carries, given a solution `x_star` at the value of `θ` found in `f64` by any means.
 ///
 /// ```
-/// use dualgrad::{Residual, Scalar, derivative, implicit_solution};
+/// use dualgrad::{Scalar, derivative};
+/// use dualgrad::implicit::{Residual, implicit_solution};
 /// use nalgebra::SVector;
 /// /// x² − θ = 0: x = √θ
 /// struct SquareRoot;
@@ -208,7 +211,8 @@ impl<F: ParamObjective<NX, NP>, const NX: usize, const NP: usize> Residual<NX, N
 /// means (it solves `∇ₓ f = 0`; any stationary point with a nonsingular Hessian is followed).
 ///
 /// ```
-/// use dualgrad::{ParamObjective, Scalar, gradient, implicit_minimizer};
+/// use dualgrad::{Scalar, gradient};
+/// use dualgrad::implicit::{ParamObjective, implicit_minimizer};
 /// use nalgebra::SVector;
 /// /// θ₁ (x − θ₀)², minimised at x = θ₀ for θ₁ > 0: ∂x/∂θ = (1, 0)
 /// struct Shifted;

@@ -4,7 +4,7 @@ use nalgebra::{SMatrix, SVector};
 
 /// Values and Jacobian of `f: Rᴺ → Rᴹ` at `x`: `J[(i, j)] = ∂fᵢ / ∂xⱼ`, in one pass.
 ///
-/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::CLOSURE_ONE_PASS_LIMIT) does not compile:
+/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::chunking::CLOSURE_ONE_PASS_LIMIT) does not compile:
 /// use [`jacobian_chunked`] or [`VectorFn::jacobian`](crate::VectorFn::jacobian).
 ///
 /// ```

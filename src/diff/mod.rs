@@ -65,16 +65,15 @@ macro_rules! filled_matrix {
 
 mod custom;
 mod derivative;
-mod functions;
 mod gradient;
 mod hessian;
 mod hvp;
 mod implicit;
 mod jacobian;
+mod traits;
 
 pub use custom::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
 pub use derivative::{derivative, second_derivative, third_derivative};
-pub use functions::{ScalarFn, VectorFn};
 pub(crate) use gradient::one_pass as gradient_one_pass;
 pub use gradient::{Chunk, gradient, gradient_chunked};
 pub use hessian::{hessian, hessian_chunked};
@@ -83,6 +82,7 @@ pub use implicit::{
     ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
 };
 pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
+pub use traits::{ScalarFn, VectorFn};
 
 use crate::{Jet, Scalar};
 use nalgebra::SVector;
@@ -93,8 +93,8 @@ use nalgebra::SVector;
 ///
 /// ```
 /// // a Rosenbrock function of 50 variables takes ⌈50 / 16⌉ = 4 chunks
-/// assert!(50 > dualgrad::GRADIENT_ONE_PASS_MAX);
-/// assert_eq!(50usize.div_ceil(dualgrad::GRADIENT_CHUNK), 4);
+/// assert!(50 > dualgrad::chunking::GRADIENT_ONE_PASS_MAX);
+/// assert_eq!(50usize.div_ceil(dualgrad::chunking::GRADIENT_CHUNK), 4);
 /// ```
 pub const GRADIENT_ONE_PASS_MAX: usize = 32;
 
@@ -102,7 +102,7 @@ pub const GRADIENT_ONE_PASS_MAX: usize = 32;
 /// [`GRADIENT_ONE_PASS_MAX`] inputs.
 ///
 /// ```
-/// assert_eq!(2000usize.div_ceil(dualgrad::GRADIENT_CHUNK), 125);
+/// assert_eq!(2000usize.div_ceil(dualgrad::chunking::GRADIENT_CHUNK), 125);
 /// ```
 pub const GRADIENT_CHUNK: usize = 16;
 
@@ -113,7 +113,7 @@ pub const GRADIENT_CHUNK: usize = 16;
 /// a Rosenbrock function, blocks of 8 × 8 66,089. At `N = 16` a one-pass input is 37 KiB.
 ///
 /// ```
-/// assert_eq!(dualgrad::HESSIAN_ONE_PASS_MAX, dualgrad::CLOSURE_HESSIAN_LIMIT);
+/// assert_eq!(dualgrad::chunking::HESSIAN_ONE_PASS_MAX, dualgrad::chunking::CLOSURE_HESSIAN_LIMIT);
 /// ```
 pub const HESSIAN_ONE_PASS_MAX: usize = 16;
 
@@ -123,7 +123,7 @@ pub const HESSIAN_ONE_PASS_MAX: usize = 16;
 ///
 /// ```
 /// // the 67-parameter iris MLP: b = 9 block rows, 45 passes
-/// let b = 67usize.div_ceil(dualgrad::HESSIAN_BLOCK);
+/// let b = 67usize.div_ceil(dualgrad::chunking::HESSIAN_BLOCK);
 /// assert_eq!(b * (b + 1) / 2, 45);
 /// ```
 pub const HESSIAN_BLOCK: usize = 8;
@@ -131,7 +131,7 @@ pub const HESSIAN_BLOCK: usize = 8;
 /// The chunk width of [`ScalarFn::hvp`] above [`GRADIENT_ONE_PASS_MAX`] inputs.
 ///
 /// ```
-/// assert_eq!(2000usize.div_ceil(dualgrad::HVP_CHUNK), 250);
+/// assert_eq!(2000usize.div_ceil(dualgrad::chunking::HVP_CHUNK), 250);
 /// ```
 pub const HVP_CHUNK: usize = 8;
 
@@ -145,7 +145,7 @@ pub const HVP_CHUNK: usize = 8;
 /// MLP, whose gradient is fastest in one pass.
 ///
 /// ```
-/// assert_eq!(dualgrad::CLOSURE_ONE_PASS_LIMIT, 80);
+/// assert_eq!(dualgrad::chunking::CLOSURE_ONE_PASS_LIMIT, 80);
 /// ```
 pub const CLOSURE_ONE_PASS_LIMIT: usize = 80;
 
@@ -155,7 +155,7 @@ pub const CLOSURE_ONE_PASS_LIMIT: usize = 80;
 /// At the limit the input is `8·16·17²` bytes = 36 KiB.
 ///
 /// ```
-/// assert_eq!(dualgrad::CLOSURE_HESSIAN_LIMIT, 16);
+/// assert_eq!(dualgrad::chunking::CLOSURE_HESSIAN_LIMIT, 16);
 /// ```
 pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
 

@@ -12,7 +12,8 @@ use nalgebra::SMatrix;
 /// Products of a matrix of [`Scalar`]s (duals) with `f64` data, on the dual side.
 ///
 /// ```
-/// use dualgrad::{MixedOps, gradient};
+/// use dualgrad::gradient;
+/// use dualgrad::linalg::MixedOps;
 /// use nalgebra::{SMatrix, SVector};
 /// let w = SVector::from([1.0, 2.0]); // data
 /// // f(x) = w·x + ‖2x‖², generic code with f64 data
@@ -59,7 +60,8 @@ impl<T: Scalar, const R: usize, const C: usize> MixedOps<T, R, C> for SMatrix<T,
 /// Products of an `f64` matrix (data) with a matrix or vector of [`Scalar`]s (duals).
 ///
 /// ```
-/// use dualgrad::{F64Ops, jacobian};
+/// use dualgrad::jacobian;
+/// use dualgrad::linalg::F64Ops;
 /// use nalgebra::{SMatrix, SVector};
 /// let w = SMatrix::<f64, 2, 2>::new(1.0, 2.0, 3.0, 4.0);
 /// // the Jacobian of x ↦ W x is W

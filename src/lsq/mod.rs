@@ -4,7 +4,7 @@
 //!
 //! | piece | items |
 //! |---|---|
-//! | residuals | [`Residuals`] (blocks), [`VectorResiduals`] (a [`VectorFn`](crate::VectorFn)), [`DataResiduals`] + [`ObservationResidual`] (one block per row of a [`Dataset`](crate::Dataset)) |
+//! | residuals | [`Residuals`] (blocks), [`VectorResiduals`] (a [`VectorFn`](crate::VectorFn)), [`DataResiduals`] + [`ObservationResidual`] (one block per row of a [`Dataset`](crate::data::Dataset)) |
 //! | solvers | [`LevenbergMarquardt`], [`GaussNewton`], stopping rules [`LsqRules`] |
 //! | outcome | [`LsqReport`] (parameters, RSS, standard errors, stop reason, counts), [`LsqStop`], [`LsqError`] |
 

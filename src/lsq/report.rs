@@ -7,7 +7,7 @@ use std::fmt;
 /// Why a least-squares solve stopped.
 ///
 /// ```
-/// use dualgrad::LsqStop;
+/// use dualgrad::lsq::LsqStop;
 /// assert!(LsqStop::SmallStep { step: 1e-14, tol: 1e-12 }.converged());
 /// assert!(!LsqStop::MaxIterations(100).converged());
 /// assert_eq!(LsqStop::ZeroResidual.to_string(), "the residuals are all zero");
@@ -48,7 +48,7 @@ impl LsqStop {
     /// Whether a convergence test passed.
     ///
     /// ```
-    /// assert!(!dualgrad::LsqStop::NoProgress.converged());
+    /// assert!(!dualgrad::lsq::LsqStop::NoProgress.converged());
     /// ```
     pub fn converged(&self) -> bool {
         !matches!(self, Self::MaxIterations(_) | Self::NoProgress)
@@ -85,7 +85,7 @@ impl fmt::Display for LsqStop {
 /// A least-squares problem or setting that cannot be solved as given.
 ///
 /// ```
-/// use dualgrad::LsqError;
+/// use dualgrad::lsq::LsqError;
 /// let e = LsqError::TooFewResiduals { residuals: 1, params: 2 };
 /// assert_eq!(e.to_string(), "1 residuals cannot determine 2 parameters");
 /// ```
@@ -172,7 +172,8 @@ impl std::error::Error for LsqError {}
 /// `JᵀJ`); `None` when `m = N` or `J` is rank deficient.
 ///
 /// ```
-/// use dualgrad::{LevenbergMarquardt, Residuals, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::{LevenbergMarquardt, Residuals};
 /// use nalgebra::SVector;
 /// /// A constant θ through 1, 2, 3, 6: θ̂ = 3, RSS = 4 + 1 + 0 + 9 = 14,
 /// /// σ̂² = 14/3, (JᵀJ)⁻¹ = 1/4, standard error sqrt(14/12).

@@ -1,7 +1,8 @@
 //! How residuals are given: a fixed-size [`VectorFn`], or one block per observation of a
 //! [`Dataset`] (Ceres style), both written once over [`Scalar`].
 
-use crate::{Dataset, Jet, Scalar, VectorFn};
+use crate::data::Dataset;
+use crate::{Jet, Scalar, VectorFn};
 use nalgebra::SVector;
 
 /// Residuals `r(θ)` of a least-squares problem over `N` parameters, in blocks of `K`
@@ -12,7 +13,8 @@ use nalgebra::SVector;
 /// allocation happens per row.
 ///
 /// ```
-/// use dualgrad::{Residuals, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::Residuals;
 /// use nalgebra::SVector;
 ///
 /// /// rᵢ = θ₀ + θ₁ tᵢ − yᵢ: a straight line through three points.
@@ -38,7 +40,8 @@ pub trait Residuals<const N: usize, const K: usize> {
 /// A [`VectorFn`] `Rᴺ → Rᴹ` as a least-squares problem with a single block of `M` residuals.
 ///
 /// ```
-/// use dualgrad::{Residuals, Scalar, VectorFn, VectorResiduals};
+/// use dualgrad::{Scalar, VectorFn};
+/// use dualgrad::lsq::{Residuals, VectorResiduals};
 /// use nalgebra::SVector;
 /// struct Shift;
 /// impl VectorFn<1, 2> for Shift {
@@ -67,7 +70,8 @@ impl<V: VectorFn<N, M>, const N: usize, const M: usize> Residuals<N, M> for Vect
 /// [`Scalar`]: the Ceres-style cost functor that [`DataResiduals`] applies to every row.
 ///
 /// ```
-/// use dualgrad::{ObservationResidual, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::ObservationResidual;
 /// use nalgebra::SVector;
 /// /// y ≈ θ₀ exp(θ₁ x)
 /// struct Exp;
@@ -97,7 +101,9 @@ pub trait ObservationResidual<const N: usize, const F: usize, Y, const K: usize>
 /// solvers only ask for `0..blocks()`).
 ///
 /// ```
-/// use dualgrad::{DataResiduals, Dataset, ObservationResidual, Residuals, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::data::Dataset;
+/// use dualgrad::lsq::{DataResiduals, ObservationResidual, Residuals};
 /// use nalgebra::SVector;
 /// struct Proportional;
 /// impl ObservationResidual<1, 1, f64, 1> for Proportional {
@@ -120,7 +126,9 @@ impl<'a, R, const F: usize, Y> DataResiduals<'a, R, F, Y> {
     /// The residual `model` applied to every row of `data`.
     ///
     /// ```
-    /// # use dualgrad::{DataResiduals, Dataset, ObservationResidual, Scalar};
+    /// # use dualgrad::Scalar;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::lsq::{DataResiduals, ObservationResidual};
     /// # use nalgebra::SVector;
     /// # struct M;
     /// # impl ObservationResidual<1, 1, f64, 1> for M {
@@ -136,7 +144,8 @@ impl<'a, R, const F: usize, Y> DataResiduals<'a, R, F, Y> {
     /// The data set.
     ///
     /// ```
-    /// # use dualgrad::{DataResiduals, Dataset};
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::lsq::DataResiduals;
     /// # use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]); 3], vec![0.0; 3]).unwrap();
     /// assert_eq!(DataResiduals::new((), &data).data().len(), 3);

@@ -18,7 +18,7 @@ use nalgebra::{SMatrix, SVector};
 /// so that well-posed problems are solved to nearly full precision.
 ///
 /// ```
-/// use dualgrad::LsqRules;
+/// use dualgrad::lsq::LsqRules;
 /// let rules = LsqRules::default().with_xtol(1e-10).with_max_iterations(50);
 /// assert_eq!((rules.xtol(), rules.max_iterations()), (1e-10, 50));
 /// assert!(LsqRules::default().with_ftol(-1.0).validate().is_err());
@@ -46,7 +46,7 @@ impl LsqRules {
     /// Relative-reduction tolerance (finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::LsqRules;
+    /// # use dualgrad::lsq::LsqRules;
     /// assert_eq!(LsqRules::default().with_ftol(1e-8).ftol(), 1e-8);
     /// ```
     pub fn with_ftol(mut self, ftol: f64) -> Self {
@@ -57,7 +57,7 @@ impl LsqRules {
     /// Relative-step tolerance (finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::LsqRules;
+    /// # use dualgrad::lsq::LsqRules;
     /// assert_eq!(LsqRules::default().with_xtol(1e-8).xtol(), 1e-8);
     /// ```
     pub fn with_xtol(mut self, xtol: f64) -> Self {
@@ -68,7 +68,7 @@ impl LsqRules {
     /// Gradient-cosine tolerance (finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::LsqRules;
+    /// # use dualgrad::lsq::LsqRules;
     /// assert_eq!(LsqRules::default().with_gtol(1e-8).gtol(), 1e-8);
     /// ```
     pub fn with_gtol(mut self, gtol: f64) -> Self {
@@ -79,7 +79,7 @@ impl LsqRules {
     /// The maximum number of accepted steps.
     ///
     /// ```
-    /// # use dualgrad::LsqRules;
+    /// # use dualgrad::lsq::LsqRules;
     /// assert_eq!(LsqRules::default().with_max_iterations(3).max_iterations(), 3);
     /// ```
     pub fn with_max_iterations(mut self, n: usize) -> Self {
@@ -90,7 +90,7 @@ impl LsqRules {
     /// `ftol`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::LsqRules::default().ftol(), 0.0);
+    /// assert_eq!(dualgrad::lsq::LsqRules::default().ftol(), 0.0);
     /// ```
     pub fn ftol(&self) -> f64 {
         self.ftol
@@ -99,7 +99,7 @@ impl LsqRules {
     /// `xtol`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::LsqRules::default().xtol(), 1e-13);
+    /// assert_eq!(dualgrad::lsq::LsqRules::default().xtol(), 1e-13);
     /// ```
     pub fn xtol(&self) -> f64 {
         self.xtol
@@ -108,7 +108,7 @@ impl LsqRules {
     /// `gtol`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::LsqRules::default().gtol(), 1e-15);
+    /// assert_eq!(dualgrad::lsq::LsqRules::default().gtol(), 1e-15);
     /// ```
     pub fn gtol(&self) -> f64 {
         self.gtol
@@ -117,7 +117,7 @@ impl LsqRules {
     /// The maximum number of accepted steps.
     ///
     /// ```
-    /// assert_eq!(dualgrad::LsqRules::default().max_iterations(), 1000);
+    /// assert_eq!(dualgrad::lsq::LsqRules::default().max_iterations(), 1000);
     /// ```
     pub fn max_iterations(&self) -> usize {
         self.max_iterations
@@ -126,7 +126,7 @@ impl LsqRules {
     /// Check the tolerances (done by the solvers).
     ///
     /// ```
-    /// let e = dualgrad::LsqRules::default().with_gtol(f64::NAN).validate().unwrap_err();
+    /// let e = dualgrad::lsq::LsqRules::default().with_gtol(f64::NAN).validate().unwrap_err();
     /// assert_eq!(e.to_string(), "invalid gtol = NaN: must be finite and >= 0");
     /// ```
     pub fn validate(&self) -> Result<(), LsqError> {
@@ -371,7 +371,8 @@ fn sum_sq(v: &[f64]) -> f64 {
 /// gain ratio noise, while the Gauss–Newton step still solves `Jᵀr = 0` accurately.
 ///
 /// ```
-/// use dualgrad::{LevenbergMarquardt, Residuals, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::{LevenbergMarquardt, Residuals};
 /// use nalgebra::SVector;
 /// /// y = a·exp(b t) through (0, 2), (1, 2e), (2, 2e²): exactly a = 2, b = 1.
 /// struct Growth;
@@ -405,7 +406,7 @@ impl LevenbergMarquardt {
     /// Replace the stopping rules.
     ///
     /// ```
-    /// # use dualgrad::{LevenbergMarquardt, LsqRules};
+    /// # use dualgrad::lsq::{LevenbergMarquardt, LsqRules};
     /// let lm = LevenbergMarquardt::default().with_rules(LsqRules::default().with_max_iterations(10));
     /// assert_eq!(lm.rules().max_iterations(), 10);
     /// ```
@@ -417,7 +418,8 @@ impl LevenbergMarquardt {
     /// The initial damping `λ₀ > 0` (relative to `D²`; default `1e-3`).
     ///
     /// ```
-    /// # use dualgrad::{LevenbergMarquardt, LsqError, Residuals, Scalar};
+    /// # use dualgrad::Scalar;
+    /// # use dualgrad::lsq::{LevenbergMarquardt, LsqError, Residuals};
     /// # use nalgebra::SVector;
     /// # struct One;
     /// # impl Residuals<1, 1> for One { fn blocks(&self) -> usize { 1 }
@@ -433,7 +435,7 @@ impl LevenbergMarquardt {
     /// The stopping rules.
     ///
     /// ```
-    /// assert_eq!(dualgrad::LevenbergMarquardt::default().rules().ftol(), 0.0);
+    /// assert_eq!(dualgrad::lsq::LevenbergMarquardt::default().rules().ftol(), 0.0);
     /// ```
     pub fn rules(&self) -> &LsqRules {
         &self.rules
@@ -450,7 +452,8 @@ impl LevenbergMarquardt {
     /// [`LsqError::InvalidValue`] for a bad tolerance or initial damping.
     ///
     /// ```
-    /// use dualgrad::{LevenbergMarquardt, LsqError, Residuals, Scalar};
+    /// use dualgrad::Scalar;
+    /// use dualgrad::lsq::{LevenbergMarquardt, LsqError, Residuals};
     /// use nalgebra::SVector;
     /// struct Two;
     /// impl Residuals<2, 1> for Two {
@@ -484,7 +487,8 @@ impl LevenbergMarquardt {
     /// `lower > upper`.
     ///
     /// ```
-    /// use dualgrad::{LevenbergMarquardt, Residuals, Scalar};
+    /// use dualgrad::Scalar;
+    /// use dualgrad::lsq::{LevenbergMarquardt, Residuals};
     /// use nalgebra::SVector;
     /// /// θ close to 3 and to 5 at once (least squares: 4), but θ <= 3.5.
     /// struct Two;
@@ -681,7 +685,8 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
 /// have converged).
 ///
 /// ```
-/// use dualgrad::{GaussNewton, Residuals, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::{GaussNewton, Residuals};
 /// use nalgebra::SVector;
 /// /// θ² = 4 and θ³ = 8: θ = 2.
 /// struct Powers;
@@ -710,7 +715,8 @@ impl<L: LineSearch> GaussNewton<L> {
     /// Gauss–Newton with the given line search and the default [`LsqRules`].
     ///
     /// ```
-    /// # use dualgrad::{Armijo, GaussNewton};
+    /// # use dualgrad::lsq::GaussNewton;
+    /// # use dualgrad::optim::Armijo;
     /// let gn = GaussNewton::new(Armijo::new(1e-4, 0.5, 40).unwrap());
     /// assert_eq!(gn.rules().max_iterations(), 1000);
     /// ```
@@ -724,7 +730,7 @@ impl<L: LineSearch> GaussNewton<L> {
     /// Replace the stopping rules.
     ///
     /// ```
-    /// # use dualgrad::{GaussNewton, LsqRules};
+    /// # use dualgrad::lsq::{GaussNewton, LsqRules};
     /// let gn = GaussNewton::default().with_rules(LsqRules::default().with_xtol(1e-9));
     /// assert_eq!(gn.rules().xtol(), 1e-9);
     /// ```
@@ -736,7 +742,7 @@ impl<L: LineSearch> GaussNewton<L> {
     /// The stopping rules.
     ///
     /// ```
-    /// assert_eq!(dualgrad::GaussNewton::default().rules().gtol(), 1e-15);
+    /// assert_eq!(dualgrad::lsq::GaussNewton::default().rules().gtol(), 1e-15);
     /// ```
     pub fn rules(&self) -> &LsqRules {
         &self.rules
@@ -748,7 +754,8 @@ impl<L: LineSearch> GaussNewton<L> {
     /// As [`LevenbergMarquardt::solve`].
     ///
     /// ```
-    /// use dualgrad::{GaussNewton, Residuals, Scalar};
+    /// use dualgrad::Scalar;
+    /// use dualgrad::lsq::{GaussNewton, Residuals};
     /// use nalgebra::SVector;
     /// struct Line;
     /// impl Residuals<2, 1> for Line {

@@ -1,6 +1,7 @@
 //! Activation functions as zero-sized types, so a layer's activation is resolved at compile time.
 
-use crate::{Init, Scalar};
+use crate::Scalar;
+use crate::params::Init;
 
 /// An elementwise activation, written once over [`Scalar`].
 ///
@@ -9,7 +10,8 @@ use crate::{Init, Scalar};
 /// dispatch at run time. Each also says how weights feeding it are initialised.
 ///
 /// ```
-/// use dualgrad::{Activation, Tanh, derivative};
+/// use dualgrad::derivative;
+/// use dualgrad::model::{Activation, Tanh};
 /// let (y, dy) = derivative(Tanh::apply, 0.0);
 /// assert_eq!((y, dy), (0.0, 1.0)); // tanh'(0) = 1 − tanh²(0) = 1
 /// ```
@@ -25,7 +27,7 @@ pub trait Activation: Copy + Default + Send + Sync + 'static {
 /// `f(x) = x`: no activation (linear output). Weights: Xavier.
 ///
 /// ```
-/// use dualgrad::{Activation, Identity};
+/// use dualgrad::model::{Activation, Identity};
 /// assert_eq!(Identity::apply(-2.5), -2.5);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,7 +45,7 @@ impl Activation for Identity {
 /// `f(x) = tanh x`, `f' = 1 − tanh² x`. Weights: Xavier.
 ///
 /// ```
-/// use dualgrad::{Activation, Tanh};
+/// use dualgrad::model::{Activation, Tanh};
 /// assert_eq!(Tanh::apply(0.0), 0.0);
 /// assert_eq!(Tanh::apply(800.0), 1.0);
 /// ```
@@ -59,11 +61,12 @@ impl Activation for Tanh {
     }
 }
 
-/// `f(x) = σ(x) = 1 / (1 + e⁻ˣ)` (the stable [`sigmoid`](crate::sigmoid)), `f' = σ(1 − σ)`.
+/// `f(x) = σ(x) = 1 / (1 + e⁻ˣ)` (the stable [`sigmoid`](crate::functions::sigmoid)), `f' = σ(1 − σ)`.
 /// Weights: Xavier.
 ///
 /// ```
-/// use dualgrad::{Activation, Sigmoid, derivative};
+/// use dualgrad::derivative;
+/// use dualgrad::model::{Activation, Sigmoid};
 /// assert_eq!(derivative(Sigmoid::apply, 0.0), (0.5, 0.25));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -74,14 +77,15 @@ impl Activation for Sigmoid {
     const INIT: Init = Init::XavierUniform;
     #[inline]
     fn apply<T: Scalar>(x: T) -> T {
-        crate::sigmoid(x)
+        crate::functions::sigmoid(x)
     }
 }
 
-/// `f(x) = max(x, 0)` (the [`relu`](crate::relu) function; derivative 0 at 0). Weights: He.
+/// `f(x) = max(x, 0)` (the [`relu`](crate::functions::relu) function; derivative 0 at 0). Weights: He.
 ///
 /// ```
-/// use dualgrad::{Activation, Relu, derivative};
+/// use dualgrad::derivative;
+/// use dualgrad::model::{Activation, Relu};
 /// assert_eq!(derivative(Relu::apply, 3.0), (3.0, 1.0));
 /// assert_eq!(derivative(Relu::apply, -3.0), (0.0, 0.0));
 /// ```
@@ -93,6 +97,6 @@ impl Activation for Relu {
     const INIT: Init = Init::HeUniform;
     #[inline]
     fn apply<T: Scalar>(x: T) -> T {
-        crate::relu(x)
+        crate::functions::relu(x)
     }
 }

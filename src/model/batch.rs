@@ -2,7 +2,9 @@
 //! the parameters as dual numbers.
 
 use super::{Loss, Model};
-use crate::{Chunk, Dataset, ParamVector, Scalar, gradient_chunked};
+use crate::data::Dataset;
+use crate::params::ParamVector;
+use crate::{Chunk, Scalar, gradient_chunked};
 use nalgebra::SVector;
 
 /// Models with at most this many parameters take the generic gradient in one pass with `P`
@@ -17,7 +19,7 @@ use nalgebra::SVector;
 ///
 /// ```
 /// // the iris MLP 4-8-3 has 4·8 + 8 + 8·3 + 3 = 67 parameters: one pass
-/// assert!(67 <= dualgrad::GENERIC_SINGLE_PASS_MAX);
+/// assert!(67 <= dualgrad::model::tuning::GENERIC_SINGLE_PASS_MAX);
 /// ```
 pub const GENERIC_SINGLE_PASS_MAX: usize = 72;
 
@@ -27,7 +29,7 @@ pub const GENERIC_SINGLE_PASS_MAX: usize = 72;
 ///
 /// ```
 /// // a model with 139 parameters takes ⌈139 / 32⌉ = 5 passes
-/// assert_eq!(139usize.div_ceil(dualgrad::GENERIC_CHUNK), 5);
+/// assert_eq!(139usize.div_ceil(dualgrad::model::tuning::GENERIC_CHUNK), 5);
 /// ```
 pub const GENERIC_CHUNK: usize = 32;
 
@@ -38,13 +40,14 @@ pub const GENERIC_CHUNK: usize = 32;
 /// If an index is `>= data.len()`.
 ///
 /// ```
-/// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, sum_loss};
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{LinearRegression, MeanSquaredError, sum_loss};
 /// use nalgebra::SVector;
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
 /// let p = SVector::from([1.0, 1.0]); // y = x + 1
 /// let s = sum_loss(&LinearRegression::<1, 2>::new(), &p, &MeanSquaredError, &data, &[0, 1]);
 /// assert_eq!(s, 13.0); // 2² + 3²
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 pub fn sum_loss<M, L, Y, T, const I: usize, const O: usize, const P: usize>(
     model: &M,
@@ -79,14 +82,15 @@ where
 /// If an index is `>= data.len()`.
 ///
 /// ```
-/// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Model, generic_loss_and_gradient_sum};
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{LinearRegression, MeanSquaredError, Model, generic_loss_and_gradient_sum};
 /// use nalgebra::SVector;
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![1.0, 1.0])?;
 /// let (m, p) = (LinearRegression::<1, 2>::new(), SVector::from([1.0, 0.0]));
 /// let generic = generic_loss_and_gradient_sum(&m, &p, &MeanSquaredError, &data, &[0, 1]);
 /// assert_eq!(generic, (1.0, SVector::from([4.0, 2.0]))); // Σ rᵢ², Σ 2rᵢ(xᵢ, 1) with r = (0, 1)
 /// assert_eq!(generic, m.loss_and_gradient_sum(&p, &MeanSquaredError, &data, &[0, 1]));
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 pub fn generic_loss_and_gradient_sum<M, L, Y, const I: usize, const O: usize, const P: usize>(
     model: &M,

@@ -2,7 +2,9 @@
 
 use super::Loss;
 use super::batch::generic_loss_and_gradient_sum;
-use crate::{Dataset, ParamVector, Scalar, seeded_rng};
+use crate::Scalar;
+use crate::data::Dataset;
+use crate::params::{ParamVector, seeded_rng};
 use nalgebra::SVector;
 use rand::Rng;
 
@@ -17,11 +19,13 @@ use rand::Rng;
 /// generic path (parameters as duals); the built-in models override it with an exact forward
 /// pass over the layers' pre-activations, which is several times faster.
 ///
-/// `init_with` takes any [`Rng`](crate::Rng) (rand's trait, re-exported by dualgrad with the
-/// generator [`ChaCha8Rng`](crate::ChaCha8Rng), so no `rand` dependency is needed).
+/// `init_with` takes any [`Rng`](crate::params::Rng) (rand's trait, re-exported by dualgrad with the
+/// generator [`ChaCha8Rng`](crate::params::ChaCha8Rng), so no `rand` dependency is needed).
 ///
 /// ```
-/// use dualgrad::{Model, Rng, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::model::Model;
+/// use dualgrad::params::Rng;
 /// use nalgebra::SVector;
 ///
 /// /// y = a·x² + c, parameters (a, c) in a plain vector.
@@ -46,7 +50,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// The outputs for input `x` (logits, for classifiers).
     fn forward<T: Scalar>(&self, params: &Self::Params<T>, x: &SVector<f64, I>) -> SVector<T, O>;
 
-    /// Initial parameters drawn from `rng` (see [`Init`](crate::Init)).
+    /// Initial parameters drawn from `rng` (see [`Init`](crate::params::Init)).
     fn init_with<G: Rng + ?Sized>(&self, rng: &mut G) -> SVector<f64, P>;
 
     /// A short name of the model's kind, checked when loading saved parameters.
@@ -58,7 +62,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// `name` with a fixed string for files that must outlive those.
     ///
     /// ```
-    /// use dualgrad::{Mlp1, Model, Tanh};
+    /// use dualgrad::model::{Mlp1, Model, Tanh};
     /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().name(), "mlp1-tanh");
     /// ```
     fn name(&self) -> String {
@@ -68,7 +72,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// The layer sizes, input first, checked when loading saved parameters.
     ///
     /// ```
-    /// use dualgrad::{Mlp1, Model, Tanh};
+    /// use dualgrad::model::{Mlp1, Model, Tanh};
     /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().layer_sizes(), [4, 8, 3]);
     /// ```
     fn layer_sizes(&self) -> Vec<usize> {
@@ -79,7 +83,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// machine (the generator is [`seeded_rng`]).
     ///
     /// ```
-    /// use dualgrad::{Mlp1, Model, Tanh};
+    /// use dualgrad::model::{Mlp1, Model, Tanh};
     /// let m = Mlp1::<Tanh, 2, 3, 1, 13>::new();
     /// assert_eq!(m.init(7), m.init(7));
     /// assert_ne!(m.init(7), m.init(8));
@@ -91,7 +95,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// The typed parameters of a flat vector.
     ///
     /// ```
-    /// use dualgrad::{LinearRegression, Model};
+    /// use dualgrad::model::{LinearRegression, Model};
     /// use nalgebra::SVector;
     /// let p = LinearRegression::<2, 3>::new().unpack(&SVector::from([1.0, 2.0, 3.0]));
     /// assert_eq!((p.w[(0, 1)], p.b[0]), (2.0, 3.0));
@@ -104,7 +108,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// [`unpack`](Model::unpack) once and call [`forward`](Model::forward)).
     ///
     /// ```
-    /// use dualgrad::{LinearRegression, Model};
+    /// use dualgrad::model::{LinearRegression, Model};
     /// use nalgebra::SVector;
     /// let m = LinearRegression::<2, 3>::new();
     /// let y = m.predict(&SVector::from([1.0, 2.0, 3.0]), &SVector::from([10.0, 20.0]));
@@ -120,7 +124,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// If `i >= P`.
     ///
     /// ```
-    /// use dualgrad::{Mlp1, Model, Tanh};
+    /// use dualgrad::model::{Mlp1, Model, Tanh};
     /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().param_name(66), "b2[2]");
     /// ```
     fn param_name(&self, i: usize) -> String {
@@ -138,14 +142,15 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     /// If an index is `>= data.len()`.
     ///
     /// ```
-    /// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Model};
+    /// use dualgrad::data::Dataset;
+    /// use dualgrad::model::{LinearRegression, MeanSquaredError, Model};
     /// use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![1.0, 1.0])?;
     /// let m = LinearRegression::<1, 2>::new();
     /// let (s, g) = m.loss_and_gradient_sum(&SVector::from([1.0, 0.0]), &MeanSquaredError, &data, &[0, 1]);
     /// // residuals (0, 1): sum 1, gradient Σ 2rᵢ(xᵢ, 1) = (4, 2)
     /// assert_eq!((s, g), (1.0, SVector::from([4.0, 2.0])));
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     fn loss_and_gradient_sum<L: Loss<O, Y>, Y>(
         &self,

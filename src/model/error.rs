@@ -5,7 +5,7 @@ use std::fmt;
 /// Something wrong with a model's inputs, its hyperparameters or a saved file.
 ///
 /// ```
-/// use dualgrad::ModelError;
+/// use dualgrad::model::ModelError;
 /// let e = ModelError::Shape { expected: "mlp1-tanh [4, 8, 3]".into(), found: "mlp1-tanh [4, 5, 3]".into() };
 /// assert_eq!(e.to_string(), "saved model has shape mlp1-tanh [4, 5, 3], expected mlp1-tanh [4, 8, 3]");
 /// ```

@@ -2,8 +2,10 @@
 //! the fast gradient, and `Dense`, a single layer as a model.
 
 use super::{Activation, Identity, Loss, Model};
+use crate::data::Dataset;
 use crate::params::check_count;
-use crate::{Dataset, DenseParams, Jet, ParamVector, Scalar};
+use crate::params::{DenseParams, ParamVector};
+use crate::{Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 use rand::Rng;
 use std::marker::PhantomData;
@@ -135,7 +137,7 @@ pub(crate) fn dense_init<A: Activation, G: Rng + ?Sized, const I: usize, const O
 /// parameters (checked at compile time).
 ///
 /// ```
-/// use dualgrad::{Dense, Model, Sigmoid};
+/// use dualgrad::model::{Dense, Model, Sigmoid};
 /// use nalgebra::SVector;
 /// let layer = Dense::<Sigmoid, 2, 1, 3>::new();
 /// // w = (1, −1), b = 0: σ(3 − 3) = ½
@@ -144,7 +146,7 @@ pub(crate) fn dense_init<A: Activation, G: Rng + ?Sized, const I: usize, const O
 /// ```
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Dense, Sigmoid};
+/// use dualgrad::model::{Dense, Sigmoid};
 /// let layer = Dense::<Sigmoid, 2, 1, 4>::new(); // 2·1 + 1 = 3 parameters, not 4
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,7 +158,7 @@ impl<A: Activation, const I: usize, const O: usize, const P: usize> Dense<A, I, 
     /// The layer; fails to compile unless `P = O·I + O`.
     ///
     /// ```
-    /// let _ = dualgrad::Dense::<dualgrad::Relu, 3, 2, 8>::new();
+    /// let _ = dualgrad::model::Dense::<dualgrad::model::Relu, 3, 2, 8>::new();
     /// ```
     pub fn new() -> Self {
         const { check_count("Dense<A, I, O, P>", "O*I + O", O * I + O, P) };

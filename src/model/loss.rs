@@ -1,18 +1,20 @@
 //! Per-sample losses, written once over [`Scalar`], and the L2 penalty.
 
 use super::ModelError;
-use crate::{Scalar, bce_with_logits, softmax_cross_entropy};
+use crate::Scalar;
+use crate::functions::{bce_with_logits, softmax_cross_entropy};
 use nalgebra::SVector;
 
 /// A per-sample loss between a model's `O` outputs and a target of type `Y`.
 ///
 /// The training objective is the mean of this loss over the samples (see
-/// [`Supervised`](crate::Supervised)). It is evaluated on `f64` for the value and on duals for
+/// [`Supervised`](crate::model::Supervised)). It is evaluated on `f64` for the value and on duals for
 /// gradients, so it is written once over [`Scalar`]. Outputs of classifiers are logits: the
 /// losses apply the sigmoid or softmax themselves, in their stable forms.
 ///
 /// ```
-/// use dualgrad::{Loss, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::model::Loss;
 /// use nalgebra::SVector;
 ///
 /// /// Absolute error |ŷ − y|.
@@ -33,7 +35,7 @@ pub trait Loss<const O: usize, Y>: Sync {
     /// everything.
     ///
     /// ```
-    /// use dualgrad::{Loss, SoftmaxCrossEntropy};
+    /// use dualgrad::model::{Loss, SoftmaxCrossEntropy};
     /// let l = SoftmaxCrossEntropy;
     /// assert!(Loss::<3, usize>::check_target(&l, &2).is_ok());
     /// assert_eq!(
@@ -51,7 +53,8 @@ pub trait Loss<const O: usize, Y>: Sync {
 /// is the mean squared error. Derivative `2(ŷ − y)`.
 ///
 /// ```
-/// use dualgrad::{Loss, MeanSquaredError, gradient};
+/// use dualgrad::gradient;
+/// use dualgrad::model::{Loss, MeanSquaredError};
 /// use nalgebra::SVector;
 /// assert_eq!(MeanSquaredError.loss(&SVector::from([3.0]), &1.0), 4.0);
 /// let (_, g) = gradient(|o| MeanSquaredError.loss(o, &1.0), &SVector::from([3.0]));
@@ -81,7 +84,8 @@ impl Loss<1, f64> for MeanSquaredError {
 /// [`bce_with_logits`]). Derivative `σ(z) − y`. Finite for any finite logit.
 ///
 /// ```
-/// use dualgrad::{BinaryCrossEntropy, Loss, gradient};
+/// use dualgrad::gradient;
+/// use dualgrad::model::{BinaryCrossEntropy, Loss};
 /// use nalgebra::SVector;
 /// assert_eq!(BinaryCrossEntropy.loss(&SVector::from([0.0]), &1.0), 2.0_f64.ln());
 /// let (_, g) = gradient(|z| BinaryCrossEntropy.loss(z, &1.0), &SVector::from([0.0]));
@@ -111,7 +115,8 @@ impl Loss<1, f64> for BinaryCrossEntropy {
 /// [`softmax_cross_entropy`]). Gradient `softmax(z) − e_class`. Finite for any finite logits.
 ///
 /// ```
-/// use dualgrad::{Loss, SoftmaxCrossEntropy, gradient};
+/// use dualgrad::gradient;
+/// use dualgrad::model::{Loss, SoftmaxCrossEntropy};
 /// use nalgebra::SVector;
 /// let z = SVector::from([0.0, 0.0]);
 /// assert_eq!(SoftmaxCrossEntropy.loss(&z, &1), 2.0_f64.ln());
@@ -138,17 +143,17 @@ impl<const K: usize> Loss<K, usize> for SoftmaxCrossEntropy {
 
 /// The L2 penalty (weight decay) `(λ/2) Σ wᵢ²` over the penalised entries of a parameter
 /// vector (the weights; biases are not penalised, see
-/// [`ParamVector::penalised`](crate::ParamVector::penalised)). Its gradient is `λ wᵢ`.
+/// [`ParamVector::penalised`](crate::params::ParamVector::penalised)). Its gradient is `λ wᵢ`.
 ///
 /// ```
-/// use dualgrad::L2Penalty;
+/// use dualgrad::model::L2Penalty;
 /// use nalgebra::SVector;
 /// let l2 = L2Penalty::new(0.5)?;
 /// let p = SVector::from([2.0, 3.0]);
 /// let weights_only = |i: usize| i == 0; // entry 1 is a bias
 /// assert_eq!(l2.value(&p, weights_only), 1.0); // 0.5/2 · 2²
 /// assert_eq!(l2.gradient(&p, weights_only), SVector::from([1.0, 0.0])); // 0.5 · 2
-/// # Ok::<(), dualgrad::ModelError>(())
+/// # Ok::<(), dualgrad::model::ModelError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct L2Penalty {
@@ -162,7 +167,7 @@ impl L2Penalty {
     /// [`ModelError::Penalty`] unless `lambda` is finite and non-negative.
     ///
     /// ```
-    /// use dualgrad::{L2Penalty, ModelError};
+    /// use dualgrad::model::{L2Penalty, ModelError};
     /// assert_eq!(L2Penalty::new(-1.0).unwrap_err(), ModelError::Penalty { lambda: -1.0 });
     /// ```
     pub fn new(lambda: f64) -> Result<Self, ModelError> {
@@ -176,8 +181,8 @@ impl L2Penalty {
     /// The strength `λ`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::L2Penalty::new(0.1)?.lambda(), 0.1);
-    /// # Ok::<(), dualgrad::ModelError>(())
+    /// assert_eq!(dualgrad::model::L2Penalty::new(0.1)?.lambda(), 0.1);
+    /// # Ok::<(), dualgrad::model::ModelError>(())
     /// ```
     pub fn lambda(&self) -> f64 {
         self.lambda
@@ -186,12 +191,13 @@ impl L2Penalty {
     /// `(λ/2) Σ pᵢ²` over the entries `i` with `penalised(i)`, at any scalar type.
     ///
     /// ```
-    /// use dualgrad::{L2Penalty, gradient};
+    /// use dualgrad::gradient;
+    /// use dualgrad::model::L2Penalty;
     /// use nalgebra::SVector;
     /// let l2 = L2Penalty::new(2.0)?;
     /// let (v, g) = gradient(|p| l2.value(p, |_| true), &SVector::from([1.0, -1.0]));
     /// assert_eq!((v, g), (2.0, SVector::from([2.0, -2.0]))); // λ pᵢ
-    /// # Ok::<(), dualgrad::ModelError>(())
+    /// # Ok::<(), dualgrad::model::ModelError>(())
     /// ```
     pub fn value<T: Scalar, const P: usize>(
         &self,
@@ -209,11 +215,11 @@ impl L2Penalty {
     /// The gradient `λ pᵢ` on the penalised entries, 0 elsewhere.
     ///
     /// ```
-    /// use dualgrad::L2Penalty;
+    /// use dualgrad::model::L2Penalty;
     /// use nalgebra::SVector;
     /// let g = L2Penalty::new(0.1)?.gradient(&SVector::from([10.0, 20.0]), |i| i == 1);
     /// assert_eq!(g, SVector::from([0.0, 2.0]));
-    /// # Ok::<(), dualgrad::ModelError>(())
+    /// # Ok::<(), dualgrad::model::ModelError>(())
     /// ```
     pub fn gradient<const P: usize>(
         &self,

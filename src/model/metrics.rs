@@ -1,7 +1,7 @@
 //! Evaluation metrics: accuracy for classifiers, R² for regression.
 
 use super::Model;
-use crate::Dataset;
+use crate::data::Dataset;
 use nalgebra::SVector;
 
 /// The class a classifier's outputs predict: for one output (a logit), class 1 when it is
@@ -12,7 +12,7 @@ use nalgebra::SVector;
 /// (`usize::MAX`), which equals no target, so [`accuracy`] counts the sample as wrong.
 ///
 /// ```
-/// use dualgrad::{NO_CLASS, predicted_class};
+/// use dualgrad::model::{NO_CLASS, predicted_class};
 /// use nalgebra::SVector;
 /// assert_eq!(predicted_class(&SVector::from([0.3])), 1);
 /// assert_eq!(predicted_class(&SVector::from([-0.3])), 0);
@@ -39,7 +39,7 @@ pub fn predicted_class<const O: usize>(output: &SVector<f64, O>) -> usize {
 /// What [`predicted_class`] returns for outputs with a NaN: `usize::MAX`, never a class.
 ///
 /// ```
-/// assert_eq!(dualgrad::NO_CLASS, usize::MAX);
+/// assert_eq!(dualgrad::model::NO_CLASS, usize::MAX);
 /// ```
 pub const NO_CLASS: usize = usize::MAX;
 
@@ -47,13 +47,14 @@ pub const NO_CLASS: usize = usize::MAX;
 /// empty data set).
 ///
 /// ```
-/// use dualgrad::{Dataset, SoftmaxRegression, accuracy};
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{SoftmaxRegression, accuracy};
 /// use nalgebra::SVector;
 /// let m = SoftmaxRegression::<1, 2, 4>::new();
 /// let p = SVector::from([1.0, -1.0, 0.0, 0.0]); // logits (x, −x): class 0 iff x > 0
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([-1.0]), SVector::from([2.0])], vec![0usize, 1, 1])?;
 /// assert_eq!(accuracy(&m, &p, &data), 2.0 / 3.0);
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 pub fn accuracy<M, const I: usize, const O: usize, const P: usize>(
     model: &M,
@@ -75,18 +76,19 @@ where
 /// `≥ ½` counts as class 1); NaN for an empty data set. A NaN logit predicts no class and counts
 /// as wrong.
 ///
-/// The model's output must be a **logit** (as for [`BinaryCrossEntropy`](crate::BinaryCrossEntropy)).
+/// The model's output must be a **logit** (as for [`BinaryCrossEntropy`](crate::model::BinaryCrossEntropy)).
 /// A network trained with squared error on 0/1 targets outputs the probability itself: threshold
-/// its [`predict`](crate::Model::predict) at `½` instead (as `examples/xor.rs` does).
+/// its [`predict`](crate::model::Model::predict) at `½` instead (as `examples/xor.rs` does).
 ///
 /// ```
-/// use dualgrad::{Dataset, LogisticRegression, binary_accuracy};
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{LogisticRegression, binary_accuracy};
 /// use nalgebra::SVector;
 /// let m = LogisticRegression::<1, 2>::new();
 /// let p = SVector::from([1.0, 0.0]); // logit x
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([-1.0])], vec![1.0, 1.0])?;
 /// assert_eq!(binary_accuracy(&m, &p, &data), 0.5);
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 pub fn binary_accuracy<M, const I: usize, const P: usize>(
     model: &M,
@@ -112,13 +114,14 @@ where
 /// NaN for an empty data set or constant targets.
 ///
 /// ```
-/// use dualgrad::{Dataset, LinearRegression, r_squared};
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{LinearRegression, r_squared};
 /// use nalgebra::SVector;
 /// let m = LinearRegression::<1, 2>::new();
 /// let data = Dataset::new(vec![SVector::from([0.0]), SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 1.0, 2.0])?;
 /// assert_eq!(r_squared(&m, &SVector::from([1.0, 0.0]), &data), 1.0); // ŷ = x exactly
 /// assert_eq!(r_squared(&m, &SVector::from([0.0, 1.0]), &data), 0.0); // ŷ = 1 = ȳ
-/// # Ok::<(), dualgrad::DataError>(())
+/// # Ok::<(), dualgrad::data::DataError>(())
 /// ```
 pub fn r_squared<M, const I: usize, const P: usize>(
     model: &M,

@@ -2,8 +2,10 @@
 
 use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
+use crate::Scalar;
+use crate::data::Dataset;
 use crate::params::check_count;
-use crate::{Dataset, DenseParams, Mlp1Params, Mlp2Params, ParamVector, Scalar};
+use crate::params::{DenseParams, Mlp1Params, Mlp2Params, ParamVector};
 use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
@@ -25,7 +27,7 @@ use std::marker::PhantomData;
 /// arithmetic, so any [`Activation`] and [`Loss`] work.
 ///
 /// ```
-/// use dualgrad::{Mlp1, Model, Tanh};
+/// use dualgrad::model::{Mlp1, Model, Tanh};
 /// use nalgebra::SVector;
 /// let net = Mlp1::<Tanh, 2, 3, 1, 13>::new();
 /// let p = net.init(42);
@@ -34,7 +36,7 @@ use std::marker::PhantomData;
 /// ```
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Mlp1, Tanh};
+/// use dualgrad::model::{Mlp1, Tanh};
 /// let net = Mlp1::<Tanh, 4, 8, 3, 66>::new(); // 4-8-3 has 67 parameters
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +50,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
     /// The network; fails to compile unless `P = H·I + H + O·H + O`.
     ///
     /// ```
-    /// let _ = dualgrad::Mlp1::<dualgrad::Relu, 4, 8, 3, 67>::new();
+    /// let _ = dualgrad::model::Mlp1::<dualgrad::model::Relu, 4, 8, 3, 67>::new();
     /// ```
     pub fn new() -> Self {
         const {
@@ -139,7 +141,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
 /// with `H1`, `H2` and `O` tangents).
 ///
 /// ```
-/// use dualgrad::{Mlp2, Model, Relu};
+/// use dualgrad::model::{Mlp2, Model, Relu};
 /// use nalgebra::SVector;
 /// let net = Mlp2::<Relu, 2, 4, 4, 1, 37>::new();
 /// assert_eq!(net.layer_sizes(), [2, 4, 4, 1]);
@@ -148,7 +150,7 @@ impl<A: Activation, const I: usize, const H: usize, const O: usize, const P: usi
 /// ```
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Mlp2, Relu};
+/// use dualgrad::model::{Mlp2, Relu};
 /// let net = Mlp2::<Relu, 2, 4, 4, 1, 36>::new(); // 12 + 20 + 5 = 37 parameters
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +171,7 @@ impl<
     /// The network; fails to compile unless `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O`.
     ///
     /// ```
-    /// let _ = dualgrad::Mlp2::<dualgrad::Tanh, 4, 8, 8, 3, 139>::new();
+    /// let _ = dualgrad::model::Mlp2::<dualgrad::model::Tanh, 4, 8, 8, 3, 139>::new();
     /// ```
     pub fn new() -> Self {
         const {

@@ -4,8 +4,10 @@
 
 use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
+use crate::Scalar;
+use crate::data::Dataset;
 use crate::params::check_count;
-use crate::{Dataset, DenseParams, LayerParams, NetworkParams, ParamVector, Scalar, StackParams};
+use crate::params::{DenseParams, LayerParams, NetworkParams, ParamVector, StackParams};
 use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
@@ -20,7 +22,7 @@ use std::ops::Mul;
 /// the trait is meant to be implemented only by [`Layer`] and [`Output`].
 ///
 /// ```
-/// use dualgrad::{Layer, Output, Relu, Stack, Tanh};
+/// use dualgrad::model::{Layer, Output, Relu, Stack, Tanh};
 /// // 2 → 8 tanh → 6 relu → 2: (8·2 + 8) + (6·8 + 6) + (2·6 + 2) = 24 + 54 + 14 = 92
 /// type Layers = Layer<Tanh, 2, 8, Layer<Relu, 8, 6, Output<6, 2>>>;
 /// assert_eq!(<Layers as Stack<2, 2>>::LEN, 92);
@@ -71,7 +73,7 @@ pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 
 /// classifiers, values for regression). Weights: Xavier; bias: zero.
 ///
 /// ```
-/// use dualgrad::{Output, Stack};
+/// use dualgrad::model::{Output, Stack};
 /// assert_eq!(<Output<6, 2> as Stack<6, 2>>::LEN, 14); // 2·6 + 2
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,7 +131,7 @@ impl<const I: usize, const O: usize> Stack<I, O> for Output<I, O> {
 /// sigmoid, He for ReLU); bias: zero.
 ///
 /// ```
-/// use dualgrad::{Layer, Output, Stack, Tanh};
+/// use dualgrad::model::{Layer, Output, Stack, Tanh};
 /// // 2 → 3 tanh → 1: (3·2 + 3) + (1·3 + 1) = 13
 /// assert_eq!(<Layer<Tanh, 2, 3, Output<3, 1>> as Stack<2, 1>>::LEN, 13);
 /// ```
@@ -211,14 +213,15 @@ const FORMULA: &str = "the sum over the layers of O*I + O";
 /// activations (`network-tanh-relu`) and the layer sizes.
 ///
 /// The gradient ([`Model::loss_and_gradient_sum`]) is exact forward-mode AD over each layer's
-/// pre-activations, as for [`Mlp1`](crate::Mlp1) and [`Mlp2`](crate::Mlp2): one pass per sample
+/// pre-activations, as for [`Mlp1`](crate::model::Mlp1) and [`Mlp2`](crate::model::Mlp2): one pass per sample
 /// per layer with that layer's `zₗ` seeded (`Hₗ` tangents) gives `∂L/∂zₗ`, and
 /// `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For 2 → 8 → 6 → 2 that is 8 + 6 + 2 tangents
 /// instead of the 92 of the generic path, and the same passes, in the same order, as the
 /// corresponding `Mlp2`.
 ///
 /// ```
-/// use dualgrad::{Model, Tanh, network};
+/// use dualgrad::network;
+/// use dualgrad::model::{Model, Tanh};
 /// use nalgebra::SVector;
 ///
 /// network!(type Xor = 2 => 3 Tanh => 1); // Network<Layer<Tanh, 2, 3, Output<3, 1>>, 2, 1, 13>
@@ -231,7 +234,7 @@ const FORMULA: &str = "the sum over the layers of O*I + O";
 /// ```
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Layer, Network, Output, Tanh};
+/// use dualgrad::model::{Layer, Network, Output, Tanh};
 /// // error: Network<S, I, O, P>: P = 12, but the sizes give ... = 13 parameters: write 13 for P
 /// let net = Network::<Layer<Tanh, 2, 3, Output<3, 1>>, 2, 1, 12>::new();
 /// ```
@@ -244,7 +247,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, 
     /// The number of parameters, `P`.
     ///
     /// ```
-    /// dualgrad::network!(type Net = 4 => 8 dualgrad::Tanh => 3);
+    /// dualgrad::network!(type Net = 4 => 8 dualgrad::model::Tanh => 3);
     /// assert_eq!(Net::LEN, 67); // 8·4 + 8 + 3·8 + 3
     /// ```
     pub const LEN: usize = P;
@@ -253,7 +256,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, 
     /// an error that names it.
     ///
     /// ```
-    /// use dualgrad::{Layer, Network, Output, Relu};
+    /// use dualgrad::model::{Layer, Network, Output, Relu};
     /// let _ = Network::<Layer<Relu, 4, 8, Output<8, 3>>, 4, 3, 67>::new();
     /// ```
     pub fn new() -> Self {
@@ -332,13 +335,14 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O,
 /// `network!(type Name = I => H1 A1 => H2 A2 => ... => O)` declares
 /// `type Name = Network<Layer<A1, I, H1, Layer<A2, H1, H2, ... Output<Hn, O>>>, I, O, P>` with
 /// `P` the layers' parameter count: `I` inputs, hidden layers of `Hₖ` units with activation
-/// `Aₖ` (any [`Activation`]: [`Tanh`](crate::Tanh), [`Relu`](crate::Relu),
-/// [`Sigmoid`](crate::Sigmoid), ...), and an affine output layer of `O` units (logits or
+/// `Aₖ` (any [`Activation`]: [`Tanh`](crate::model::Tanh), [`Relu`](crate::model::Relu),
+/// [`Sigmoid`](crate::model::Sigmoid), ...), and an affine output layer of `O` units (logits or
 /// values). Attributes (doc comments) and a visibility go before `type`; a trailing `;` is
 /// allowed. Widths are integer literals or braced constant expressions (`{N}`).
 ///
 /// ```
-/// use dualgrad::{Model, Relu, Tanh, network};
+/// use dualgrad::network;
+/// use dualgrad::model::{Model, Relu, Tanh};
 ///
 /// network! {
 ///     /// Two moons: 2 inputs, 8 tanh units, 6 ReLU units, 2 logits.
@@ -356,10 +360,10 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O,
 #[macro_export]
 macro_rules! network {
     (@stack $input:tt => $output:tt $(;)?) => {
-        $crate::Output<$input, $output>
+        $crate::model::Output<$input, $output>
     };
     (@stack $input:tt => $width:tt $activation:ty => $($rest:tt)+) => {
-        $crate::Layer<$activation, $input, $width, $crate::network!(@stack $width => $($rest)+)>
+        $crate::model::Layer<$activation, $input, $width, $crate::network!(@stack $width => $($rest)+)>
     };
     (@output $output:tt $(;)?) => {
         $output
@@ -369,12 +373,12 @@ macro_rules! network {
     };
     ($(#[$attr:meta])* $vis:vis type $name:ident = $input:tt => $($rest:tt)+) => {
         $(#[$attr])*
-        $vis type $name = $crate::Network<
+        $vis type $name = $crate::model::Network<
             $crate::network!(@stack $input => $($rest)+),
             $input,
             { $crate::network!(@output $($rest)+) },
             {
-                <$crate::network!(@stack $input => $($rest)+) as $crate::Stack<
+                <$crate::network!(@stack $input => $($rest)+) as $crate::model::Stack<
                     $input,
                     { $crate::network!(@output $($rest)+) },
                 >>::LEN

@@ -2,8 +2,11 @@
 
 use super::layers::{affine, dense_init, dense_sum};
 use super::{Identity, Loss, Model};
+use crate::Scalar;
+use crate::data::Dataset;
+use crate::functions::{sigmoid, softmax};
 use crate::params::check_count;
-use crate::{Dataset, DenseParams, ParamVector, Scalar, sigmoid, softmax};
+use crate::params::{DenseParams, ParamVector};
 use nalgebra::SVector;
 use rand::Rng;
 
@@ -45,13 +48,13 @@ macro_rules! affine_model {
 }
 
 /// Linear regression `ŷ = w·x + b` with `I` features and `P = I + 1` parameters (checked at
-/// compile time). Train it with [`MeanSquaredError`](crate::MeanSquaredError); its Hessian is
+/// compile time). Train it with [`MeanSquaredError`](crate::model::MeanSquaredError); its Hessian is
 /// constant, so one Newton step from anywhere reaches the least-squares solution.
 ///
 /// Parameters: `W[0,0..I]` then `b[0]`.
 ///
 /// ```
-/// use dualgrad::{LinearRegression, Model};
+/// use dualgrad::model::{LinearRegression, Model};
 /// use nalgebra::SVector;
 /// let m = LinearRegression::<2, 3>::new();
 /// let y = m.predict(&SVector::from([2.0, -1.0, 0.5]), &SVector::from([1.0, 1.0]));
@@ -59,7 +62,7 @@ macro_rules! affine_model {
 /// ```
 ///
 /// ```compile_fail,E0080
-/// let m = dualgrad::LinearRegression::<2, 2>::new(); // 2 features need 3 parameters
+/// let m = dualgrad::model::LinearRegression::<2, 2>::new(); // 2 features need 3 parameters
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LinearRegression<const I: usize, const P: usize> {
@@ -70,7 +73,7 @@ impl<const I: usize, const P: usize> LinearRegression<I, P> {
     /// The model; fails to compile unless `P = I + 1`.
     ///
     /// ```
-    /// let _ = dualgrad::LinearRegression::<4, 5>::new();
+    /// let _ = dualgrad::model::LinearRegression::<4, 5>::new();
     /// ```
     pub fn new() -> Self {
         const { check_count("LinearRegression<I, P>", "I + 1", I + 1, P) };
@@ -82,12 +85,12 @@ affine_model!("linear-regression", LinearRegression<I, P>, 1);
 
 /// Logistic regression: the logit `z = w·x + b` of the probability `σ(z)` of class 1, with
 /// `I` features and `P = I + 1` parameters (checked at compile time). Train it with
-/// [`BinaryCrossEntropy`](crate::BinaryCrossEntropy) (which takes the logit).
+/// [`BinaryCrossEntropy`](crate::model::BinaryCrossEntropy) (which takes the logit).
 ///
 /// Parameters: `W[0,0..I]` then `b[0]`.
 ///
 /// ```
-/// use dualgrad::{LogisticRegression, Model};
+/// use dualgrad::model::{LogisticRegression, Model};
 /// use nalgebra::SVector;
 /// let m = LogisticRegression::<1, 2>::new();
 /// let p = SVector::from([2.0, -1.0]);
@@ -103,7 +106,7 @@ impl<const I: usize, const P: usize> LogisticRegression<I, P> {
     /// The model; fails to compile unless `P = I + 1`.
     ///
     /// ```
-    /// let _ = dualgrad::LogisticRegression::<4, 5>::new();
+    /// let _ = dualgrad::model::LogisticRegression::<4, 5>::new();
     /// ```
     pub fn new() -> Self {
         const { check_count("LogisticRegression<I, P>", "I + 1", I + 1, P) };
@@ -113,7 +116,7 @@ impl<const I: usize, const P: usize> LogisticRegression<I, P> {
     /// The probability of class 1, `σ(w·x + b)`.
     ///
     /// ```
-    /// use dualgrad::LogisticRegression;
+    /// use dualgrad::model::LogisticRegression;
     /// use nalgebra::SVector;
     /// let m = LogisticRegression::<1, 2>::new();
     /// assert_eq!(m.probability(&SVector::from([0.0, 800.0]), &SVector::from([1.0])), 1.0);
@@ -127,12 +130,12 @@ affine_model!("logistic-regression", LogisticRegression<I, P>, 1);
 
 /// Softmax (multinomial logistic) regression: the `K` logits `z = W x + b` of the class
 /// probabilities `softmax(z)`, with `I` features and `P = K·I + K` parameters (checked at
-/// compile time). Train it with [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy).
+/// compile time). Train it with [`SoftmaxCrossEntropy`](crate::model::SoftmaxCrossEntropy).
 ///
 /// Parameters: `W` (`K × I`) row by row, then `b`.
 ///
 /// ```
-/// use dualgrad::{Model, SoftmaxRegression};
+/// use dualgrad::model::{Model, SoftmaxRegression};
 /// use nalgebra::SVector;
 /// let m = SoftmaxRegression::<1, 2, 4>::new();
 /// let p = SVector::from([1.0, -1.0, 0.0, 0.0]); // logits (x, −x)
@@ -148,7 +151,7 @@ impl<const I: usize, const K: usize, const P: usize> SoftmaxRegression<I, K, P> 
     /// The model; fails to compile unless `P = K·I + K`.
     ///
     /// ```
-    /// let _ = dualgrad::SoftmaxRegression::<4, 3, 15>::new();
+    /// let _ = dualgrad::model::SoftmaxRegression::<4, 3, 15>::new();
     /// ```
     pub fn new() -> Self {
         const { check_count("SoftmaxRegression<I, K, P>", "K*I + K", K * I + K, P) };
@@ -158,7 +161,7 @@ impl<const I: usize, const K: usize, const P: usize> SoftmaxRegression<I, K, P> 
     /// The class probabilities `softmax(W x + b)`.
     ///
     /// ```
-    /// use dualgrad::SoftmaxRegression;
+    /// use dualgrad::model::SoftmaxRegression;
     /// use nalgebra::SVector;
     /// let m = SoftmaxRegression::<1, 3, 6>::new();
     /// let p = m.probabilities(&SVector::zeros(), &SVector::from([1.0]));

@@ -27,11 +27,11 @@ fn shape(name: &str, sizes: &[usize], n: usize) -> String {
 /// such numbers).
 ///
 /// ```
-/// use dualgrad::{LogisticRegression, save_json};
+/// use dualgrad::model::{LogisticRegression, save_json};
 /// use nalgebra::SVector;
 /// let json = save_json(&LogisticRegression::<2, 3>::new(), &SVector::from([0.5, -1.0, 0.25]))?;
 /// assert!(json.contains("\"logistic-regression\""));
-/// # Ok::<(), dualgrad::ModelError>(())
+/// # Ok::<(), dualgrad::model::ModelError>(())
 /// ```
 pub fn save_json<M, const I: usize, const O: usize, const P: usize>(
     model: &M,
@@ -64,7 +64,7 @@ where
 /// saved model differs from `model`.
 ///
 /// ```
-/// use dualgrad::{Mlp1, Model, Tanh, load_json, save_json};
+/// use dualgrad::model::{Mlp1, Model, Tanh, load_json, save_json};
 /// let net = Mlp1::<Tanh, 4, 8, 3, 67>::new();
 /// let p = net.init(1);
 /// let json = save_json(&net, &p)?;
@@ -77,7 +77,7 @@ where
 ///     "saved model has shape mlp1-tanh [4, 8, 3] (67 parameters), \
 ///      expected mlp1-tanh [4, 5, 3] (43 parameters)"
 /// );
-/// # Ok::<(), dualgrad::ModelError>(())
+/// # Ok::<(), dualgrad::model::ModelError>(())
 /// ```
 pub fn load_json<M, const I: usize, const O: usize, const P: usize>(
     model: &M,

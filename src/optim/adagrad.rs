@@ -24,7 +24,7 @@ use nalgebra::SVector;
 /// optax's `adagrad` is ε inside with `initial_accumulator_value = 0.1`, `eps = 1e-7`.
 ///
 /// ```
-/// use dualgrad::{AdagradConfig, Optimizer};
+/// use dualgrad::optim::{AdagradConfig, Optimizer};
 /// use nalgebra::SVector;
 /// let mut opt = AdagradConfig::default().with_lr(1.0).build::<1>().unwrap();
 /// let mut theta = SVector::from([0.0]);
@@ -59,7 +59,7 @@ impl AdagradConfig<Constant> {
     /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
     /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
     /// `U` values: the start of a differentiated training run (see
-    /// [`SgdConfig::lift`](crate::SgdConfig::lift) for an example).
+    /// [`SgdConfig::lift`](crate::optim::SgdConfig::lift) for an example).
     pub fn lift<U: Scalar>(self) -> AdagradConfig<Constant<U>, U> {
         AdagradConfig {
             schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
@@ -76,7 +76,7 @@ impl<T: Scalar> AdagradConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::AdagradConfig;
+    /// # use dualgrad::optim::AdagradConfig;
     /// assert!(AdagradConfig::default().with_lr(f64::NAN).build::<1>().is_err());
     /// ```
     pub fn with_lr(mut self, lr: T) -> Self {
@@ -90,7 +90,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// `lr_decay` factor applies on top of it.
     ///
     /// ```
-    /// # use dualgrad::{AdagradConfig, Exponential};
+    /// # use dualgrad::optim::{AdagradConfig, Exponential};
     /// assert!(AdagradConfig::default().with_schedule(Exponential::new(0.1, 0.9).unwrap()).build::<1>().is_ok());
     /// ```
     pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> AdagradConfig<S2, T> {
@@ -107,7 +107,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// Learning-rate decay `>= 0`: the rate of update `t` is divided by `1 + (t − 1) lr_decay`.
     ///
     /// ```
-    /// # use dualgrad::AdagradConfig;
+    /// # use dualgrad::optim::AdagradConfig;
     /// assert!(AdagradConfig::default().with_lr_decay(-1.0).build::<1>().is_err());
     /// ```
     pub fn with_lr_decay(mut self, lr_decay: T) -> Self {
@@ -118,7 +118,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// Coupled weight decay `λ >= 0`: `λθ` is added to the gradient.
     ///
     /// ```
-    /// # use dualgrad::AdagradConfig;
+    /// # use dualgrad::optim::AdagradConfig;
     /// assert!(AdagradConfig::default().with_weight_decay(0.01).build::<1>().is_ok());
     /// ```
     pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
@@ -129,7 +129,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// The accumulator's starting value `>= 0`.
     ///
     /// ```
-    /// # use dualgrad::{AdagradConfig, Optimizer}; use nalgebra::SVector;
+    /// # use dualgrad::optim::{AdagradConfig, Optimizer}; use nalgebra::SVector;
     /// let mut opt = AdagradConfig::default().with_lr(1.0).with_initial_accumulator_value(16.0).build::<1>().unwrap();
     /// let mut theta = SVector::from([0.0]);
     /// opt.step(&mut theta, &SVector::from([3.0])); // s = 16 + 9 = 25: step 3/5
@@ -143,7 +143,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// `eps > 0`, added to the denominator.
     ///
     /// ```
-    /// # use dualgrad::{AdagradConfig, OptimError};
+    /// # use dualgrad::optim::{AdagradConfig, OptimError};
     /// assert_eq!(AdagradConfig::default().with_eps(0.0).build::<1>().unwrap_err(), OptimError::InvalidEps(0.0));
     /// ```
     pub fn with_eps(mut self, eps: T) -> Self {
@@ -155,7 +155,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// [`EpsPlacement`].
     ///
     /// ```
-    /// # use dualgrad::{AdagradConfig, EpsPlacement};
+    /// # use dualgrad::optim::{AdagradConfig, EpsPlacement};
     /// assert!(AdagradConfig::default().with_eps_placement(EpsPlacement::InsideSqrt).build::<1>().is_ok());
     /// ```
     pub fn with_eps_placement(mut self, placement: EpsPlacement) -> Self {
@@ -166,7 +166,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
     /// ```
-    /// # use dualgrad::AdagradConfig;
+    /// # use dualgrad::optim::AdagradConfig;
     /// let err = AdagradConfig::default().with_initial_accumulator_value(-1.0).build::<2>().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid initial_accumulator_value = -1: must be finite and >= 0");
     /// ```
@@ -191,7 +191,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
 /// built by [`AdagradConfig::build`], which documents the update.
 ///
 /// ```
-/// use dualgrad::{AdagradConfig, Optimizer};
+/// use dualgrad::optim::{AdagradConfig, Optimizer};
 /// use nalgebra::SVector;
 /// let mut opt = AdagradConfig::default().with_lr(0.5).build::<2>().unwrap();
 /// let mut theta = SVector::from([0.0, 0.0]);
@@ -209,7 +209,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Adagrad<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
-    /// # use dualgrad::AdagradConfig;
+    /// # use dualgrad::optim::AdagradConfig;
     /// let cfg = AdagradConfig::default();
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```

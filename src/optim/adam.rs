@@ -32,7 +32,7 @@ use num_dual::DualNum;
 /// placement.
 ///
 /// ```
-/// use dualgrad::{AdamConfig, Optimizer};
+/// use dualgrad::optim::{AdamConfig, Optimizer};
 /// use nalgebra::SVector;
 /// let mut opt = AdamConfig::default().with_lr(0.1).build::<1>().unwrap();
 /// let mut theta = SVector::from([1.0]);
@@ -72,7 +72,8 @@ impl AdamConfig<Constant> {
     /// `U` values: the start of a differentiated training run.
     ///
     /// ```
-    /// use dualgrad::{AdamConfig, Jet, Optimizer};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{AdamConfig, Optimizer};
     /// use nalgebra::SVector;
     /// // Adam's first step is θ₁ = θ₀ − η g / (|g| + ε): d/dη = −g / (|g| + ε) ≈ −1.
     /// let lr = Jet::variable(0.1, 0);
@@ -97,7 +98,7 @@ impl AdamConfig<Constant> {
     /// PyTorch's `AdamW` defaults: Adam with decoupled weight decay `λ = 1e-2`.
     ///
     /// ```
-    /// use dualgrad::{AdamConfig, Optimizer};
+    /// use dualgrad::optim::{AdamConfig, Optimizer};
     /// use nalgebra::SVector;
     /// let mut opt = AdamConfig::adamw().with_lr(0.5).build::<1>().unwrap();
     /// let mut theta = SVector::from([2.0]);
@@ -113,7 +114,7 @@ impl<T: Scalar> AdamConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert!(AdamConfig::default().with_lr(f64::INFINITY).build::<1>().is_err());
     /// ```
     pub fn with_lr(mut self, lr: T) -> Self {
@@ -126,7 +127,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
-    /// # use dualgrad::{AdamConfig, Cosine, Warmup};
+    /// # use dualgrad::optim::{AdamConfig, Cosine, Warmup};
     /// let s = Warmup::new(0.0, 100, Cosine::new(1e-3, 1e-5, 1000).unwrap()).unwrap();
     /// assert!(AdamConfig::default().with_schedule(s).build::<4>().is_ok());
     /// ```
@@ -146,7 +147,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// The decay rates `(β₁, β₂)` of the first and second moments, each in `[0, 1)`.
     ///
     /// ```
-    /// # use dualgrad::{AdamConfig, OptimError};
+    /// # use dualgrad::optim::{AdamConfig, OptimError};
     /// let err = AdamConfig::default().with_betas(-0.1, 0.999).build::<1>().unwrap_err();
     /// assert_eq!(err, OptimError::InvalidBeta { name: "beta1", value: -0.1 });
     /// ```
@@ -159,7 +160,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// `eps > 0`, added to `sqrt(v̂)`.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert!(AdamConfig::default().with_eps(f64::NAN).build::<1>().is_err());
     /// ```
     pub fn with_eps(mut self, eps: T) -> Self {
@@ -170,7 +171,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// Coupled weight decay `λ >= 0` (Adam's L2 penalty): `λθ` is added to the gradient.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert!(AdamConfig::default().with_weight_decay(1e-4).build::<1>().is_ok());
     /// ```
     pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
@@ -182,7 +183,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// Decoupled weight decay `λ >= 0` (AdamW): `θ ← θ(1 − ηλ)` before the Adam step.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert!(AdamConfig::default().with_decoupled_weight_decay(-1.0).build::<1>().is_err());
     /// ```
     pub fn with_decoupled_weight_decay(mut self, weight_decay: T) -> Self {
@@ -194,7 +195,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// AMSGrad: divide by the running maximum of the second moment.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert!(AdamConfig::adamw().with_amsgrad(true).build::<1>().is_ok());
     /// ```
     pub fn with_amsgrad(mut self, amsgrad: bool) -> Self {
@@ -207,7 +208,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// with [`with_amsgrad`](Self::with_amsgrad)`(true)`.
     ///
     /// ```
-    /// # use dualgrad::{AdamConfig, AmsgradMax, Optimizer};
+    /// # use dualgrad::optim::{AdamConfig, AmsgradMax, Optimizer};
     /// # use nalgebra::SVector;
     /// // optax.amsgrad(0.1): the first step is η·sign(g) up to ε, as for every Adam.
     /// let mut opt = AdamConfig::default().with_lr(0.1).with_amsgrad(true)
@@ -224,7 +225,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// assert_eq!(
     ///     AdamConfig::default().with_eps(0.0).build::<2>().unwrap_err().to_string(),
     ///     "invalid eps = 0: must be finite and > 0"
@@ -250,7 +251,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
 /// [`AdamConfig::build`], which documents the update.
 ///
 /// ```
-/// use dualgrad::{AdamConfig, Optimizer};
+/// use dualgrad::optim::{AdamConfig, Optimizer};
 /// use nalgebra::SVector;
 /// let mut opt = AdamConfig::default().with_lr(0.01).build::<2>().unwrap();
 /// let mut theta = SVector::from([0.0, 0.0]);
@@ -270,7 +271,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Adam<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
-    /// # use dualgrad::AdamConfig;
+    /// # use dualgrad::optim::AdamConfig;
     /// let cfg = AdamConfig::adamw();
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```

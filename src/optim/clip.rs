@@ -26,7 +26,7 @@ fn check_max_norm(max_norm: f64) -> Result<(), OptimError> {
 /// [`OptimError::InvalidValue`] if `max_norm` is not finite and positive.
 ///
 /// ```
-/// use dualgrad::clip_by_global_norm;
+/// use dualgrad::optim::clip_by_global_norm;
 /// use nalgebra::SVector;
 /// let mut g = SVector::from([3.0, 4.0]); // norm 5
 /// assert_eq!(clip_by_global_norm(&mut g, 1.0), Ok(5.0));
@@ -58,7 +58,7 @@ fn clip_unchecked<T: Scalar, const N: usize>(grad: &mut SVector<T, N>, max_norm:
 /// An optimizer whose gradients are clipped by global norm before each step.
 ///
 /// ```
-/// use dualgrad::{Clipped, Optimizer, SgdConfig};
+/// use dualgrad::optim::{Clipped, Optimizer, SgdConfig};
 /// use nalgebra::SVector;
 /// let sgd = SgdConfig::default().with_lr(1.0).build::<2>().unwrap();
 /// let mut opt = Clipped::new(sgd, 1.0).unwrap();
@@ -76,7 +76,7 @@ impl<O> Clipped<O> {
     /// Wrap `inner`, clipping each gradient to norm `max_norm` (finite and positive).
     ///
     /// ```
-    /// # use dualgrad::{Clipped, SgdConfig};
+    /// # use dualgrad::optim::{Clipped, SgdConfig};
     /// assert!(Clipped::new(SgdConfig::default().build::<1>().unwrap(), 0.0).is_err());
     /// ```
     pub fn new(inner: O, max_norm: f64) -> Result<Self, OptimError> {
@@ -87,7 +87,7 @@ impl<O> Clipped<O> {
     /// The wrapped optimizer.
     ///
     /// ```
-    /// # use dualgrad::{Clipped, Optimizer, SgdConfig};
+    /// # use dualgrad::optim::{Clipped, Optimizer, SgdConfig};
     /// let c = Clipped::new(SgdConfig::default().build::<1>().unwrap(), 1.0).unwrap();
     /// assert_eq!(c.inner().steps(), 0);
     /// ```

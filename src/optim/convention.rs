@@ -31,7 +31,7 @@
 /// shorter.
 ///
 /// ```
-/// use dualgrad::{MomentumForm, Optimizer, SgdConfig};
+/// use dualgrad::optim::{MomentumForm, Optimizer, SgdConfig};
 /// use nalgebra::SVector;
 ///
 /// let g = SVector::from([1.0]);
@@ -71,7 +71,7 @@ pub enum MomentumForm {
 /// of `η|g|/ε`; away from `s ≈ ε` the two agree closely.
 ///
 /// ```
-/// use dualgrad::{AdagradConfig, EpsPlacement, Optimizer};
+/// use dualgrad::optim::{AdagradConfig, EpsPlacement, Optimizer};
 /// use nalgebra::SVector;
 ///
 /// // One Adagrad step from s = 0 with g = 3, η = 1, ε = 16: s = 9.
@@ -114,10 +114,10 @@ impl EpsPlacement {
 /// Because `1 − β₂ᵗ` grows with `t`, the two differ as soon as the second moment shrinks: the
 /// raw maximum is divided by a growing correction later, the corrected maximum remembers an
 /// early, strongly corrected value. Used only when AMSGrad is on
-/// ([`AdamConfig::with_amsgrad`](crate::AdamConfig::with_amsgrad)).
+/// ([`AdamConfig::with_amsgrad`](crate::optim::AdamConfig::with_amsgrad)).
 ///
 /// ```
-/// use dualgrad::{AdamConfig, AmsgradMax, Optimizer};
+/// use dualgrad::optim::{AdamConfig, AmsgradMax, Optimizer};
 /// use nalgebra::SVector;
 /// // η = 1, β₁ = 0, β₂ = 0.5, gradients 2 then 0.
 /// let cfg = AdamConfig::default().with_lr(1.0).with_betas(0.0, 0.5).with_amsgrad(true);

@@ -9,7 +9,7 @@ use std::fmt;
 /// bad value is reported once, up front, instead of turning into NaN parameters later.
 ///
 /// ```
-/// use dualgrad::{AdamConfig, OptimError};
+/// use dualgrad::optim::{AdamConfig, OptimError};
 ///
 /// let err = AdamConfig::default().with_lr(f64::NAN).build::<2>().unwrap_err();
 /// assert!(matches!(err, OptimError::InvalidLearningRate(lr) if lr.is_nan()));
@@ -55,16 +55,16 @@ pub enum OptimError {
     },
     /// The objective to train on has no samples.
     EmptyObjective,
-    /// A differentiated training run ([`train_unrolled`](crate::train_unrolled)) met a
+    /// A differentiated training run ([`train_unrolled`](crate::train::train_unrolled)) met a
     /// non-finite mini-batch loss or gradient at optimizer step `step`: its derivative would be
-    /// meaningless, so [`hypergradient`](crate::hypergradient) reports it instead.
+    /// meaningless, so [`hypergradient`](crate::train::hypergradient) reports it instead.
     DivergedRun {
         /// The optimizer step (counted from 0) whose mini-batch was not finite.
         step: usize,
         /// The mini-batch loss there.
         loss: f64,
     },
-    /// A mini-batch size larger than the number of samples (as [`Dataset::batches`](crate::Dataset::batches)
+    /// A mini-batch size larger than the number of samples (as [`Dataset::batches`](crate::data::Dataset::batches)
     /// rejects it; use full batch for one step per epoch on all samples).
     BatchLargerThanData {
         /// The batch size asked for.
@@ -75,7 +75,7 @@ pub enum OptimError {
     /// The learning-rate schedule returned a rate that is negative (gradient ascent), NaN or
     /// infinite at this update.
     ScheduledRate {
-        /// The schedule's Rust type name ([`Optimizer::schedule_name`](crate::Optimizer::schedule_name)).
+        /// The schedule's Rust type name ([`Optimizer::schedule_name`](crate::optim::Optimizer::schedule_name)).
         schedule: &'static str,
         /// The update number (counted from 0, as the schedule sees it).
         step: usize,

@@ -17,16 +17,18 @@ use nalgebra::SVector;
 /// The step length comes from the line search, trying `α = 1` first: by default
 /// [`StrongWolfe`] (Moré–Thuente), whose curvature condition guarantees `sᵀy > 0`, so every
 /// accepted step adds a pair and the memory stays a sound positive-definite model;
-/// [`Armijo`](crate::Armijo) backtracking (`Lbfgs::new(Armijo::default())`) checks only
+/// [`Armijo`](crate::optim::Armijo) backtracking (`Lbfgs::new(Armijo::default())`) checks only
 /// sufficient decrease and may have to skip pairs. On Rosenbrock from the standard start
 /// (memory 5, gradient tolerance `1e-10`) strong Wolfe takes 49 values and gradients for N = 2
 /// (Armijo: 97 values, 43 gradients) and 119 for N = 10 (Armijo: 218 values, 104 gradients);
 /// `tests/optim_wolfe.rs` measures them.
 ///
-/// Run it with [`minimize`](crate::minimize).
+/// Run it with [`minimize`](crate::train::minimize).
 ///
 /// ```
-/// use dualgrad::{Lbfgs, Scalar, ScalarFn, StopRules, minimize};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::Lbfgs;
+/// use dualgrad::train::{StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = (x − 1)² + 10(y − x²)²: minimiser (1, 1).
@@ -61,7 +63,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// L-BFGS with the given line search; `M` must be at least 1 (checked at compile time).
     ///
     /// ```
-    /// # use dualgrad::{Armijo, Lbfgs};
+    /// # use dualgrad::optim::{Armijo, Lbfgs};
     /// let lbfgs = Lbfgs::<3, 7, _>::new(Armijo::default());
     /// assert_eq!(lbfgs.memory_len(), 0);
     /// ```
@@ -80,7 +82,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// How many `(s, y)` pairs are stored (at most `M`).
     ///
     /// ```
-    /// # use dualgrad::Lbfgs;
+    /// # use dualgrad::optim::Lbfgs;
     /// use nalgebra::SVector;
     /// let mut l = Lbfgs::<1, 2>::default();
     /// assert!(l.update(&SVector::from([1.0]), &SVector::from([2.0]))); // sᵀy = 2 > 0: stored
@@ -95,7 +97,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// The oldest pair is dropped when the memory is full.
     ///
     /// ```
-    /// # use dualgrad::Lbfgs;
+    /// # use dualgrad::optim::Lbfgs;
     /// # use nalgebra::SVector;
     /// let mut l = Lbfgs::<1, 1>::default();
     /// assert!(l.update(&SVector::from([0.5]), &SVector::from([1.0])));
@@ -117,7 +119,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// The quasi-Newton direction `−H̃ g` from the stored pairs (two-loop recursion).
     ///
     /// ```
-    /// # use dualgrad::Lbfgs;
+    /// # use dualgrad::optim::Lbfgs;
     /// # use nalgebra::SVector;
     /// // On f = x², one pair s = 1, y = 2 gives the exact inverse Hessian 1/2.
     /// let mut l = Lbfgs::<1, 3>::default();
@@ -151,7 +153,7 @@ impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
     /// Forget the stored pairs.
     ///
     /// ```
-    /// # use dualgrad::Lbfgs;
+    /// # use dualgrad::optim::Lbfgs;
     /// # use nalgebra::SVector;
     /// let mut l = Lbfgs::<1, 3>::default();
     /// l.update(&SVector::from([1.0]), &SVector::from([2.0]));

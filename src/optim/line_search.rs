@@ -8,7 +8,7 @@ use nalgebra::SVector;
 /// What a line search found along a direction `d` from `x`.
 ///
 /// ```
-/// use dualgrad::{Armijo, LineSearch};
+/// use dualgrad::optim::{Armijo, LineSearch};
 /// use nalgebra::SVector;
 /// // f(x) = x² from x = 1 along d = −1 (slope −2): the full step α = 1 reaches the minimiser.
 /// let r = Armijo::default().search(|x: &SVector<f64, 1>| x[0] * x[0], &SVector::from([1.0]), 1.0, -2.0, &SVector::from([-1.0]));
@@ -47,7 +47,7 @@ pub(crate) fn is_descent(value: f64, slope: f64) -> bool {
 /// `∇f(x)·d` (negative for a descent direction), choose a step length along `d`.
 ///
 /// ```
-/// use dualgrad::{Armijo, LineSearch};
+/// use dualgrad::optim::{Armijo, LineSearch};
 /// use nalgebra::SVector;
 ///
 /// // f(x) = x², from x = 1 along d = −2 (the negative gradient): slope −4.
@@ -71,13 +71,13 @@ pub trait LineSearch {
     ) -> LineSearchResult;
 
     /// Search when gradients are available: `f(x)` gives the value, `fg(x)` the value and the
-    /// gradient. Searches that need slopes at trial points ([`StrongWolfe`](crate::StrongWolfe))
+    /// gradient. Searches that need slopes at trial points ([`StrongWolfe`](crate::optim::StrongWolfe))
     /// use `fg`; the default ignores it and calls [`search`](Self::search) with `f`. Also
     /// returns the gradient at the returned point when the search computed it, so that the
     /// caller need not compute it again.
     ///
     /// ```
-    /// use dualgrad::{Armijo, LineSearch};
+    /// use dualgrad::optim::{Armijo, LineSearch};
     /// use nalgebra::SVector;
     /// let f = |x: &SVector<f64, 1>| x[0] * x[0];
     /// let fg = |x: &SVector<f64, 1>| (x[0] * x[0], x * 2.0);
@@ -109,7 +109,7 @@ pub trait LineSearch {
 /// Defaults: `c₁ = 1e-4`, `ρ = 0.5`, `max_steps = 60` (Nocedal & Wright, Algorithm 3.1).
 ///
 /// ```
-/// use dualgrad::Armijo;
+/// use dualgrad::optim::Armijo;
 /// assert!(Armijo::new(1e-4, 0.5, 60).is_ok());
 /// assert!(Armijo::new(1.5, 0.5, 60).is_err()); // c₁ must lie in (0, 1)
 /// ```
@@ -144,7 +144,7 @@ impl Armijo {
     /// at least one trial.
     ///
     /// ```
-    /// # use dualgrad::{Armijo, OptimError};
+    /// # use dualgrad::optim::{Armijo, OptimError};
     /// assert_eq!(
     ///     Armijo::new(1e-4, 0.5, 0),
     ///     Err(OptimError::InvalidCount { name: "max_steps", value: 0, expected: "at least 1" })

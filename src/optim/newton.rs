@@ -8,7 +8,7 @@ use nalgebra::{SMatrix, SVector};
 /// A step direction computed from the gradient and the Hessian.
 ///
 /// ```
-/// use dualgrad::{Newton, SecondOrderStep};
+/// use dualgrad::optim::{Newton, SecondOrderStep};
 /// use nalgebra::{SMatrix, SVector};
 /// // f = x² + 2y²: g = (2x, 4y), H = diag(2, 4); the Newton step from (1, 1) is −(1, 1).
 /// let h = SMatrix::from_diagonal(&SVector::from([2.0, 4.0]));
@@ -27,7 +27,7 @@ pub trait SecondOrderStep<const N: usize> {
 /// Which direction [`Newton`] took last.
 ///
 /// ```
-/// use dualgrad::{Newton, NewtonDirection, SecondOrderStep};
+/// use dualgrad::optim::{Newton, NewtonDirection, SecondOrderStep};
 /// use nalgebra::{SMatrix, SVector};
 /// let mut newton = Newton::<2>::default();
 /// assert_eq!(newton.last_direction(), NewtonDirection::None);
@@ -59,7 +59,7 @@ pub enum NewtonDirection {
 /// `−g`. The step length comes from the line search ([`Armijo`] backtracking by default), which
 /// tries the full Newton step first, so convergence is quadratic near a minimiser.
 ///
-/// Run it with [`minimize`](crate::minimize). When the gradient-norm test passes at a point
+/// Run it with [`minimize`](crate::train::minimize). When the gradient-norm test passes at a point
 /// where the exact Hessian has a negative eigenvalue (below `−1e-8 · max(1, max |Hᵢⱼ|)`), the
 /// point is a saddle or a maximum, not a minimum: the run stops with
 /// [`StopReason::SaddlePoint`], which is not [`converged`](StopReason::converged). Newton's
@@ -67,7 +67,9 @@ pub enum NewtonDirection {
 /// there); restart from a perturbed point.
 ///
 /// ```
-/// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::Newton;
+/// use dualgrad::train::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 /// /// f = x⁴/4 − x²/2 + y²/2: minima at (±1, 0), a saddle at (0, 0).
 /// struct DoubleWell;
@@ -84,7 +86,9 @@ pub enum NewtonDirection {
 /// ```
 ///
 /// ```
-/// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::Newton;
+/// use dualgrad::train::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = (x − 1)⁴ + (y + 2)²: minimiser (1, −2).
@@ -116,7 +120,7 @@ impl<const N: usize, L: LineSearch> Newton<N, L> {
     /// Newton's method with the given line search.
     ///
     /// ```
-    /// # use dualgrad::{Armijo, Newton};
+    /// # use dualgrad::optim::{Armijo, Newton};
     /// let newton: Newton<2> = Newton::new(Armijo::new(1e-4, 0.5, 30).unwrap());
     /// # let _ = newton;
     /// ```
@@ -131,7 +135,7 @@ impl<const N: usize, L: LineSearch> Newton<N, L> {
     /// The kind of direction the last iteration used.
     ///
     /// ```
-    /// use dualgrad::{Newton, NewtonDirection, SecondOrderStep};
+    /// use dualgrad::optim::{Newton, NewtonDirection, SecondOrderStep};
     /// use nalgebra::{SMatrix, SVector};
     /// let mut newton = Newton::default();
     /// // An indefinite Hessian diag(1, −1): damping is needed.

@@ -14,13 +14,15 @@ use nalgebra::SVector;
 /// The inner iteration stops when the residual is below `min(½, √‖g‖) ‖g‖` (superlinear
 /// convergence near a minimiser), after `max_cg` products, or on a direction of non-positive
 /// curvature; in that last case it returns the iterate so far, or `−g` on the first inner step,
-/// so `d` is always a descent direction. Use it instead of [`Newton`](crate::Newton) when `N`
+/// so `d` is always a descent direction. Use it instead of [`Newton`](crate::optim::Newton) when `N`
 /// is large: memory and stack are `O(N)`, not `O(N²)`.
 ///
 /// Each Hessian-vector product is counted in [`Evaluations`] as one gradient (it computes one).
 ///
 /// ```
-/// use dualgrad::{NewtonCg, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::NewtonCg;
+/// use dualgrad::train::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = Σ (xᵢ − i)² + (x₀ x₁)²: ∇f = 0 at (0, 1, 2, 3)
@@ -59,7 +61,7 @@ impl<const N: usize, L: LineSearch> NewtonCg<N, L> {
     /// arithmetic).
     ///
     /// ```
-    /// # use dualgrad::{Armijo, NewtonCg};
+    /// # use dualgrad::optim::{Armijo, NewtonCg};
     /// let newton: NewtonCg<100> = NewtonCg::new(Armijo::new(1e-4, 0.5, 30).unwrap());
     /// assert_eq!(newton.max_cg(), 100);
     /// ```
@@ -74,7 +76,7 @@ impl<const N: usize, L: LineSearch> NewtonCg<N, L> {
     /// At most `max_cg` Hessian-vector products per iteration (at least 1).
     ///
     /// ```
-    /// # use dualgrad::NewtonCg;
+    /// # use dualgrad::optim::NewtonCg;
     /// assert_eq!(NewtonCg::<100>::default().with_max_cg(20).max_cg(), 20);
     /// assert_eq!(NewtonCg::<100>::default().with_max_cg(0).max_cg(), 1);
     /// ```
@@ -86,7 +88,7 @@ impl<const N: usize, L: LineSearch> NewtonCg<N, L> {
     /// The largest number of Hessian-vector products per iteration.
     ///
     /// ```
-    /// # use dualgrad::NewtonCg;
+    /// # use dualgrad::optim::NewtonCg;
     /// assert_eq!(NewtonCg::<3>::default().max_cg(), 3);
     /// ```
     pub fn max_cg(&self) -> usize {
@@ -96,7 +98,7 @@ impl<const N: usize, L: LineSearch> NewtonCg<N, L> {
     /// The number of Hessian-vector products the last iteration used.
     ///
     /// ```
-    /// # use dualgrad::NewtonCg;
+    /// # use dualgrad::optim::NewtonCg;
     /// assert_eq!(NewtonCg::<3>::default().last_cg_steps(), 0);
     /// ```
     pub fn last_cg_steps(&self) -> usize {

@@ -5,14 +5,14 @@ use nalgebra::SVector;
 
 /// A first-order optimizer over `N` parameters: explicit state plus a step from a gradient.
 ///
-/// An optimizer is built from a validated config (such as [`SgdConfig`](crate::SgdConfig) or
-/// [`AdamConfig`](crate::AdamConfig)), keeps its state (momentum buffers, moment estimates, the
+/// An optimizer is built from a validated config (such as [`SgdConfig`](crate::optim::SgdConfig) or
+/// [`AdamConfig`](crate::optim::AdamConfig)), keeps its state (momentum buffers, moment estimates, the
 /// update count) in statically sized vectors, and never allocates. Its learning-rate
-/// [`Schedule`](crate::Schedule) is consulted inside `step`, with the step index starting at 0 on
+/// [`Schedule`](crate::optim::Schedule) is consulted inside `step`, with the step index starting at 0 on
 /// the first update.
 ///
 /// ```
-/// use dualgrad::{Optimizer, SgdConfig};
+/// use dualgrad::optim::{Optimizer, SgdConfig};
 /// use nalgebra::SVector;
 ///
 /// // Plain gradient descent θ ← θ − η g on f(θ) = θ², g = 2θ.
@@ -32,7 +32,7 @@ use nalgebra::SVector;
 /// With `T` a [`Jet`](crate::Jet) whose tangents are hyperparameters (the learning rate, weight
 /// decay, a momentum), every update also carries the derivative of the parameters with respect
 /// to them, so a whole training run can be differentiated
-/// ([`hypergradient`](crate::hypergradient)). The `f64` instantiation is the same code as before
+/// ([`hypergradient`](crate::train::hypergradient)). The `f64` instantiation is the same code as before
 /// it was generic.
 pub trait Optimizer<const N: usize, T: Scalar = f64> {
     /// Update `params` in place from the gradient `grad` of the loss at `params`.
@@ -48,7 +48,7 @@ pub trait Optimizer<const N: usize, T: Scalar = f64> {
     /// The learning rate the next update will use (the schedule's rate at [`steps`](Self::steps)).
     ///
     /// ```
-    /// use dualgrad::{Exponential, Optimizer, SgdConfig};
+    /// use dualgrad::optim::{Exponential, Optimizer, SgdConfig};
     /// use nalgebra::SVector;
     /// let mut opt = SgdConfig::default()
     ///     .with_schedule(Exponential::new(1.0, 0.5).unwrap())
@@ -65,7 +65,7 @@ pub trait Optimizer<const N: usize, T: Scalar = f64> {
     /// `"the learning rate"`.
     ///
     /// ```
-    /// use dualgrad::{Exponential, Optimizer, SgdConfig};
+    /// use dualgrad::optim::{Exponential, Optimizer, SgdConfig};
     /// let opt = SgdConfig::default().with_schedule(Exponential::new(1.0, 0.5).unwrap()).build::<1>().unwrap();
     /// assert!(opt.schedule_name().ends_with("::Exponential")); // dualgrad::optim::schedule::Exponential
     /// ```

@@ -26,7 +26,7 @@ use nalgebra::SVector;
 /// `alpha = β` with ε inside the root, which is also optax's `rmsprop`.
 ///
 /// ```
-/// use dualgrad::{Optimizer, RmspropConfig};
+/// use dualgrad::optim::{Optimizer, RmspropConfig};
 /// use nalgebra::SVector;
 /// let mut opt = RmspropConfig::default().with_lr(0.1).with_alpha(0.75).build::<1>().unwrap();
 /// let mut theta = SVector::from([0.0]);
@@ -62,7 +62,7 @@ impl RmspropConfig<Constant> {
     /// The same hyperparameters at another scalar type `U` (each `f64` lifted with
     /// [`Scalar::lift`], so its derivative parts are zero), ready for `with_*` setters that take
     /// `U` values: the start of a differentiated training run (see
-    /// [`SgdConfig::lift`](crate::SgdConfig::lift) for an example).
+    /// [`SgdConfig::lift`](crate::optim::SgdConfig::lift) for an example).
     pub fn lift<U: Scalar>(self) -> RmspropConfig<Constant<U>, U> {
         RmspropConfig {
             schedule: Constant::unchecked(U::lift(self.schedule.rate(0))),
@@ -80,7 +80,7 @@ impl<T: Scalar> RmspropConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// assert!(RmspropConfig::default().with_lr(-1.0).build::<1>().is_err());
     /// ```
     pub fn with_lr(mut self, lr: T) -> Self {
@@ -93,7 +93,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
-    /// # use dualgrad::{Cosine, RmspropConfig};
+    /// # use dualgrad::optim::{Cosine, RmspropConfig};
     /// assert!(RmspropConfig::default().with_schedule(Cosine::new(0.01, 0.0, 100).unwrap()).build::<1>().is_ok());
     /// ```
     pub fn with_schedule<S2: Schedule<T>>(self, schedule: S2) -> RmspropConfig<S2, T> {
@@ -111,7 +111,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Smoothing constant `α` in `[0, 1)` of the squared-gradient average.
     ///
     /// ```
-    /// # use dualgrad::{OptimError, RmspropConfig};
+    /// # use dualgrad::optim::{OptimError, RmspropConfig};
     /// let err = RmspropConfig::default().with_alpha(1.0).build::<1>().unwrap_err();
     /// assert_eq!(err, OptimError::InvalidBeta { name: "alpha", value: 1.0 });
     /// ```
@@ -123,7 +123,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// `eps > 0`, added to the denominator.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// assert!(RmspropConfig::default().with_eps(-1e-8).build::<1>().is_err());
     /// ```
     pub fn with_eps(mut self, eps: T) -> Self {
@@ -134,7 +134,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Coupled weight decay `λ >= 0`: `λθ` is added to the gradient.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// assert!(RmspropConfig::default().with_weight_decay(1e-4).build::<1>().is_ok());
     /// ```
     pub fn with_weight_decay(mut self, weight_decay: T) -> Self {
@@ -145,7 +145,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Momentum `μ` in `[0, 1)` on the scaled gradient.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// assert!(RmspropConfig::default().with_momentum(0.9).build::<1>().is_ok());
     /// ```
     pub fn with_momentum(mut self, momentum: T) -> Self {
@@ -157,7 +157,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// its root mean square.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// assert!(RmspropConfig::default().with_centered(true).build::<1>().is_ok());
     /// ```
     pub fn with_centered(mut self, centered: bool) -> Self {
@@ -169,7 +169,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// [`EpsPlacement`].
     ///
     /// ```
-    /// # use dualgrad::{EpsPlacement, RmspropConfig};
+    /// # use dualgrad::optim::{EpsPlacement, RmspropConfig};
     /// assert!(RmspropConfig::default().with_eps_placement(EpsPlacement::InsideSqrt).build::<1>().is_ok());
     /// ```
     pub fn with_eps_placement(mut self, placement: EpsPlacement) -> Self {
@@ -180,7 +180,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// let err = RmspropConfig::default().with_momentum(-0.5).build::<2>().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid momentum = -0.5: must lie in [0, 1)");
     /// ```
@@ -204,7 +204,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
 /// built by [`RmspropConfig::build`], which documents the update.
 ///
 /// ```
-/// use dualgrad::{Optimizer, RmspropConfig};
+/// use dualgrad::optim::{Optimizer, RmspropConfig};
 /// use nalgebra::SVector;
 /// let mut opt = RmspropConfig::default().with_lr(0.01).with_alpha(0.99).build::<2>().unwrap();
 /// let mut theta = SVector::from([0.0, 0.0]);
@@ -224,7 +224,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Rmsprop<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
-    /// # use dualgrad::RmspropConfig;
+    /// # use dualgrad::optim::RmspropConfig;
     /// let cfg = RmspropConfig::default().with_centered(true);
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```

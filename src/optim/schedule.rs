@@ -11,17 +11,17 @@ use num_dual::DualNum;
 ///
 /// Built-in schedules are validated when built and always return finite, non-negative rates.
 /// Any `Fn(usize) -> f64` is a schedule too; it must return finite, non-negative rates itself:
-/// [`train`](crate::train) and [`minimize`](crate::minimize) check the rate before every update
+/// [`train`](crate::train::train) and [`minimize`](crate::train::minimize) check the rate before every update
 /// and stop with [`OptimError::ScheduledRate`] naming the schedule and the step (a negative rate would run
-/// gradient ascent). [`Optimizer::step`](crate::Optimizer::step) called by hand does not check.
+/// gradient ascent). [`Optimizer::step`](crate::optim::Optimizer::step) called by hand does not check.
 ///
 /// The rate has the scalar type `T` of the optimizer's parameters: `f64` (the default) for
 /// ordinary training, or a [`Jet`](crate::Jet) when the training run itself is differentiated
-/// with respect to the schedule's settings (see [`hypergradient`](crate::hypergradient)). Every
+/// with respect to the schedule's settings (see [`hypergradient`](crate::train::hypergradient)). Every
 /// built-in schedule is generic over `T` with `f64` as the default.
 ///
 /// ```
-/// use dualgrad::{Exponential, Schedule};
+/// use dualgrad::optim::{Exponential, Schedule};
 ///
 /// let s = Exponential::new(0.1, 0.5).unwrap(); // η γᵏ
 /// assert_eq!((s.rate(0), s.rate(1), s.rate(2)), (0.1, 0.05, 0.025));
@@ -37,7 +37,7 @@ pub trait Schedule<T: Scalar = f64> {
     /// The built-in schedules check their parameters here; the default accepts everything.
     ///
     /// ```
-    /// use dualgrad::{Constant, Schedule};
+    /// use dualgrad::optim::{Constant, Schedule};
     /// assert!(Constant::new(0.1).unwrap().validate().is_ok());
     /// ```
     fn validate(&self) -> Result<(), OptimError> {
@@ -55,7 +55,7 @@ impl<T: Scalar, F: Fn(usize) -> T> Schedule<T> for F {
 /// A constant learning rate `η`.
 ///
 /// ```
-/// use dualgrad::{Constant, Schedule};
+/// use dualgrad::optim::{Constant, Schedule};
 /// let s = Constant::new(0.01).unwrap();
 /// assert_eq!((s.rate(0), s.rate(1_000)), (0.01, 0.01));
 /// assert!(Constant::new(-1.0).is_err());
@@ -69,7 +69,7 @@ impl Constant {
     /// A constant rate `lr`; it must be finite and `>= 0`.
     ///
     /// ```
-    /// # use dualgrad::{Constant, OptimError};
+    /// # use dualgrad::optim::{Constant, OptimError};
     /// assert_eq!(Constant::new(f64::INFINITY), Err(OptimError::InvalidLearningRate(f64::INFINITY)));
     /// ```
     ///
@@ -84,7 +84,8 @@ impl<T: Scalar> Constant<T> {
     /// to the schedule's settings); validated on the values.
     ///
     /// ```
-    /// use dualgrad::{Constant, Jet, Schedule};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Constant, Schedule};
     /// let s = Constant::new_generic(Jet::<f64, 1>::variable(0.1, 0)).unwrap();
     /// assert_eq!(s.rate(7).eps, [1.0]); // ∂η/∂η
     /// ```
@@ -115,7 +116,7 @@ impl<T: Scalar> Schedule<T> for Constant<T> {
 /// `transition_steps = 1`).
 ///
 /// ```
-/// use dualgrad::{Exponential, Schedule};
+/// use dualgrad::optim::{Exponential, Schedule};
 /// let s = Exponential::new(1.0, 0.9).unwrap();
 /// assert!((s.rate(2) - 0.81).abs() < 1e-15); // 0.9² = 0.81
 /// ```
@@ -129,7 +130,7 @@ impl Exponential {
     /// Start at `lr` and multiply by `gamma` each step; `gamma` must lie in `(0, 1]`.
     ///
     /// ```
-    /// # use dualgrad::Exponential;
+    /// # use dualgrad::optim::Exponential;
     /// assert!(Exponential::new(0.1, 1.5).is_err());
     /// ```
     ///
@@ -144,7 +145,8 @@ impl<T: Scalar> Exponential<T> {
     /// to the schedule's settings); validated on the values.
     ///
     /// ```
-    /// use dualgrad::{Exponential, Jet, Schedule};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Exponential, Schedule};
     /// // η γᵏ at k = 2, η = 0.5, γ = 0.8: ∂/∂η = γ² = 0.64, ∂/∂γ = 2ηγ = 0.8
     /// let (lr, gamma) = (Jet::<f64, 2>::variable(0.5, 0), Jet::<f64, 2>::variable(0.8, 1));
     /// let r = Exponential::new_generic(lr, gamma).unwrap().rate(2);
@@ -184,7 +186,7 @@ fn check_unit_gamma(gamma: f64) -> Result<(), OptimError> {
 /// Step decay `η γ^⌊k / T⌋`: the rate is multiplied by `γ` every `T` steps (PyTorch's `StepLR`).
 ///
 /// ```
-/// use dualgrad::{Schedule, StepDecay};
+/// use dualgrad::optim::{Schedule, StepDecay};
 /// let s = StepDecay::new(1.0, 10, 0.5).unwrap();
 /// assert_eq!((s.rate(9), s.rate(10), s.rate(25)), (1.0, 0.5, 0.25)); // ⌊25/10⌋ = 2
 /// ```
@@ -199,7 +201,7 @@ impl StepDecay {
     /// Start at `lr`, multiply by `gamma` (in `(0, 1]`) every `step_size` (at least 1) steps.
     ///
     /// ```
-    /// # use dualgrad::StepDecay;
+    /// # use dualgrad::optim::StepDecay;
     /// assert!(StepDecay::new(0.1, 0, 0.5).is_err());
     /// ```
     ///
@@ -214,7 +216,8 @@ impl<T: Scalar> StepDecay<T> {
     /// to the schedule's settings); validated on the values.
     ///
     /// ```
-    /// use dualgrad::{Jet, Schedule, StepDecay};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Schedule, StepDecay};
     /// // η γ^⌊k/10⌋ at k = 25: ∂/∂η = γ² = 0.25
     /// let s = StepDecay::new_generic(Jet::<f64, 1>::variable(1.0, 0), 10, Jet::constant(0.5));
     /// assert_eq!(s.unwrap().rate(25).eps, [0.25]);
@@ -250,7 +253,7 @@ impl<T: Scalar> Schedule<T> for StepDecay<T> {
 /// `CosineAnnealingLR` for `k <= T` (which, past `T`, would rise again).
 ///
 /// ```
-/// use dualgrad::{Cosine, Schedule};
+/// use dualgrad::optim::{Cosine, Schedule};
 /// let s = Cosine::new(1.0, 0.0, 100).unwrap();
 /// assert_eq!(s.rate(0), 1.0);
 /// assert!((s.rate(50) - 0.5).abs() < 1e-15); // cos(π/2) = 0
@@ -267,7 +270,7 @@ impl Cosine {
     /// Anneal from `lr` to `floor` (`0 <= floor <= lr`) over `steps` (at least 1) steps.
     ///
     /// ```
-    /// # use dualgrad::Cosine;
+    /// # use dualgrad::optim::Cosine;
     /// assert!(Cosine::new(0.1, 0.2, 10).is_err()); // the floor is above the start
     /// ```
     ///
@@ -282,7 +285,8 @@ impl<T: Scalar> Cosine<T> {
     /// to the schedule's settings); validated on the values.
     ///
     /// ```
-    /// use dualgrad::{Cosine, Jet, Schedule};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Cosine, Schedule};
     /// // at k = T/2 the rate is (η + η_min)/2: ∂/∂η = 1/2
     /// let s = Cosine::new_generic(Jet::<f64, 1>::variable(1.0, 0), Jet::constant(0.0), 100);
     /// assert!((s.unwrap().rate(50).eps[0] - 0.5).abs() < 1e-15);
@@ -328,7 +332,7 @@ impl<T: Scalar> Schedule<T> for Cosine<T> {
 /// is a linear warm-up; with `start > end`, a linear decay.
 ///
 /// ```
-/// use dualgrad::{Linear, Schedule};
+/// use dualgrad::optim::{Linear, Schedule};
 /// let s = Linear::new(0.0, 1.0, 4).unwrap();
 /// assert_eq!((s.rate(0), s.rate(1), s.rate(4), s.rate(9)), (0.0, 0.25, 1.0, 1.0));
 /// ```
@@ -343,7 +347,7 @@ impl Linear {
     /// Ramp from `start` to `end` (both valid learning rates) over `steps` (at least 1) steps.
     ///
     /// ```
-    /// # use dualgrad::Linear;
+    /// # use dualgrad::optim::Linear;
     /// assert!(Linear::new(0.0, 1.0, 0).is_err());
     /// ```
     ///
@@ -358,7 +362,8 @@ impl<T: Scalar> Linear<T> {
     /// to the schedule's settings); validated on the values.
     ///
     /// ```
-    /// use dualgrad::{Jet, Linear, Schedule};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Linear, Schedule};
     /// // start + (end − start) k/T at k = 1 of 4: ∂/∂start = 3/4
     /// let s = Linear::new_generic(Jet::<f64, 1>::variable(0.0, 0), Jet::constant(1.0), 4);
     /// assert_eq!(s.unwrap().rate(1).eps, [0.75]);
@@ -395,7 +400,7 @@ impl<T: Scalar> Schedule<T> for Linear<T> {
 /// `warmup_cosine_decay_schedule`). The rate is continuous at `k = W`.
 ///
 /// ```
-/// use dualgrad::{Cosine, Schedule, Warmup};
+/// use dualgrad::optim::{Cosine, Schedule, Warmup};
 /// // 10 warm-up steps from 0 to 1, then cosine from 1 to 0 over 100 steps.
 /// let s = Warmup::new(0.0, 10, Cosine::new(1.0, 0.0, 100).unwrap()).unwrap();
 /// assert_eq!((s.rate(0), s.rate(5), s.rate(10)), (0.0, 0.5, 1.0));
@@ -412,7 +417,7 @@ impl<T: Scalar, S: Schedule<T>> Warmup<S, T> {
     /// Warm up from `start` over `steps` (at least 1) steps, then follow `inner`.
     ///
     /// ```
-    /// # use dualgrad::{Constant, Warmup};
+    /// # use dualgrad::optim::{Constant, Warmup};
     /// assert!(Warmup::new(-0.1, 5, Constant::new(0.1).unwrap()).is_err());
     /// ```
     pub fn new(start: T, steps: usize, inner: S) -> Result<Self, OptimError> {
@@ -428,7 +433,7 @@ impl<T: Scalar, S: Schedule<T>> Warmup<S, T> {
     /// The schedule that follows the warm-up.
     ///
     /// ```
-    /// # use dualgrad::{Constant, Schedule, Warmup};
+    /// # use dualgrad::optim::{Constant, Schedule, Warmup};
     /// let w = Warmup::new(0.0, 5, Constant::new(0.1).unwrap()).unwrap();
     /// assert_eq!(w.inner().rate(0), 0.1);
     /// ```

@@ -21,7 +21,7 @@ use nalgebra::SVector;
 /// ```
 ///
 /// ```
-/// use dualgrad::{Optimizer, SgdConfig};
+/// use dualgrad::optim::{Optimizer, SgdConfig};
 /// use nalgebra::SVector;
 ///
 /// // Heavy-ball momentum on g = 1 twice: b = 1, then b = 0.9·1 + 1 = 1.9.
@@ -63,7 +63,8 @@ impl SgdConfig<Constant> {
     /// `U` values: the start of a differentiated training run.
     ///
     /// ```
-    /// use dualgrad::{Jet, Optimizer, SgdConfig};
+    /// use dualgrad::Jet;
+    /// use dualgrad::optim::{Optimizer, SgdConfig};
     /// use nalgebra::SVector;
     /// // d/dη of one step θ₁ = θ₀ − η g, with θ₀ = 1, g = 2: −g = −2.
     /// let lr = Jet::variable(0.1, 0);
@@ -88,7 +89,7 @@ impl<T: Scalar> SgdConfig<Constant<T>, T> {
     /// A constant learning rate (checked by [`build`](Self::build): finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::SgdConfig;
+    /// # use dualgrad::optim::SgdConfig;
     /// assert!(SgdConfig::default().with_lr(-0.1).build::<1>().is_err());
     /// ```
     pub fn with_lr(mut self, lr: T) -> Self {
@@ -101,7 +102,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Replace the learning rate by a schedule (step index from 0 on the first update).
     ///
     /// ```
-    /// # use dualgrad::{Optimizer, SgdConfig, StepDecay};
+    /// # use dualgrad::optim::{Optimizer, SgdConfig, StepDecay};
     /// let opt = SgdConfig::default().with_schedule(StepDecay::new(0.1, 5, 0.5).unwrap()).build::<2>().unwrap();
     /// assert_eq!(opt.learning_rate(), 0.1);
     /// ```
@@ -119,7 +120,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Momentum factor `μ` in `[0, 1)`.
     ///
     /// ```
-    /// # use dualgrad::SgdConfig;
+    /// # use dualgrad::optim::SgdConfig;
     /// assert!(SgdConfig::default().with_momentum(1.0).build::<1>().is_err());
     /// ```
     pub fn with_momentum(mut self, momentum: T) -> Self {
@@ -130,7 +131,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Dampening `τ` in `[0, 1]` (PyTorch form only; the averaged form needs 0).
     ///
     /// ```
-    /// # use dualgrad::SgdConfig;
+    /// # use dualgrad::optim::SgdConfig;
     /// assert!(SgdConfig::default().with_momentum(0.9).with_dampening(0.5).build::<1>().is_ok());
     /// ```
     pub fn with_dampening(mut self, dampening: T) -> Self {
@@ -141,7 +142,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Nesterov momentum; needs a momentum `> 0` and zero dampening.
     ///
     /// ```
-    /// # use dualgrad::{OptimError, SgdConfig};
+    /// # use dualgrad::optim::{OptimError, SgdConfig};
     /// let err = SgdConfig::default().with_nesterov(true).build::<1>().unwrap_err();
     /// assert_eq!(err, OptimError::NesterovWithoutMomentum);
     /// ```
@@ -153,7 +154,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Coupled weight decay (an L2 penalty): `λθ` is added to the gradient; `λ >= 0`.
     ///
     /// ```
-    /// # use dualgrad::{Optimizer, SgdConfig}; use nalgebra::SVector;
+    /// # use dualgrad::optim::{Optimizer, SgdConfig}; use nalgebra::SVector;
     /// let mut opt = SgdConfig::default().with_lr(0.5).with_weight_decay(0.2).build::<1>().unwrap();
     /// let mut theta = SVector::from([1.0]);
     /// opt.step(&mut theta, &SVector::from([0.0]));
@@ -168,7 +169,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// (see [`MomentumForm`]).
     ///
     /// ```
-    /// # use dualgrad::{MomentumForm, SgdConfig};
+    /// # use dualgrad::optim::{MomentumForm, SgdConfig};
     /// let cfg = SgdConfig::default().with_momentum(0.9).with_momentum_form(MomentumForm::Averaged);
     /// assert!(cfg.build::<3>().is_ok());
     /// ```
@@ -180,7 +181,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
     /// ```
-    /// # use dualgrad::{OptimError, SgdConfig};
+    /// # use dualgrad::optim::{OptimError, SgdConfig};
     /// let err = SgdConfig::default().with_momentum(0.9).with_dampening(0.1).with_nesterov(true);
     /// assert_eq!(err.build::<2>().unwrap_err(), OptimError::NesterovWithDampening(0.1));
     /// ```
@@ -221,7 +222,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
 /// [`SgdConfig::build`], which documents the update.
 ///
 /// ```
-/// use dualgrad::{Optimizer, SgdConfig};
+/// use dualgrad::optim::{Optimizer, SgdConfig};
 /// use nalgebra::SVector;
 /// let mut opt = SgdConfig::default().with_lr(0.1).build::<2>().unwrap();
 /// let mut theta = SVector::from([1.0, 2.0]);
@@ -239,7 +240,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Sgd<N, S, T> {
     /// The validated hyperparameters.
     ///
     /// ```
-    /// # use dualgrad::SgdConfig;
+    /// # use dualgrad::optim::SgdConfig;
     /// let cfg = SgdConfig::default().with_momentum(0.5);
     /// assert_eq!(*cfg.build::<1>().unwrap().config(), cfg);
     /// ```

@@ -18,7 +18,7 @@ use nalgebra::SVector;
 /// with sufficient decrease and a non-negative slope is seen. It tries `α = 1` first.
 ///
 /// The curvature condition makes `sᵀy > 0` for the step `s = αd` and the gradient change `y`
-/// (`sᵀy >= (c₂ − 1) α ∇f(x)·d > 0`), so an [`Lbfgs`](crate::Lbfgs) update after an accepted
+/// (`sᵀy >= (c₂ − 1) α ∇f(x)·d > 0`), so an [`Lbfgs`](crate::optim::Lbfgs) update after an accepted
 /// step is always sound. `accepted` is true exactly when both conditions hold.
 ///
 /// The conditions need slopes at trial points, so the search runs through
@@ -29,7 +29,7 @@ use nalgebra::SVector;
 /// 30 evaluations, relative interval tolerance `1e-12`.
 ///
 /// ```
-/// use dualgrad::{LineSearch, StrongWolfe};
+/// use dualgrad::optim::{LineSearch, StrongWolfe};
 /// use nalgebra::SVector;
 /// // f = x⁴ from x = 1 along d = −1: slope −4. α = 1 lands on the minimiser x = 0, where the
 /// // slope is 0: both conditions hold at once.
@@ -62,7 +62,7 @@ impl StrongWolfe {
     /// Constants `0 < c₁ < c₂ < 1` and at least one evaluation.
     ///
     /// ```
-    /// # use dualgrad::{OptimError, StrongWolfe};
+    /// # use dualgrad::optim::{OptimError, StrongWolfe};
     /// assert!(StrongWolfe::new(1e-4, 0.1, 20).is_ok()); // the conjugate-gradient choice
     /// assert_eq!(
     ///     StrongWolfe::new(0.5, 0.4, 20),
@@ -91,7 +91,7 @@ impl StrongWolfe {
     /// The constants `(c₁, c₂)`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::StrongWolfe::default().constants(), (1e-4, 0.9));
+    /// assert_eq!(dualgrad::optim::StrongWolfe::default().constants(), (1e-4, 0.9));
     /// ```
     pub fn constants(&self) -> (f64, f64) {
         (self.c1, self.c2)

@@ -13,14 +13,14 @@ use nalgebra::{SMatrix, SVector};
 /// A wrong `P` is a compile-time error:
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{DenseParams, ParamVector};
+/// use dualgrad::params::{DenseParams, ParamVector};
 /// use nalgebra::SVector;
 /// // a 2 → 1 layer has 2·1 + 1 = 3 parameters, not 4
 /// let p = DenseParams::<f64, 2, 1>::from_vector(&SVector::<f64, 4>::zeros());
 /// ```
 ///
 /// ```
-/// use dualgrad::{DenseParams, ParamVector};
+/// use dualgrad::params::{DenseParams, ParamVector};
 /// use nalgebra::SVector;
 /// let p = DenseParams::<f64, 2, 1>::from_vector(&SVector::from([1.0, 2.0, 3.0]));
 /// assert_eq!(p.w[(0, 1)], 2.0);
@@ -38,7 +38,7 @@ impl<T: Scalar, const I: usize, const O: usize> DenseParams<T, I, O> {
     /// The number of parameters, `O·I + O`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::DenseParams::<f64, 4, 3>::LEN, 15);
+    /// assert_eq!(dualgrad::params::DenseParams::<f64, 4, 3>::LEN, 15);
     /// ```
     pub const LEN: usize = O * I + O;
 
@@ -47,7 +47,7 @@ impl<T: Scalar, const I: usize, const O: usize> DenseParams<T, I, O> {
     /// All zeros.
     ///
     /// ```
-    /// let p = dualgrad::DenseParams::<f64, 2, 1>::zeros();
+    /// let p = dualgrad::params::DenseParams::<f64, 2, 1>::zeros();
     /// assert_eq!(p.b[0], 0.0);
     /// ```
     pub fn zeros() -> Self {
@@ -60,7 +60,7 @@ impl<T: Scalar, const I: usize, const O: usize> DenseParams<T, I, O> {
     /// Convert every entry with `f` (e.g. lift `f64` parameters to duals, or take real parts).
     ///
     /// ```
-    /// use dualgrad::DenseParams;
+    /// use dualgrad::params::DenseParams;
     /// let p = DenseParams::<f64, 1, 1>::zeros().map(|x| x + 1.0);
     /// assert_eq!((p.w[(0, 0)], p.b[0]), (1.0, 1.0));
     /// ```

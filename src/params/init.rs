@@ -16,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 /// machine and every version of the `rand` crate.
 ///
 /// ```
-/// use dualgrad::Init;
+/// use dualgrad::params::Init;
 /// assert_eq!(Init::XavierUniform.limit(4, 2), 1.0); // √(6 / (4 + 2))
 /// assert_eq!(Init::HeUniform.limit(6, 100), 1.0); // √(6 / 6)
 /// assert_eq!(Init::Zeros.limit(4, 2), 0.0);
@@ -36,7 +36,7 @@ impl Init {
     /// `fan_out` outputs (0 when `fan_in` is 0).
     ///
     /// ```
-    /// use dualgrad::Init;
+    /// use dualgrad::params::Init;
     /// assert_eq!(Init::HeUniform.limit(24, 8), 0.5); // √(6 / 24)
     /// ```
     pub fn limit(self, fan_in: usize, fan_out: usize) -> f64 {
@@ -51,7 +51,7 @@ impl Init {
     /// An `R × C` weight matrix (fan-in `C`, fan-out `R`), drawn in row-major order.
     ///
     /// ```
-    /// use dualgrad::{Init, seeded_rng};
+    /// use dualgrad::params::{Init, seeded_rng};
     /// use nalgebra::SMatrix;
     /// let w: SMatrix<f64, 3, 2> = Init::XavierUniform.matrix(&mut seeded_rng(7));
     /// assert!(w.iter().all(|x| x.abs() <= 6.0_f64.sqrt() / 5.0_f64.sqrt())); // √(6 / (2 + 3))
@@ -80,8 +80,8 @@ impl Init {
 /// independently of the platform, so the same seed gives the same numbers everywhere.
 ///
 /// ```
-/// use dualgrad::Rng;
-/// let (mut a, mut b) = (dualgrad::seeded_rng(42), dualgrad::seeded_rng(42));
+/// use dualgrad::params::Rng;
+/// let (mut a, mut b) = (dualgrad::params::seeded_rng(42), dualgrad::params::seeded_rng(42));
 /// assert_eq!(a.next_u64(), b.next_u64());
 /// ```
 pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
@@ -94,7 +94,7 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
 /// initial parameters depend only on the generator's output stream.
 ///
 /// ```
-/// use dualgrad::{seeded_rng, unit_uniform};
+/// use dualgrad::params::{seeded_rng, unit_uniform};
 /// let mut rng = seeded_rng(1);
 /// let u = unit_uniform(&mut rng);
 /// assert!((0.0..1.0).contains(&u));

@@ -13,14 +13,14 @@ use nalgebra::{SMatrix, SVector};
 /// A wrong `P` is a compile-time error:
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Mlp1Params, ParamVector};
+/// use dualgrad::params::{Mlp1Params, ParamVector};
 /// use nalgebra::SVector;
 /// // 4 → 8 → 3 has 8·4 + 8 + 3·8 + 3 = 67 parameters, not 66
 /// let v: SVector<f64, 66> = Mlp1Params::<f64, 4, 8, 3>::zeros().to_vector();
 /// ```
 ///
 /// ```
-/// use dualgrad::{Mlp1Params, ParamVector};
+/// use dualgrad::params::{Mlp1Params, ParamVector};
 /// use nalgebra::SVector;
 /// // 2 → 3 → 1 (the XOR network): 3·2 + 3 + 1·3 + 1 = 13 parameters
 /// let v = SVector::<f64, 13>::from_fn(|i, _| i as f64);
@@ -48,7 +48,7 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize> Mlp1Params<T, I,
     /// The number of parameters, `H·I + H + O·H + O`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Mlp1Params::<f64, 4, 8, 3>::LEN, 67);
+    /// assert_eq!(dualgrad::params::Mlp1Params::<f64, 4, 8, 3>::LEN, 67);
     /// ```
     pub const LEN: usize = H * I + H + O * H + O;
 
@@ -62,7 +62,7 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize> Mlp1Params<T, I,
     /// All zeros.
     ///
     /// ```
-    /// let p = dualgrad::Mlp1Params::<f64, 2, 3, 1>::zeros();
+    /// let p = dualgrad::params::Mlp1Params::<f64, 2, 3, 1>::zeros();
     /// assert_eq!(p.w2.sum(), 0.0);
     /// ```
     pub fn zeros() -> Self {
@@ -131,14 +131,14 @@ impl<T: Scalar, const I: usize, const H: usize, const O: usize, const P: usize> 
 /// `W3`, `b3`. A wrong `P` is a compile-time error:
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{Mlp2Params, ParamVector};
+/// use dualgrad::params::{Mlp2Params, ParamVector};
 /// use nalgebra::SVector;
 /// // 2 → 2 → 2 → 1 has 6 + 6 + 3 = 15 parameters, not 16
 /// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&SVector::<f64, 16>::zeros());
 /// ```
 ///
 /// ```
-/// use dualgrad::{Mlp2Params, ParamVector};
+/// use dualgrad::params::{Mlp2Params, ParamVector};
 /// use nalgebra::SVector;
 /// let v = SVector::<f64, 15>::from_fn(|i, _| i as f64);
 /// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&v);
@@ -168,7 +168,7 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
     /// The number of parameters, `H1·I + H1 + H2·H1 + H2 + O·H2 + O`.
     ///
     /// ```
-    /// assert_eq!(dualgrad::Mlp2Params::<f64, 4, 8, 8, 3>::LEN, 40 + 72 + 27);
+    /// assert_eq!(dualgrad::params::Mlp2Params::<f64, 4, 8, 8, 3>::LEN, 40 + 72 + 27);
     /// ```
     pub const LEN: usize = H1 * I + H1 + H2 * H1 + H2 + O * H2 + O;
 
@@ -184,7 +184,7 @@ impl<T: Scalar, const I: usize, const H1: usize, const H2: usize, const O: usize
     /// All zeros.
     ///
     /// ```
-    /// let p = dualgrad::Mlp2Params::<f64, 2, 2, 2, 1>::zeros();
+    /// let p = dualgrad::params::Mlp2Params::<f64, 2, 2, 2, 1>::zeros();
     /// assert_eq!(p.b3[0], 0.0);
     /// ```
     pub fn zeros() -> Self {

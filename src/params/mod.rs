@@ -19,6 +19,19 @@ pub use dense::DenseParams;
 pub use init::{Init, seeded_rng, unit_uniform};
 pub use mlp::{Mlp1Params, Mlp2Params};
 pub use network::{LayerParams, NetworkParams, StackParams};
+/// The random-number trait that [`Model::init_with`](crate::model::Model::init_with) and
+/// [`Init::matrix`] take, from the `rand` version dualgrad is built with.
+pub use rand::Rng;
+/// The generator behind every seeded operation ([`seeded_rng`] returns it): ChaCha with 8
+/// rounds, the same stream on every platform.
+///
+/// ```
+/// use dualgrad::params::{ChaCha8Rng, Rng, seeded_rng};
+/// let mut rng: ChaCha8Rng = seeded_rng(3);
+/// let (a, b) = (rng.next_u64(), rng.next_u64());
+/// assert_ne!(a, b);
+/// ```
+pub use rand_chacha::ChaCha8Rng;
 
 pub(crate) use count::check_count;
 
@@ -32,7 +45,7 @@ use nalgebra::SVector;
 /// names `p[i]`) lets a hand-written model use a plain vector.
 ///
 /// ```
-/// use dualgrad::{DenseParams, ParamVector};
+/// use dualgrad::params::{DenseParams, ParamVector};
 /// use nalgebra::{SMatrix, SVector};
 ///
 /// // one dense layer 2 -> 1: W (1×2) row-major, then b
@@ -61,7 +74,7 @@ pub trait ParamVector<T: Scalar, const P: usize>: Sized {
     /// default penalises every entry.
     ///
     /// ```
-    /// use dualgrad::{DenseParams, ParamVector};
+    /// use dualgrad::params::{DenseParams, ParamVector};
     /// // entries 0 and 1 are the weights, entry 2 the bias
     /// assert!(<DenseParams<f64, 2, 1> as ParamVector<f64, 3>>::penalised(1));
     /// assert!(!<DenseParams<f64, 2, 1> as ParamVector<f64, 3>>::penalised(2));
@@ -74,7 +87,7 @@ pub trait ParamVector<T: Scalar, const P: usize>: Sized {
     /// The names of all `P` entries, in order.
     ///
     /// ```
-    /// use dualgrad::ParamVector;
+    /// use dualgrad::params::ParamVector;
     /// use nalgebra::SVector;
     /// let names: Vec<String> = <SVector<f64, 2> as ParamVector<f64, 2>>::names().collect();
     /// assert_eq!(names, ["p[0]", "p[1]"]);

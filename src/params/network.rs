@@ -1,4 +1,4 @@
-//! The parameters of a composed network ([`Network`](crate::Network)): dense layers one after
+//! The parameters of a composed network ([`Network`](crate::model::Network)): dense layers one after
 //! another, flattened layer by layer.
 
 use super::count::check_count;
@@ -15,7 +15,7 @@ use nalgebra::{SMatrix, SVector};
 /// are hidden from the documentation.
 ///
 /// ```
-/// use dualgrad::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
 /// // 2 → 3 → 1: (3·2 + 3) + (1·3 + 1) = 13 parameters
 /// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as StackParams<f64>>::LEN, 13);
 /// ```
@@ -84,7 +84,7 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
 /// the parameters `next` of the layers after it.
 ///
 /// ```
-/// use dualgrad::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
 /// use nalgebra::{SMatrix, SVector};
 /// // 1 → 2 → 1
 /// let p = LayerParams::<f64, 1, 2, DenseParams<f64, 2, 1>> {
@@ -151,7 +151,7 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
     }
 }
 
-/// The parameters of a [`Network`](crate::Network): its stack of layers, first layer
+/// The parameters of a [`Network`](crate::model::Network): its stack of layers, first layer
 /// outermost (`layers.w` is the first layer's weights, `layers.next.w` the second's, and so on).
 ///
 /// Flat order: layer by layer, each layer's weights `W` row by row and then its bias `b`. Layers
@@ -160,7 +160,7 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
 /// names the right count.
 ///
 /// ```
-/// use dualgrad::{DenseParams, LayerParams, NetworkParams, ParamVector};
+/// use dualgrad::params::{DenseParams, LayerParams, NetworkParams, ParamVector};
 /// use nalgebra::SVector;
 /// // 2 → 2 tanh → 1: W1 (2×2), b1, W2 (1×2), b2: 4 + 2 + 2 + 1 = 9 parameters
 /// type Params = NetworkParams<LayerParams<f64, 2, 2, DenseParams<f64, 2, 1>>>;
@@ -177,7 +177,7 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
 /// ```
 ///
 /// ```compile_fail,E0080
-/// use dualgrad::{DenseParams, LayerParams, NetworkParams, ParamVector};
+/// use dualgrad::params::{DenseParams, LayerParams, NetworkParams, ParamVector};
 /// use nalgebra::SVector;
 /// type Params = NetworkParams<LayerParams<f64, 2, 2, DenseParams<f64, 2, 1>>>;
 /// // 9 parameters, not 10: "P = 10, but the sizes give ... = 9 parameters: write 9 for P"
@@ -224,7 +224,7 @@ impl<L> NetworkParams<L> {
     /// All zeros.
     ///
     /// ```
-    /// use dualgrad::{DenseParams, NetworkParams};
+    /// use dualgrad::params::{DenseParams, NetworkParams};
     /// let p = NetworkParams::<DenseParams<f64, 2, 1>>::zeros();
     /// assert_eq!(p.layers.b[0], 0.0);
     /// ```

@@ -1,23 +1,24 @@
-//! Schedules given in epochs: [`train`](crate::train) counts epochs, an optimizer's schedule
+//! Schedules given in epochs: [`train`](crate::train::train) counts epochs, an optimizer's schedule
 //! counts steps; [`TrainConfig::steps_per_epoch`] converts and [`PerEpoch`] adapts.
 
 use super::TrainConfig;
 use crate::optim::{OptimError, Schedule};
 
 impl TrainConfig {
-    /// The optimizer steps [`train`](crate::train) makes per epoch on `samples` samples: 1 for
+    /// The optimizer steps [`train`](crate::train::train) makes per epoch on `samples` samples: 1 for
     /// full batch, `⌈samples / batch_size⌉` for mini-batches (the last batch of an epoch may be
     /// smaller). Multiply by the number of epochs for a schedule that counts steps, such as
-    /// [`Cosine`](crate::Cosine) annealed over the whole run; or wrap a schedule counted in
+    /// [`Cosine`](crate::optim::Cosine) annealed over the whole run; or wrap a schedule counted in
     /// epochs in [`PerEpoch`].
     ///
     /// # Errors
     /// [`OptimError::EmptyObjective`] for 0 samples, [`OptimError::InvalidCount`] for a batch
     /// size of 0, [`OptimError::BatchLargerThanData`] for a batch size larger than `samples`
-    /// (the cases [`train`](crate::train) rejects).
+    /// (the cases [`train`](crate::train::train) rejects).
     ///
     /// ```
-    /// use dualgrad::{OptimError, TrainConfig};
+    /// use dualgrad::optim::OptimError;
+    /// use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().steps_per_epoch(100)?, 1); // full batch
     /// assert_eq!(TrainConfig::default().with_batch_size(32).steps_per_epoch(100)?, 4); // 32+32+32+4
     /// assert_eq!(TrainConfig::default().with_batch_size(100).steps_per_epoch(100)?, 1);
@@ -26,7 +27,7 @@ impl TrainConfig {
     ///     Err(OptimError::BatchLargerThanData { batch_size: 500, samples: 100 })
     /// );
     /// assert!(TrainConfig::default().with_batch_size(0).steps_per_epoch(100).is_err());
-    /// # Ok::<(), dualgrad::OptimError>(())
+    /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn steps_per_epoch(&self, samples: usize) -> Result<usize, OptimError> {
         if samples == 0 {
@@ -53,11 +54,12 @@ impl TrainConfig {
 /// `rate(k) = inner.rate(⌊k / steps_per_epoch⌋)`. PyTorch's learning-rate schedulers stepped
 /// once per epoch behave this way.
 ///
-/// Build it for a run of [`train`](crate::train) with [`PerEpoch::for_training`], which takes
+/// Build it for a run of [`train`](crate::train::train) with [`PerEpoch::for_training`], which takes
 /// the steps per epoch from the [`TrainConfig`] and the number of samples.
 ///
 /// ```
-/// use dualgrad::{Objective, Optimizer, PerEpoch, SgdConfig, StepDecay, TrainConfig, train};
+/// use dualgrad::optim::{Objective, Optimizer, SgdConfig, StepDecay};
+/// use dualgrad::train::{PerEpoch, TrainConfig, train};
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)² over 10 samples yᵢ = i (the gradient is p − mean).
@@ -81,7 +83,7 @@ impl TrainConfig {
 /// assert_eq!(sgd.steps(), 75); // 25 epochs × 3 steps
 /// assert_eq!(sgd.learning_rate(), 0.05); // epoch 25: 0.2 · 0.5^⌊25/10⌋
 /// assert!((report.params[0] - 4.5).abs() < 0.5); // near the mean of 0..10
-/// # Ok::<(), dualgrad::OptimError>(())
+/// # Ok::<(), dualgrad::optim::OptimError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PerEpoch<S> {
@@ -97,11 +99,12 @@ impl<S: Schedule> PerEpoch<S> {
     /// is invalid.
     ///
     /// ```
-    /// use dualgrad::{Exponential, PerEpoch, Schedule};
+    /// use dualgrad::optim::{Exponential, Schedule};
+    /// use dualgrad::train::PerEpoch;
     /// let s = PerEpoch::new(Exponential::new(1.0, 0.5)?, 4)?; // halve every epoch of 4 steps
     /// assert_eq!((s.rate(0), s.rate(3), s.rate(4), s.rate(9)), (1.0, 1.0, 0.5, 0.25));
     /// assert!(PerEpoch::new(Exponential::new(1.0, 0.5)?, 0).is_err());
-    /// # Ok::<(), dualgrad::OptimError>(())
+    /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn new(inner: S, steps_per_epoch: usize) -> Result<Self, OptimError> {
         let s = Self {
@@ -112,19 +115,20 @@ impl<S: Schedule> PerEpoch<S> {
         Ok(s)
     }
 
-    /// The schedule `inner`, counted in epochs of [`train`](crate::train) with `config` over
+    /// The schedule `inner`, counted in epochs of [`train`](crate::train::train) with `config` over
     /// `samples` samples (see [`TrainConfig::steps_per_epoch`]).
     ///
     /// # Errors
     /// As [`TrainConfig::steps_per_epoch`] and [`PerEpoch::new`].
     ///
     /// ```
-    /// use dualgrad::{Linear, PerEpoch, Schedule, TrainConfig};
+    /// use dualgrad::optim::{Linear, Schedule};
+    /// use dualgrad::train::{PerEpoch, TrainConfig};
     /// // warm up linearly over 4 epochs; 150 samples in batches of 50: 3 steps per epoch
     /// let config = TrainConfig::default().with_batch_size(50);
     /// let s = PerEpoch::for_training(Linear::new(0.0, 0.1, 4)?, &config, 150)?;
     /// assert_eq!((s.rate(2), s.rate(3), s.rate(6)), (0.0, 0.025, 0.05));
-    /// # Ok::<(), dualgrad::OptimError>(())
+    /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn for_training(
         inner: S,
@@ -137,9 +141,10 @@ impl<S: Schedule> PerEpoch<S> {
     /// The number of optimizer steps in one epoch.
     ///
     /// ```
-    /// use dualgrad::{Constant, PerEpoch};
+    /// use dualgrad::optim::Constant;
+    /// use dualgrad::train::PerEpoch;
     /// assert_eq!(PerEpoch::new(Constant::new(0.1)?, 7)?.steps_per_epoch(), 7);
-    /// # Ok::<(), dualgrad::OptimError>(())
+    /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn steps_per_epoch(&self) -> usize {
         self.steps_per_epoch
@@ -148,9 +153,10 @@ impl<S: Schedule> PerEpoch<S> {
     /// The schedule counted in epochs.
     ///
     /// ```
-    /// use dualgrad::{Constant, PerEpoch, Schedule};
+    /// use dualgrad::optim::{Constant, Schedule};
+    /// use dualgrad::train::PerEpoch;
     /// assert_eq!(PerEpoch::new(Constant::new(0.1)?, 7)?.inner().rate(0), 0.1);
-    /// # Ok::<(), dualgrad::OptimError>(())
+    /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn inner(&self) -> &S {
         &self.inner

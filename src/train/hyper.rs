@@ -7,10 +7,11 @@
 //! optimisation, Franceschi et al., ICML 2017). Memory does not grow with the number of steps:
 //! nothing of the trajectory is stored.
 
+use crate::model::tuning::{GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX};
 use crate::optim::error::{OptimError, check_scheduled_rate};
-use crate::{
-    BatchLoss, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX, Jet, Optimizer, Scalar, TrainConfig,
-};
+use crate::optim::{BatchLoss, Optimizer};
+use crate::train::TrainConfig;
+use crate::{Jet, Scalar};
 use nalgebra::SVector;
 
 /// What the `setup` closure of [`hypergradient`] and [`validation_after_training`] returns: the
@@ -18,7 +19,9 @@ use nalgebra::SVector;
 /// hyperparameter.
 ///
 /// ```
-/// use dualgrad::{Adam, AdamConfig, Constant, RunSetup, Scalar};
+/// use dualgrad::Scalar;
+/// use dualgrad::optim::{Adam, AdamConfig, Constant};
+/// use dualgrad::train::RunSetup;
 /// use nalgebra::SVector;
 /// fn setup<T: Scalar>(h: &SVector<T, 1>) -> RunSetup<Adam<2, Constant<T>, T>, T, 2> {
 ///     let adam = AdamConfig::default().lift::<T>().with_lr(h[0]).build()?;
@@ -42,7 +45,7 @@ pub struct UnrolledRun<T, const P: usize> {
 }
 
 /// Train for exactly `config.epochs()` epochs at any scalar type `T`: the training loop of
-/// [`train`](crate::train) (the same seeded shuffles and mini-batches of
+/// [`train`](crate::train::train) (the same seeded shuffles and mini-batches of
 /// `config.batch_size()`), without its early stops, so that the run has a fixed length and can
 /// be differentiated. Gradients come from [`BatchLoss::loss_and_gradient_at`].
 ///
@@ -56,7 +59,9 @@ pub struct UnrolledRun<T, const P: usize> {
 /// schedule's rate (its value) is negative or not finite before an update.
 ///
 /// ```
-/// use dualgrad::{BatchLoss, Scalar, SgdConfig, TrainConfig, train_unrolled};
+/// use dualgrad::Scalar;
+/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::train::{TrainConfig, train_unrolled};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p², one "sample"
@@ -103,12 +108,12 @@ where
     };
     let mut order: Vec<usize> = (0..n).collect();
     let full_batch = batch == n;
-    let mut rng = crate::seeded_rng(config.seed());
+    let mut rng = crate::params::seeded_rng(config.seed());
     let mut p = p0;
     let mut steps = 0;
     for _ in 0..config.epochs() {
         if !full_batch {
-            crate::shuffle_with(&mut order, &mut rng);
+            crate::data::shuffle_with(&mut order, &mut rng);
         }
         for chunk in order.chunks(batch) {
             let (loss, grad) = objective.loss_and_gradient_at(&p, chunk);
@@ -145,7 +150,9 @@ where
 /// diverged; [`OptimError::EmptyObjective`] for an empty validation set.
 ///
 /// ```
-/// use dualgrad::{BatchLoss, Scalar, SgdConfig, TrainConfig, validation_after_training};
+/// use dualgrad::Scalar;
+/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::train::{TrainConfig, validation_after_training};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p²
@@ -205,7 +212,9 @@ where
 /// As [`validation_after_training`].
 ///
 /// ```
-/// use dualgrad::{BatchLoss, Jet, Scalar, SgdConfig, TrainConfig, hypergradient};
+/// use dualgrad::{Jet, Scalar};
+/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::train::{TrainConfig, hypergradient};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p²

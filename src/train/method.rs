@@ -1,4 +1,4 @@
-//! A minimisation method: how [`minimize`](crate::minimize) moves from one iterate to the next.
+//! A minimisation method: how [`minimize`](crate::train::minimize) moves from one iterate to the next.
 
 use super::report::Evaluations;
 use super::stop::StopReason;
@@ -10,7 +10,7 @@ use nalgebra::SVector;
 /// An iterate: a point with its value and gradient.
 ///
 /// ```
-/// use dualgrad::Point;
+/// use dualgrad::train::Point;
 /// use nalgebra::SVector;
 /// let p = Point { x: SVector::from([1.0]), value: 1.0, gradient: SVector::from([2.0]) }; // f = x²
 /// assert_eq!(p.gradient[0], 2.0 * p.x[0]);
@@ -25,12 +25,14 @@ pub struct Point<const N: usize> {
     pub gradient: SVector<f64, N>,
 }
 
-/// How [`minimize`](crate::minimize) moves from one iterate to the next: implemented by
-/// [`Newton`](crate::Newton), [`Lbfgs`](crate::Lbfgs) and every first-order
+/// How [`minimize`](crate::train::minimize) moves from one iterate to the next: implemented by
+/// [`Newton`](crate::optim::Newton), [`Lbfgs`](crate::optim::Lbfgs) and every first-order
 /// [`Optimizer`] (which steps from the gradient, then evaluates the new point).
 ///
 /// ```
-/// use dualgrad::{Evaluations, Method, Point, Scalar, ScalarFn, SgdConfig};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::SgdConfig;
+/// use dualgrad::train::{Evaluations, Method, Point};
 /// use nalgebra::SVector;
 ///
 /// struct Square; // f = x², ∇f = 2x
@@ -65,7 +67,8 @@ pub trait Method<const N: usize> {
     /// accepts.
     ///
     /// ```
-    /// use dualgrad::{Method, OptimError, SgdConfig};
+    /// use dualgrad::optim::{OptimError, SgdConfig};
+    /// use dualgrad::train::Method;
     /// let sgd = SgdConfig::default().with_schedule(|k: usize| 0.1 - 0.1 * k as f64).build::<1>().unwrap();
     /// assert!(Method::<1>::check_next(&sgd).is_ok()); // step 0: rate 0.1
     /// let bad = SgdConfig::default().with_schedule(|_: usize| -0.1).build::<1>().unwrap();
@@ -79,11 +82,13 @@ pub trait Method<const N: usize> {
 
     /// Called when the gradient-norm test has passed at `point`: a method that knows the
     /// curvature may say the point is not a minimum (a saddle point or a maximum). The default
-    /// says nothing; [`Newton`](crate::Newton), which has the exact Hessian, reports
+    /// says nothing; [`Newton`](crate::optim::Newton), which has the exact Hessian, reports
     /// [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue.
     ///
     /// ```
-    /// use dualgrad::{Evaluations, Method, Point, Scalar, ScalarFn, SgdConfig};
+    /// use dualgrad::{Scalar, ScalarFn};
+    /// use dualgrad::optim::SgdConfig;
+    /// use dualgrad::train::{Evaluations, Method, Point};
     /// use nalgebra::SVector;
     /// struct Saddle; // f = x² − y², stationary at 0
     /// impl ScalarFn<2> for Saddle {

@@ -9,15 +9,15 @@ use nalgebra::SVector;
 
 /// Minimise `f` from `x0` with `method` until a stopping rule fires.
 ///
-/// `method` is [`Newton`](crate::Newton), [`Lbfgs`](crate::Lbfgs) or any first-order
-/// [`Optimizer`](crate::Optimizer); its state is not reset first (call
+/// `method` is [`Newton`](crate::optim::Newton), [`Lbfgs`](crate::optim::Lbfgs) or any first-order
+/// [`Optimizer`](crate::optim::Optimizer); its state is not reset first (call
 /// [`Method::reset`] to start fresh). After the start is evaluated and after each iteration the
 /// rules are checked (see [`StopRules`]) and `observer` is called with the [`Progress`]. On a
 /// non-finite value or gradient the run stops at once with [`StopReason::Diverged`] and reports
 /// the last finite parameters. Nothing is allocated per iteration (the history is allocated once).
 ///
 /// When the gradient-norm test passes, the method is asked whether the point is a minimum
-/// ([`Method::confirm_stationary`]): [`Newton`](crate::Newton) reports a stationary point whose
+/// ([`Method::confirm_stationary`]): [`Newton`](crate::optim::Newton) reports a stationary point whose
 /// exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as convergence.
 ///
 /// # Errors
@@ -26,7 +26,9 @@ use nalgebra::SVector;
 /// negative, NaN or infinite learning rate.
 ///
 /// ```
-/// use dualgrad::{Newton, Scalar, ScalarFn, StopReason, StopRules, minimize};
+/// use dualgrad::{Scalar, ScalarFn};
+/// use dualgrad::optim::Newton;
+/// use dualgrad::train::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// Rosenbrock: (1 − x)² + 100(y − x²)², minimiser (1, 1).

@@ -1,12 +1,12 @@
 //! Training with a validation objective, early stopping, `ReduceLROnPlateau` and an observer
-//! that can stop the run: [`train_monitored`]. [`train`](crate::train) is this loop without
+//! that can stop the run: [`train_monitored`]. [`train`](crate::train::train) is this loop without
 //! the extras.
 
 use super::plateau::{EarlyStopping, ReduceLrOnPlateau};
 use super::report::{Progress, Report, Tracker};
 use super::stop::{StopReason, StopRules};
 use super::train_loop::TrainConfig;
-use crate::Objective;
+use crate::optim::Objective;
 use crate::optim::error::check_scheduled_rate;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
@@ -14,7 +14,7 @@ use nalgebra::SVector;
 /// What the observer of [`train_monitored`] tells the loop after an epoch.
 ///
 /// ```
-/// use dualgrad::Control;
+/// use dualgrad::train::Control;
 /// assert_ne!(Control::Continue, Control::Stop);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Control {
 /// What the observer of [`train_monitored`] sees after the start and after each epoch.
 ///
 /// ```
-/// use dualgrad::{Epoch, Evaluations, Progress};
+/// use dualgrad::train::{Epoch, Evaluations, Progress};
 /// use nalgebra::SVector;
 /// let x = SVector::from([1.0]);
 /// let progress = Progress { iteration: 2, loss: 0.5, grad_norm: 1.0, best_loss: 0.5, params: &x, evals: Evaluations::default() };
@@ -37,7 +37,7 @@ pub enum Control {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Epoch<'a, const P: usize> {
-    /// The training loss, gradient norm and parameters, as [`train`](crate::train)'s observer
+    /// The training loss, gradient norm and parameters, as [`train`](crate::train::train)'s observer
     /// sees them.
     pub progress: Progress<'a, P>,
     /// The validation loss at the same parameters, if there is a validation objective.
@@ -52,7 +52,7 @@ pub struct Epoch<'a, const P: usize> {
 /// objective, the training loss (on all samples) otherwise.
 ///
 /// ```
-/// use dualgrad::{EarlyStopping, Monitor, ReduceLrOnPlateau};
+/// use dualgrad::train::{EarlyStopping, Monitor, ReduceLrOnPlateau};
 /// let m = Monitor::<1>::new()
 ///     .with_early_stopping(EarlyStopping::new(10))
 ///     .with_plateau(ReduceLrOnPlateau::new(1.0).with_patience(3));
@@ -83,7 +83,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
     /// No validation, no early stopping, no plateau rule.
     ///
     /// ```
-    /// # use dualgrad::Monitor;
+    /// # use dualgrad::train::Monitor;
     /// assert!(Monitor::<2>::new().early_stopping().is_none());
     /// ```
     pub fn new() -> Self {
@@ -93,7 +93,8 @@ impl<'a, const P: usize> Monitor<'a, P> {
     /// Evaluate `validation`'s mean loss on all its samples at the start and after every epoch.
     ///
     /// ```
-    /// # use dualgrad::{Monitor, Objective};
+    /// # use dualgrad::optim::Objective;
+    /// # use dualgrad::train::Monitor;
     /// # use nalgebra::SVector;
     /// struct Zero;
     /// impl Objective<1> for Zero {
@@ -111,7 +112,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
     /// Stop early (and hand back the best parameters) by this rule.
     ///
     /// ```
-    /// # use dualgrad::{EarlyStopping, Monitor};
+    /// # use dualgrad::train::{EarlyStopping, Monitor};
     /// let m = Monitor::<1>::new().with_early_stopping(EarlyStopping::new(4));
     /// assert_eq!(m.early_stopping().unwrap().patience(), 4);
     /// ```
@@ -126,7 +127,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
     /// pure factor on top of the optimizer's schedule).
     ///
     /// ```
-    /// # use dualgrad::{Monitor, ReduceLrOnPlateau};
+    /// # use dualgrad::train::{Monitor, ReduceLrOnPlateau};
     /// let m = Monitor::<1>::new().with_plateau(ReduceLrOnPlateau::new(0.1));
     /// # let _ = m;
     /// ```
@@ -138,7 +139,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
     /// The early-stopping rule, if any.
     ///
     /// ```
-    /// # use dualgrad::Monitor;
+    /// # use dualgrad::train::Monitor;
     /// assert!(Monitor::<1>::new().early_stopping().is_none());
     /// ```
     pub fn early_stopping(&self) -> Option<EarlyStopping> {
@@ -150,7 +151,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
 /// was lowest.
 ///
 /// ```
-/// use dualgrad::BestEpoch;
+/// use dualgrad::train::BestEpoch;
 /// use nalgebra::SVector;
 /// let b = BestEpoch { epoch: 3, loss: 0.25, params: SVector::from([1.0]) };
 /// assert_eq!(b.epoch, 3);
@@ -165,14 +166,15 @@ pub struct BestEpoch<const P: usize> {
     pub params: SVector<f64, P>,
 }
 
-/// The outcome of [`train_monitored`]: [`train`](crate::train)'s report plus the monitored
+/// The outcome of [`train_monitored`]: [`train`](crate::train::train)'s report plus the monitored
 /// quantities.
 ///
 /// With [`StopReason::EarlyStopped`], `report.params` are the parameters best on the monitored
 /// loss (`best.params`), not the last ones.
 ///
 /// ```
-/// use dualgrad::{Control, Monitor, Objective, ReduceLrOnPlateau, SgdConfig, TrainConfig, train_monitored};
+/// use dualgrad::optim::{Objective, SgdConfig};
+/// use dualgrad::train::{Control, Monitor, ReduceLrOnPlateau, TrainConfig, train_monitored};
 /// use nalgebra::SVector;
 /// /// A constant loss 1 with zero gradient: no epoch ever improves on the first.
 /// struct Flat;
@@ -200,7 +202,7 @@ pub struct MonitoredReport<const P: usize> {
     pub validation_history: Vec<f64>,
     /// The learning rate in effect for each epoch: `learning_rates[k]` was used in epoch
     /// `k + 1` (its first update, for mini-batches with a schedule). Empty from
-    /// [`train`](crate::train).
+    /// [`train`](crate::train::train).
     pub learning_rates: Vec<f64>,
     /// Where the monitored loss was lowest (`None` if it was never finite).
     pub best: Option<BestEpoch<P>>,
@@ -236,20 +238,21 @@ impl<O> Scaled<'_, O> {
     }
 }
 
-/// [`train`](crate::train) with a validation objective, early stopping, `ReduceLROnPlateau`
+/// [`train`](crate::train::train) with a validation objective, early stopping, `ReduceLROnPlateau`
 /// and an observer that sees the validation loss and the learning rate and can stop the run.
 ///
-/// Each epoch runs exactly as in [`train`](crate::train); then the validation loss is
+/// Each epoch runs exactly as in [`train`](crate::train::train); then the validation loss is
 /// evaluated (if any), the stopping rules of `config` are checked, then early stopping, then
 /// the plateau rule is stepped, then the observer is called; [`Control::Stop`] ends the run
 /// with [`StopReason::ObserverStopped`].
 ///
 /// # Errors
-/// As [`train`](crate::train), and [`OptimError::EmptyObjective`] for a validation objective
+/// As [`train`](crate::train::train), and [`OptimError::EmptyObjective`] for a validation objective
 /// without samples, [`OptimError`] for an invalid early-stopping or plateau setting.
 ///
 /// ```
-/// use dualgrad::{Control, EarlyStopping, Monitor, Objective, SgdConfig, StopReason, TrainConfig, train_monitored};
+/// use dualgrad::optim::{Objective, SgdConfig};
+/// use dualgrad::train::{Control, EarlyStopping, Monitor, StopReason, TrainConfig, train_monitored};
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)².
@@ -298,7 +301,7 @@ pub fn train_monitored<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     run_epochs(objective, p0, optimizer, config, batch, monitor, observer)
 }
 
-/// The training loop shared by [`train`](crate::train) and [`train_monitored`], after the
+/// The training loop shared by [`train`](crate::train::train) and [`train_monitored`], after the
 /// configuration is checked; `batch` is the effective batch size (`<= len`). Fails with
 /// [`OptimError::ScheduledRate`] before a step whose scheduled rate is negative or not finite.
 pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
@@ -317,7 +320,7 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
     let all: Vec<usize> = (0..n).collect();
     let all_valid: Vec<usize> = (0..monitor.validation.map_or(0, |v| v.len())).collect();
     let mut order: Vec<usize> = if full_batch { Vec::new() } else { all.clone() };
-    let mut rng = crate::seeded_rng(config.seed());
+    let mut rng = crate::params::seeded_rng(config.seed());
     let capacity = rules.max_iterations().saturating_add(1).min(1 << 16);
     let mut validation_history =
         Vec::with_capacity(if all_valid.is_empty() { 0 } else { capacity });
@@ -423,7 +426,7 @@ pub(crate) fn run_epochs<const P: usize, O: Objective<P>, Opt: Optimizer<P>>(
             opt.step(&mut p, &grad);
             steps += 1;
         } else {
-            crate::shuffle_with(&mut order, &mut rng);
+            crate::data::shuffle_with(&mut order, &mut rng);
             for chunk in order.chunks(batch) {
                 let (batch_loss, batch_grad) = objective.loss_and_gradient(&p, chunk);
                 tracker.evals.add_gradient();

@@ -6,7 +6,7 @@ use crate::optim::error::check_non_negative;
 /// Whether a lower or a higher monitored value is better.
 ///
 /// ```
-/// use dualgrad::PlateauMode;
+/// use dualgrad::train::PlateauMode;
 /// assert_eq!(PlateauMode::default(), PlateauMode::Min);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,7 +26,7 @@ pub enum PlateauMode {
 /// | `Abs` | `a < best − threshold` | `a > best + threshold` |
 ///
 /// ```
-/// use dualgrad::ThresholdMode;
+/// use dualgrad::train::ThresholdMode;
 /// assert_eq!(ThresholdMode::default(), ThresholdMode::Rel);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,12 +56,12 @@ pub enum ThresholdMode {
 /// are PyTorch's: `Min`, `factor = 0.1`, `patience = 10`, `threshold = 1e-4`, `Rel`,
 /// `cooldown = 0`, `min_lr = 0`, `eps = 1e-8`.
 ///
-/// [`train_monitored`](crate::train_monitored) steps it once per epoch on the validation loss
+/// [`train_monitored`](crate::train::train_monitored) steps it once per epoch on the validation loss
 /// (the training loss without a validation objective) and scales the optimizer's steps by
 /// `lr / initial_lr`.
 ///
 /// ```
-/// use dualgrad::ReduceLrOnPlateau;
+/// use dualgrad::train::ReduceLrOnPlateau;
 /// let mut s = ReduceLrOnPlateau::new(1.0).with_patience(1).with_factor(0.5).build().unwrap();
 /// let lrs: Vec<f64> = [3.0, 2.0, 2.0, 2.0, 2.0, 2.0].iter().map(|&l| s.step(l)).collect();
 /// // Two epochs without improvement (bad = 2 > patience = 1) halve the rate.
@@ -88,7 +88,7 @@ impl ReduceLrOnPlateau {
     /// [`build`](Self::build), which validates the settings.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// assert_eq!(ReduceLrOnPlateau::new(0.1).build().unwrap().learning_rate(), 0.1);
     /// ```
     pub fn new(lr: f64) -> Self {
@@ -111,7 +111,7 @@ impl ReduceLrOnPlateau {
     /// `Min` (a loss) or `Max` (an accuracy).
     ///
     /// ```
-    /// # use dualgrad::{PlateauMode, ReduceLrOnPlateau};
+    /// # use dualgrad::train::{PlateauMode, ReduceLrOnPlateau};
     /// let mut s = ReduceLrOnPlateau::new(1.0).with_mode(PlateauMode::Max).with_patience(0).build().unwrap();
     /// assert_eq!((s.step(0.5), s.step(0.4)), (1.0, 0.1)); // 0.4 is worse than 0.5
     /// ```
@@ -127,7 +127,7 @@ impl ReduceLrOnPlateau {
     /// The factor `0 <= factor < 1` the rate is multiplied by.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// assert!(ReduceLrOnPlateau::new(1.0).with_factor(1.0).build().is_err());
     /// ```
     pub fn with_factor(mut self, factor: f64) -> Self {
@@ -138,7 +138,7 @@ impl ReduceLrOnPlateau {
     /// Epochs without significant improvement tolerated before a reduction.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let mut s = ReduceLrOnPlateau::new(1.0).with_patience(0).build().unwrap();
     /// assert_eq!((s.step(1.0), s.step(1.0)), (1.0, 0.1));
     /// ```
@@ -150,7 +150,7 @@ impl ReduceLrOnPlateau {
     /// The threshold (`>= 0`) of a significant improvement and how it is measured.
     ///
     /// ```
-    /// # use dualgrad::{ReduceLrOnPlateau, ThresholdMode};
+    /// # use dualgrad::train::{ReduceLrOnPlateau, ThresholdMode};
     /// let mut s = ReduceLrOnPlateau::new(1.0).with_threshold(0.5, ThresholdMode::Abs)
     ///     .with_patience(0).build().unwrap();
     /// assert_eq!((s.step(2.0), s.step(1.6)), (1.0, 0.1)); // 1.6 is not below 2 − 0.5
@@ -164,7 +164,7 @@ impl ReduceLrOnPlateau {
     /// Epochs after a reduction during which bad epochs are not counted.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let mut s = ReduceLrOnPlateau::new(1.0).with_patience(0).with_cooldown(1).build().unwrap();
     /// let lrs: Vec<f64> = (0..4).map(|_| s.step(1.0)).collect();
     /// assert_eq!(lrs, [1.0, 0.1, 0.1, 0.010000000000000002]);
@@ -177,7 +177,7 @@ impl ReduceLrOnPlateau {
     /// The floor `min_lr >= 0` of the rate.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let mut s = ReduceLrOnPlateau::new(1.0).with_patience(0).with_min_lr(0.5).build().unwrap();
     /// assert_eq!((s.step(1.0), s.step(1.0)), (1.0, 0.5));
     /// ```
@@ -189,7 +189,7 @@ impl ReduceLrOnPlateau {
     /// The smallest change `eps >= 0` worth making: a reduction smaller than this is skipped.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let mut s = ReduceLrOnPlateau::new(1e-9).with_patience(0).build().unwrap();
     /// assert_eq!((s.step(1.0), s.step(1.0)), (1e-9, 1e-9)); // 1e-9 − 1e-10 < eps = 1e-8
     /// ```
@@ -205,7 +205,7 @@ impl ReduceLrOnPlateau {
     /// `factor` outside `[0, 1)`, a negative or non-finite threshold, `min_lr` or `eps`.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let e = ReduceLrOnPlateau::new(1.0).with_factor(1.5).build().unwrap_err();
     /// assert_eq!(e.to_string(), "invalid factor = 1.5: must be in [0, 1)");
     /// ```
@@ -227,7 +227,7 @@ impl ReduceLrOnPlateau {
     /// The current learning rate.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// assert_eq!(ReduceLrOnPlateau::new(0.3).learning_rate(), 0.3);
     /// ```
     pub fn learning_rate(&self) -> f64 {
@@ -247,7 +247,7 @@ impl ReduceLrOnPlateau {
     /// Record one epoch's monitored value and return the learning rate for the next epoch.
     ///
     /// ```
-    /// # use dualgrad::ReduceLrOnPlateau;
+    /// # use dualgrad::train::ReduceLrOnPlateau;
     /// let mut s = ReduceLrOnPlateau::new(1.0).build().unwrap();
     /// assert_eq!(s.step(0.5), 1.0);
     /// ```
@@ -283,7 +283,7 @@ impl ReduceLrOnPlateau {
 /// lowest finite monitored loss of the whole run, improvement significant or not.
 ///
 /// ```
-/// use dualgrad::EarlyStopping;
+/// use dualgrad::train::EarlyStopping;
 /// let es = EarlyStopping::new(5).with_min_delta(1e-4);
 /// assert_eq!((es.patience(), es.min_delta()), (5, 1e-4));
 /// ```
@@ -297,7 +297,7 @@ impl EarlyStopping {
     /// Stop after `patience` epochs (at least 1) without improvement; `min_delta = 0`.
     ///
     /// ```
-    /// # use dualgrad::EarlyStopping;
+    /// # use dualgrad::train::EarlyStopping;
     /// assert_eq!(EarlyStopping::new(3).min_delta(), 0.0);
     /// ```
     pub fn new(patience: usize) -> Self {
@@ -310,7 +310,7 @@ impl EarlyStopping {
     /// The minimum decrease (`>= 0`) that counts as an improvement.
     ///
     /// ```
-    /// # use dualgrad::EarlyStopping;
+    /// # use dualgrad::train::EarlyStopping;
     /// assert_eq!(EarlyStopping::new(3).with_min_delta(0.01).min_delta(), 0.01);
     /// ```
     pub fn with_min_delta(mut self, min_delta: f64) -> Self {
@@ -321,7 +321,7 @@ impl EarlyStopping {
     /// The patience in epochs.
     ///
     /// ```
-    /// # use dualgrad::EarlyStopping;
+    /// # use dualgrad::train::EarlyStopping;
     /// assert_eq!(EarlyStopping::new(3).patience(), 3);
     /// ```
     pub fn patience(&self) -> usize {
@@ -331,7 +331,7 @@ impl EarlyStopping {
     /// The minimum improvement.
     ///
     /// ```
-    /// # use dualgrad::EarlyStopping;
+    /// # use dualgrad::train::EarlyStopping;
     /// assert_eq!(EarlyStopping::new(1).min_delta(), 0.0);
     /// ```
     pub fn min_delta(&self) -> f64 {

@@ -10,11 +10,11 @@ use std::fmt;
 /// A gradient comes with the value (forward mode computes both in one pass) and a Hessian with
 /// both, so `function >= gradient >= hessian`: `function` counts every value computed,
 /// `gradient` every gradient, `hessian` every Hessian. For training, one call of
-/// [`Objective::loss_and_gradient`](crate::Objective::loss_and_gradient) (on a mini-batch or
+/// [`Objective::loss_and_gradient`](crate::optim::Objective::loss_and_gradient) (on a mini-batch or
 /// on all samples) counts as one of each of the first two.
 ///
 /// ```
-/// use dualgrad::Evaluations;
+/// use dualgrad::train::Evaluations;
 /// let e = Evaluations::default();
 /// assert_eq!((e.function, e.gradient, e.hessian), (0, 0, 0));
 /// ```
@@ -32,7 +32,7 @@ impl Evaluations {
     /// Count one value-and-gradient evaluation.
     ///
     /// ```
-    /// # use dualgrad::Evaluations;
+    /// # use dualgrad::train::Evaluations;
     /// let mut e = Evaluations::default();
     /// e.add_gradient();
     /// assert_eq!((e.function, e.gradient, e.hessian), (1, 1, 0));
@@ -45,7 +45,7 @@ impl Evaluations {
     /// Count one value-gradient-and-Hessian evaluation.
     ///
     /// ```
-    /// # use dualgrad::Evaluations;
+    /// # use dualgrad::train::Evaluations;
     /// let mut e = Evaluations::default();
     /// e.add_hessian();
     /// assert_eq!((e.function, e.gradient, e.hessian), (1, 1, 1));
@@ -61,7 +61,7 @@ impl Evaluations {
 /// starting point is evaluated (`iteration == 0`).
 ///
 /// ```
-/// use dualgrad::{Progress, Evaluations};
+/// use dualgrad::train::{Progress, Evaluations};
 /// use nalgebra::SVector;
 /// let x = SVector::from([1.0]);
 /// let p = Progress { iteration: 3, loss: 0.5, grad_norm: 1.0, best_loss: 0.5, params: &x, evals: Evaluations::default() };
@@ -95,10 +95,10 @@ impl<const N: usize> fmt::Display for Progress<'_, N> {
     }
 }
 
-/// The outcome of [`minimize`](crate::minimize) or [`train`](crate::train).
+/// The outcome of [`minimize`](crate::train::minimize) or [`train`](crate::train::train).
 ///
 /// ```
-/// use dualgrad::{Report, StopReason, Evaluations};
+/// use dualgrad::train::{Report, StopReason, Evaluations};
 /// use nalgebra::SVector;
 /// let r = Report {
 ///     stop: StopReason::MaxIterations(2),
@@ -133,8 +133,8 @@ pub struct Report<const N: usize> {
     pub history: Vec<f64>,
     /// Iterations (epochs, for training) completed.
     pub iterations: usize,
-    /// Parameter updates made (equal to `iterations` for [`minimize`](crate::minimize); the
-    /// number of mini-batches processed for [`train`](crate::train)).
+    /// Parameter updates made (equal to `iterations` for [`minimize`](crate::train::minimize); the
+    /// number of mini-batches processed for [`train`](crate::train::train)).
     pub steps: usize,
     /// How many values, gradients and Hessians were computed.
     pub evals: Evaluations,
@@ -144,7 +144,7 @@ impl<const N: usize> Report<N> {
     /// The last loss in the history (`None` only if nothing was evaluated).
     ///
     /// ```
-    /// # use dualgrad::{Report, StopReason, Evaluations};
+    /// # use dualgrad::train::{Report, StopReason, Evaluations};
     /// # use nalgebra::SVector;
     /// # let r = Report { stop: StopReason::LineSearchFailed, params: SVector::from([0.0]),
     /// #   best_params: SVector::from([0.0]), best_loss: 1.0, history: vec![1.0], iterations: 0,

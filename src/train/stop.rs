@@ -3,10 +3,10 @@
 use crate::optim::error::{OptimError, check_non_negative};
 use std::fmt;
 
-/// Why a [`minimize`](crate::minimize) or [`train`](crate::train) run stopped.
+/// Why a [`minimize`](crate::train::minimize) or [`train`](crate::train::train) run stopped.
 ///
 /// ```
-/// use dualgrad::StopReason;
+/// use dualgrad::train::StopReason;
 /// let why = StopReason::GradientTolerance { norm: 2.5e-11, tol: 1e-10 };
 /// assert_eq!(why.to_string(), "gradient norm 2.5e-11 is below the tolerance 1e-10");
 /// assert!(why.converged());
@@ -55,11 +55,11 @@ pub enum StopReason {
         /// That loss.
         best_loss: f64,
     },
-    /// The observer asked to stop ([`Control::Stop`](crate::Control::Stop)).
+    /// The observer asked to stop ([`Control::Stop`](crate::train::Control::Stop)).
     ObserverStopped,
     /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
     /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
-    /// [`Newton`](crate::Newton); not [`converged`](StopReason::converged).
+    /// [`Newton`](crate::optim::Newton); not [`converged`](StopReason::converged).
     SaddlePoint {
         /// The gradient's Euclidean norm.
         norm: f64,
@@ -73,7 +73,7 @@ impl StopReason {
     /// tolerance, relative change, or early stopping on the monitored loss).
     ///
     /// ```
-    /// use dualgrad::StopReason;
+    /// use dualgrad::train::StopReason;
     /// assert!(!StopReason::MaxIterations(100).converged());
     /// ```
     pub fn converged(&self) -> bool {
@@ -147,7 +147,7 @@ impl fmt::Display for StopReason {
 /// starting point that already passes stops after 0 iterations).
 ///
 /// ```
-/// use dualgrad::StopRules;
+/// use dualgrad::train::StopRules;
 /// let rules = StopRules::default().with_max_iterations(50).with_target_loss(1e-6).with_rel_tol(1e-9);
 /// assert_eq!(rules.max_iterations(), 50);
 /// assert!(StopRules::default().with_grad_tol(-1.0).validate().is_err());
@@ -175,7 +175,7 @@ impl StopRules {
     /// The maximum number of iterations (epochs, for training); 0 only evaluates the start.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().with_max_iterations(7).max_iterations(), 7);
     /// ```
     pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
@@ -186,7 +186,7 @@ impl StopRules {
     /// Stop once the loss is at most `target` (finite).
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert!(StopRules::default().with_target_loss(f64::NAN).validate().is_err());
     /// ```
     pub fn with_target_loss(mut self, target: f64) -> Self {
@@ -197,7 +197,7 @@ impl StopRules {
     /// Stop once the gradient's Euclidean norm is at most `tol` (finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert!(StopRules::default().with_grad_tol(1e-12).validate().is_ok());
     /// ```
     pub fn with_grad_tol(mut self, tol: f64) -> Self {
@@ -208,7 +208,7 @@ impl StopRules {
     /// No gradient-norm test.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().without_grad_tol().grad_tol(), None);
     /// ```
     pub fn without_grad_tol(mut self) -> Self {
@@ -220,7 +220,7 @@ impl StopRules {
     /// (`tol` finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().with_rel_tol(1e-9).rel_tol(), Some(1e-9));
     /// ```
     pub fn with_rel_tol(mut self, tol: f64) -> Self {
@@ -231,7 +231,7 @@ impl StopRules {
     /// The maximum number of iterations.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().max_iterations(), 1000);
     /// ```
     pub fn max_iterations(&self) -> usize {
@@ -241,7 +241,7 @@ impl StopRules {
     /// The target loss, if any.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().target_loss(), None);
     /// ```
     pub fn target_loss(&self) -> Option<f64> {
@@ -251,7 +251,7 @@ impl StopRules {
     /// The gradient-norm tolerance, if any.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().grad_tol(), Some(1e-8));
     /// ```
     pub fn grad_tol(&self) -> Option<f64> {
@@ -261,17 +261,17 @@ impl StopRules {
     /// The relative-change tolerance, if any.
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// assert_eq!(StopRules::default().rel_tol(), None);
     /// ```
     pub fn rel_tol(&self) -> Option<f64> {
         self.rel_tol
     }
 
-    /// Check the settings (done by [`minimize`](crate::minimize) and [`train`](crate::train)).
+    /// Check the settings (done by [`minimize`](crate::train::minimize) and [`train`](crate::train::train)).
     ///
     /// ```
-    /// # use dualgrad::StopRules;
+    /// # use dualgrad::train::StopRules;
     /// let err = StopRules::default().with_rel_tol(f64::INFINITY).validate().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid rel_tol = inf: must be finite and >= 0");
     /// ```

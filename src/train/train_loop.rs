@@ -3,7 +3,7 @@
 use super::monitor::{Control, Monitor, run_epochs};
 use super::report::{Progress, Report};
 use super::stop::StopRules;
-use crate::Objective;
+use crate::optim::Objective;
 use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
@@ -13,7 +13,7 @@ use nalgebra::SVector;
 /// relative-change test.
 ///
 /// ```
-/// use dualgrad::TrainConfig;
+/// use dualgrad::train::TrainConfig;
 /// let cfg = TrainConfig::default().with_epochs(20).with_batch_size(16).with_seed(42).with_target_loss(1e-3);
 /// assert_eq!((cfg.epochs(), cfg.batch_size(), cfg.seed()), (20, Some(16), 42));
 /// ```
@@ -38,7 +38,7 @@ impl TrainConfig {
     /// The maximum number of epochs (passes over the data).
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_epochs(5).epochs(), 5);
     /// ```
     pub fn with_epochs(mut self, epochs: usize) -> Self {
@@ -51,7 +51,7 @@ impl TrainConfig {
     /// sample indices each epoch. A batch size equal to the number of samples is full batch.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_batch_size(8).batch_size(), Some(8));
     /// ```
     pub fn with_batch_size(mut self, batch_size: usize) -> Self {
@@ -62,7 +62,7 @@ impl TrainConfig {
     /// Full batch: one step per epoch on all samples (the default).
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_batch_size(8).with_full_batch().batch_size(), None);
     /// ```
     pub fn with_full_batch(mut self) -> Self {
@@ -73,7 +73,7 @@ impl TrainConfig {
     /// The seed of the shuffling stream (ChaCha8, the same on every machine).
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_seed(7).seed(), 7);
     /// ```
     pub fn with_seed(mut self, seed: u64) -> Self {
@@ -84,7 +84,7 @@ impl TrainConfig {
     /// Stop once the loss on all samples is at most `target`.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_target_loss(0.01).stop_rules().target_loss(), Some(0.01));
     /// ```
     pub fn with_target_loss(mut self, target: f64) -> Self {
@@ -95,7 +95,7 @@ impl TrainConfig {
     /// Stop once the norm of the gradient on all samples is at most `tol`.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_grad_tol(1e-6).stop_rules().grad_tol(), Some(1e-6));
     /// ```
     pub fn with_grad_tol(mut self, tol: f64) -> Self {
@@ -106,7 +106,7 @@ impl TrainConfig {
     /// No gradient-norm test (train for the full number of epochs unless another rule fires).
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().without_grad_tol().stop_rules().grad_tol(), None);
     /// ```
     pub fn without_grad_tol(mut self) -> Self {
@@ -117,7 +117,7 @@ impl TrainConfig {
     /// Stop once the loss on all samples changes by a relative amount at most `tol` in an epoch.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().with_rel_tol(1e-9).stop_rules().rel_tol(), Some(1e-9));
     /// ```
     pub fn with_rel_tol(mut self, tol: f64) -> Self {
@@ -128,7 +128,7 @@ impl TrainConfig {
     /// Replace all stopping rules (their `max_iterations` is the number of epochs).
     ///
     /// ```
-    /// # use dualgrad::{StopRules, TrainConfig};
+    /// # use dualgrad::train::{StopRules, TrainConfig};
     /// let cfg = TrainConfig::default().with_stop_rules(StopRules::default().with_max_iterations(3));
     /// assert_eq!(cfg.epochs(), 3);
     /// ```
@@ -140,7 +140,7 @@ impl TrainConfig {
     /// The maximum number of epochs.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().epochs(), 100);
     /// ```
     pub fn epochs(&self) -> usize {
@@ -150,7 +150,7 @@ impl TrainConfig {
     /// The mini-batch size, or `None` for full batch.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().batch_size(), None);
     /// ```
     pub fn batch_size(&self) -> Option<usize> {
@@ -160,7 +160,7 @@ impl TrainConfig {
     /// The shuffling seed.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().seed(), 0);
     /// ```
     pub fn seed(&self) -> u64 {
@@ -170,7 +170,7 @@ impl TrainConfig {
     /// The stopping rules.
     ///
     /// ```
-    /// # use dualgrad::TrainConfig;
+    /// # use dualgrad::train::TrainConfig;
     /// assert_eq!(TrainConfig::default().stop_rules().max_iterations(), 100);
     /// ```
     pub fn stop_rules(&self) -> &StopRules {
@@ -187,11 +187,11 @@ impl TrainConfig {
 /// (for full batch this is the evaluation the next step uses, so nothing is computed twice):
 /// they fill [`Report::history`], decide the best parameters, feed the stopping rules and the
 /// `observer`. A non-finite loss or gradient, on a batch or on all samples, stops the run at
-/// once with [`StopReason::Diverged`](crate::StopReason::Diverged); the report then holds the
+/// once with [`StopReason::Diverged`](crate::train::StopReason::Diverged); the report then holds the
 /// last parameters at which they were finite.
 ///
 /// For a validation objective, early stopping, `ReduceLROnPlateau` or an observer that can
-/// stop the run, use [`train_monitored`](crate::train_monitored), which runs the same loop.
+/// stop the run, use [`train_monitored`](crate::train::train_monitored), which runs the same loop.
 ///
 /// The optimizer is not reset first, so training can be resumed. The index buffers and the
 /// history are allocated once before the loop; a training step allocates nothing (provided the
@@ -206,7 +206,8 @@ impl TrainConfig {
 /// would run gradient ascent).
 ///
 /// ```
-/// use dualgrad::{Objective, SgdConfig, TrainConfig, train};
+/// use dualgrad::optim::{Objective, SgdConfig};
+/// use dualgrad::train::{TrainConfig, train};
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)²: minimised by the mean of the yᵢ, here 2.

@@ -10,7 +10,7 @@ use nalgebra::SVector;
 /// sample indices from `0..len()` and asks for the mean loss and its gradient over them.
 ///
 /// ```
-/// use dualgrad::Objective;
+/// use dualgrad::optim::Objective;
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)² over the samples yᵢ.
@@ -48,13 +48,14 @@ pub trait Objective<const P: usize> {
 
 /// A mean loss over mini-batches written once over any [`Scalar`](crate::Scalar): what a
 /// *differentiated* training run needs, since its parameters are then dual numbers whose tangents
-/// are hyperparameters (see [`hypergradient`](crate::hypergradient)).
+/// are hyperparameters (see [`hypergradient`](crate::train::hypergradient)).
 ///
-/// [`Supervised`](crate::Supervised) implements it; so can any objective whose loss is written
+/// [`Supervised`](crate::model::Supervised) implements it; so can any objective whose loss is written
 /// over `T: Scalar`.
 ///
 /// ```
-/// use dualgrad::{BatchLoss, Jet, Scalar};
+/// use dualgrad::{Jet, Scalar};
+/// use dualgrad::optim::BatchLoss;
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)² over the samples yᵢ.
@@ -91,11 +92,12 @@ pub trait BatchLoss<const P: usize> {
 
     /// The mean loss over `indices` and its gradient at parameters of any scalar type, by
     /// forward mode over [`batch_loss`](Self::batch_loss): one pass of `P` tangents up to
-    /// [`GENERIC_SINGLE_PASS_MAX`](crate::GENERIC_SINGLE_PASS_MAX) parameters, chunks above.
+    /// [`GENERIC_SINGLE_PASS_MAX`](crate::model::tuning::GENERIC_SINGLE_PASS_MAX) parameters, chunks above.
     /// With jet parameters this is nested forward mode (the gradient's entries are jets too).
     ///
     /// ```
-    /// # use dualgrad::{BatchLoss, Scalar}; use nalgebra::SVector;
+    /// # use dualgrad::Scalar;
+    /// # use dualgrad::optim::BatchLoss; use nalgebra::SVector;
     /// struct Cube; // p³
     /// impl BatchLoss<1> for Cube {
     ///     fn len(&self) -> usize { 1 }

@@ -47,8 +47,8 @@ pub trait ScalarFn<const N: usize> {
         self.eval(x)
     }
 
-    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX)
-    /// and in chunks of [`GRADIENT_CHUNK`](crate::GRADIENT_CHUNK) tangents above (the two give
+    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX)
+    /// and in chunks of [`GRADIENT_CHUNK`](crate::chunking::GRADIENT_CHUNK) tangents above (the two give
     /// bit-identical results), so it works at any `N`.
     ///
     /// ```
@@ -85,8 +85,8 @@ pub trait ScalarFn<const N: usize> {
     }
 
     /// Value, gradient and Hessian, in one pass for `N ≤`
-    /// [`HESSIAN_ONE_PASS_MAX`](crate::HESSIAN_ONE_PASS_MAX) and in blocks of
-    /// [`HESSIAN_BLOCK`](crate::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::HESSIAN_BLOCK) above, as
+    /// [`HESSIAN_ONE_PASS_MAX`](crate::chunking::HESSIAN_ONE_PASS_MAX) and in blocks of
+    /// [`HESSIAN_BLOCK`](crate::chunking::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::chunking::HESSIAN_BLOCK) above, as
     /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
     /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric.
     ///
@@ -109,8 +109,8 @@ pub trait ScalarFn<const N: usize> {
     }
 
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
-    /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX) and as
-    /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::HVP_CHUNK) tangents above
+    /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX) and as
+    /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::chunking::HVP_CHUNK) tangents above
     /// (bit-identical results). About twice the cost of a gradient; the Hessian is never formed.
     ///
     /// ```
@@ -185,8 +185,8 @@ pub trait VectorFn<const N: usize, const M: usize> {
     }
 
     /// Values and Jacobian, in one pass for `N ≤`
-    /// [`GRADIENT_ONE_PASS_MAX`](crate::GRADIENT_ONE_PASS_MAX) and in chunks of
-    /// [`GRADIENT_CHUNK`](crate::GRADIENT_CHUNK) tangents above, as
+    /// [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX) and in chunks of
+    /// [`GRADIENT_CHUNK`](crate::chunking::GRADIENT_CHUNK) tangents above, as
     /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results).
     ///
     /// ```

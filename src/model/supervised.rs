@@ -3,7 +3,10 @@
 
 use super::batch::{generic_loss_and_gradient_sum, sum_loss};
 use super::{L2Penalty, Loss, Model, ModelError};
-use crate::{BatchLoss, Dataset, Objective, ParamVector, Scalar, ScalarFn};
+use crate::data::Dataset;
+use crate::optim::{BatchLoss, Objective};
+use crate::params::ParamVector;
+use crate::{Scalar, ScalarFn};
 use nalgebra::SVector;
 use std::marker::PhantomData;
 
@@ -18,7 +21,7 @@ use std::marker::PhantomData;
 ///
 /// ```
 /// // the 150 iris samples are summed in 10 blocks: 9 of 16 and one of 6
-/// assert_eq!(150usize.div_ceil(dualgrad::BLOCK_SIZE), 10);
+/// assert_eq!(150usize.div_ceil(dualgrad::model::tuning::BLOCK_SIZE), 10);
 /// ```
 pub const BLOCK_SIZE: usize = 16;
 
@@ -36,7 +39,10 @@ pub const BLOCK_SIZE: usize = 16;
 /// generic path instead.
 ///
 /// ```
-/// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, ScalarFn, Supervised};
+/// use dualgrad::ScalarFn;
+/// use dualgrad::data::Dataset;
+/// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
+/// use dualgrad::optim::Objective;
 /// use nalgebra::SVector;
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![2.0, 4.0])?;
 /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
@@ -72,12 +78,13 @@ where
     /// sample whose target the loss rejects (e.g. class 3 for 3 outputs).
     ///
     /// ```
-    /// use dualgrad::{Dataset, SoftmaxCrossEntropy, SoftmaxRegression, Supervised};
+    /// use dualgrad::data::Dataset;
+    /// use dualgrad::model::{SoftmaxCrossEntropy, SoftmaxRegression, Supervised};
     /// use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]); 2], vec![0usize, 3])?;
     /// let e = Supervised::new(SoftmaxRegression::<1, 3, 6>::new(), SoftmaxCrossEntropy, &data);
     /// assert_eq!(e.err().unwrap().to_string(), "sample 1: class 3 out of range for 3 outputs");
-    /// # Ok::<(), dualgrad::DataError>(())
+    /// # Ok::<(), dualgrad::data::DataError>(())
     /// ```
     pub fn new(model: M, loss: L, data: &'a Dataset<I, Y>) -> Result<Self, ModelError> {
         if data.is_empty() {
@@ -106,7 +113,9 @@ where
     /// [`ModelError::Penalty`] unless `lambda` is finite and non-negative.
     ///
     /// ```
-    /// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, Supervised};
+    /// use dualgrad::data::Dataset;
+    /// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
+    /// use dualgrad::optim::Objective;
     /// use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([0.0])], vec![0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?.with_l2(2.0)?;
@@ -124,7 +133,8 @@ where
     /// threads. Worth it for batches of a hundred samples or more.
     ///
     /// ```
-    /// use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised};
+    /// use dualgrad::data::Dataset;
+    /// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
     /// use nalgebra::SVector;
     /// let data = Dataset::new((0..100).map(|i| SVector::from([i as f64])).collect(), vec![1.0; 100])?;
     /// let serial = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
@@ -142,7 +152,8 @@ where
     /// The model.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// # let data = Dataset::new(vec![SVector::from([0.0])], vec![0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// assert_eq!(*obj.model(), LinearRegression::<1, 2>::new());
@@ -155,7 +166,8 @@ where
     /// The data set.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// # let data = Dataset::new(vec![SVector::from([0.0])], vec![0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// assert_eq!(obj.data().len(), 1);
@@ -168,7 +180,8 @@ where
     /// The indices of all samples, `0..len` (a full batch).
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// # let data = Dataset::new(vec![SVector::from([0.0]); 3], vec![0.0; 3])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// assert_eq!(obj.all_indices(), [0, 1, 2]);
@@ -184,7 +197,8 @@ where
     /// If an index is `>= len()`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// assert_eq!(obj.loss(&SVector::from([1.0, 0.0]), &[0, 1]), 2.5); // (1 + 4) / 2
@@ -198,7 +212,9 @@ where
     /// The mean loss over all samples and its gradient (a full batch).
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
+    /// # use dualgrad::optim::Objective; use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([1.0, 0.0]);
@@ -211,14 +227,16 @@ where
 
     /// The mean loss over `indices` and its gradient by the generic path (the model's forward
     /// pass with the parameters as duals; see
-    /// [`generic_loss_and_gradient_sum`](crate::generic_loss_and_gradient_sum)). The result
+    /// [`generic_loss_and_gradient_sum`](crate::model::generic_loss_and_gradient_sum)). The result
     /// agrees with [`loss_and_gradient`](Objective::loss_and_gradient) to rounding.
     ///
     /// # Panics
     /// If an index is `>= len()`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Objective, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
+    /// # use dualgrad::optim::Objective; use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([1.0, 0.0]);
@@ -259,7 +277,8 @@ where
     /// If an index is `>= len()`.
     ///
     /// ```
-    /// # use dualgrad::{Dataset, LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
+    /// # use dualgrad::data::Dataset;
+    /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised}; use nalgebra::SVector;
     /// let data = Dataset::new((0..40).map(|i| SVector::from([i as f64])).collect(), vec![1.0; 40])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([0.5, 0.5]);
@@ -380,7 +399,7 @@ where
 }
 
 /// The mean loss over a mini-batch (plus the penalty) at any scalar type, for differentiated
-/// training runs ([`hypergradient`](crate::hypergradient)): the same value as
+/// training runs ([`hypergradient`](crate::train::hypergradient)): the same value as
 /// [`loss`](Supervised::loss) on `f64`.
 ///
 /// # Panics
