@@ -1,6 +1,43 @@
-//! Models written once over [`Scalar`](crate::Scalar): dense layers, MLPs, linear, logistic
-//! and softmax regression; losses and metrics; and the mean loss over a data set as an
-//! [`Objective`](crate::optim::Objective) with its exact gradient.
+//! Models written once over [`Scalar`](crate::Scalar): predict on `f64`, differentiate on duals.
+//!
+//! A [`Model`] is a forward pass over typed parameters (see [`params`](crate::params)) that
+//! flatten to one `SVector<f64, P>`. [`Supervised`] puts a model, a [`Loss`] and a
+//! [`Dataset`](crate::data::Dataset) together as the mean loss, an
+//! [`Objective`](crate::optim::Objective) for [`train`](crate::train::train) and a
+//! [`ScalarFn`](crate::ScalarFn) for the checker and Newton's method.
+//!
+//! | | |
+//! |---|---|
+//! | networks of any depth | [`network!`](crate::network), [`Network`] ([`Layer`] … [`Output`]) |
+//! | built-in networks | [`Mlp1`], [`Mlp2`], [`Dense`] |
+//! | regressions | [`LinearRegression`], [`LogisticRegression`], [`SoftmaxRegression`] |
+//! | activations | activations: [`Tanh`], [`Relu`], ... |
+//! | losses | losses: mean squared error, binary and softmax cross-entropy, L2 penalty |
+//! | metrics | metrics: accuracy, R² |
+//! | stable functions | [`functions`](crate::functions): `sigmoid`, `softplus`, `log_sum_exp`, `softmax`, ... |
+//! | saving | `save_json`, `load_json` (feature `serde`) |
+//! | tuning constants | [`tuning`] |
+//!
+//! The built-in models and networks take an exact per-layer gradient: one forward pass per layer
+//! with only that layer's pre-activations seeded, several times cheaper than differentiating the
+//! forward pass in every parameter ([`generic_loss_and_gradient_sum`], the path any model gets
+//! by default and the reference the fast paths are tested against).
+//!
+//! ```
+//! use dualgrad::model::SoftmaxCrossEntropy;
+//! use dualgrad::model::Supervised;
+//! use dualgrad::data::Dataset;
+//! use dualgrad::network;
+//! use nalgebra::SVector;
+//!
+//! network!(type Net = 2 => 4 dualgrad::model::Tanh => 3); // 4·2 + 4 + 3·4 + 3 = 27
+//! let data = Dataset::new(vec![SVector::from([0.5, -1.0])], vec![2usize])?;
+//! let objective = Supervised::new(Net::new(), SoftmaxCrossEntropy, &data)?;
+//! // at zero parameters the 3 logits are equal: the loss is ln 3
+//! assert!((objective.loss(&SVector::zeros(), &[0]) - 3f64.ln()).abs() < 1e-15);
+//! assert_eq!(Net::LEN, 27);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod activation;
 mod batch;

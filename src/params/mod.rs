@@ -5,9 +5,33 @@
 //! vectors. [`ParamVector`] converts it to and from the flat vector that optimizers see, in a
 //! documented order, and names every entry (`W1[2,0]`, `b1[2]`) for gradient-checker reports.
 //!
-//! The number of parameters `P` is a const generic that stable Rust cannot compute from the
-//! layer sizes, so it is passed explicitly and checked at compile time: a wrong `P` fails to
-//! build as soon as the conversion is used.
+//! | model | parameters |
+//! |---|---|
+//! | [`Dense`](crate::model::Dense), the regressions | [`DenseParams`] |
+//! | [`Mlp1`](crate::model::Mlp1), [`Mlp2`](crate::model::Mlp2) | [`Mlp1Params`], [`Mlp2Params`] |
+//! | [`Network`](crate::model::Network) | [`NetworkParams`] of [`LayerParams`] … [`DenseParams`] |
+//! | a hand-written model | any struct implementing [`ParamVector`], or `SVector<T, P>` itself |
+//!
+//! The count `P` is a const generic that stable Rust cannot compute from the layer sizes inside
+//! generic code, so it is written in the type and checked at compile time; the error names the
+//! right number (`P = 66, but the sizes give H*I + H + O*H + O = 67 parameters: write 67 for
+//! P`), and [`network!`](crate::network) computes it for you.
+//!
+//! Initial weights are drawn by [`Init`] (Xavier or He, uniform) from [`seeded_rng`], a
+//! [`ChaCha8Rng`] whose stream is the same on every platform; [`Rng`] is the trait
+//! [`Model::init_with`](crate::model::Model::init_with) takes, re-exported with it so that user
+//! code needs no `rand` dependency.
+//!
+//! ```
+//! use dualgrad::params::{DenseParams, ParamVector};
+//! use nalgebra::{SMatrix, SVector};
+//! // one dense layer 2 → 1: W (1×2) row by row, then b
+//! let p = DenseParams { w: SMatrix::<f64, 1, 2>::new(3.0, 4.0), b: SVector::from([5.0]) };
+//! let v: SVector<f64, 3> = p.to_vector();
+//! assert_eq!(v, SVector::from([3.0, 4.0, 5.0]));
+//! let names: Vec<String> = <DenseParams<f64, 2, 1> as ParamVector<f64, 3>>::names().collect();
+//! assert_eq!(names, ["W[0,0]", "W[0,1]", "b[0]"]);
+//! ```
 
 mod count;
 mod dense;
