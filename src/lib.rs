@@ -219,7 +219,7 @@ pub use rand::Rng;
 /// assert_ne!(a, b);
 /// ```
 pub use rand_chacha::ChaCha8Rng;
-pub use scalar::Scalar;
+pub use scalar::{AnyScalar, Precision, Scalar};
 pub use train::{
     Evaluations, Hypergradient, Method, PerEpoch, Point, Progress, Report, RunSetup, StopReason,
     StopRules, TrainConfig, UnrolledRun, hypergradient, minimize, train, train_unrolled,

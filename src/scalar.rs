@@ -1,7 +1,71 @@
 //! The one bound that user code is written against.
 
 use nalgebra::RealField;
-use num_dual::{DualNum, DualStruct};
+use num_dual::{DualNum, DualNumFloat, DualStruct};
+
+/// The primitive float of a [`Scalar`]: `f32` or `f64`.
+///
+/// Implemented for exactly these two types; the engine uses it to convert its own `f64`
+/// constants (`0.5`, `ln 2`) to the primitive and to tell constants from dual numbers.
+///
+/// ```
+/// use dualgrad::Precision;
+/// assert_eq!(f32::of(0.5), 0.5_f32);
+/// assert_eq!(0.25_f32.widen(), 0.25_f64);
+/// ```
+pub trait Precision: DualNumFloat + Send + Sync + 'static {
+    /// The `f64` constant `c` rounded to this precision.
+    fn of(c: f64) -> Self;
+    /// This value as an `f64` (exact).
+    fn widen(self) -> f64;
+}
+
+impl Precision for f64 {
+    #[inline]
+    fn of(c: f64) -> Self {
+        c
+    }
+    #[inline]
+    fn widen(self) -> f64 {
+        self
+    }
+}
+
+impl Precision for f32 {
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    fn of(c: f64) -> Self {
+        c as f32
+    }
+    #[inline]
+    fn widen(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+/// A [`Scalar`] of either precision: `T: AnyScalar` is `T: Scalar<P>` for `P = T::Primitive`,
+/// `f32` or `f64`.
+///
+/// The bound of [`Jet`](crate::Jet) and of the derivative entry points ([`gradient`](crate::gradient),
+/// [`jacobian`](crate::jacobian), [`hessian`](crate::hessian), ...), so that they work on `f32`
+/// as on `f64`. User code names a precision instead: `T: Scalar` (`f64`) or `T: Scalar<f32>`.
+/// Blanket-implemented: never implement it by hand.
+///
+/// ```
+/// use dualgrad::{AnyScalar, Jet};
+/// fn twice<T: AnyScalar>(x: T) -> T { x + x }
+/// assert_eq!(twice(1.5_f32), 3.0);
+/// assert_eq!(twice(Jet::<f32, 1>::variable(1.5, 0)).eps, [2.0]);
+/// ```
+pub trait AnyScalar:
+    DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
+{
+}
+
+impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static> AnyScalar
+    for T
+{
+}
 
 /// A real scalar that models and functions are written against, once, generically.
 ///
@@ -47,8 +111,9 @@ use num_dual::{DualNum, DualStruct};
 /// assert_eq!(n, 5.0);
 /// assert!((g - SVector::from([0.6, 0.8])).amax() < 1e-15);
 /// ```
-pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 'static {
-    /// Lift an `f64` constant into this scalar type, with every derivative part zero.
+pub trait Scalar<F: Precision = f64>: AnyScalar + DualNum<Primitive = F> {
+    /// Lift a constant of the primitive (`f64`, or `f32` for `Scalar<f32>`) into this scalar
+    /// type, with every derivative part zero.
     ///
     /// ```
     /// use dualgrad::{Jet, Scalar};
@@ -57,8 +122,8 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     /// assert_eq!(f64::lift(1.5), 1.5);
     /// ```
     #[inline]
-    fn lift(c: f64) -> Self {
-        <Self as From<f64>>::from(c)
+    fn lift(c: F) -> Self {
+        <Self as From<F>>::from(c)
     }
 
     /// The real part (the plain value, all derivative parts dropped).
@@ -69,7 +134,7 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     /// assert_eq!(2.5_f64.value(), 2.5);
     /// ```
     #[inline]
-    fn value(&self) -> f64 {
+    fn value(&self) -> F {
         DualStruct::re(self)
     }
 
@@ -118,4 +183,4 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     }
 }
 
-impl<T: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 'static> Scalar for T {}
+impl<F: Precision, T: AnyScalar + DualNum<Primitive = F>> Scalar<F> for T {}

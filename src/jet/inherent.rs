@@ -4,11 +4,11 @@
 //! nalgebra's `ComplexField` and num-traits' `Float`. Inherent methods take precedence over all
 //! of them, so a concrete call such as `x[0].sin()` in a closure is never ambiguous, whichever
 //! of those traits are in scope. Each forwards to the single implementation of the rule.
-//! Generic code does not see these methods: over `T: Scalar` it calls nalgebra's vocabulary,
+//! Generic code does not see these methods: over `T: AnyScalar` it calls nalgebra's vocabulary,
 //! over `T: Float` num-traits'.
 
 use super::Jet;
-use crate::Scalar;
+use crate::AnyScalar;
 use nalgebra::{ComplexField, RealField};
 use num_dual::DualNum;
 use num_traits::Signed;
@@ -24,7 +24,7 @@ macro_rules! unary {
     )*};
 }
 
-impl<T: Scalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Jet<T, N> {
     unary!(
         /// `eˣ`.
         ///
@@ -205,14 +205,14 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
         DualNum::powi(&self, n)
     }
 
-    /// `xⁿ` for a constant `f64` exponent.
+    /// `xⁿ` for a constant exponent of the primitive (`f64` or `f32`).
     ///
     /// ```
     /// let y = dualgrad::Jet::<f64, 1>::variable(4.0, 0).powf(1.5);
     /// assert_eq!((y.re, y.eps), (8.0, [3.0]));
     /// ```
     #[inline]
-    pub fn powf(self, n: f64) -> Self {
+    pub fn powf(self, n: T::Primitive) -> Self {
         DualNum::powf(&self, n)
     }
 
@@ -238,7 +238,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     /// assert_eq!(y.re, 3.0);
     /// ```
     #[inline]
-    pub fn log(self, base: f64) -> Self {
+    pub fn log(self, base: T::Primitive) -> Self {
         DualNum::log(&self, base)
     }
 
