@@ -45,8 +45,9 @@ use std::ops::{
 
 /// A first-order dual number: a value `re` and `N` partial derivatives `eps`.
 ///
-/// `T` is the scalar of the parts: `f64` for first derivatives, or another `Jet` (or any
-/// [`Scalar`]) for higher ones. Comparisons (`==`, `<`) look at the real part only, so generic
+/// `T` is the scalar of the parts: `f64` (or `f32`) for first derivatives, or another `Jet` (or
+/// any [`Scalar`]) for higher ones. Constants combine with a jet in its primitive precision:
+/// `Jet<f64, N> * 2.0_f64`, `Jet<f32, N> * 2.0_f32`. Comparisons (`==`, `<`) look at the real part only, so generic
 /// code takes the same branches on a `Jet` as on `f64`.
 ///
 /// ```
@@ -57,6 +58,11 @@ use std::ops::{
 /// let f = x * x * y; // f = x^2 y
 /// assert_eq!(f.re, 18.0);
 /// assert_eq!(f.eps, [12.0, 9.0]); // (2xy, x^2)
+///
+/// // the same in f32
+/// let x = Jet::<f32, 2>::variable(3.0, 0);
+/// let f = x * x * Jet::variable(2.0, 1) * 1.0_f32;
+/// assert_eq!((f.re, f.eps), (18.0_f32, [12.0_f32, 9.0]));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Jet<T, const N: usize> {
@@ -684,11 +690,17 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     }
     #[inline]
     fn log2(&self) -> Self {
-        self.chain(self.re.log2(), self.re.recip() * prim::<T>(std::f64::consts::LOG2_E))
+        self.chain(
+            self.re.log2(),
+            self.re.recip() * prim::<T>(std::f64::consts::LOG2_E),
+        )
     }
     #[inline]
     fn log10(&self) -> Self {
-        self.chain(self.re.log10(), self.re.recip() * prim::<T>(std::f64::consts::LOG10_E))
+        self.chain(
+            self.re.log10(),
+            self.re.recip() * prim::<T>(std::f64::consts::LOG10_E),
+        )
     }
     #[inline]
     fn ln_1p(&self) -> Self {
@@ -726,7 +738,10 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     }
     #[inline]
     fn atan(&self) -> Self {
-        self.chain_bounded(self.re.atan(), (self.re * self.re + T::Primitive::one()).recip())
+        self.chain_bounded(
+            self.re.atan(),
+            (self.re * self.re + T::Primitive::one()).recip(),
+        )
     }
     /// `atan2(y, x)` with `y = self`: `d = (x dy − y dx) / (x² + y²)`.
     /// At `x = y = 0` the derivative is undefined (NaN) in every direction in which `x` or `y`

@@ -62,10 +62,7 @@ pub trait AnyScalar:
 {
 }
 
-impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static> AnyScalar
-    for T
-{
-}
+impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static> AnyScalar for T {}
 
 /// A real scalar that models and functions are written against, once, generically.
 ///
@@ -78,9 +75,20 @@ impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
 /// `Dual<Jet<f64, 2>>`) are no longer `Scalar`: num-dual implements `RealField` only over `f32`
 /// and `f64`. Nest [`Jet`](crate::Jet)s instead (`Jet<Jet<f64, N>, N>`, or `Jet<Dual64, N>`).
 ///
+/// **Precision.** `Scalar` is `Scalar<F = f64>`: plain `T: Scalar` means `f64` primitives, and
+/// `T: Scalar<f32>` is the same bound over `f32` (`f32`, `Jet<f32, N>`, `Jet<Jet<f32, N>, N>`),
+/// where constants and data enter as `f32` (`x * 2.0_f32`). The closure entry points
+/// ([`gradient`](crate::gradient), [`jacobian`](crate::jacobian), [`hessian`](crate::hessian),
+/// [`hvp`](crate::hvp), [`derivative`](crate::derivative) and their chunked forms) take both,
+/// through [`AnyScalar`]. Code for both precisions is written over `T: Scalar<P>, P: Precision`
+/// and converts its constants with [`Precision::of`]. The rest of the crate stays `f64`: the
+/// trait forms ([`ScalarFn`](crate::ScalarFn), [`VectorFn`](crate::VectorFn)), the checker,
+/// custom rules, implicit differentiation, mixed products, models, data, optimizers, training and
+/// least squares.
+///
 /// It is blanket-implemented: never implement it by hand. The bound gives:
-/// - arithmetic with itself and with `f64` on the right (`x * 2.0`, `x + 1.0`); constants and
-///   data should enter as `f64`, which is cheaper than lifting them to duals;
+/// - arithmetic with itself and with its primitive `F` on the right (`x * 2.0`, `x + 1.0`);
+///   constants and data should enter as `F`, which is cheaper than lifting them to duals;
 /// - **one method vocabulary**, nalgebra's [`ComplexField`](nalgebra::ComplexField) and
 ///   [`RealField`]: `exp`, `ln`, `sqrt`, `powi`, `sin`, `tanh`, `atan2`, `max`, `min`, `abs`,
 ///   `hypot`, ... called as methods (`x.exp()`), never ambiguous. `powf` takes an exponent of the
@@ -110,6 +118,13 @@ impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
 /// let (n, g) = gradient(|x| x.norm(), &SVector::from([3.0, 4.0]));
 /// assert_eq!(n, 5.0);
 /// assert!((g - SVector::from([0.6, 0.8])).amax() < 1e-15);
+///
+/// // Over f32: constants are f32; d/dx 3x² = 6x = 12 at x = 2
+/// fn energy32<T: Scalar<f32>>(x: &SVector<T, 2>) -> T {
+///     x[0] * x[0] * 3.0_f32 + x[1].sin()
+/// }
+/// let (f, g) = gradient(|x| energy32(x), &SVector::from([2.0_f32, 0.0]));
+/// assert_eq!((f, g), (12.0_f32, SVector::from([12.0_f32, 1.0])));
 /// ```
 pub trait Scalar<F: Precision = f64>: AnyScalar + DualNum<Primitive = F> {
     /// Lift a constant of the primitive (`f64`, or `f32` for `Scalar<f32>`) into this scalar

@@ -13,7 +13,9 @@ mod counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::{
-    Chunk, Jet, Precision, Scalar, derivative, gradient, gradient_chunked, hessian, hvp, jacobian,
+    Chunk, Jet, Precision, Scalar, derivative, directional_derivative, gradient, gradient_chunked,
+    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, second_derivative,
+    third_derivative,
 };
 use nalgebra::{SMatrix, SVector};
 use quickcheck::{QuickCheck, TestResult};
@@ -27,7 +29,11 @@ fn cases() -> u64 {
 /// A quickcheck draw (any f64, NaN and ±∞ included) mapped into `[-r, r]`, then rounded to
 /// `f32` so that both precisions see the same point.
 fn in_box(v: f64, r: f64) -> f32 {
-    let u = if v.is_finite() { (v.abs() % 1.0) * v.signum() } else { 0.5 };
+    let u = if v.is_finite() {
+        (v.abs() % 1.0) * v.signum()
+    } else {
+        0.5
+    };
     (u * r) as f32
 }
 
@@ -60,7 +66,10 @@ fn rosenbrock<T: Scalar<f32>>(x: &SVector<T, 2>) -> T {
 /// Its gradient and Hessian in closed form, in `f64`.
 fn rosenbrock_grad(x: &SVector<f64, 2>) -> SVector<f64, 2> {
     let (u, v) = (x[0], x[1]);
-    SVector::from([-2.0 * (1.0 - u) - 400.0 * u * (v - u * u), 200.0 * (v - u * u)])
+    SVector::from([
+        -2.0 * (1.0 - u) - 400.0 * u * (v - u * u),
+        200.0 * (v - u * u),
+    ])
 }
 fn rosenbrock_hess(x: &SVector<f64, 2>) -> SMatrix<f64, 2, 2> {
     let (u, v) = (x[0], x[1]);
@@ -114,13 +123,21 @@ fn layer<P: Precision, T: Scalar<P>>(x: &SVector<T, 3>) -> SVector<T, 4> {
 
 /// log Σ exp xᵢ, shifted by the largest value (the usual stable form), over `f32`.
 fn log_sum_exp<T: Scalar<f32>>(x: &SVector<T, 4>) -> T {
-    let m = T::lift(x.iter().map(|v| v.value()).fold(f32::NEG_INFINITY, f32::max));
+    let m = T::lift(
+        x.iter()
+            .map(|v| v.value())
+            .fold(f32::NEG_INFINITY, f32::max),
+    );
     x.map(|v| (v - m).exp()).sum().ln() + m
 }
 
 /// Its gradient, the softmax, as a vector function over `f32` (for the Jacobian).
 fn softmax<T: Scalar<f32>>(x: &SVector<T, 4>) -> SVector<T, 4> {
-    let m = T::lift(x.iter().map(|v| v.value()).fold(f32::NEG_INFINITY, f32::max));
+    let m = T::lift(
+        x.iter()
+            .map(|v| v.value())
+            .fold(f32::NEG_INFINITY, f32::max),
+    );
     let e = x.map(|v| (v - m).exp());
     let s = e.sum();
     e.map(|v| v / s)
@@ -149,8 +166,8 @@ fn rosenbrock_gradient_and_hessian_agree_with_the_closed_forms() {
         let x = SVector::from([in_box(a, 2.0), in_box(b, 2.0)]);
         let x64 = widen(&x);
         let s = rosenbrock_scale(&x64);
-        let (f, g) = gradient(|x| rosenbrock(x), &x);
-        let (fh, gh, h) = hessian(|x| rosenbrock(x), &x);
+        let (f, g) = gradient(rosenbrock, &x);
+        let (fh, gh, h) = hessian(rosenbrock, &x);
         let f64_value = (1.0 - x64[0]).powi(2) + 100.0 * (x64[1] - x64[0] * x64[0]).powi(2);
         let tol = 8.0 * f64::from(f32::EPSILON) * s;
         TestResult::from_bool(
@@ -171,7 +188,7 @@ fn rosenbrock_gradient_and_hessian_agree_with_the_closed_forms() {
 fn rosenbrock_at_its_minimum_is_exact_in_f32() {
     // every operation is exact at (1, 1): g = 0, H = [[802, −400], [−400, 200]]
     let x = SVector::from([1.0_f32, 1.0]);
-    let (f, g, h) = hessian(|x| rosenbrock(x), &x);
+    let (f, g, h) = hessian(rosenbrock, &x);
     assert_eq!((f, g), (0.0, SVector::from([0.0, 0.0])));
     assert_eq!(h, SMatrix::<f32, 2, 2>::new(802.0, -400.0, -400.0, 200.0));
 }
@@ -181,10 +198,10 @@ fn tanh_network_agrees_with_f64() {
     fn prop(a: f64, b: f64, c: f64) -> TestResult {
         let x = SVector::from([in_box(a, 3.0), in_box(b, 3.0), in_box(c, 3.0)]);
         let x64 = widen(&x);
-        let (f, g, h) = hessian(|x| net(x), &x);
-        let (f64v, g64, h64) = hessian(|x| net(x), &x64);
-        let (_, j) = jacobian(|x| layer(x), &x);
-        let (_, j64) = jacobian(|x| layer(x), &x64);
+        let (f, g, h) = hessian(net, &x);
+        let (f64v, g64, h64) = hessian(net, &x64);
+        let (_, j) = jacobian(layer, &x);
+        let (_, j64) = jacobian(layer, &x64);
         let rel = |m: f64| 1e-5 * m.max(1.0);
         TestResult::from_bool(
             (f64::from(f) - f64v).abs() <= rel(f64v.abs())
@@ -214,18 +231,23 @@ fn tanh_network_at_the_origin_is_the_closed_form() {
             .map(|k| v[k] * (1.0 - b[k].tanh().powi(2)) * w[k][i])
             .sum()
     });
-    let (_, g) = gradient(|x| net(x), &SVector::from([0.0_f32, 0.0, 0.0]));
+    let (_, g) = gradient(net, &SVector::from([0.0_f32, 0.0, 0.0]));
     assert!(close(&g, &expected, 1e-6), "{g} vs {expected}");
 }
 
 #[test]
 fn log_sum_exp_agrees_with_the_closed_forms() {
     fn prop(a: f64, b: f64, c: f64, d: f64) -> TestResult {
-        let x = SVector::from([in_box(a, 20.0), in_box(b, 20.0), in_box(c, 20.0), in_box(d, 20.0)]);
+        let x = SVector::from([
+            in_box(a, 20.0),
+            in_box(b, 20.0),
+            in_box(c, 20.0),
+            in_box(d, 20.0),
+        ]);
         let x64 = widen(&x);
         let (v64, p, h64) = lse_closed(&x64);
-        let (v, g, h) = hessian(|x| log_sum_exp(x), &x);
-        let (p32, j) = jacobian(|x| softmax(x), &x);
+        let (v, g, h) = hessian(log_sum_exp, &x);
+        let (p32, j) = jacobian(softmax, &x);
         // the value is a sum of terms up to |m| ≤ 20; derivatives are probabilities in [0, 1]
         TestResult::from_bool(
             (f64::from(v) - v64).abs() <= 1e-5 * v64.abs().max(1.0)
@@ -247,8 +269,61 @@ fn scalar_derivative_and_hvp_in_f32() {
     let (v, d) = derivative(|x: Jet<f32, 1>| x * x * x, 2.0_f32);
     assert_eq!((v, d), (8.0, 12.0));
     // H v for Rosenbrock at (1, 1), v = (1, 0): the first column of H, (802, −400)
-    let (_, _, hv) = hvp(|x| rosenbrock(x), &SVector::from([1.0_f32, 1.0]), &SVector::from([1.0, 0.0]));
+    let (_, _, hv) = hvp(
+        rosenbrock,
+        &SVector::from([1.0_f32, 1.0]),
+        &SVector::from([1.0, 0.0]),
+    );
     assert_eq!(hv, SVector::from([802.0, -400.0]));
+}
+
+/// `x²y + y³` over f32: ∇ = (2xy, x² + 3y²), H = [[2y, 2x], [2x, 6y]]; at (1, 2):
+/// f = 10, ∇ = (4, 13), H = [[4, 2], [2, 12]] (all exact in f32).
+fn cubic<T: Scalar<f32>>(x: &SVector<T, 2>) -> T {
+    x[0] * x[0] * x[1] + x[1] * x[1] * x[1]
+}
+
+#[test]
+fn every_closure_entry_point_takes_f32() {
+    let x = SVector::from([1.0_f32, 2.0]);
+    let v = SVector::from([1.0_f32, -1.0]);
+    let h = SMatrix::<f32, 2, 2>::new(4.0, 2.0, 2.0, 12.0);
+    // x³ at 2: 8, 12, 12, 6
+    assert_eq!(second_derivative(|x| x * x * x, 2.0_f32), (8.0, 12.0, 12.0));
+    assert_eq!(
+        third_derivative(|x| x * x * x, 2.0_f32),
+        (8.0, 12.0, 12.0, 6.0)
+    );
+    assert_eq!(
+        hessian_chunked(cubic, &x, Chunk::<1>),
+        (10.0, SVector::from([4.0, 13.0]), h)
+    );
+    assert_eq!(hvp_chunked(cubic, &x, &v, Chunk::<1>).2, h * v);
+    assert_eq!(directional_derivative(cubic, &x, &v), (10.0, 4.0 - 13.0));
+    // the vector function (x·y, x + 2y): J = [[y, x], [1, 2]] = [[2, 1], [1, 2]]
+    let g = |x: &SVector<Jet<f32, 1>, 2>| SVector::from([x[0] * x[1], x[0] + x[1] * 2.0_f32]);
+    assert_eq!(jvp(g, &x, &v).1, SVector::from([2.0 - 1.0, 1.0 - 2.0]));
+    let (_, j) = jacobian_chunked(
+        |x| SVector::from([x[0] * x[1], x[0] + x[1] * 2.0_f32]),
+        &x,
+        Chunk::<1>,
+    );
+    assert_eq!(j, SMatrix::<f32, 2, 2>::new(2.0, 1.0, 1.0, 2.0));
+}
+
+/// Code written over num-traits' `Float` (another crate's style) differentiates on `f32` too.
+fn float_code<F: num_traits::Float>(x: &[F]) -> F {
+    x[0].powi(2) * x[1].exp()
+}
+
+#[test]
+fn num_traits_float_code_on_f32_jets() {
+    // ∇ x² eʸ at (3, 0) = (2x eʸ, x² eʸ) = (6, 9); ∂²/∂x∂y = 2x eʸ = 6
+    let x = SVector::from([3.0_f32, 0.0]);
+    let (v, g) = gradient(|x| float_code(x.as_slice()), &x);
+    assert_eq!((v, g), (9.0, SVector::from([6.0, 9.0])));
+    let (_, _, h) = hessian(|x| float_code(x.as_slice()), &x);
+    assert_eq!(h, SMatrix::<f32, 2, 2>::new(2.0, 6.0, 6.0, 9.0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,7 +338,10 @@ fn nan_safety_holds_in_f32() {
     assert!(g[0].is_infinite() && g[0] > 0.0);
     assert_eq!(g[1], 1.0);
     // second order: √x + y², at x = 0: ∂²/∂y² = 2 and the cross terms are 0, never NaN
-    let (_, g, h) = hessian(|x| x[0].sqrt() + x[1] * x[1], &SVector::from([0.0_f32, 3.0]));
+    let (_, g, h) = hessian(
+        |x| x[0].sqrt() + x[1] * x[1],
+        &SVector::from([0.0_f32, 3.0]),
+    );
     assert_eq!(g[1], 6.0);
     assert_eq!((h[(1, 1)], h[(0, 1)], h[(1, 0)]), (2.0, 0.0, 0.0));
     assert!(!h[(0, 0)].is_nan());
@@ -287,11 +365,26 @@ fn f32_paths_do_not_allocate() {
     let y = SVector::from([0.3_f32, -0.2, 0.5, 1.5]);
     let z = SVector::from([0.3_f32, -0.2]);
     for (what, n) in [
-        ("gradient", allocations(|| black_box(gradient(|x| net(x), &x)).0 as usize)),
-        ("hessian", allocations(|| black_box(hessian(|x| net(x), &x)).0 as usize)),
-        ("jacobian", allocations(|| black_box(jacobian(|x| layer(x), &x)).0.len())),
-        ("lse hessian", allocations(|| black_box(hessian(|x| log_sum_exp(x), &y)).0 as usize)),
-        ("rosenbrock", allocations(|| black_box(gradient(|x| rosenbrock(x), &z)).0 as usize)),
+        (
+            "gradient",
+            allocations(|| black_box(gradient(net, &x)).0 as usize),
+        ),
+        (
+            "hessian",
+            allocations(|| black_box(hessian(net, &x)).0 as usize),
+        ),
+        (
+            "jacobian",
+            allocations(|| black_box(jacobian(layer, &x)).0.len()),
+        ),
+        (
+            "lse hessian",
+            allocations(|| black_box(hessian(log_sum_exp, &y)).0 as usize),
+        ),
+        (
+            "rosenbrock",
+            allocations(|| black_box(gradient(rosenbrock, &z)).0 as usize),
+        ),
     ] {
         assert_eq!(n, 0, "{what} on f32 made {n} heap allocation(s)");
     }
@@ -314,7 +407,7 @@ fn large_f32_gradient_by_chunks_in_a_2_mib_thread() {
         .stack_size(2 << 20)
         .spawn(|| {
             let x = SVector::<f32, N>::from_fn(|i, _| ((i * 7) % 13) as f32 / 13.0 - 0.5);
-            let (f, g) = gradient_chunked(|x| weighted(x), &x, Chunk::<16>);
+            let (f, g) = gradient_chunked(weighted, &x, Chunk::<16>);
             let (mut f64v, mut worst) = (0.0_f64, 0.0_f64);
             for i in 0..N {
                 let d = f64::from(x[i]) - f64::from(i as f32 / N as f32);
@@ -328,5 +421,8 @@ fn large_f32_gradient_by_chunks_in_a_2_mib_thread() {
     let (rel_value, worst) = handle.join().expect("no stack overflow");
     assert!(rel_value < 1e-5, "value off by {rel_value} (relative)");
     // each partial is 2 w (x − c) from three f32 roundings: within 4 ulp of |2 w d| ≤ 12
-    assert!(worst <= 12.0 * 4.0 * f64::from(f32::EPSILON), "gradient off by {worst}");
+    assert!(
+        worst <= 12.0 * 4.0 * f64::from(f32::EPSILON),
+        "gradient off by {worst}"
+    );
 }

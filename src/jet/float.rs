@@ -51,7 +51,8 @@ impl<T: AnyScalar, const N: usize> ToPrimitive for Jet<T, N> {
 impl<T: AnyScalar, const N: usize> NumCast for Jet<T, N> {
     #[inline]
     fn from<P: ToPrimitive>(n: P) -> Option<Self> {
-        n.to_f64().map(|v| Self::constant(T::from(T::Primitive::of(v))))
+        n.to_f64()
+            .map(|v| Self::constant(T::from(T::Primitive::of(v))))
     }
 }
 
