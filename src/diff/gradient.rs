@@ -15,7 +15,7 @@ use nalgebra::SVector;
 /// use dualgrad::{Scalar, gradient};
 /// use nalgebra::SVector;
 ///
-/// fn rosenbrock<T: AnyScalar>(x: &SVector<T, 2>) -> T {
+/// fn rosenbrock<T: Scalar>(x: &SVector<T, 2>) -> T {
 ///     let a = -x[0] + 1.0;
 ///     let b = x[1] - x[0] * x[0];
 ///     a * a + b * b * 100.0

@@ -78,7 +78,7 @@ pub(super) fn one_pass_into<T: AnyScalar, const N: usize>(
 ///
 /// // f = Σ xᵢ² xᵢ₊₁: H has 2xᵢ₊₁ on the diagonal, 2xᵢ beside it. A generic function, not a
 /// // closure: the two calls evaluate it at different dual types.
-/// fn f<T: AnyScalar>(x: &SVector<T, 3>) -> T {
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> T {
 ///     x[0] * x[0] * x[1] + x[1] * x[1] * x[2]
 /// }
 /// let x = SVector::from([1.0, 2.0, 3.0]);

@@ -64,7 +64,7 @@ pub(super) fn one_pass<T: AnyScalar, const N: usize>(
 /// use nalgebra::SVector;
 ///
 /// // f = Σ xᵢ³: H = diag(6xᵢ), so H v = 6 x ∘ v
-/// fn f<T: AnyScalar>(x: &SVector<T, 3>) -> T {
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> T {
 ///     x.map(|xi| xi * xi * xi).sum()
 /// }
 /// let (x, v) = (SVector::from([1.0, 2.0, 3.0]), SVector::from([1.0, 0.5, -1.0]));

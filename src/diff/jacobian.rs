@@ -61,7 +61,7 @@ pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const M: usize>(
 /// use nalgebra::{SMatrix, SVector};
 ///
 /// // f = (x₀x₁, x₁x₂, x₂): J = [[x₁, x₀, 0], [0, x₂, x₁], [0, 0, 1]]
-/// fn f<T: AnyScalar>(x: &SVector<T, 3>) -> SVector<T, 3> {
+/// fn f<T: Scalar>(x: &SVector<T, 3>) -> SVector<T, 3> {
 ///     SVector::from([x[0] * x[1], x[1] * x[2], x[2]])
 /// }
 /// let x = SVector::from([1.0, 2.0, 3.0]);

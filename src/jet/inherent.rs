@@ -4,7 +4,7 @@
 //! nalgebra's `ComplexField` and num-traits' `Float`. Inherent methods take precedence over all
 //! of them, so a concrete call such as `x[0].sin()` in a closure is never ambiguous, whichever
 //! of those traits are in scope. Each forwards to the single implementation of the rule.
-//! Generic code does not see these methods: over `T: AnyScalar` it calls nalgebra's vocabulary,
+//! Generic code does not see these methods: over `T: Scalar` it calls nalgebra's vocabulary,
 //! over `T: Float` num-traits'.
 
 use super::Jet;
