@@ -86,17 +86,19 @@ fn rosenbrock_scale(x: &SVector<f64, 2>) -> f64 {
     2.0 * (1.0 + u) + 400.0 * u * (v + u * u) + 400.0 * (v + u * u) + 800.0 * u * u
 }
 
+/// The weights, biases and output weights of [`net`].
+const W: [[f64; 3]; 4] = [
+    [0.5, -0.25, 0.75],
+    [-0.6, 0.3, 0.2],
+    [0.1, 0.9, -0.4],
+    [0.35, -0.8, 0.15],
+];
+const B: [f64; 4] = [0.1, -0.2, 0.05, 0.0];
+const V: [f64; 4] = [0.7, -0.5, 0.9, -0.3];
+
 /// A small tanh network `R³ → R`, generic over the precision: its weights are `f64` literals
 /// converted once with `P::of`, so the same code runs on `f32` and on `f64`.
 fn net<P: Precision, T: Scalar<P>>(x: &SVector<T, 3>) -> T {
-    const W: [[f64; 3]; 4] = [
-        [0.5, -0.25, 0.75],
-        [-0.6, 0.3, 0.2],
-        [0.1, 0.9, -0.4],
-        [0.35, -0.8, 0.15],
-    ];
-    const B: [f64; 4] = [0.1, -0.2, 0.05, 0.0];
-    const V: [f64; 4] = [0.7, -0.5, 0.9, -0.3];
     let mut out = T::lift(P::of(0.25));
     for k in 0..4 {
         let mut z = T::lift(P::of(B[k]));
@@ -110,14 +112,8 @@ fn net<P: Precision, T: Scalar<P>>(x: &SVector<T, 3>) -> T {
 
 /// The hidden layer of [`net`] as a vector function `R³ → R⁴` (for Jacobians).
 fn layer<P: Precision, T: Scalar<P>>(x: &SVector<T, 3>) -> SVector<T, 4> {
-    let w = [
-        [0.5, -0.25, 0.75],
-        [-0.6, 0.3, 0.2],
-        [0.1, 0.9, -0.4],
-        [0.35, -0.8, 0.15],
-    ];
     SVector::from_fn(|k, _| {
-        (x[0] * P::of(w[k][0]) + x[1] * P::of(w[k][1]) + x[2] * P::of(w[k][2])).tanh()
+        (x[0] * P::of(W[k][0]) + x[1] * P::of(W[k][1]) + x[2] * P::of(W[k][2])).tanh()
     })
 }
 
@@ -219,13 +215,7 @@ fn tanh_network_agrees_with_f64() {
 #[test]
 fn tanh_network_at_the_origin_is_the_closed_form() {
     // at x = 0: ∂out/∂xᵢ = Σₖ vₖ (1 − tanh² bₖ) wₖᵢ
-    let w = [
-        [0.5, -0.25, 0.75],
-        [-0.6, 0.3, 0.2],
-        [0.1, 0.9, -0.4],
-        [0.35, -0.8, 0.15],
-    ];
-    let (b, v) = ([0.1_f64, -0.2, 0.05, 0.0], [0.7, -0.5, 0.9, -0.3]);
+    let (w, b, v) = (W, B, V);
     let expected = SVector::<f64, 3>::from_fn(|i, _| {
         (0..4)
             .map(|k| v[k] * (1.0 - b[k].tanh().powi(2)) * w[k][i])
