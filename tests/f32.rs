@@ -301,6 +301,18 @@ fn every_closure_entry_point_takes_f32() {
     assert_eq!(j, SMatrix::<f32, 2, 2>::new(2.0, 1.0, 1.0, 2.0));
 }
 
+/// Unsuffixed literals in code over `Scalar<f32>` are `f32` (the only primitive in the bound).
+fn affine<T: Scalar<f32>>(x: T) -> T {
+    x * 2.0 + 1.0
+}
+
+#[test]
+fn unsuffixed_literals_are_f32_in_f32_code() {
+    // d/dx (2x + 1) = 2; 2·0.1_f32 + 1 rounds in f32 exactly as the plain f32 expression
+    let (v, d) = derivative(affine, 0.1_f32);
+    assert_eq!((v, d), (0.1_f32 * 2.0 + 1.0, 2.0));
+}
+
 /// Code written over num-traits' `Float` (another crate's style) differentiates on `f32` too.
 fn float_code<F: num_traits::Float>(x: &[F]) -> F {
     x[0].powi(2) * x[1].exp()
