@@ -32,9 +32,9 @@ mod mixed;
 
 pub use mixed::{F64Ops, MixedOps};
 
-use crate::Scalar;
+use crate::{AnyScalar, Precision, Scalar};
 use num_dual::{DualNum, DualStruct, Mappable};
-use num_traits::{FromPrimitive, Inv, Num, One, Signed, Zero};
+use num_traits::{Float, FromPrimitive, Inv, Num, One, Signed, Zero};
 use std::array;
 use std::cmp::Ordering;
 use std::fmt;
@@ -45,8 +45,9 @@ use std::ops::{
 
 /// A first-order dual number: a value `re` and `N` partial derivatives `eps`.
 ///
-/// `T` is the scalar of the parts: `f64` for first derivatives, or another `Jet` (or any
-/// [`Scalar`]) for higher ones. Comparisons (`==`, `<`) look at the real part only, so generic
+/// `T` is the scalar of the parts: `f64` (or `f32`) for first derivatives, or another `Jet` (or
+/// any [`Scalar`]) for higher ones. Constants combine with a jet in its primitive precision:
+/// `Jet<f64, N> * 2.0_f64`, `Jet<f32, N> * 2.0_f32`. Comparisons (`==`, `<`) look at the real part only, so generic
 /// code takes the same branches on a `Jet` as on `f64`.
 ///
 /// ```
@@ -57,6 +58,11 @@ use std::ops::{
 /// let f = x * x * y; // f = x^2 y
 /// assert_eq!(f.re, 18.0);
 /// assert_eq!(f.eps, [12.0, 9.0]); // (2xy, x^2)
+///
+/// // the same in f32
+/// let x = Jet::<f32, 2>::variable(3.0, 0);
+/// let f = x * x * Jet::variable(2.0, 1) * 1.0_f32;
+/// assert_eq!((f.re, f.eps), (18.0_f32, [12.0_f32, 9.0]));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Jet<T, const N: usize> {
@@ -66,7 +72,7 @@ pub struct Jet<T, const N: usize> {
     pub eps: [T; N],
 }
 
-impl<T: Scalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// A jet from its parts.
     ///
     /// ```
@@ -115,7 +121,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     /// second-order part through.
     #[inline]
     fn chain(&self, f: T, df: T) -> Self {
-        let eps = if df.re().is_finite() {
+        let eps = if Float::is_finite(df.re()) {
             array::from_fn(|i| self.eps[i] * df)
         } else {
             array::from_fn(|i| tangent_times(self.eps[i], df))
@@ -149,15 +155,21 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
 /// usual path of `Mul` stays a straight loop.
 #[cold]
 #[inline(never)]
-fn not_finite_product<T: Scalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> [T; N] {
+fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> [T; N] {
     array::from_fn(|i| tangent_times(a.eps[i], b.re) + tangent_times(b.eps[i], a.re))
+}
+
+/// The `f64` constant `x` in the primitive of `T` (rounded once for `f32`).
+#[inline]
+fn prim<T: AnyScalar>(x: f64) -> T::Primitive {
+    T::Primitive::of(x)
 }
 
 /// `t · d` for a tangent part `t` and a local derivative or value `d`, with a zero tangent
 /// giving zero even where `d` is infinite or NaN (the tangent says the quantity does not move
 /// in that direction, so neither does anything computed from it).
 #[inline]
-fn tangent_times<T: Scalar>(t: T, d: T) -> T {
+fn tangent_times<T: AnyScalar>(t: T, d: T) -> T {
     if t.is_zero() { T::zero() } else { t * d }
 }
 
@@ -165,7 +177,7 @@ fn tangent_times<T: Scalar>(t: T, d: T) -> T {
 // Arithmetic between jets
 // ---------------------------------------------------------------------------------------------
 
-impl<T: Scalar, const N: usize> Add for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
     type Output = Self;
     #[inline]
     fn add(self, o: Self) -> Self {
@@ -176,7 +188,7 @@ impl<T: Scalar, const N: usize> Add for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Sub for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Sub for Jet<T, N> {
     type Output = Self;
     #[inline]
     fn sub(self, o: Self) -> Self {
@@ -187,7 +199,7 @@ impl<T: Scalar, const N: usize> Sub for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Mul for Jet<T, N> {
     type Output = Self;
     /// The product rule: `(ab)' = a'b + ab'`. Where the product of the values is not finite,
     /// a zero tangent part contributes zero rather than `0 · ∞ = NaN` (see
@@ -197,7 +209,7 @@ impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
     fn mul(self, o: Self) -> Self {
         let re = self.re * o.re;
         let eps = array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]);
-        if re.re().is_finite() {
+        if Float::is_finite(re.re()) {
             Self { re, eps }
         } else {
             Self {
@@ -208,7 +220,7 @@ impl<T: Scalar, const N: usize> Mul for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Div for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
     type Output = Self;
     /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`. The value is `a.re / b.re` exactly as
     /// on `f64`.
@@ -223,18 +235,18 @@ impl<T: Scalar, const N: usize> Div for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Rem for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Rem for Jet<T, N> {
     type Output = Self;
     /// `a % b = a − b·q` with `q = trunc(a/b)` held constant (it is piecewise constant).
     #[inline]
     fn rem(self, o: Self) -> Self {
         let (a, b) = (self.re.re(), o.re.re());
-        let q = ((a - a % b) / b).round();
+        let q = Float::round((a - a % b) / b);
         self - o * q
     }
 }
 
-impl<T: Scalar, const N: usize> Neg for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
     type Output = Self;
     #[inline]
     fn neg(self) -> Self {
@@ -245,7 +257,7 @@ impl<T: Scalar, const N: usize> Neg for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Neg for &Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
     type Output = Jet<T, N>;
     #[inline]
     fn neg(self) -> Jet<T, N> {
@@ -254,13 +266,16 @@ impl<T: Scalar, const N: usize> Neg for &Jet<T, N> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Arithmetic with f64 (constants and data): cheaper than lifting them to jets
+// Arithmetic with the primitive (f64 or f32 constants and data): cheaper than lifting them to jets
 // ---------------------------------------------------------------------------------------------
+//
+// Generic over the primitive `P` (`f64` or `f32`) rather than written for `f64`: `P: Precision`
+// is a local trait that no `Jet` implements, so these impls do not overlap `Add<Jet>`.
 
-impl<T: Scalar, const N: usize> Add<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P> for Jet<T, N> {
     type Output = Self;
     #[inline]
-    fn add(self, c: f64) -> Self {
+    fn add(self, c: P) -> Self {
         Self {
             re: self.re + c,
             eps: self.eps,
@@ -268,10 +283,10 @@ impl<T: Scalar, const N: usize> Add<f64> for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Sub<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P> for Jet<T, N> {
     type Output = Self;
     #[inline]
-    fn sub(self, c: f64) -> Self {
+    fn sub(self, c: P) -> Self {
         Self {
             re: self.re - c,
             eps: self.eps,
@@ -279,10 +294,10 @@ impl<T: Scalar, const N: usize> Sub<f64> for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Mul<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P> for Jet<T, N> {
     type Output = Self;
     #[inline]
-    fn mul(self, c: f64) -> Self {
+    fn mul(self, c: P) -> Self {
         Self {
             re: self.re * c,
             eps: array::from_fn(|i| self.eps[i] * c),
@@ -290,12 +305,12 @@ impl<T: Scalar, const N: usize> Mul<f64> for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Div<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Div<P> for Jet<T, N> {
     type Output = Self;
     #[inline]
-    fn div(self, c: f64) -> Self {
-        // the value exactly as on f64; the partials by one reciprocal
-        let inv = c.recip();
+    fn div(self, c: P) -> Self {
+        // the value exactly as on the primitive; the partials by one reciprocal
+        let inv = P::one() / c;
         Self {
             re: self.re / c,
             eps: array::from_fn(|i| self.eps[i] * inv),
@@ -303,61 +318,64 @@ impl<T: Scalar, const N: usize> Div<f64> for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Rem<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Rem<P> for Jet<T, N> {
     type Output = Self;
     #[inline]
-    fn rem(self, c: f64) -> Self {
-        self % Self::lift(c)
+    fn rem(self, c: P) -> Self {
+        self % Self::from(c)
     }
 }
 
-/// `f64 ∘ Jet` for concrete code (`2.0 * x`); generic code writes `x * 2.0`.
-macro_rules! f64_lhs_ops {
-    ($($trait:ident $method:ident),*) => {$(
-        impl<T: Scalar, const N: usize> $trait<Jet<T, N>> for f64 {
+/// `f64 ∘ Jet` and `f32 ∘ Jet` for concrete code (`2.0 * x`); generic code writes `x * 2.0`.
+macro_rules! primitive_lhs_ops {
+    ($p:ty: $($trait:ident $method:ident),*) => {$(
+        impl<T: Scalar<$p>, const N: usize> $trait<Jet<T, N>> for $p {
             type Output = Jet<T, N>;
             #[inline]
             fn $method(self, j: Jet<T, N>) -> Jet<T, N> {
-                Jet::<T, N>::lift(self).$method(j)
+                Jet::<T, N>::from(self).$method(j)
             }
         }
     )*};
 }
-f64_lhs_ops!(Add add, Sub sub, Mul mul, Div div, Rem rem);
+primitive_lhs_ops!(f64: Add add, Sub sub, Mul mul, Div div, Rem rem);
+primitive_lhs_ops!(f32: Add add, Sub sub, Mul mul, Div div, Rem rem);
 
 /// By-reference forms and compound assignment, all forwarding to the by-value operators.
 macro_rules! forward_ref_and_assign {
     ($($trait:ident $method:ident $assign_trait:ident $assign_method:ident),*) => {$(
-        impl<T: Scalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
             type Output = Jet<T, N>;
             #[inline]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 self.$method(*o)
             }
         }
-        impl<T: Scalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
+        impl<T: AnyScalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
             #[inline]
             fn $method(self, o: Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(o)
             }
         }
-        impl<T: Scalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
+        impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
             #[inline]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(*o)
             }
         }
-        impl<T: Scalar, const N: usize> $assign_trait for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize> $assign_trait for Jet<T, N> {
             #[inline]
             fn $assign_method(&mut self, o: Self) {
                 *self = (*self).$method(o);
             }
         }
-        impl<T: Scalar, const N: usize> $assign_trait<f64> for Jet<T, N> {
+        impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> $assign_trait<P>
+            for Jet<T, N>
+        {
             #[inline]
-            fn $assign_method(&mut self, c: f64) {
+            fn $assign_method(&mut self, c: P) {
                 *self = (*self).$method(c);
             }
         }
@@ -375,14 +393,14 @@ forward_ref_and_assign!(
 // The num-traits and num-dual traits that make a Jet a `Scalar`
 // ---------------------------------------------------------------------------------------------
 
-impl<T: Scalar, const N: usize> From<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> From<P> for Jet<T, N> {
     #[inline]
-    fn from(c: f64) -> Self {
+    fn from(c: P) -> Self {
         Self::constant(T::from(c))
     }
 }
 
-impl<T: Scalar, const N: usize> Zero for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
     #[inline]
     fn zero() -> Self {
         Self::constant(T::zero())
@@ -394,7 +412,7 @@ impl<T: Scalar, const N: usize> Zero for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> One for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> One for Jet<T, N> {
     #[inline]
     fn one() -> Self {
         Self::constant(T::one())
@@ -402,50 +420,54 @@ impl<T: Scalar, const N: usize> One for Jet<T, N> {
 }
 
 /// Equality of the real parts, so that generic code branches as it would on `f64`.
-impl<T: Scalar, const N: usize> PartialEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> PartialEq for Jet<T, N> {
     #[inline]
     fn eq(&self, o: &Self) -> bool {
         self.re == o.re
     }
 }
 
-impl<T: Scalar, const N: usize> PartialEq<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> PartialEq<P>
+    for Jet<T, N>
+{
     #[inline]
-    fn eq(&self, c: &f64) -> bool {
+    fn eq(&self, c: &P) -> bool {
         self.re.re() == *c
     }
 }
 
 /// Order of the real parts, so that generic code branches as it would on `f64`.
-impl<T: Scalar, const N: usize> PartialOrd for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> PartialOrd for Jet<T, N> {
     #[inline]
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
         self.re.partial_cmp(&o.re)
     }
 }
 
-impl<T: Scalar, const N: usize> PartialOrd<f64> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> PartialOrd<P>
+    for Jet<T, N>
+{
     #[inline]
-    fn partial_cmp(&self, c: &f64) -> Option<Ordering> {
+    fn partial_cmp(&self, c: &P) -> Option<Ordering> {
         self.re.re().partial_cmp(c)
     }
 }
 
-impl<T: Scalar, const N: usize> Num for Jet<T, N> {
-    type FromStrRadixErr = <f64 as Num>::FromStrRadixErr;
+impl<T: AnyScalar, const N: usize> Num for Jet<T, N> {
+    type FromStrRadixErr = <T::Primitive as Num>::FromStrRadixErr;
     /// Parses a constant (every partial derivative zero).
     fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
-        f64::from_str_radix(s, radix).map(Self::from)
+        T::Primitive::from_str_radix(s, radix).map(|c| Self::constant(T::from(c)))
     }
 }
 
 /// `abs` follows the sign bit, as [`f64::abs`] and `num-dual` do: `abs(-0.0)` is `+0.0` with
 /// derivative `−1`, `abs(+0.0)` is `+0.0` with derivative `+1` (the branch `x >= 0`, as
 /// ForwardDiff.jl).
-impl<T: Scalar, const N: usize> Signed for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Signed for Jet<T, N> {
     #[inline]
     fn abs(&self) -> Self {
-        if self.re.re().is_sign_negative() {
+        if Float::is_sign_negative(self.re.re()) {
             -*self
         } else {
             *self
@@ -461,19 +483,19 @@ impl<T: Scalar, const N: usize> Signed for Jet<T, N> {
     }
     #[inline]
     fn signum(&self) -> Self {
-        Self::from(self.re.re().signum())
+        Self::constant(T::from(Float::signum(self.re.re())))
     }
     #[inline]
     fn is_positive(&self) -> bool {
-        self.re.re() > 0.0
+        self.re.re() > T::Primitive::zero()
     }
     #[inline]
     fn is_negative(&self) -> bool {
-        self.re.re() < 0.0
+        self.re.re() < T::Primitive::zero()
     }
 }
 
-impl<T: Scalar, const N: usize> Inv for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Inv for Jet<T, N> {
     type Output = Self;
     #[inline]
     fn inv(self) -> Self {
@@ -481,43 +503,43 @@ impl<T: Scalar, const N: usize> Inv for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Sum for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Sum for Jet<T, N> {
     fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
         iter.fold(Self::zero(), |a, b| a + b)
     }
 }
 
-impl<'a, T: Scalar, const N: usize> Sum<&'a Jet<T, N>> for Jet<T, N> {
+impl<'a, T: AnyScalar, const N: usize> Sum<&'a Jet<T, N>> for Jet<T, N> {
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.fold(Self::zero(), |a, b| a + *b)
     }
 }
 
-impl<T: Scalar, const N: usize> Product for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Product for Jet<T, N> {
     fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
         iter.fold(Self::one(), |a, b| a * b)
     }
 }
 
-impl<'a, T: Scalar, const N: usize> Product<&'a Jet<T, N>> for Jet<T, N> {
+impl<'a, T: AnyScalar, const N: usize> Product<&'a Jet<T, N>> for Jet<T, N> {
     fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.fold(Self::one(), |a, b| a * *b)
     }
 }
 
-impl<T: Scalar, const N: usize> FromPrimitive for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> FromPrimitive for Jet<T, N> {
     fn from_i64(n: i64) -> Option<Self> {
-        f64::from_i64(n).map(Self::from)
+        T::from_i64(n).map(Self::constant)
     }
     fn from_u64(n: u64) -> Option<Self> {
-        f64::from_u64(n).map(Self::from)
+        T::from_u64(n).map(Self::constant)
     }
     fn from_f64(n: f64) -> Option<Self> {
-        Some(Self::from(n))
+        T::from_f64(n).map(Self::constant)
     }
 }
 
-impl<T: Scalar, const N: usize> fmt::Display for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> fmt::Display for Jet<T, N> {
     /// `re + [e0, e1, ...]ε`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} + [", self.re)?;
@@ -531,11 +553,11 @@ impl<T: Scalar, const N: usize> fmt::Display for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> DualStruct for Jet<T, N> {
-    type Real = f64;
+impl<T: AnyScalar, const N: usize> DualStruct for Jet<T, N> {
+    type Real = T::Primitive;
     type Inner = T;
     #[inline]
-    fn re(&self) -> f64 {
+    fn re(&self) -> T::Primitive {
         self.re.re()
     }
     #[inline]
@@ -544,7 +566,7 @@ impl<T: Scalar, const N: usize> DualStruct for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Mappable<Self> for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Mappable<Self> for Jet<T, N> {
     type Output<O> = O;
     #[inline]
     fn map_dual<G: Fn(Self) -> O, O>(self, g: G) -> O {
@@ -552,8 +574,8 @@ impl<T: Scalar, const N: usize> Mappable<Self> for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
-    type Primitive = f64;
+impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
+    type Primitive = T::Primitive;
     const NDERIV: usize = T::NDERIV + 1;
     type InnerDual = T;
 
@@ -582,27 +604,28 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
             2 => *self * *self,
             _ => {
                 let v = self.re.powi(n);
-                let d = if self.re.re() != 0.0 {
-                    v * f64::from(n) / self.re
+                let nf = prim::<T>(f64::from(n));
+                let d = if !self.re.re().is_zero() {
+                    v * nf / self.re
                 } else {
-                    self.re.powi(n.saturating_sub(1)) * f64::from(n)
+                    self.re.powi(n.saturating_sub(1)) * nf
                 };
                 self.chain(v, d)
             }
         }
     }
     #[inline]
-    fn powf(&self, n: f64) -> Self {
-        if n == 0.0 {
+    fn powf(&self, n: T::Primitive) -> Self {
+        if n.is_zero() {
             Self::one()
-        } else if n == 1.0 {
+        } else if n.is_one() {
             *self
         } else {
             let v = DualNum::powf(&self.re, n);
-            let d = if self.re.re() != 0.0 {
+            let d = if !self.re.re().is_zero() {
                 v * n / self.re
             } else {
-                DualNum::powf(&self.re, n - 1.0) * n
+                DualNum::powf(&self.re, n - T::Primitive::one()) * n
             };
             self.chain(v, d)
         }
@@ -627,7 +650,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     #[inline]
     fn sqrt(&self) -> Self {
         let s = self.re.sqrt();
-        self.chain(s, s.recip() * 0.5)
+        self.chain(s, s.recip() * prim::<T>(0.5))
     }
     /// `d/dx ∛x = 1 / (3 ∛x²)`. At `x = 0` the square is `x^(2/3)` by `powf` rather than
     /// `∛x · ∛x`: in a nested jet the product would be `0 · ∞ = NaN` where `x^(2/3)` has the
@@ -635,13 +658,13 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     /// elsewhere: it is NaN for `x < 0`.)
     #[inline]
     fn cbrt(&self) -> Self {
-        let c = self.re.cbrt();
-        let square = if self.re.re() == 0.0 {
-            DualNum::powf(&self.re, 2.0 / 3.0)
+        let r = self.re.cbrt();
+        let square = if self.re.re().is_zero() {
+            DualNum::powf(&self.re, prim::<T>(2.0 / 3.0))
         } else {
-            c * c
+            r * r
         };
-        self.chain(c, square.recip() * (1.0 / 3.0))
+        self.chain(r, square.recip() * prim::<T>(1.0 / 3.0))
     }
     #[inline]
     fn exp(&self) -> Self {
@@ -651,7 +674,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     #[inline]
     fn exp2(&self) -> Self {
         let e = self.re.exp2();
-        self.chain(e, e * std::f64::consts::LN_2)
+        self.chain(e, e * prim::<T>(std::f64::consts::LN_2))
     }
     #[inline]
     fn exp_m1(&self) -> Self {
@@ -662,20 +685,26 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         self.chain(self.re.ln(), self.re.recip())
     }
     #[inline]
-    fn log(&self, base: f64) -> Self {
-        self.ln() / base.ln()
+    fn log(&self, base: T::Primitive) -> Self {
+        self.ln() / Float::ln(base)
     }
     #[inline]
     fn log2(&self) -> Self {
-        self.chain(self.re.log2(), self.re.recip() * std::f64::consts::LOG2_E)
+        self.chain(
+            self.re.log2(),
+            self.re.recip() * prim::<T>(std::f64::consts::LOG2_E),
+        )
     }
     #[inline]
     fn log10(&self) -> Self {
-        self.chain(self.re.log10(), self.re.recip() * std::f64::consts::LOG10_E)
+        self.chain(
+            self.re.log10(),
+            self.re.recip() * prim::<T>(std::f64::consts::LOG10_E),
+        )
     }
     #[inline]
     fn ln_1p(&self) -> Self {
-        self.chain(self.re.ln_1p(), (self.re + 1.0).recip())
+        self.chain(self.re.ln_1p(), (self.re + T::Primitive::one()).recip())
     }
     #[inline]
     fn sin(&self) -> Self {
@@ -690,7 +719,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     #[inline]
     fn tan(&self) -> Self {
         let t = self.re.tan();
-        self.chain_bounded(t, t * t + 1.0)
+        self.chain_bounded(t, t * t + T::Primitive::one())
     }
     #[inline]
     fn sin_cos(&self) -> (Self, Self) {
@@ -709,7 +738,10 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     }
     #[inline]
     fn atan(&self) -> Self {
-        self.chain_bounded(self.re.atan(), (self.re * self.re + 1.0).recip())
+        self.chain_bounded(
+            self.re.atan(),
+            (self.re * self.re + T::Primitive::one()).recip(),
+        )
     }
     /// `atan2(y, x)` with `y = self`: `d = (x dy − y dx) / (x² + y²)`.
     /// At `x = y = 0` the derivative is undefined (NaN) in every direction in which `x` or `y`
@@ -719,7 +751,7 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
         let y = *self;
         let r2 = (x.re * x.re + y.re * y.re).recip();
         let d = |i: usize| (x.re * y.eps[i] - y.re * x.eps[i]) * r2;
-        let eps = if r2.re().is_finite() {
+        let eps = if Float::is_finite(r2.re()) {
             array::from_fn(d)
         } else {
             array::from_fn(|i| {
@@ -750,12 +782,12 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     }
     #[inline]
     fn asinh(&self) -> Self {
-        let d = (self.re * self.re + 1.0).sqrt().recip();
+        let d = (self.re * self.re + T::Primitive::one()).sqrt().recip();
         self.chain_bounded(self.re.asinh(), d)
     }
     #[inline]
     fn acosh(&self) -> Self {
-        let d = (self.re * self.re - 1.0).sqrt().recip();
+        let d = (self.re * self.re - T::Primitive::one()).sqrt().recip();
         self.chain(self.re.acosh(), d)
     }
     #[inline]
@@ -765,16 +797,16 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     }
     /// `j0(x) = sin(x)/x`, composed from the jet's own operations.
     fn sph_j0(&self) -> Self {
-        if self.re.re().abs() < f64::EPSILON {
-            Self::one() - *self * *self / 6.0
+        if Float::abs(self.re.re()) < <T::Primitive as Float>::epsilon() {
+            Self::one() - *self * *self / prim::<T>(6.0)
         } else {
             self.sin() / *self
         }
     }
     /// `j1(x) = (sin(x)/x − cos(x))/x`.
     fn sph_j1(&self) -> Self {
-        if self.re.re().abs() < f64::EPSILON {
-            *self / 3.0
+        if Float::abs(self.re.re()) < <T::Primitive as Float>::epsilon() {
+            *self / prim::<T>(3.0)
         } else {
             let (s, c) = self.sin_cos();
             let r = self.recip();
@@ -783,12 +815,12 @@ impl<T: Scalar, const N: usize> DualNum for Jet<T, N> {
     }
     /// `j2(x) = ((3 − x²) sin(x) − 3x cos(x)) / x³`.
     fn sph_j2(&self) -> Self {
-        if self.re.re().abs() < f64::EPSILON {
-            *self * *self / 15.0
+        if Float::abs(self.re.re()) < <T::Primitive as Float>::epsilon() {
+            *self * *self / prim::<T>(15.0)
         } else {
             let (s, c) = self.sin_cos();
             let x2 = *self * *self;
-            ((Self::lift(3.0) - x2) * s - *self * c * 3.0) / (x2 * *self)
+            ((Self::from(prim::<T>(3.0)) - x2) * s - *self * c * prim::<T>(3.0)) / (x2 * *self)
         }
     }
 }

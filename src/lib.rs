@@ -191,7 +191,7 @@ pub use jet::Jet;
 /// and [`Init::matrix`](params::Init::matrix)), so that user code needs no `rand` dependency of
 /// its own; the trait and generator themselves are [`params::Rng`] and [`params::ChaCha8Rng`].
 pub use rand;
-pub use scalar::Scalar;
+pub use scalar::{AnyScalar, Precision, Scalar};
 pub use {nalgebra, num_dual};
 
 /// How the derivative entry points choose between one pass and chunks or blocks of tangents,

@@ -1,7 +1,68 @@
 //! The one bound that user code is written against.
 
 use nalgebra::RealField;
-use num_dual::{DualNum, DualStruct};
+use num_dual::{DualNum, DualNumFloat, DualStruct};
+
+/// The primitive float of a [`Scalar`]: `f32` or `f64`.
+///
+/// Implemented for exactly these two types; the engine uses it to convert its own `f64`
+/// constants (`0.5`, `ln 2`) to the primitive and to tell constants from dual numbers.
+///
+/// ```
+/// use dualgrad::Precision;
+/// assert_eq!(f32::of(0.5), 0.5_f32);
+/// assert_eq!(0.25_f32.widen(), 0.25_f64);
+/// ```
+pub trait Precision: DualNumFloat + Send + Sync + 'static {
+    /// The `f64` constant `c` rounded to this precision.
+    fn of(c: f64) -> Self;
+    /// This value as an `f64` (exact).
+    fn widen(self) -> f64;
+}
+
+impl Precision for f64 {
+    #[inline]
+    fn of(c: f64) -> Self {
+        c
+    }
+    #[inline]
+    fn widen(self) -> f64 {
+        self
+    }
+}
+
+impl Precision for f32 {
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    fn of(c: f64) -> Self {
+        c as f32
+    }
+    #[inline]
+    fn widen(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+/// A [`Scalar`] of either precision: `T: AnyScalar` is `T: Scalar<P>` for `P = T::Primitive`,
+/// `f32` or `f64`.
+///
+/// The bound of [`Jet`](crate::Jet) and of the derivative entry points ([`gradient`](crate::gradient),
+/// [`jacobian`](crate::jacobian), [`hessian`](crate::hessian), ...), so that they work on `f32`
+/// as on `f64`. User code names a precision instead: `T: Scalar` (`f64`) or `T: Scalar<f32>`.
+/// Blanket-implemented: never implement it by hand.
+///
+/// ```
+/// use dualgrad::{AnyScalar, Jet};
+/// fn twice<T: AnyScalar>(x: T) -> T { x + x }
+/// assert_eq!(twice(1.5_f32), 3.0);
+/// assert_eq!(twice(Jet::<f32, 1>::variable(1.5, 0)).eps, [2.0]);
+/// ```
+pub trait AnyScalar:
+    DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
+{
+}
+
+impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static> AnyScalar for T {}
 
 /// A real scalar that models and functions are written against, once, generically.
 ///
@@ -14,9 +75,20 @@ use num_dual::{DualNum, DualStruct};
 /// `Dual<Jet<f64, 2>>`) are no longer `Scalar`: num-dual implements `RealField` only over `f32`
 /// and `f64`. Nest [`Jet`](crate::Jet)s instead (`Jet<Jet<f64, N>, N>`, or `Jet<Dual64, N>`).
 ///
+/// **Precision.** `Scalar` is `Scalar<F = f64>`: plain `T: Scalar` means `f64` primitives, and
+/// `T: Scalar<f32>` is the same bound over `f32` (`f32`, `Jet<f32, N>`, `Jet<Jet<f32, N>, N>`),
+/// where constants and data enter as `f32` (`x * 2.0_f32`). The closure entry points
+/// ([`gradient`](crate::gradient), [`jacobian`](crate::jacobian), [`hessian`](crate::hessian),
+/// [`hvp`](crate::hvp), [`derivative`](crate::derivative) and their chunked forms) take both,
+/// through [`AnyScalar`]. Code for both precisions is written over `T: Scalar<P>, P: Precision`
+/// and converts its constants with [`Precision::of`]. The rest of the crate stays `f64`: the
+/// trait forms ([`ScalarFn`](crate::ScalarFn), [`VectorFn`](crate::VectorFn)), the checker,
+/// custom rules, implicit differentiation, mixed products, models, data, optimizers, training and
+/// least squares.
+///
 /// It is blanket-implemented: never implement it by hand. The bound gives:
-/// - arithmetic with itself and with `f64` on the right (`x * 2.0`, `x + 1.0`); constants and
-///   data should enter as `f64`, which is cheaper than lifting them to duals;
+/// - arithmetic with itself and with its primitive `F` on the right (`x * 2.0`, `x + 1.0`);
+///   constants and data should enter as `F`, which is cheaper than lifting them to duals;
 /// - **one method vocabulary**, nalgebra's [`ComplexField`](nalgebra::ComplexField) and
 ///   [`RealField`]: `exp`, `ln`, `sqrt`, `powi`, `sin`, `tanh`, `atan2`, `max`, `min`, `abs`,
 ///   `hypot`, ... called as methods (`x.exp()`), never ambiguous. `powf` takes an exponent of the
@@ -46,9 +118,17 @@ use num_dual::{DualNum, DualStruct};
 /// let (n, g) = gradient(|x| x.norm(), &SVector::from([3.0, 4.0]));
 /// assert_eq!(n, 5.0);
 /// assert!((g - SVector::from([0.6, 0.8])).amax() < 1e-15);
+///
+/// // Over f32: constants are f32; d/dx 3x² = 6x = 12 at x = 2
+/// fn energy32<T: Scalar<f32>>(x: &SVector<T, 2>) -> T {
+///     x[0] * x[0] * 3.0_f32 + x[1].sin()
+/// }
+/// let (f, g) = gradient(|x| energy32(x), &SVector::from([2.0_f32, 0.0]));
+/// assert_eq!((f, g), (12.0_f32, SVector::from([12.0_f32, 1.0])));
 /// ```
-pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 'static {
-    /// Lift an `f64` constant into this scalar type, with every derivative part zero.
+pub trait Scalar<F: Precision = f64>: AnyScalar + DualNum<Primitive = F> {
+    /// Lift a constant of the primitive (`f64`, or `f32` for `Scalar<f32>`) into this scalar
+    /// type, with every derivative part zero.
     ///
     /// ```
     /// use dualgrad::{Jet, Scalar};
@@ -57,8 +137,8 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     /// assert_eq!(f64::lift(1.5), 1.5);
     /// ```
     #[inline]
-    fn lift(c: f64) -> Self {
-        <Self as From<f64>>::from(c)
+    fn lift(c: F) -> Self {
+        <Self as From<F>>::from(c)
     }
 
     /// The real part (the plain value, all derivative parts dropped).
@@ -69,7 +149,7 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     /// assert_eq!(2.5_f64.value(), 2.5);
     /// ```
     #[inline]
-    fn value(&self) -> f64 {
+    fn value(&self) -> F {
         DualStruct::re(self)
     }
 
@@ -118,4 +198,4 @@ pub trait Scalar: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 's
     }
 }
 
-impl<T: DualNum<Primitive = f64> + RealField + Copy + Send + Sync + 'static> Scalar for T {}
+impl<F: Precision, T: AnyScalar + DualNum<Primitive = F>> Scalar<F> for T {}

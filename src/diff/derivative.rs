@@ -1,4 +1,4 @@
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 
 /// Value and first derivative of `f: R → R` at `x`.
 ///
@@ -9,7 +9,7 @@ use crate::{Jet, Scalar};
 /// assert_eq!((f, df), (125.0, 75.0));
 /// ```
 #[inline]
-pub fn derivative<T: Scalar>(f: impl FnOnce(Jet<T, 1>) -> Jet<T, 1>, x: T) -> (T, T) {
+pub fn derivative<T: AnyScalar>(f: impl FnOnce(Jet<T, 1>) -> Jet<T, 1>, x: T) -> (T, T) {
     let r = f(Jet::variable(x, 0));
     (r.re, r.eps[0])
 }
@@ -28,7 +28,7 @@ pub fn derivative<T: Scalar>(f: impl FnOnce(Jet<T, 1>) -> Jet<T, 1>, x: T) -> (T
 /// assert_eq!((f, d1, d2), (0.0, f64::INFINITY, f64::NEG_INFINITY));
 /// ```
 #[inline]
-pub fn second_derivative<T: Scalar>(
+pub fn second_derivative<T: AnyScalar>(
     f: impl FnOnce(Jet<Jet<T, 1>, 1>) -> Jet<Jet<T, 1>, 1>,
     x: T,
 ) -> (T, T, T) {
@@ -47,7 +47,7 @@ pub fn second_derivative<T: Scalar>(
 /// ```
 #[inline]
 #[allow(clippy::type_complexity)]
-pub fn third_derivative<T: Scalar>(
+pub fn third_derivative<T: AnyScalar>(
     f: impl FnOnce(Jet<Jet<Jet<T, 1>, 1>, 1>) -> Jet<Jet<Jet<T, 1>, 1>, 1>,
     x: T,
 ) -> (T, T, T, T) {

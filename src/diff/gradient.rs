@@ -1,10 +1,10 @@
 use super::seed;
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 use nalgebra::SVector;
 
 /// Value and gradient of `f: Rᴺ → R` at `x`, in one pass with `N` tangents.
 ///
-/// `f` is usually a generic function written over [`Scalar`]; the closure receives the input as
+/// `f` is usually a generic function written over [`Scalar`](crate::Scalar); the closure receives the input as
 /// [`Jet`]s. For large `N`, [`gradient_chunked`] keeps the dual numbers small, and
 /// [`ScalarFn::gradient`](crate::ScalarFn::gradient) chooses one pass or chunks by itself.
 ///
@@ -27,7 +27,7 @@ use nalgebra::SVector;
 /// assert_eq!((f, g), (1.0, SVector::from([-2.0, 0.0])));
 /// ```
 #[inline]
-pub fn gradient<T: Scalar, const N: usize>(
+pub fn gradient<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
@@ -42,7 +42,7 @@ pub fn gradient<T: Scalar, const N: usize>(
 
 /// [`gradient`] without the size guard, for the trait forms (which call it only at small `N`).
 #[inline]
-pub(crate) fn one_pass<T: Scalar, const N: usize>(
+pub(crate) fn one_pass<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
@@ -84,7 +84,7 @@ pub struct Chunk<const C: usize>;
 /// assert_eq!(g, x * 2.0); // ∇ Σ xᵢ² = 2x
 /// assert_eq!((f, g), gradient(|x| x.dot(x), &x));
 /// ```
-pub fn gradient_chunked<T: Scalar, const N: usize, const C: usize>(
+pub fn gradient_chunked<T: AnyScalar, const N: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<T, C>, N>) -> Jet<T, C>,
     x: &SVector<T, N>,
     _chunk: Chunk<C>,

@@ -1,5 +1,5 @@
 use super::Chunk;
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 use nalgebra::{SMatrix, SVector};
 
 /// Value, gradient and Hessian of `f: Rᴺ → R` at `x`, in one pass.
@@ -23,7 +23,7 @@ use nalgebra::{SMatrix, SVector};
 /// assert_eq!(h, SMatrix::<f64, 2, 2>::new(4.0, 2.0, 2.0, 12.0));
 /// ```
 #[inline]
-pub fn hessian<T: Scalar, const N: usize>(
+pub fn hessian<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<Jet<T, N>, N>, N>) -> Jet<Jet<T, N>, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
@@ -45,7 +45,7 @@ pub fn hessian<T: Scalar, const N: usize>(
 /// [`hessian`] without the size guard, writing the gradient and the Hessian into `grad` and
 /// `hess` and returning the value.
 #[inline]
-pub(super) fn one_pass_into<T: Scalar, const N: usize>(
+pub(super) fn one_pass_into<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<Jet<T, N>, N>, N>) -> Jet<Jet<T, N>, N>,
     x: &SVector<T, N>,
     grad: &mut SVector<T, N>,
@@ -90,7 +90,7 @@ pub(super) fn one_pass_into<T: Scalar, const N: usize>(
 /// assert_eq!(h.row(2).transpose(), SVector::from([0.0, 4.0, 0.0]));
 /// assert_eq!((v, g, h), hessian(f, &x));
 /// ```
-pub fn hessian_chunked<T: Scalar, const N: usize, const C: usize>(
+pub fn hessian_chunked<T: AnyScalar, const N: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
     x: &SVector<T, N>,
     _chunk: Chunk<C>,
@@ -106,7 +106,7 @@ pub fn hessian_chunked<T: Scalar, const N: usize, const C: usize>(
 
 /// [`hessian_chunked`], writing the gradient and the Hessian into `grad` and `hess` and
 /// returning the value.
-pub(super) fn blocks_into<T: Scalar, const N: usize, const C: usize>(
+pub(super) fn blocks_into<T: AnyScalar, const N: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
     x: &SVector<T, N>,
     grad: &mut SVector<T, N>,

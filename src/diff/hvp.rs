@@ -1,5 +1,5 @@
 use super::Chunk;
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 use nalgebra::SVector;
 
 /// Value, gradient and Hessian-vector product `H(x) v` of `f: Rᴺ → R`, in one pass, without
@@ -23,7 +23,7 @@ use nalgebra::SVector;
 /// assert_eq!(hv, SVector::from([2.0, -10.0])); // (4 − 2, 2 − 12)
 /// ```
 #[inline]
-pub fn hvp<T: Scalar, const N: usize>(
+pub fn hvp<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<Jet<T, N>, 1>, N>) -> Jet<Jet<T, N>, 1>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
@@ -39,7 +39,7 @@ pub fn hvp<T: Scalar, const N: usize>(
 
 /// [`hvp`] without the size guard.
 #[inline]
-pub(super) fn one_pass<T: Scalar, const N: usize>(
+pub(super) fn one_pass<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<Jet<T, N>, 1>, N>) -> Jet<Jet<T, N>, 1>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
@@ -74,7 +74,7 @@ pub(super) fn one_pass<T: Scalar, const N: usize>(
 /// assert_eq!(hv, SVector::from([6.0, 6.0, -18.0]));
 /// assert_eq!((value, g, hv), hvp(f, &x, &v));
 /// ```
-pub fn hvp_chunked<T: Scalar, const N: usize, const C: usize>(
+pub fn hvp_chunked<T: AnyScalar, const N: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<Jet<T, C>, 1>, N>) -> Jet<Jet<T, C>, 1>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,

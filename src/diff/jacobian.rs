@@ -1,5 +1,5 @@
 use super::{Chunk, seed};
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 use nalgebra::{SMatrix, SVector};
 
 /// Values and Jacobian of `f: Rᴺ → Rᴹ` at `x`: `J[(i, j)] = ∂fᵢ / ∂xⱼ`, in one pass.
@@ -20,7 +20,7 @@ use nalgebra::{SMatrix, SVector};
 /// assert_eq!(j, SMatrix::<f64, 2, 2>::new(1.0, 0.0, 0.0, 2.0));
 /// ```
 #[inline]
-pub fn jacobian<T: Scalar, const N: usize, const M: usize>(
+pub fn jacobian<T: AnyScalar, const N: usize, const M: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> SVector<Jet<T, N>, M>,
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>) {
@@ -37,7 +37,7 @@ pub fn jacobian<T: Scalar, const N: usize, const M: usize>(
 
 /// [`jacobian`] without the size guard, writing into `values` and `jac`.
 #[inline]
-pub(super) fn one_pass_into<T: Scalar, const N: usize, const M: usize>(
+pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const M: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> SVector<Jet<T, N>, M>,
     x: &SVector<T, N>,
     values: &mut SVector<T, M>,
@@ -70,7 +70,7 @@ pub(super) fn one_pass_into<T: Scalar, const N: usize, const M: usize>(
 /// assert_eq!(j, SMatrix::<f64, 3, 3>::new(2.0, 1.0, 0.0, 0.0, 3.0, 2.0, 0.0, 0.0, 1.0));
 /// assert_eq!((v, j), jacobian(f, &x));
 /// ```
-pub fn jacobian_chunked<T: Scalar, const N: usize, const M: usize, const C: usize>(
+pub fn jacobian_chunked<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
     x: &SVector<T, N>,
     _chunk: Chunk<C>,
@@ -81,7 +81,7 @@ pub fn jacobian_chunked<T: Scalar, const N: usize, const M: usize, const C: usiz
 }
 
 /// [`jacobian_chunked`], writing into `values` and `jac`.
-pub(super) fn chunks_into<T: Scalar, const N: usize, const M: usize, const C: usize>(
+pub(super) fn chunks_into<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
     x: &SVector<T, N>,
     values: &mut SVector<T, M>,
@@ -142,7 +142,7 @@ pub(super) fn chunks_into<T: Scalar, const N: usize, const M: usize, const C: us
 /// assert_eq!(jv, SVector::from([1.0, 0.0]));
 /// ```
 #[inline]
-pub fn jvp<T: Scalar, const N: usize, const M: usize>(
+pub fn jvp<T: AnyScalar, const N: usize, const M: usize>(
     f: impl FnOnce(&SVector<Jet<T, 1>, N>) -> SVector<Jet<T, 1>, M>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
@@ -167,7 +167,7 @@ pub fn jvp<T: Scalar, const N: usize, const M: usize>(
 /// assert_eq!((f, d), (16.0, 5.0));
 /// ```
 #[inline]
-pub fn directional_derivative<T: Scalar, const N: usize>(
+pub fn directional_derivative<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<T, 1>, N>) -> Jet<T, 1>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
@@ -178,7 +178,7 @@ pub fn directional_derivative<T: Scalar, const N: usize>(
 
 /// `x` with the single tangent `v`.
 #[inline]
-fn directed<T: Scalar, const N: usize>(
+fn directed<T: AnyScalar, const N: usize>(
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> SVector<Jet<T, 1>, N> {

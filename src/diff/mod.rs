@@ -84,7 +84,7 @@ pub use implicit::{
 pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
 pub use traits::{ScalarFn, VectorFn};
 
-use crate::{Jet, Scalar};
+use crate::{AnyScalar, Jet};
 use nalgebra::SVector;
 
 /// The trait forms ([`ScalarFn::gradient`], [`VectorFn::jacobian`], [`ScalarFn::hvp`]) take a
@@ -165,6 +165,6 @@ pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
 /// One-pass paths only (`N ≤` [`CLOSURE_ONE_PASS_LIMIT`]): `from_fn` writes each jet once, which a
 /// release build turns into straight stores; the chunked paths, where the stack matters, build
 /// their input with `filled!`.
-fn seed<T: Scalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {
+fn seed<T: AnyScalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {
     SVector::from_fn(|i, _| Jet::variable(x[i], i))
 }

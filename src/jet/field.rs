@@ -13,14 +13,14 @@
 #![allow(unsafe_code)]
 
 use super::Jet;
-use crate::Scalar;
+use crate::AnyScalar;
 use nalgebra::{ComplexField, Field, RealField, SimdValue};
 use num_dual::{DualNum, DualStruct};
 use num_traits::{One, Signed, Zero};
 use simba::scalar::{SubsetOf, SupersetOf};
 use std::array;
 
-impl<T: Scalar, const N: usize> SimdValue for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> SimdValue for Jet<T, N> {
     const LANES: usize = 1;
     type Element = Self;
     type SimdBool = bool;
@@ -51,10 +51,10 @@ impl<T: Scalar, const N: usize> SimdValue for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> Field for Jet<T, N> {}
+impl<T: AnyScalar, const N: usize> Field for Jet<T, N> {}
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: Scalar, const N: usize> approx::AbsDiffEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> approx::AbsDiffEq for Jet<T, N> {
     type Epsilon = Self;
     #[inline]
     fn default_epsilon() -> Self {
@@ -67,7 +67,7 @@ impl<T: Scalar, const N: usize> approx::AbsDiffEq for Jet<T, N> {
 }
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: Scalar, const N: usize> approx::RelativeEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> approx::RelativeEq for Jet<T, N> {
     #[inline]
     fn default_max_relative() -> Self {
         Self::constant(T::default_max_relative())
@@ -79,7 +79,7 @@ impl<T: Scalar, const N: usize> approx::RelativeEq for Jet<T, N> {
 }
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: Scalar, const N: usize> approx::UlpsEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> approx::UlpsEq for Jet<T, N> {
     #[inline]
     fn default_max_ulps() -> u32 {
         T::default_max_ulps()
@@ -90,7 +90,7 @@ impl<T: Scalar, const N: usize> approx::UlpsEq for Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> SubsetOf<Self> for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> SubsetOf<Self> for Jet<T, N> {
     #[inline]
     fn to_superset(&self) -> Self {
         *self
@@ -110,7 +110,7 @@ impl<T: Scalar, const N: usize> SubsetOf<Self> for Jet<T, N> {
 /// which must not depend on derivatives.
 macro_rules! superset_of_float {
     ($($f:ty),*) => {$(
-        impl<T: Scalar, const N: usize> SupersetOf<$f> for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize> SupersetOf<$f> for Jet<T, N> {
             #[inline]
             fn is_in_subset(&self) -> bool {
                 SupersetOf::<$f>::is_in_subset(&self.re)
@@ -128,7 +128,7 @@ macro_rules! superset_of_float {
 }
 superset_of_float!(f32, f64);
 
-impl<T: Scalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// A piecewise-constant function of the value: the result has every derivative zero.
     #[inline]
     fn flat(self, f: impl Fn(T) -> T) -> Self {
@@ -146,7 +146,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
                 return self;
             }
             let v = ComplexField::powf(self.re, n.re);
-            let d = if DualStruct::re(&self.re) != 0.0 {
+            let d = if !DualStruct::re(&self.re).is_zero() {
                 v * n.re / self.re
             } else {
                 ComplexField::powf(self.re, n.re - T::one()) * n.re
@@ -156,7 +156,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
         let v = ComplexField::powf(self.re, n.re);
         let dx = self.chain(v, n.re * ComplexField::powf(self.re, n.re - T::one()));
         // ∂(xⁿ)/∂n = xⁿ ln x, which is 0 where xⁿ is (x = 0, n > 0), not 0 · (−∞)
-        let log_v = if DualStruct::re(&v) == 0.0 {
+        let log_v = if DualStruct::re(&v).is_zero() {
             T::zero()
         } else {
             ComplexField::ln(self.re) * v
@@ -174,7 +174,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     }
 }
 
-impl<T: Scalar, const N: usize> ComplexField for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> ComplexField for Jet<T, N> {
     type RealField = Self;
 
     #[inline]
@@ -376,7 +376,7 @@ impl<T: Scalar, const N: usize> ComplexField for Jet<T, N> {
     }
     #[inline]
     fn try_sqrt(self) -> Option<Self> {
-        if DualStruct::re(&self.re) >= 0.0 {
+        if DualStruct::re(&self.re) >= T::Primitive::zero() {
             Some(DualNum::sqrt(&self))
         } else {
             None
@@ -398,7 +398,7 @@ macro_rules! real_constants {
     )*};
 }
 
-impl<T: Scalar, const N: usize> RealField for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> RealField for Jet<T, N> {
     #[inline]
     fn is_sign_positive(&self) -> bool {
         self.re.is_sign_positive()
@@ -416,7 +416,7 @@ impl<T: Scalar, const N: usize> RealField for Jet<T, N> {
     /// are NaN); the derivative follows the winner; on a tie, `self`.
     #[inline]
     fn max(self, other: Self) -> Self {
-        if other.re > self.re || DualStruct::re(&self).is_nan() {
+        if other.re > self.re || num_traits::Float::is_nan(DualStruct::re(&self)) {
             other
         } else {
             self
@@ -426,7 +426,7 @@ impl<T: Scalar, const N: usize> RealField for Jet<T, N> {
     /// follows the winner; on a tie, `self`.
     #[inline]
     fn min(self, other: Self) -> Self {
-        if other.re < self.re || DualStruct::re(&self).is_nan() {
+        if other.re < self.re || num_traits::Float::is_nan(DualStruct::re(&self)) {
             other
         } else {
             self

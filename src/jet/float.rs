@@ -8,19 +8,19 @@
 //! returns `None`, so a conversion fails loudly instead of dropping derivatives.
 
 use super::Jet;
-use crate::Scalar;
+use crate::{AnyScalar, Precision};
 use nalgebra::{ComplexField, RealField};
 use num_dual::{DualNum, DualStruct};
 use num_traits::{Float, FloatConst, NumCast, Signed, ToPrimitive, Zero};
 use std::num::FpCategory;
 
-impl<T: Scalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// The value as an `f64` if no derivative part (at any depth) is nonzero. (For a
     /// non-finite value only the outermost derivative parts can be looked at.)
     fn exact_f64(&self) -> Option<f64> {
         let v = DualStruct::re(self);
-        let inner_constant = !v.is_finite() || (self.re - T::lift(v)).is_zero();
-        (inner_constant && self.eps.iter().all(T::is_zero)).then_some(v)
+        let inner_constant = !Float::is_finite(v) || (self.re - T::from(v)).is_zero();
+        (inner_constant && self.eps.iter().all(T::is_zero)).then_some(v.widen())
     }
 }
 
@@ -32,7 +32,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
 /// assert_eq!(Jet::<f64, 1>::constant(2.0).to_f64(), Some(2.0));
 /// assert_eq!(Jet::<f64, 1>::variable(2.0, 0).to_f64(), None);
 /// ```
-impl<T: Scalar, const N: usize> ToPrimitive for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> ToPrimitive for Jet<T, N> {
     #[inline]
     fn to_i64(&self) -> Option<i64> {
         self.exact_f64().and_then(|v| v.to_i64())
@@ -48,24 +48,25 @@ impl<T: Scalar, const N: usize> ToPrimitive for Jet<T, N> {
 }
 
 /// A number becomes a constant jet.
-impl<T: Scalar, const N: usize> NumCast for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> NumCast for Jet<T, N> {
     #[inline]
     fn from<P: ToPrimitive>(n: P) -> Option<Self> {
-        n.to_f64().map(|v| Self::constant(T::lift(v)))
+        n.to_f64()
+            .map(|v| Self::constant(T::from(T::Primitive::of(v))))
     }
 }
 
-/// A constant of `f64`, lifted.
+/// A constant of the primitive, lifted.
 macro_rules! float_constants {
     ($($name:ident),* $(,)?) => {$(
         #[inline]
         fn $name() -> Self {
-            Self::constant(T::lift(<f64 as FloatConst>::$name()))
+            Self::constant(T::from(<T::Primitive as FloatConst>::$name()))
         }
     )*};
 }
 
-impl<T: Scalar, const N: usize> FloatConst for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> FloatConst for Jet<T, N> {
     float_constants!(
         E,
         FRAC_1_PI,
@@ -99,12 +100,12 @@ macro_rules! forward {
     )*};
 }
 
-/// `fn name() -> Self`: a constant `f64` special value, lifted.
+/// `fn name() -> Self`: a special value of the primitive, lifted.
 macro_rules! special {
-    ($($name:ident = $v:expr),* $(,)?) => {$(
+    ($($name:ident = $v:ident),* $(,)?) => {$(
         #[inline]
         fn $name() -> Self {
-            Self::constant(T::lift($v))
+            Self::constant(T::from(<T::Primitive as Float>::$v()))
         }
     )*};
 }
@@ -124,16 +125,16 @@ macro_rules! special {
 /// let (v, g) = gradient(|x| f(x.as_slice()), &SVector::from([3.0, 0.0]));
 /// assert_eq!((v, g), (9.0, SVector::from([6.0, 9.0])));
 /// ```
-impl<T: Scalar, const N: usize> Float for Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Float for Jet<T, N> {
     special!(
-        nan = f64::NAN,
-        infinity = f64::INFINITY,
-        neg_infinity = f64::NEG_INFINITY,
-        neg_zero = -0.0,
-        min_value = f64::MIN,
-        min_positive_value = f64::MIN_POSITIVE,
-        max_value = f64::MAX,
-        epsilon = f64::EPSILON,
+        nan = nan,
+        infinity = infinity,
+        neg_infinity = neg_infinity,
+        neg_zero = neg_zero,
+        min_value = min_value,
+        min_positive_value = min_positive_value,
+        max_value = max_value,
+        epsilon = epsilon,
     );
     forward!(
         floor, ceil, round, trunc, fract, recip, sqrt, exp, exp2, ln, log2, log10, cbrt, sin, cos,
@@ -221,11 +222,11 @@ impl<T: Scalar, const N: usize> Float for Jet<T, N> {
     }
     #[inline]
     fn to_degrees(self) -> Self {
-        self * (180.0 / std::f64::consts::PI)
+        self * T::Primitive::of(180.0 / std::f64::consts::PI)
     }
     #[inline]
     fn to_radians(self) -> Self {
-        self * (std::f64::consts::PI / 180.0)
+        self * T::Primitive::of(std::f64::consts::PI / 180.0)
     }
     #[inline]
     fn copysign(self, sign: Self) -> Self {

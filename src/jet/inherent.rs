@@ -8,7 +8,7 @@
 //! over `T: Float` num-traits'.
 
 use super::Jet;
-use crate::Scalar;
+use crate::AnyScalar;
 use nalgebra::{ComplexField, RealField};
 use num_dual::DualNum;
 use num_traits::Signed;
@@ -24,7 +24,7 @@ macro_rules! unary {
     )*};
 }
 
-impl<T: Scalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize> Jet<T, N> {
     unary!(
         /// `eˣ`.
         ///
@@ -205,14 +205,14 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
         DualNum::powi(&self, n)
     }
 
-    /// `xⁿ` for a constant `f64` exponent.
+    /// `xⁿ` for a constant exponent of the primitive (`f64` or `f32`).
     ///
     /// ```
     /// let y = dualgrad::Jet::<f64, 1>::variable(4.0, 0).powf(1.5);
     /// assert_eq!((y.re, y.eps), (8.0, [3.0]));
     /// ```
     #[inline]
-    pub fn powf(self, n: f64) -> Self {
+    pub fn powf(self, n: T::Primitive) -> Self {
         DualNum::powf(&self, n)
     }
 
@@ -238,7 +238,7 @@ impl<T: Scalar, const N: usize> Jet<T, N> {
     /// assert_eq!(y.re, 3.0);
     /// ```
     #[inline]
-    pub fn log(self, base: f64) -> Self {
+    pub fn log(self, base: T::Primitive) -> Self {
         DualNum::log(&self, base)
     }
 
