@@ -205,8 +205,7 @@ where
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn loss(&self, params: &SVector<f64, P>, indices: &[usize]) -> f64 {
-        let sum: f64 = sum_loss(&self.model, params, &self.loss, self.data, indices);
-        mean(sum, indices.len()) + self.penalty(params)
+        self.batch_loss(params, indices)
     }
 
     /// The mean loss over all samples and its gradient (a full batch).
@@ -389,8 +388,7 @@ where
     Y: Sync,
 {
     fn eval<T: Scalar>(&self, params: &SVector<T, P>) -> T {
-        let sum = sum_loss(&self.model, params, &self.loss, self.data, &self.all);
-        mean(sum, self.all.len()) + self.penalty(params)
+        self.batch_loss(params, &self.all)
     }
 
     fn gradient(&self, params: &SVector<f64, P>) -> (f64, SVector<f64, P>) {
