@@ -1,6 +1,6 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
-use super::line_search::{LineSearch, search_counted};
+use super::line_search::{LineSearch, line_search_step};
 use super::wolfe::StrongWolfe;
 use crate::ScalarFn;
 use crate::train::{Evaluations, Method, Point, StopReason};
@@ -182,20 +182,9 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
             d = self.direction(g);
             slope = g.dot(&d);
         }
-        let (ls, found) = search_counted(&self.line_search, f, point, slope, &d, evals);
-        if !ls.accepted {
-            return Err(StopReason::LineSearchFailed);
-        }
-        let x = point.x + d * ls.step;
-        let (value, gradient) = match found {
-            Some(g) => (ls.value, g),
-            None => {
-                evals.add_gradient();
-                f.gradient(&x)
-            }
-        };
-        self.update(&(x - point.x), &(gradient - point.gradient));
-        *point = Point { x, value, gradient };
+        let next = line_search_step(&self.line_search, f, point, slope, &d, evals)?;
+        self.update(&(next.x - point.x), &(next.gradient - point.gradient));
+        *point = next;
         Ok(())
     }
 

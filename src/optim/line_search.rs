@@ -2,7 +2,7 @@
 
 use super::error::{OptimError, check_open_unit, check_positive_count};
 use crate::ScalarFn;
-use crate::train::{Evaluations, Point};
+use crate::train::{Evaluations, Point, StopReason};
 use nalgebra::SVector;
 
 /// What a line search found along a direction `d` from `x`.
@@ -219,4 +219,33 @@ pub(crate) fn search_counted<const N: usize, L: LineSearch, F: ScalarFn<N>>(
     evals.function += values + gradients;
     evals.gradient += gradients;
     found
+}
+
+/// One line-search step of a first- or quasi-second-order method: search along `direction`
+/// ([`search_counted`]), and return the new point, its gradient taken from the search where the
+/// search computed it (strong Wolfe), else evaluated once.
+///
+/// # Errors
+/// [`StopReason::LineSearchFailed`] when the search accepts no step.
+pub(crate) fn line_search_step<const N: usize, L: LineSearch, F: ScalarFn<N>>(
+    line_search: &L,
+    f: &F,
+    point: &Point<N>,
+    slope: f64,
+    direction: &SVector<f64, N>,
+    evals: &mut Evaluations,
+) -> Result<Point<N>, StopReason> {
+    let (ls, found) = search_counted(line_search, f, point, slope, direction, evals);
+    if !ls.accepted {
+        return Err(StopReason::LineSearchFailed);
+    }
+    let x = point.x + direction * ls.step;
+    let (value, gradient) = match found {
+        Some(g) => (ls.value, g),
+        None => {
+            evals.add_gradient();
+            f.gradient(&x)
+        }
+    };
+    Ok(Point { x, value, gradient })
 }

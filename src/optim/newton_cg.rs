@@ -1,7 +1,7 @@
 //! Newton–CG (truncated Newton): the Newton step solved approximately by conjugate gradients,
 //! from Hessian-vector products only, so the `N × N` Hessian is never formed.
 
-use super::line_search::{Armijo, LineSearch};
+use super::line_search::{Armijo, LineSearch, line_search_step};
 use crate::ScalarFn;
 use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::SVector;
@@ -156,17 +156,7 @@ impl<const N: usize, L: LineSearch> Method<N> for NewtonCg<N, L> {
             d = -point.gradient;
             slope = point.gradient.dot(&d);
         }
-        let ls = self
-            .line_search
-            .search(|x| f.value(x), &point.x, point.value, slope, &d);
-        evals.function += ls.evaluations;
-        if !ls.accepted {
-            return Err(StopReason::LineSearchFailed);
-        }
-        let x = point.x + d * ls.step;
-        let (value, gradient) = f.gradient(&x);
-        evals.add_gradient();
-        *point = Point { x, value, gradient };
+        *point = line_search_step(&self.line_search, f, point, slope, &d, evals)?;
         Ok(())
     }
 
