@@ -2,32 +2,15 @@
 //! specific error variant or the documented result.
 
 use dualgrad::optim::{
-    AdamConfig, Constant, Cosine, Exponential, Lbfgs, Linear, Newton, Objective, OptimError,
-    SgdConfig, Warmup,
+    AdamConfig, Constant, Cosine, Exponential, Lbfgs, Linear, Newton, OptimError, SgdConfig, Warmup,
 };
 use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
 use dualgrad::{Scalar, ScalarFn};
+mod common;
+
+use common::Mean;
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
-
-/// Mean of ½(p − yᵢ)² over the samples: minimised by the mean of the yᵢ.
-struct Mean(Vec<f64>);
-
-impl Objective<1> for Mean {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
-        let n = idx.len() as f64;
-        let loss = idx
-            .iter()
-            .map(|&i| 0.5 * (p[0] - self.0[i]).powi(2))
-            .sum::<f64>()
-            / n;
-        let grad = idx.iter().map(|&i| p[0] - self.0[i]).sum::<f64>() / n;
-        (loss, SVector::from([grad]))
-    }
-}
 
 fn data() -> Mean {
     Mean(vec![1.0, 2.0, 3.0, 4.0])

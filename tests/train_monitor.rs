@@ -5,11 +5,14 @@
 //! PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau` (PyTorch 2.x). The training runs use
 //! objectives with closed-form trajectories (gradient descent on a mean of squares).
 
-use dualgrad::optim::{Objective, SgdConfig};
+use dualgrad::optim::SgdConfig;
 use dualgrad::train::{
     Control, EarlyStopping, Monitor, PlateauMode, ReduceLrOnPlateau, StopReason, ThresholdMode,
     TrainConfig, train, train_monitored,
 };
+mod common;
+
+use common::Mean;
 use nalgebra::SVector;
 use serde_json::Value;
 
@@ -58,24 +61,6 @@ fn reduce_lr_on_plateau_reproduces_pytorchs_sequences() {
                 "{name}: step {k}: {lr} vs {e}"
             );
         }
-    }
-}
-
-/// Mean of ½(p − yᵢ)² over the samples: gradient p − mean(y).
-struct Mean(Vec<f64>);
-impl Objective<1> for Mean {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
-        let n = idx.len() as f64;
-        let loss = idx
-            .iter()
-            .map(|&i| 0.5 * (p[0] - self.0[i]).powi(2))
-            .sum::<f64>()
-            / n;
-        let grad = idx.iter().map(|&i| p[0] - self.0[i]).sum::<f64>() / n;
-        (loss, SVector::from([grad]))
     }
 }
 

@@ -223,3 +223,22 @@ pub fn softmax_cf<const K: usize>(z: &SVector<f64, K>) -> SVector<f64, K> {
     let e = z.map(f64::exp);
     e / e.sum()
 }
+
+/// Mean of ½(p − yᵢ)² over the samples: gradient p − mean(y), minimised by the mean of the yᵢ.
+pub struct Mean(pub Vec<f64>);
+
+impl dualgrad::optim::Objective<1> for Mean {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
+        let n = idx.len() as f64;
+        let loss = idx
+            .iter()
+            .map(|&i| 0.5 * (p[0] - self.0[i]).powi(2))
+            .sum::<f64>()
+            / n;
+        let grad = idx.iter().map(|&i| p[0] - self.0[i]).sum::<f64>() / n;
+        (loss, SVector::from([grad]))
+    }
+}
