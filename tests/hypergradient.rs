@@ -364,3 +364,104 @@ fn nested_jets_step_the_optimizers_exactly() {
     assert!((theta[0].eps[0] - want).abs() < 1e-15);
     assert!(theta[0].eps[1].abs() < 1e-12, "{}", theta[0].eps[1]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Large P: the parameter gradient at jet parameters is taken in chunks above 72 parameters;
+// 200 parameters in a debug build inside a 2 MiB thread, against the closed form.
+
+/// ½ Σ aᵢ xᵢ² with aᵢ = 1 + i/200 (training) or ½ Σ xᵢ² (validation).
+struct Diagonal {
+    validation: bool,
+}
+
+impl BatchLoss<200> for Diagonal {
+    fn len(&self) -> usize {
+        1
+    }
+    fn batch_loss<T: Scalar>(&self, x: &SVector<T, 200>, _: &[usize]) -> T {
+        let mut sum = T::zero();
+        for i in 0..200 {
+            let a = if self.validation {
+                1.0
+            } else {
+                1.0 + i as f64 / 200.0
+            };
+            sum += x[i] * x[i] * (0.5 * a);
+        }
+        sum
+    }
+}
+
+#[test]
+fn two_hundred_parameters_in_a_2_mib_thread_match_the_closed_form() {
+    let run = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let (train, val) = (
+                Diagonal { validation: false },
+                Diagonal { validation: true },
+            );
+            let x0 = SVector::<f64, 200>::from_fn(|i, _| ((i as f64) * 0.1).cos());
+            let config = TrainConfig::default().with_epochs(7);
+            let setup = |h: &SVector<Jet<f64, 1>, 1>| {
+                let sgd = SgdConfig::default().lift().with_lr(h[0]).build()?;
+                Ok((sgd, x0.map(Jet::constant)))
+            };
+            let hg = hypergradient(&SVector::from([0.3]), setup, &train, &val, &config).unwrap();
+            // x_K,i = (1 − η aᵢ)^K x₀,ᵢ; dL/dη = Σ x_K,i · (−K aᵢ (1 − η aᵢ)^(K−1) x₀,ᵢ)
+            let (eta, k) = (0.3_f64, 7);
+            let (mut loss, mut grad) = (0.0, 0.0);
+            for i in 0..200 {
+                let a = 1.0 + i as f64 / 200.0;
+                let m = 1.0 - eta * a;
+                let xk = m.powi(k) * x0[i];
+                loss += 0.5 * xk * xk;
+                grad += xk * (-(k as f64) * a * m.powi(k - 1) * x0[i]);
+            }
+            (hg.loss, hg.gradient[0], loss, grad)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let (got_loss, got_grad, loss, grad) = run;
+    assert!(
+        (got_loss - loss).abs() <= 1e-12 * loss,
+        "{got_loss} vs {loss}"
+    );
+    assert!(
+        (got_grad - grad).abs() <= 1e-12 * grad.abs(),
+        "{got_grad} vs {grad}"
+    );
+}
+
+/// A weight decay of exactly 0, differentiated with respect to itself: the optimizers skip a
+/// zero decay only when its tangent is zero too, so dL/dλ at λ = 0 is the closed form
+/// (x_K = (I − η(A + λI))^K x₀, dx_K/dλ = −Kη (I − ηA)^(K−1) x₀ at λ = 0), not 0.
+#[test]
+fn a_zero_weight_decay_has_its_derivative() {
+    let (train, val) = (
+        Quadratic { validation: false },
+        Quadratic { validation: true },
+    );
+    let (eta, k) = (0.1, 12_u32);
+    let config = TrainConfig::default().with_epochs(k as usize);
+    let setup = |h: &SVector<Jet<f64, 1>, 1>| {
+        let sgd = SgdConfig::default()
+            .lift()
+            .with_lr(Jet::constant(eta))
+            .with_weight_decay(h[0])
+            .build()?;
+        Ok((sgd, SVector::from(X0).map(Jet::constant)))
+    };
+    let hg = hypergradient(&SVector::from([0.0]), setup, &train, &val, &config).unwrap();
+    let m = SMatrix::<f64, 2, 2>::identity() - a() * eta;
+    let x0 = SVector::from(X0);
+    let xk = m.pow(k) * x0;
+    let want = xk.dot(&(m.pow(k - 1) * x0 * (-(k as f64) * eta)));
+    assert!(want.abs() > 1e-3);
+    assert!(
+        (hg.gradient[0] - want).abs() <= 1e-12 * want.abs(),
+        "{} vs {want}",
+        hg.gradient[0]
+    );
+}

@@ -288,7 +288,8 @@ fn one_pass<T: Scalar, const P: usize, O: BatchLoss<P> + ?Sized>(
     params: &SVector<T, P>,
     indices: &[usize],
 ) -> (T, SVector<T, P>) {
-    crate::gradient(|p| objective.batch_loss(p, indices), params)
+    // Unguarded: instantiated for every P, though run only up to GENERIC_SINGLE_PASS_MAX.
+    crate::diff::gradient_one_pass(|p| objective.batch_loss(p, indices), params)
 }
 
 #[inline(never)]
