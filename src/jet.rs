@@ -12,6 +12,13 @@
 //! (the derivative of `sqrt` at `0` is infinite, but the tangent of `x·x` there is exactly zero).
 //! The check costs one `is_finite` test per elementary function and nothing on the usual path.
 //!
+//! Nested jets (second and higher order) go further: there the inner jets' values are first
+//! derivatives, which can be infinite where the function is finite, so products, quotients,
+//! `atan2` and the chain rule give zero for a zero part times an infinite one at every level
+//! (`√x · y` at `(0, 1)` has the exact Hessian `[[−∞, ∞], [∞, 0]]`). That costs one branch-free
+//! finiteness test of each result's parts, on nested jets only: the first-order product is the
+//! plain product rule.
+//!
 //! ```
 //! use dualgrad::prelude::*;
 //! use nalgebra::SVector;
@@ -32,6 +39,7 @@ mod mixed;
 
 pub use mixed::{F64Ops, MixedOps};
 
+use crate::scalar::parts::{Parts, tangent_mul};
 use crate::{AnyScalar, Precision, Scalar};
 use num_dual::{DualNum, DualStruct, Mappable};
 use num_traits::{Float, FromPrimitive, Inv, Num, One, Signed, Zero};
@@ -90,7 +98,8 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// let c = dualgrad::Jet::<f64, 3>::constant(4.0);
     /// assert_eq!(c.eps, [0.0; 3]);
     /// ```
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub fn constant(re: T) -> Self {
         Self {
             re,
@@ -107,7 +116,8 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// let x = dualgrad::Jet::<f64, 3>::variable(4.0, 1);
     /// assert_eq!(x.eps, [0.0, 1.0, 0.0]);
     /// ```
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub fn variable(re: T, i: usize) -> Self {
         let mut j = Self::constant(re);
         j.eps[i] = T::one();
@@ -119,25 +129,42 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// as zero when every part of it is zero ([`Zero::is_zero`]): for nested jets, a tangent
     /// whose first-order part is zero but whose second-order part is not still carries its
     /// second-order part through.
-    #[inline]
+    ///
+    /// First order (`T` a primitive) tests the one number `df`. Nested jets test every part of
+    /// the tangent they produced, because there a finite value can carry an infinite derivative
+    /// (`√x` at 0 has value 0 and first derivative ∞) and `0 · ∞` can appear at any level.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn chain(&self, f: T, df: T) -> Self {
-        let eps = if Float::is_finite(df.re()) {
-            array::from_fn(|i| self.eps[i] * df)
+        if T::NDERIV == 0 {
+            return if Float::is_finite(df.re()) {
+                self.chain_bounded(f, df)
+            } else {
+                not_finite_chain(self, f, df)
+            };
+        }
+        let eps: [T; N] = array::from_fn(|i| self.eps[i] * df);
+        if all_parts_finite(&eps) {
+            Self { re: f, eps }
         } else {
-            array::from_fn(|i| tangent_times(self.eps[i], df))
-        };
-        Self { re: f, eps }
+            Self {
+                re: f,
+                eps: array::from_fn(|i| tangent_mul(self.eps[i], df)),
+            }
+        }
     }
 
     /// The chain rule for a function whose derivative is finite at every finite argument
     /// (`tanh`, `sin`, `cos`, `tan`, `atan`, `asinh`): no NaN-safety check is needed, and skipping
     /// it keeps the hot path of an MLP free of branches.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn chain_bounded(&self, f: T, df: T) -> Self {
-        Self {
-            re: f,
-            eps: array::from_fn(|i| self.eps[i] * df),
+        let mut eps = self.eps;
+        for e in &mut eps {
+            *e *= df;
         }
+        Self { re: f, eps }
     }
 
     /// Multiply every part by a value of the inner type.
@@ -150,13 +177,72 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     }
 }
 
-/// The product rule where the product of the values is not finite: each term is a tangent part
-/// times a value, and a zero tangent part contributes zero. Out of line and cold, so that the
-/// usual path of `Mul` stays a straight loop.
+/// The product rule `(ab)' = a'b + ab'` with no test: what first-order jets compute, and what
+/// nested jets compute when every part of the result is finite.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+fn plain_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+    Jet {
+        re: a.re * b.re,
+        eps: array::from_fn(|i| a.eps[i] * b.re + a.re * b.eps[i]),
+    }
+}
+
+/// The product rule in which every product of a zero part and a non-finite part gives zero, at
+/// every level (see [`Parts::safe_mul`]): the plain product when all its parts are finite (then
+/// no `0 · ∞` can have happened), otherwise out of line and cold, term by term.
+#[inline]
+fn safe_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+    let p = plain_product(a, b);
+    if p.all_finite() {
+        p
+    } else {
+        not_finite_product(a, b)
+    }
+}
+
 #[cold]
 #[inline(never)]
-fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> [T; N] {
-    array::from_fn(|i| tangent_times(a.eps[i], b.re) + tangent_times(b.eps[i], a.re))
+fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+    Jet {
+        re: a.re.safe_mul(b.re),
+        eps: array::from_fn(|i| tangent_mul(a.eps[i], b.re) + tangent_mul(b.eps[i], a.re)),
+    }
+}
+
+/// The combined [`Parts::non_finite_bits`] of every element: branch-free integer code that
+/// vectorises.
+#[inline]
+fn non_finite_bits_of<T: AnyScalar, const N: usize>(x: &[T; N]) -> u64 {
+    x.iter().fold(0, |bits, e| bits | e.non_finite_bits())
+}
+
+/// True when every part of every element is finite.
+#[inline]
+fn all_parts_finite<T: AnyScalar, const N: usize>(x: &[T; N]) -> bool {
+    non_finite_bits_of(x) & crate::scalar::parts::TOP == 0
+}
+
+impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
+    #[inline]
+    fn non_finite_bits(&self) -> u64 {
+        self.re.non_finite_bits() | non_finite_bits_of(&self.eps)
+    }
+    #[inline]
+    fn safe_mul(self, o: Self) -> Self {
+        safe_product(self, o)
+    }
+}
+
+/// The first-order chain rule where the local derivative is not finite: a zero tangent part
+/// stays zero. Out of line and cold, so that the usual path stays a straight loop.
+#[cold]
+#[inline(never)]
+fn not_finite_chain<T: AnyScalar, const N: usize>(x: &Jet<T, N>, f: T, df: T) -> Jet<T, N> {
+    Jet {
+        re: f,
+        eps: array::from_fn(|i| tangent_times(x.eps[i], df)),
+    }
 }
 
 /// The `f64` constant `x` in the primitive of `T` (rounded once for `f32`).
@@ -179,43 +265,45 @@ fn tangent_times<T: AnyScalar>(t: T, d: T) -> T {
 
 impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
     type Output = Self;
-    #[inline]
-    fn add(self, o: Self) -> Self {
-        Self {
-            re: self.re + o.re,
-            eps: array::from_fn(|i| self.eps[i] + o.eps[i]),
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn add(mut self, o: Self) -> Self {
+        self.re += o.re;
+        for (e, d) in self.eps.iter_mut().zip(o.eps) {
+            *e += d;
         }
+        self
     }
 }
 
 impl<T: AnyScalar, const N: usize> Sub for Jet<T, N> {
     type Output = Self;
-    #[inline]
-    fn sub(self, o: Self) -> Self {
-        Self {
-            re: self.re - o.re,
-            eps: array::from_fn(|i| self.eps[i] - o.eps[i]),
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn sub(mut self, o: Self) -> Self {
+        self.re -= o.re;
+        for (e, d) in self.eps.iter_mut().zip(o.eps) {
+            *e -= d;
         }
+        self
     }
 }
 
 impl<T: AnyScalar, const N: usize> Mul for Jet<T, N> {
     type Output = Self;
-    /// The product rule: `(ab)' = a'b + ab'`. Where the product of the values is not finite,
-    /// a zero tangent part contributes zero rather than `0 · ∞ = NaN` (see
-    /// `tangent_times`): in a nested jet the "values" of the inner jets are first
-    /// derivatives, which may be infinite where the function is finite (`√x` at 0).
-    #[inline]
+    /// The product rule: `(ab)' = a'b + ab'`. On first-order jets (parts `f64` or `f32`) that
+    /// is all. On nested jets the "values" of the inner jets are first derivatives, which may be
+    /// infinite where the function is finite (`√x` at 0), so there a zero part times an
+    /// infinite one contributes zero rather than `0 · ∞ = NaN`, at every level; the test costs
+    /// one finiteness check per part of the result and is skipped at first order, where it
+    /// would cost the hot path of every gradient.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn mul(self, o: Self) -> Self {
-        let re = self.re * o.re;
-        let eps = array::from_fn(|i| self.eps[i] * o.re + self.re * o.eps[i]);
-        if Float::is_finite(re.re()) {
-            Self { re, eps }
+        if T::NDERIV == 0 {
+            plain_product(self, o)
         } else {
-            Self {
-                re,
-                eps: not_finite_product(self, o),
-            }
+            safe_product(self, o)
         }
     }
 }
@@ -224,13 +312,22 @@ impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
     type Output = Self;
     /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`. The value is `a.re / b.re` exactly as
     /// on `f64`.
+    /// On nested jets a zero tangent part times a non-finite part contributes zero, as in
+    /// [`Mul`].
     #[inline]
     fn div(self, o: Self) -> Self {
         let inv = o.re.recip();
         let q = self.re / o.re;
-        Self {
-            re: q,
-            eps: array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv),
+        let eps: [T; N] = array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv);
+        if T::NDERIV == 0 || all_parts_finite(&eps) {
+            Self { re: q, eps }
+        } else {
+            Self {
+                re: q,
+                eps: array::from_fn(|i| {
+                    (self.eps[i] - tangent_mul(o.eps[i], q)).safe_mul(inv)
+                }),
+            }
         }
     }
 }
@@ -248,18 +345,21 @@ impl<T: AnyScalar, const N: usize> Rem for Jet<T, N> {
 
 impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
     type Output = Self;
-    #[inline]
-    fn neg(self) -> Self {
-        Self {
-            re: -self.re,
-            eps: array::from_fn(|i| -self.eps[i]),
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn neg(mut self) -> Self {
+        self.re = -self.re;
+        for e in &mut self.eps {
+            *e = -*e;
         }
+        self
     }
 }
 
 impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
     type Output = Jet<T, N>;
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn neg(self) -> Jet<T, N> {
         -*self
     }
@@ -274,7 +374,8 @@ impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P> for Jet<T, N> {
     type Output = Self;
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn add(self, c: P) -> Self {
         Self {
             re: self.re + c,
@@ -285,7 +386,8 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P>
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P> for Jet<T, N> {
     type Output = Self;
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn sub(self, c: P) -> Self {
         Self {
             re: self.re - c,
@@ -296,12 +398,14 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P>
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P> for Jet<T, N> {
     type Output = Self;
-    #[inline]
-    fn mul(self, c: P) -> Self {
-        Self {
-            re: self.re * c,
-            eps: array::from_fn(|i| self.eps[i] * c),
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn mul(mut self, c: P) -> Self {
+        self.re = self.re * c;
+        for e in &mut self.eps {
+            *e = *e * c;
         }
+        self
     }
 }
 
@@ -331,7 +435,8 @@ macro_rules! primitive_lhs_ops {
     ($p:ty: $($trait:ident $method:ident),*) => {$(
         impl<T: Scalar<$p>, const N: usize> $trait<Jet<T, N>> for $p {
             type Output = Jet<T, N>;
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $method(self, j: Jet<T, N>) -> Jet<T, N> {
                 Jet::<T, N>::from(self).$method(j)
             }
@@ -346,27 +451,31 @@ macro_rules! forward_ref_and_assign {
     ($($trait:ident $method:ident $assign_trait:ident $assign_method:ident),*) => {$(
         impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
             type Output = Jet<T, N>;
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 self.$method(*o)
             }
         }
         impl<T: AnyScalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $method(self, o: Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(o)
             }
         }
         impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(*o)
             }
         }
         impl<T: AnyScalar, const N: usize> $assign_trait for Jet<T, N> {
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $assign_method(&mut self, o: Self) {
                 *self = (*self).$method(o);
             }
@@ -374,7 +483,8 @@ macro_rules! forward_ref_and_assign {
         impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> $assign_trait<P>
             for Jet<T, N>
         {
-            #[inline]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $assign_method(&mut self, c: P) {
                 *self = (*self).$method(c);
             }
@@ -394,14 +504,16 @@ forward_ref_and_assign!(
 // ---------------------------------------------------------------------------------------------
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> From<P> for Jet<T, N> {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn from(c: P) -> Self {
         Self::constant(T::from(c))
     }
 }
 
 impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn zero() -> Self {
         Self::constant(T::zero())
     }
@@ -413,7 +525,8 @@ impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
 }
 
 impl<T: AnyScalar, const N: usize> One for Jet<T, N> {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn one() -> Self {
         Self::constant(T::one())
     }
@@ -503,27 +616,41 @@ impl<T: AnyScalar, const N: usize> Inv for Jet<T, N> {
     }
 }
 
+/// Sums and products start from the first term rather than from a zero (or one) jet: the
+/// result is the same (`−0 + x = x` exactly, as `f64`'s own `Sum` starts from `−0`), without the
+/// extra pass over every part.
 impl<T: AnyScalar, const N: usize> Sum for Jet<T, N> {
-    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::zero(), |a, b| a + b)
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn sum<I: Iterator<Item = Self>>(mut iter: I) -> Self {
+        match iter.next() {
+            Some(first) => iter.fold(first, |a, b| a + b),
+            None => Self::zero(),
+        }
     }
 }
 
 impl<'a, T: AnyScalar, const N: usize> Sum<&'a Jet<T, N>> for Jet<T, N> {
+    #[inline]
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
-        iter.fold(Self::zero(), |a, b| a + *b)
+        iter.copied().sum()
     }
 }
 
 impl<T: AnyScalar, const N: usize> Product for Jet<T, N> {
-    fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::one(), |a, b| a * b)
+    #[inline]
+    fn product<I: Iterator<Item = Self>>(mut iter: I) -> Self {
+        match iter.next() {
+            Some(first) => iter.fold(first, |a, b| a * b),
+            None => Self::one(),
+        }
     }
 }
 
 impl<'a, T: AnyScalar, const N: usize> Product<&'a Jet<T, N>> for Jet<T, N> {
+    #[inline]
     fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
-        iter.fold(Self::one(), |a, b| a * *b)
+        iter.copied().product()
     }
 }
 
@@ -591,7 +718,8 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn mul_add(&self, a: Self, b: Self) -> Self {
         *self * a + b
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn recip(&self) -> Self {
         let r = self.re.recip();
         self.chain(r, -(r * r))
@@ -644,10 +772,11 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
         };
         Self {
             re: v,
-            eps: array::from_fn(|i| tangent_times(self.eps[i], dx) + tangent_times(n.eps[i], dn)),
+            eps: array::from_fn(|i| tangent_mul(self.eps[i], dx) + tangent_mul(n.eps[i], dn)),
         }
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn sqrt(&self) -> Self {
         let s = self.re.sqrt();
         self.chain(s, s.recip() * prim::<T>(0.5))
@@ -666,7 +795,8 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
         };
         self.chain(r, square.recip() * prim::<T>(1.0 / 3.0))
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn exp(&self) -> Self {
         let e = self.re.exp();
         self.chain(e, e)
@@ -680,7 +810,8 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn exp_m1(&self) -> Self {
         self.chain(self.re.exp_m1(), self.re.exp())
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn ln(&self) -> Self {
         self.chain(self.re.ln(), self.re.recip())
     }
@@ -702,7 +833,8 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
             self.re.recip() * prim::<T>(std::f64::consts::LOG10_E),
         )
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn ln_1p(&self) -> Self {
         self.chain(self.re.ln_1p(), (self.re + T::Primitive::one()).recip())
     }
@@ -750,15 +882,15 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn atan2(&self, x: Self) -> Self {
         let y = *self;
         let r2 = (x.re * x.re + y.re * y.re).recip();
-        let d = |i: usize| (x.re * y.eps[i] - y.re * x.eps[i]) * r2;
-        let eps = if Float::is_finite(r2.re()) {
-            array::from_fn(d)
+        let eps: [T; N] = array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2);
+        let eps = if all_parts_finite(&eps) {
+            eps
         } else {
             array::from_fn(|i| {
                 if x.eps[i].is_zero() && y.eps[i].is_zero() {
                     T::zero()
                 } else {
-                    d(i)
+                    (tangent_mul(y.eps[i], x.re) - tangent_mul(x.eps[i], y.re)).safe_mul(r2)
                 }
             })
         };
@@ -775,7 +907,8 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn cosh(&self) -> Self {
         self.chain(self.re.cosh(), self.re.sinh())
     }
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn tanh(&self) -> Self {
         let t = self.re.tanh();
         self.chain_bounded(t, T::one() - t * t)

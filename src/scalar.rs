@@ -49,7 +49,10 @@ impl Precision for f32 {
 /// The bound of [`Jet`](crate::Jet) and of the derivative entry points ([`gradient`](crate::gradient),
 /// [`jacobian`](crate::jacobian), [`hessian`](crate::hessian), ...), so that they work on `f32`
 /// as on `f64`. User code names a precision instead: `T: Scalar` (`f64`) or `T: Scalar<f32>`.
-/// Blanket-implemented: never implement it by hand.
+/// Blanket-implemented: never implement it by hand. The bound includes a sealed trait of the
+/// crate's (what the NaN-safe product of nested jets needs to know about a scalar's parts),
+/// implemented for `f32`, `f64`, [`Jet`](crate::Jet) and `num-dual`'s types; another crate's
+/// dual number type is not an `AnyScalar`.
 ///
 /// ```
 /// use dualgrad::{AnyScalar, Jet};
@@ -58,11 +61,115 @@ impl Precision for f32 {
 /// assert_eq!(twice(Jet::<f32, 1>::variable(1.5, 0)).eps, [2.0]);
 /// ```
 pub trait AnyScalar:
-    DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
+    DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static + parts::Parts
 {
 }
 
-impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static> AnyScalar for T {}
+impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static + parts::Parts>
+    AnyScalar for T
+{
+}
+
+/// What the NaN-safe product of nested jets needs to know about the parts of a scalar, and
+/// cannot learn through `DualNum`: whether every part is finite, and a product in which a zero
+/// part times an infinite one gives zero. Sealed: implemented here for `f32`, `f64`,
+/// [`Jet`](crate::Jet) (in `jet.rs`) and every `num-dual` type that implements `RealField`, and
+/// nameable by nobody outside the crate.
+pub(crate) mod parts {
+    use num_dual::{
+        Dual, Dual2, Dual2Vec, Dual3, DualNum, DualVec, HyperDual, HyperDualVec, HyperHyperDual,
+        Real,
+    };
+    use nalgebra::allocator::Allocator;
+    use nalgebra::{DefaultAllocator, Dim, U1};
+    use num_traits::Float;
+
+    /// The parts of a scalar, as the jet arithmetic sees them (see the module docs).
+    pub trait Parts: Copy {
+        /// A word whose top bit is set when some part (value or derivative, at any level) is
+        /// infinite or NaN; the other bits mean nothing. Words of several scalars combine with
+        /// `|`. Integer arithmetic on the bits, so that a jet's test vectorises.
+        fn non_finite_bits(&self) -> u64;
+        /// True when every part (value and derivatives, at every level) is finite.
+        #[inline]
+        fn all_finite(&self) -> bool {
+            self.non_finite_bits() & TOP == 0
+        }
+        /// `self * o`, except that a zero part times a non-finite part contributes zero at every
+        /// level of a nested jet (the zero says the quantity does not move in that direction).
+        fn safe_mul(self, o: Self) -> Self;
+    }
+
+    /// The top bit of a `u64`.
+    pub const TOP: u64 = 1 << 63;
+
+    impl Parts for f64 {
+        /// The exponent field plus one unit carries into the top bit exactly when the field is
+        /// all ones (infinity or NaN); the sign is masked off first.
+        #[inline]
+        fn non_finite_bits(&self) -> u64 {
+            const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
+            (self.to_bits() & EXPONENT) + 0x0010_0000_0000_0000
+        }
+        #[inline]
+        fn safe_mul(self, o: Self) -> Self {
+            self * o
+        }
+    }
+
+    impl Parts for f32 {
+        /// As for `f64`, on the 32-bit layout, moved to the top of the word.
+        #[inline]
+        fn non_finite_bits(&self) -> u64 {
+            const EXPONENT: u32 = 0x7f80_0000;
+            u64::from((self.to_bits() & EXPONENT) + 0x0080_0000) << 32
+        }
+        #[inline]
+        fn safe_mul(self, o: Self) -> Self {
+            self * o
+        }
+    }
+
+
+    /// num-dual's types keep their own arithmetic: only their real part is inspected.
+    macro_rules! num_dual_parts {
+        ($([$($g:tt)*] $ty:ty [$($w:tt)*];)*) => {$(
+            impl<T: DualNum<Primitive: Float> + nalgebra::Scalar + Copy, $($g)*> Parts for $ty
+            where
+                Self: DualNum<Primitive = T::Primitive> + Copy,
+                $($w)*
+            {
+                #[inline]
+                fn non_finite_bits(&self) -> u64 {
+                    if num_dual::DualStruct::re(self).is_finite() { 0 } else { TOP }
+                }
+                #[inline]
+                fn safe_mul(self, o: Self) -> Self {
+                    self * o
+                }
+            }
+        )*};
+    }
+    num_dual_parts!(
+        [] Dual<T> [];
+        [] Dual2<T> [];
+        [] Dual3<T> [];
+        [] HyperDual<T> [];
+        [] HyperHyperDual<T> [];
+        [] Real<T> [];
+        [D: Dim] DualVec<T, D> [DefaultAllocator: Allocator<D>];
+        [D: Dim] Dual2Vec<T, D> [DefaultAllocator: Allocator<U1, D> + Allocator<D, D>];
+        [M: Dim, N: Dim] HyperDualVec<T, M, N>
+            [DefaultAllocator: Allocator<M> + Allocator<M, N> + Allocator<U1, N>];
+    );
+
+    /// `t · d` for a tangent part `t` and a value or local derivative `d`: a zero tangent gives
+    /// zero even where `d` is infinite or NaN; otherwise the NaN-safe product.
+    #[inline]
+    pub fn tangent_mul<T: Parts + num_traits::Zero>(t: T, d: T) -> T {
+        if t.is_zero() { T::zero() } else { t.safe_mul(d) }
+    }
+}
 
 /// A real scalar that models and functions are written against, once, generically.
 ///
@@ -199,3 +306,47 @@ pub trait Scalar<F: Precision = f64>: AnyScalar + DualNum<Primitive = F> {
 }
 
 impl<F: Precision, T: AnyScalar + DualNum<Primitive = F>> Scalar<F> for T {}
+
+#[cfg(test)]
+mod tests {
+    use super::parts::Parts;
+    use crate::Jet;
+    use quickcheck::quickcheck;
+
+    quickcheck! {
+        /// The bit test agrees with `is_finite` on every bit pattern, both precisions.
+        fn non_finite_bits_is_is_finite(bits: u64) -> bool {
+            let x = f64::from_bits(bits);
+            #[allow(clippy::cast_possible_truncation)]
+            let y = f32::from_bits(bits as u32);
+            x.all_finite() == x.is_finite() && y.all_finite() == y.is_finite()
+        }
+        /// A jet is finite exactly when each of its parts is, at every level.
+        fn jet_parts_finite(bits: Vec<u64>) -> bool {
+            let mut parts = [0.0; 9];
+            for (p, b) in parts.iter_mut().zip(&bits) {
+                *p = f64::from_bits(*b);
+            }
+            let inner = |k: usize| Jet::new(parts[3 * k], [parts[3 * k + 1], parts[3 * k + 2]]);
+            let nested = Jet::new(inner(0), [inner(1), inner(2)]);
+            nested.all_finite() == parts.iter().all(|p| p.is_finite())
+                && inner(1).all_finite() == parts[3..6].iter().all(|p| p.is_finite())
+        }
+    }
+
+    #[test]
+    fn edge_values() {
+        for x in [0.0, -0.0, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 5e-324] {
+            assert!(x.all_finite(), "{x}");
+        }
+        for x in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN] {
+            assert!(!x.all_finite(), "{x}");
+        }
+        for x in [f32::MAX, f32::MIN, 1e-45_f32, -0.0] {
+            assert!(x.all_finite(), "{x}");
+        }
+        for x in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+            assert!(!x.all_finite(), "{x}");
+        }
+    }
+}

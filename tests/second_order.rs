@@ -64,6 +64,33 @@ type Case = (
 );
 
 #[test]
+fn products_and_quotients_with_an_infinite_first_derivative() {
+    // The NaN-safe product of nested jets: √x has value 0 but first derivative ∞ at x = 0, so
+    // the inner jets of a product or quotient carry ∞ beside exact zeros.
+    // f = √x · y at (0, 1): ∇f = (y/(2√x), √x) = (∞, 0);
+    // H = [[−y/(4x√x), 1/(2√x)], [1/(2√x), 0]] = [[−∞, ∞], [∞, 0]]
+    let (f, g, h) = both_hessians!(2, |x| x[0].sqrt() * x[1], [0.0, 1.0]);
+    assert_eq!((f, g), (0.0, SVector::from([INF, 0.0])));
+    assert_eq!(h, SMatrix::<f64, 2, 2>::new(-INF, INF, INF, 0.0));
+    // the same with the factors swapped
+    let (_, g, h) = both_hessians!(2, |x| x[1] * x[0].sqrt(), [0.0, 1.0]);
+    assert_eq!(g, SVector::from([INF, 0.0]));
+    assert_eq!(h, SMatrix::<f64, 2, 2>::new(-INF, INF, INF, 0.0));
+    // f = √x / y at (0, 2): ∇f = (1/(2√x y), −√x/y²) = (∞, 0);
+    // H = [[−1/(4x√x y), −1/(2√x y²)], [·, 2√x/y³]] = [[−∞, −∞], [−∞, 0]]
+    let (f, g, h) = both_hessians!(2, |x| x[0].sqrt() / x[1], [0.0, 2.0]);
+    assert_eq!((f, g), (0.0, SVector::from([INF, 0.0])));
+    assert_eq!(h, SMatrix::<f64, 2, 2>::new(-INF, -INF, -INF, 0.0));
+    // a third variable that nothing infinite touches keeps exact entries: f = √x · y + z²
+    let (_, g, h) = both_hessians!(3, |x| x[0].sqrt() * x[1] + x[2] * x[2], [0.0, 1.0, 3.0]);
+    assert_eq!(g, SVector::from([INF, 0.0, 6.0]));
+    assert_eq!(
+        h,
+        SMatrix::<f64, 3, 3>::new(-INF, INF, 0.0, INF, 0.0, 0.0, 0.0, 0.0, 2.0)
+    );
+}
+
+#[test]
 fn second_derivative_agrees_with_derivative_at_singular_points() {
     // (value, f', f'') by hand, and f' must be what `derivative` gives
     let cases: [Case; 6] = [
