@@ -210,23 +210,31 @@ fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) 
     }
 }
 
-/// The combined [`Parts::non_finite_bits`] of every element: branch-free integer code that
-/// vectorises.
-#[inline]
-fn non_finite_bits_of<T: AnyScalar, const N: usize>(x: &[T; N]) -> u64 {
-    x.iter().fold(0, |bits, e| bits | e.non_finite_bits())
-}
-
-/// True when every part of every element is finite.
+/// True when every part of every element is finite (see [`Parts::part_sum`]).
 #[inline]
 fn all_parts_finite<T: AnyScalar, const N: usize>(x: &[T; N]) -> bool {
-    non_finite_bits_of(x) & crate::scalar::parts::TOP == 0
+    sum_of_parts(x).is_finite()
+}
+
+/// The sum of the parts of every element. On primitive parts in two lanes, so that it
+/// vectorises; the order differs from a plain sum, which does not matter for a finiteness test.
+#[inline]
+fn sum_of_parts<T: AnyScalar, const N: usize>(x: &[T; N]) -> f64 {
+    let mut lanes = [0.0, 0.0];
+    for pair in x.chunks_exact(2) {
+        lanes[0] += pair[0].part_sum();
+        lanes[1] += pair[1].part_sum();
+    }
+    if N % 2 == 1 {
+        lanes[0] += x[N - 1].part_sum();
+    }
+    lanes[0] + lanes[1]
 }
 
 impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     #[inline]
-    fn non_finite_bits(&self) -> u64 {
-        self.re.non_finite_bits() | non_finite_bits_of(&self.eps)
+    fn part_sum(&self) -> f64 {
+        self.re.part_sum() + sum_of_parts(&self.eps)
     }
     #[inline]
     fn safe_mul(self, o: Self) -> Self {
@@ -324,9 +332,7 @@ impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
         } else {
             Self {
                 re: q,
-                eps: array::from_fn(|i| {
-                    (self.eps[i] - tangent_mul(o.eps[i], q)).safe_mul(inv)
-                }),
+                eps: array::from_fn(|i| (self.eps[i] - tangent_mul(o.eps[i], q)).safe_mul(inv)),
             }
         }
     }

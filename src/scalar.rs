@@ -76,40 +76,36 @@ impl<T: DualNum<Primitive: Precision> + RealField + Copy + Send + Sync + 'static
 /// [`Jet`](crate::Jet) (in `jet.rs`) and every `num-dual` type that implements `RealField`, and
 /// nameable by nobody outside the crate.
 pub(crate) mod parts {
+    use nalgebra::allocator::Allocator;
+    use nalgebra::{DefaultAllocator, Dim, U1};
     use num_dual::{
         Dual, Dual2, Dual2Vec, Dual3, DualNum, DualVec, HyperDual, HyperDualVec, HyperHyperDual,
         Real,
     };
-    use nalgebra::allocator::Allocator;
-    use nalgebra::{DefaultAllocator, Dim, U1};
-    use num_traits::Float;
+    use num_traits::{Float, ToPrimitive};
 
     /// The parts of a scalar, as the jet arithmetic sees them (see the module docs).
     pub trait Parts: Copy {
-        /// A word whose top bit is set when some part (value or derivative, at any level) is
-        /// infinite or NaN; the other bits mean nothing. Words of several scalars combine with
-        /// `|`. Integer arithmetic on the bits, so that a jet's test vectorises.
-        fn non_finite_bits(&self) -> u64;
-        /// True when every part (value and derivatives, at every level) is finite.
+        /// The sum of every part (value and derivatives, at every level), in `f64`. It is
+        /// finite when every part is finite, and NaN or infinite when one is not; a sum of
+        /// finite parts can also overflow, a false alarm that only sends the caller down its
+        /// careful (exact, slower) path.
+        fn part_sum(&self) -> f64;
+        /// True when [`part_sum`](Parts::part_sum) is finite: every part is finite (and they
+        /// do not add up beyond `f64::MAX`).
         #[inline]
         fn all_finite(&self) -> bool {
-            self.non_finite_bits() & TOP == 0
+            self.part_sum().is_finite()
         }
         /// `self * o`, except that a zero part times a non-finite part contributes zero at every
         /// level of a nested jet (the zero says the quantity does not move in that direction).
         fn safe_mul(self, o: Self) -> Self;
     }
 
-    /// The top bit of a `u64`.
-    pub const TOP: u64 = 1 << 63;
-
     impl Parts for f64 {
-        /// The exponent field plus one unit carries into the top bit exactly when the field is
-        /// all ones (infinity or NaN); the sign is masked off first.
         #[inline]
-        fn non_finite_bits(&self) -> u64 {
-            const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
-            (self.to_bits() & EXPONENT) + 0x0010_0000_0000_0000
+        fn part_sum(&self) -> f64 {
+            *self
         }
         #[inline]
         fn safe_mul(self, o: Self) -> Self {
@@ -118,18 +114,15 @@ pub(crate) mod parts {
     }
 
     impl Parts for f32 {
-        /// As for `f64`, on the 32-bit layout, moved to the top of the word.
         #[inline]
-        fn non_finite_bits(&self) -> u64 {
-            const EXPONENT: u32 = 0x7f80_0000;
-            u64::from((self.to_bits() & EXPONENT) + 0x0080_0000) << 32
+        fn part_sum(&self) -> f64 {
+            f64::from(*self)
         }
         #[inline]
         fn safe_mul(self, o: Self) -> Self {
             self * o
         }
     }
-
 
     /// num-dual's types keep their own arithmetic: only their real part is inspected.
     macro_rules! num_dual_parts {
@@ -140,8 +133,8 @@ pub(crate) mod parts {
                 $($w)*
             {
                 #[inline]
-                fn non_finite_bits(&self) -> u64 {
-                    if num_dual::DualStruct::re(self).is_finite() { 0 } else { TOP }
+                fn part_sum(&self) -> f64 {
+                    num_dual::DualStruct::re(self).to_f64().unwrap_or(f64::NAN)
                 }
                 #[inline]
                 fn safe_mul(self, o: Self) -> Self {
@@ -167,7 +160,11 @@ pub(crate) mod parts {
     /// zero even where `d` is infinite or NaN; otherwise the NaN-safe product.
     #[inline]
     pub fn tangent_mul<T: Parts + num_traits::Zero>(t: T, d: T) -> T {
-        if t.is_zero() { T::zero() } else { t.safe_mul(d) }
+        if t.is_zero() {
+            T::zero()
+        } else {
+            t.safe_mul(d)
+        }
     }
 }
 
@@ -314,23 +311,26 @@ mod tests {
     use quickcheck::quickcheck;
 
     quickcheck! {
-        /// The bit test agrees with `is_finite` on every bit pattern, both precisions.
-        fn non_finite_bits_is_is_finite(bits: u64) -> bool {
+        /// On one number the test is `is_finite`, on every bit pattern, both precisions.
+        fn all_finite_is_is_finite(bits: u64) -> bool {
             let x = f64::from_bits(bits);
             #[allow(clippy::cast_possible_truncation)]
             let y = f32::from_bits(bits as u32);
             x.all_finite() == x.is_finite() && y.all_finite() == y.is_finite()
         }
-        /// A jet is finite exactly when each of its parts is, at every level.
-        fn jet_parts_finite(bits: Vec<u64>) -> bool {
-            let mut parts = [0.0; 9];
-            for (p, b) in parts.iter_mut().zip(&bits) {
-                *p = f64::from_bits(*b);
+        /// A jet of parts below 1e300 in magnitude (no overflowing sum) is finite exactly when
+        /// each part is, at every level; a NaN or an infinity in any one part is seen.
+        fn jet_parts_finite(parts: Vec<f64>, bad: usize, which: u8) -> bool {
+            let mut p = [0.0; 9];
+            for (q, v) in p.iter_mut().zip(&parts) {
+                *q = if v.is_finite() { v.clamp(-1e300, 1e300) } else { 1.0 };
             }
-            let inner = |k: usize| Jet::new(parts[3 * k], [parts[3 * k + 1], parts[3 * k + 2]]);
-            let nested = Jet::new(inner(0), [inner(1), inner(2)]);
-            nested.all_finite() == parts.iter().all(|p| p.is_finite())
-                && inner(1).all_finite() == parts[3..6].iter().all(|p| p.is_finite())
+            let inner = |p: &[f64; 9], k: usize| Jet::new(p[3 * k], [p[3 * k + 1], p[3 * k + 2]]);
+            let nested = |p: &[f64; 9]| Jet::new(inner(p, 0), [inner(p, 1), inner(p, 2)]);
+            let finite = nested(&p).all_finite() && inner(&p, 1).all_finite();
+            p[bad % 9] = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY][usize::from(which % 3)];
+            let k = (bad % 9) / 3;
+            finite && !nested(&p).all_finite() && !inner(&p, k).all_finite()
         }
     }
 
@@ -348,5 +348,10 @@ mod tests {
         for x in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
             assert!(!x.all_finite(), "{x}");
         }
+        // the documented false alarm: finite parts whose sum overflows
+        assert!(!Jet::new(f64::MAX, [f64::MAX]).all_finite());
+        // an odd number of tangents (the two-lane sum's last part)
+        assert!(!Jet::new(0.0, [0.0, 0.0, f64::NAN]).all_finite());
+        assert!(Jet::new(0.0, [1.0, 2.0, 3.0]).all_finite());
     }
 }
