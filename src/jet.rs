@@ -407,9 +407,9 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P>
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn mul(mut self, c: P) -> Self {
-        self.re = self.re * c;
+        self.re *= c;
         for e in &mut self.eps {
-            *e = *e * c;
+            *e *= c;
         }
         self
     }
