@@ -193,9 +193,17 @@ fn plain_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Je
 /// no `0 · ∞` can have happened), otherwise out of line and cold, term by term.
 #[inline]
 fn safe_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
-    let p = plain_product(a, b);
-    if p.all_finite() {
-        p
+    // the parts are added up as they are made, while they are still in registers
+    let mut lanes = [0.0; 2];
+    let re = a.re * b.re;
+    re.add_parts(&mut lanes);
+    let eps = array::from_fn(|i| {
+        let e = a.eps[i] * b.re + a.re * b.eps[i];
+        e.add_parts(&mut lanes);
+        e
+    });
+    if (lanes[0] + lanes[1]).is_finite() {
+        Jet { re, eps }
     } else {
         not_finite_product(a, b)
     }
@@ -210,31 +218,38 @@ fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) 
     }
 }
 
-/// True when every part of every element is finite (see [`Parts::part_sum`]).
+/// True when every part of every element is finite (see [`Parts::add_parts`]).
 #[inline]
 fn all_parts_finite<T: AnyScalar, const N: usize>(x: &[T; N]) -> bool {
-    sum_of_parts(x).is_finite()
+    let mut lanes = [0.0; 2];
+    add_all_parts(x, &mut lanes);
+    (lanes[0] + lanes[1]).is_finite()
 }
 
-/// The sum of the parts of every element. On primitive parts in two lanes, so that it
-/// vectorises; the order differs from a plain sum, which does not matter for a finiteness test.
+/// [`Parts::add_parts`] of every element. Primitive parts go to alternate lanes (the order
+/// differs from a plain sum, which does not matter for a finiteness test).
 #[inline]
-fn sum_of_parts<T: AnyScalar, const N: usize>(x: &[T; N]) -> f64 {
-    let mut lanes = [0.0, 0.0];
-    for pair in x.chunks_exact(2) {
-        lanes[0] += pair[0].part_sum();
-        lanes[1] += pair[1].part_sum();
+fn add_all_parts<T: AnyScalar, const N: usize>(x: &[T; N], lanes: &mut [f64; 2]) {
+    if T::NDERIV == 0 {
+        for pair in x.chunks_exact(2) {
+            lanes[0] += pair[0].re().widen();
+            lanes[1] += pair[1].re().widen();
+        }
+        if N % 2 == 1 {
+            lanes[1] += x[N - 1].re().widen();
+        }
+    } else {
+        for e in x {
+            e.add_parts(lanes);
+        }
     }
-    if N % 2 == 1 {
-        lanes[0] += x[N - 1].part_sum();
-    }
-    lanes[0] + lanes[1]
 }
 
 impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     #[inline]
-    fn part_sum(&self) -> f64 {
-        self.re.part_sum() + sum_of_parts(&self.eps)
+    fn add_parts(&self, lanes: &mut [f64; 2]) {
+        self.re.add_parts(lanes);
+        add_all_parts(&self.eps, lanes);
     }
     #[inline]
     fn safe_mul(self, o: Self) -> Self {

@@ -86,16 +86,18 @@ pub(crate) mod parts {
 
     /// The parts of a scalar, as the jet arithmetic sees them (see the module docs).
     pub trait Parts: Copy {
-        /// The sum of every part (value and derivatives, at every level), in `f64`. It is
-        /// finite when every part is finite, and NaN or infinite when one is not; a sum of
-        /// finite parts can also overflow, a false alarm that only sends the caller down its
-        /// careful (exact, slower) path.
-        fn part_sum(&self) -> f64;
-        /// True when [`part_sum`](Parts::part_sum) is finite: every part is finite (and they
-        /// do not add up beyond `f64::MAX`).
+        /// Adds every part (value and derivatives, at every level) into two running `f64`
+        /// sums. Their total is finite when every part is finite, and NaN or infinite when one
+        /// is not; finite parts can also add up beyond `f64::MAX`, a false alarm that only
+        /// sends the caller down its careful (exact, slower) path. Two lanes, so that a jet's
+        /// parts are added as vectors.
+        fn add_parts(&self, lanes: &mut [f64; 2]);
+        /// True when every part is finite (see [`add_parts`](Parts::add_parts)).
         #[inline]
         fn all_finite(&self) -> bool {
-            self.part_sum().is_finite()
+            let mut lanes = [0.0; 2];
+            self.add_parts(&mut lanes);
+            (lanes[0] + lanes[1]).is_finite()
         }
         /// `self * o`, except that a zero part times a non-finite part contributes zero at every
         /// level of a nested jet (the zero says the quantity does not move in that direction).
@@ -104,8 +106,8 @@ pub(crate) mod parts {
 
     impl Parts for f64 {
         #[inline]
-        fn part_sum(&self) -> f64 {
-            *self
+        fn add_parts(&self, lanes: &mut [f64; 2]) {
+            lanes[0] += *self;
         }
         #[inline]
         fn safe_mul(self, o: Self) -> Self {
@@ -115,8 +117,8 @@ pub(crate) mod parts {
 
     impl Parts for f32 {
         #[inline]
-        fn part_sum(&self) -> f64 {
-            f64::from(*self)
+        fn add_parts(&self, lanes: &mut [f64; 2]) {
+            lanes[0] += f64::from(*self);
         }
         #[inline]
         fn safe_mul(self, o: Self) -> Self {
@@ -133,8 +135,8 @@ pub(crate) mod parts {
                 $($w)*
             {
                 #[inline]
-                fn part_sum(&self) -> f64 {
-                    num_dual::DualStruct::re(self).to_f64().unwrap_or(f64::NAN)
+                fn add_parts(&self, lanes: &mut [f64; 2]) {
+                    lanes[0] += num_dual::DualStruct::re(self).to_f64().unwrap_or(f64::NAN);
                 }
                 #[inline]
                 fn safe_mul(self, o: Self) -> Self {
