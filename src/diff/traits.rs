@@ -111,7 +111,7 @@ pub trait ScalarFn<const N: usize> {
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
     /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX) and as
     /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::chunking::HVP_CHUNK) tangents above
-    /// (bit-identical results). About twice the cost of a gradient; the Hessian is never formed.
+    /// (bit-identical results). 4–6 gradients' worth of instructions; the Hessian is never formed.
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;

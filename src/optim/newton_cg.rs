@@ -8,8 +8,8 @@ use nalgebra::SVector;
 
 /// Newton–CG, or truncated Newton (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
 /// Algorithm 7.1): each iteration solves `H d = −g` approximately by conjugate gradients, with
-/// each product `H p` from [`ScalarFn::hvp`] (exact, forward over forward, about the cost of
-/// two gradients, no `N × N` matrix), then searches along `d`.
+/// each product `H p` from [`ScalarFn::hvp`] (exact, forward over forward, 4–6 gradients' worth of
+/// instructions, no `N × N` matrix), then searches along `d`.
 ///
 /// The inner iteration stops when the residual is below `min(½, √‖g‖) ‖g‖` (superlinear
 /// convergence near a minimiser), after `max_cg` products, or on a direction of non-positive
