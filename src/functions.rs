@@ -50,10 +50,12 @@ pub fn sigmoid<T: Scalar>(x: T) -> T {
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 pub fn softplus<T: Scalar>(x: T) -> T {
+    // e^(−|x|) is in [0, 1] and ln(1 + u) is taken on [0, 1]: every derivative is bounded, so
+    // the chain rule skips its NaN-safety test (NaN in gives NaN out, value and derivatives)
     if x.re() > 0.0 {
-        x + (-x).exp().ln_1p()
+        x + (-x).exp_nonpositive().ln_1p_unit()
     } else {
-        x.exp().ln_1p()
+        x.exp_nonpositive().ln_1p_unit()
     }
 }
 
@@ -102,7 +104,13 @@ pub fn log_sum_exp<T: Scalar, const K: usize>(x: &SVector<T, K>) -> T {
         // all −∞ (or empty), or a +∞ / NaN entry: the shift would give NaN, the plain sum is right
         return x.iter().map(|&xi| xi.exp()).sum::<T>().ln();
     }
-    x.iter().map(|&xi| (xi - m).exp()).sum::<T>().ln() + m
+    // xᵢ − m ≤ 0, and the sum is ≥ 1 (its largest term is e⁰): bounded derivatives, no
+    // NaN-safety test needed (NaN in gives NaN out)
+    x.iter()
+        .map(|&xi| (xi - m).exp_nonpositive())
+        .sum::<T>()
+        .ln_at_least_one()
+        + m
 }
 
 /// `softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`, evaluated with the maximum subtracted first.

@@ -255,6 +255,23 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     fn safe_mul(self, o: Self) -> Self {
         safe_product(self, o)
     }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn exp_nonpositive(self) -> Self {
+        let e = self.re.exp_nonpositive();
+        self.chain_bounded(e, e)
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn ln_1p_unit(self) -> Self {
+        let d = (self.re + T::Primitive::one()).recip();
+        self.chain_bounded(self.re.ln_1p_unit(), d)
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn ln_at_least_one(self) -> Self {
+        self.chain_bounded(self.re.ln_at_least_one(), self.re.recip())
+    }
 }
 
 /// The first-order chain rule where the local derivative is not finite: a zero tangent part

@@ -84,7 +84,10 @@ pub(crate) mod parts {
     };
     use num_traits::{Float, ToPrimitive};
 
-    /// The parts of a scalar, as the jet arithmetic sees them (see the module docs).
+    /// The parts of a scalar, as the jet arithmetic sees them (see the module docs). Not part
+    /// of the API: its methods can be called on a generic `T: Scalar` (they come with the
+    /// bound), but the trait cannot be named or implemented outside the crate and may change.
+    #[doc(hidden)]
     pub trait Parts: Copy {
         /// Adds every part (value and derivatives, at every level) into two running `f64`
         /// sums. Their total is finite when every part is finite, and NaN or infinite when one
@@ -102,6 +105,16 @@ pub(crate) mod parts {
         /// `self * o`, except that a zero part times a non-finite part contributes zero at every
         /// level of a nested jet (the zero says the quantity does not move in that direction).
         fn safe_mul(self, o: Self) -> Self;
+        /// `exp` of an argument the caller knows is `≤ 0` (or NaN): every derivative is `eˣ`,
+        /// in `[0, 1]`, so the chain rule needs no NaN-safety test. For the numerically stable
+        /// forms in [`functions`](crate::functions), whose hot paths it keeps branch-free.
+        fn exp_nonpositive(self) -> Self;
+        /// `ln(1 + x)` of an argument the caller knows is in `[0, 1]` (or NaN): every derivative
+        /// is bounded there, so no NaN-safety test.
+        fn ln_1p_unit(self) -> Self;
+        /// `ln x` of an argument the caller knows is `≥ 1` (or NaN): every derivative is
+        /// bounded there, so no NaN-safety test.
+        fn ln_at_least_one(self) -> Self;
     }
 
     impl Parts for f64 {
@@ -113,6 +126,18 @@ pub(crate) mod parts {
         fn safe_mul(self, o: Self) -> Self {
             self * o
         }
+        #[inline]
+        fn exp_nonpositive(self) -> Self {
+            self.exp()
+        }
+        #[inline]
+        fn ln_1p_unit(self) -> Self {
+            self.ln_1p()
+        }
+        #[inline]
+        fn ln_at_least_one(self) -> Self {
+            self.ln()
+        }
     }
 
     impl Parts for f32 {
@@ -123,6 +148,18 @@ pub(crate) mod parts {
         #[inline]
         fn safe_mul(self, o: Self) -> Self {
             self * o
+        }
+        #[inline]
+        fn exp_nonpositive(self) -> Self {
+            self.exp()
+        }
+        #[inline]
+        fn ln_1p_unit(self) -> Self {
+            self.ln_1p()
+        }
+        #[inline]
+        fn ln_at_least_one(self) -> Self {
+            self.ln()
         }
     }
 
@@ -141,6 +178,18 @@ pub(crate) mod parts {
                 #[inline]
                 fn safe_mul(self, o: Self) -> Self {
                     self * o
+                }
+                #[inline]
+                fn exp_nonpositive(self) -> Self {
+                    DualNum::exp(&self)
+                }
+                #[inline]
+                fn ln_1p_unit(self) -> Self {
+                    DualNum::ln_1p(&self)
+                }
+                #[inline]
+                fn ln_at_least_one(self) -> Self {
+                    DualNum::ln(&self)
                 }
             }
         )*};

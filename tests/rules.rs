@@ -424,6 +424,48 @@ fn softplus_value_matches_closed_form() {
     check(prop as fn(f64) -> TestResult);
 }
 
+/// softplus and log-sum-exp take their exponentials and logarithms where every derivative is
+/// bounded, without the chain rule's NaN-safety test: third derivatives (jets nested three
+/// deep) against closed forms (softplus‴ = σ(1 − σ)(1 − 2σ)), and NaN in gives NaN out.
+#[test]
+fn bounded_ml_functions_at_third_order_and_nan() {
+    fn prop(raw: f64) -> TestResult {
+        let Some(x) = in_box(raw, -30.0, 30.0) else {
+            return TestResult::discard();
+        };
+        let s = logistic(x);
+        let (v, d1, d2, d3) = third_derivative(|x| softplus(x), x);
+        let r = (|| {
+            let ctx = format!("softplus at {x:e}");
+            close_cf(&format!("{ctx} value"), v, x.exp().ln_1p())?;
+            close_cf(&format!("{ctx} d1"), d1, s)?;
+            close_cf(&format!("{ctx} d2"), d2, s * (1.0 - s))?;
+            close_cf(&format!("{ctx} d3"), d3, s * (1.0 - s) * (1.0 - 2.0 * s))?;
+            // lse(x, 0) = softplus(x): the same closed forms through log_sum_exp
+            let (w, e1, e2, e3) =
+                third_derivative(|x| log_sum_exp(&SVector::from([x, x * 0.0])), x);
+            close_cf(&format!("lse(x, 0) at {x:e} value"), w, x.exp().ln_1p())?;
+            close_cf(&format!("lse(x, 0) at {x:e} d1"), e1, s)?;
+            close_cf(&format!("lse(x, 0) at {x:e} d2"), e2, s * (1.0 - s))?;
+            close_cf(
+                &format!("lse(x, 0) at {x:e} d3"),
+                e3,
+                s * (1.0 - s) * (1.0 - 2.0 * s),
+            )
+        })();
+        verdict(r)
+    }
+    check(prop as fn(f64) -> TestResult);
+    // NaN in, NaN out: value and derivative
+    let (v, d) = derivative(|x| softplus(x), f64::NAN);
+    assert!(v.is_nan() && d.is_nan());
+    let (v, g) = gradient(log_sum_exp, &SVector::from([f64::NAN, 1.0]));
+    assert!(v.is_nan() && g.iter().all(|gi| gi.is_nan()), "{v} {g:?}");
+    // the stable forms stay finite at logits of ±800, to second order
+    assert_eq!(second_derivative(|x| softplus(x), 800.0), (800.0, 1.0, 0.0));
+    assert_eq!(second_derivative(|x| softplus(x), -800.0), (0.0, 0.0, 0.0));
+}
+
 /// Binary cross-entropy from a logit: L = −y ln σ(z) − (1 − y) ln σ(−z) (written with σ(−z),
 /// not 1 − σ(z), so that it is accurate in the tails); dL/dz = σ(z) − y; d²L/dz² = σ(1 − σ).
 #[test]
