@@ -117,51 +117,34 @@ pub(crate) mod parts {
         fn ln_at_least_one(self) -> Self;
     }
 
-    impl Parts for f64 {
-        #[inline]
-        fn add_parts(&self, lanes: &mut [f64; 2]) {
-            lanes[0] += *self;
-        }
-        #[inline]
-        fn safe_mul(self, o: Self) -> Self {
-            self * o
-        }
-        #[inline]
-        fn exp_nonpositive(self) -> Self {
-            self.exp()
-        }
-        #[inline]
-        fn ln_1p_unit(self) -> Self {
-            self.ln_1p()
-        }
-        #[inline]
-        fn ln_at_least_one(self) -> Self {
-            self.ln()
-        }
+    /// The primitives: their own arithmetic, plain functions.
+    macro_rules! primitive_parts {
+        ($($p:ty),*) => {$(
+            impl Parts for $p {
+                #[inline]
+                fn add_parts(&self, lanes: &mut [f64; 2]) {
+                    lanes[0] += super::Precision::widen(*self);
+                }
+                #[inline]
+                fn safe_mul(self, o: Self) -> Self {
+                    self * o
+                }
+                #[inline]
+                fn exp_nonpositive(self) -> Self {
+                    self.exp()
+                }
+                #[inline]
+                fn ln_1p_unit(self) -> Self {
+                    self.ln_1p()
+                }
+                #[inline]
+                fn ln_at_least_one(self) -> Self {
+                    self.ln()
+                }
+            }
+        )*};
     }
-
-    impl Parts for f32 {
-        #[inline]
-        fn add_parts(&self, lanes: &mut [f64; 2]) {
-            lanes[0] += f64::from(*self);
-        }
-        #[inline]
-        fn safe_mul(self, o: Self) -> Self {
-            self * o
-        }
-        #[inline]
-        fn exp_nonpositive(self) -> Self {
-            self.exp()
-        }
-        #[inline]
-        fn ln_1p_unit(self) -> Self {
-            self.ln_1p()
-        }
-        #[inline]
-        fn ln_at_least_one(self) -> Self {
-            self.ln()
-        }
-    }
+    primitive_parts!(f32, f64);
 
     /// num-dual's types keep their own arithmetic: only their real part is inspected.
     macro_rules! num_dual_parts {
