@@ -937,16 +937,30 @@ fn hvp_case<const N: usize>(
         black_box(hv);
         (f, g)
     });
-    r.add(w, name, "dualgrad-hvp-chunk8", count, |w: &Problem<(), N>| {
-        let (f, g, hv) = dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<8>);
-        black_box(hv);
-        (f, g)
-    });
-    r.add(w, name, "dualgrad-hvp-chunk16", count, |w: &Problem<(), N>| {
-        let (f, g, hv) = dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<16>);
-        black_box(hv);
-        (f, g)
-    });
+    r.add(
+        w,
+        name,
+        "dualgrad-hvp-chunk8",
+        count,
+        |w: &Problem<(), N>| {
+            let (f, g, hv) =
+                dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<8>);
+            black_box(hv);
+            (f, g)
+        },
+    );
+    r.add(
+        w,
+        name,
+        "dualgrad-hvp-chunk16",
+        count,
+        |w: &Problem<(), N>| {
+            let (f, g, hv) =
+                dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<16>);
+            black_box(hv);
+            (f, g)
+        },
+    );
 }
 
 /// Hessian cases of Rosenbrock at one size: hand and the trait form (one pass up to
