@@ -37,7 +37,9 @@ pub fn sigmoid<T: Scalar>(x: T) -> T {
 
 /// `softplus(x) = ln(1 + eˣ)`, the smooth ReLU, with `softplus'(x) = σ(x)`.
 ///
-/// Evaluated as `max(x, 0) + ln(1 + e^(−|x|))`.
+/// Evaluated as `max(x, 0) + ln(1 + e^(−|x|))`: the exponential is taken at `−|x| ≤ 0` and the
+/// logarithm at `1 + u`, `u ∈ [0, 1]`, where all derivatives are bounded, so the chain rule's
+/// NaN-safety test is skipped; NaN in gives NaN out, value and derivatives.
 ///
 /// ```
 /// use dualgrad::derivative;
@@ -86,7 +88,10 @@ pub fn relu<T: Scalar>(x: T) -> T {
 /// `ln Σ exp(xᵢ)`, whose gradient is [`softmax`]`(x)`.
 ///
 /// Evaluated as `m + ln Σ exp(xᵢ − m)` with `m = maxᵢ xᵢ` (as a constant: the shift cancels in the
-/// derivative), so no exponential overflows. The log-sum-exp of an empty vector is `−∞`.
+/// derivative), so no exponential overflows. The log-sum-exp of an empty vector is `−∞`. Every
+/// exponential is taken at `xᵢ − m ≤ 0` and the logarithm at a sum `≥ 1`, where all derivatives
+/// are bounded, so the chain rule's NaN-safety test is skipped there; a NaN entry gives NaN
+/// value and derivatives.
 ///
 /// ```
 /// use dualgrad::functions::log_sum_exp;
