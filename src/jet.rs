@@ -264,8 +264,10 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn ln_1p_unit(self) -> Self {
-        let d = (self.re + T::Primitive::one()).recip();
-        self.chain_bounded(self.re.ln_1p_unit(), d)
+        // the value first: computing the derivative before the call to `ln_1p` keeps it alive
+        // across that call, which costs a spill and a reload (measured)
+        let v = self.re.ln_1p_unit();
+        self.chain_bounded(v, (self.re + T::Primitive::one()).recip())
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
