@@ -49,8 +49,7 @@ pub fn sigmoid<T: Scalar>(x: T) -> T {
 /// assert_eq!(softplus(800.0), 800.0);
 /// assert_eq!(softplus(-800.0), 0.0);
 /// ```
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub fn softplus<T: Scalar>(x: T) -> T {
     // e^(−|x|) is in [0, 1] and ln(1 + u) is taken on [0, 1]: every derivative is bounded, so
     // the chain rule skips its NaN-safety test (NaN in gives NaN out, value and derivatives)
@@ -101,8 +100,7 @@ pub fn relu<T: Scalar>(x: T) -> T {
 /// // 1000.5 + ln(e^−0.5 + 1 + e^−1.5)
 /// assert!((lse - (1000.5 + (1.0 + (-0.5f64).exp() + (-1.5f64).exp()).ln())).abs() < 1e-12);
 /// ```
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub fn log_sum_exp<T: Scalar, const K: usize>(x: &SVector<T, K>) -> T {
     let m = max_re(x);
     if !m.is_finite() {
@@ -148,8 +146,7 @@ pub fn softmax<T: Scalar, const K: usize>(x: &SVector<T, K>) -> SVector<T, K> {
 /// assert_eq!(bce_with_logits(800.0, 1.0), 0.0);
 /// assert_eq!(bce_with_logits(-800.0, 1.0), 800.0);
 /// ```
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub fn bce_with_logits<T: Scalar>(z: T, y: f64) -> T {
     softplus(z) - z * y
 }
@@ -169,15 +166,13 @@ pub fn bce_with_logits<T: Scalar>(z: T, y: f64) -> T {
 /// assert_eq!(softmax_cross_entropy(&z, 0), 0.0);
 /// assert_eq!(softmax_cross_entropy(&z, 1), 1600.0);
 /// ```
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub fn softmax_cross_entropy<T: Scalar, const K: usize>(z: &SVector<T, K>, class: usize) -> T {
     log_sum_exp(z) - z[class]
 }
 
 /// The largest real part, `−∞` for an empty vector.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 fn max_re<T: Scalar, const K: usize>(x: &SVector<T, K>) -> f64 {
     x.iter().fold(f64::NEG_INFINITY, |m, xi| m.max(xi.re()))
 }

@@ -98,8 +98,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// let c = dualgrad::Jet::<f64, 3>::constant(4.0);
     /// assert_eq!(c.eps, [0.0; 3]);
     /// ```
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub fn constant(re: T) -> Self {
         Self {
             re,
@@ -116,8 +115,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// let x = dualgrad::Jet::<f64, 3>::variable(4.0, 1);
     /// assert_eq!(x.eps, [0.0, 1.0, 0.0]);
     /// ```
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub fn variable(re: T, i: usize) -> Self {
         let mut j = Self::constant(re);
         j.eps[i] = T::one();
@@ -133,8 +131,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// First order (`T` a primitive) tests the one number `df`. Nested jets test every part of
     /// the tangent they produced, because there a finite value can carry an infinite derivative
     /// (`√x` at 0 has value 0 and first derivative ∞) and `0 · ∞` can appear at any level.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn chain(&self, f: T, df: T) -> Self {
         if T::NDERIV == 0 {
             return if Float::is_finite(df.re()) {
@@ -157,8 +154,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// The chain rule for a function whose derivative is finite at every finite argument
     /// (`tanh`, `sin`, `cos`, `tan`, `atan`, `asinh`): no NaN-safety check is needed, and skipping
     /// it keeps the hot path of an MLP free of branches.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn chain_bounded(&self, f: T, df: T) -> Self {
         let mut eps = self.eps;
         for e in &mut eps {
@@ -179,8 +175,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
 
 /// The product rule `(ab)' = a'b + ab'` with no test: what first-order jets compute, and what
 /// nested jets compute when every part of the result is finite.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 fn plain_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
     Jet {
         re: a.re * b.re,
@@ -255,22 +250,19 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     fn safe_mul(self, o: Self) -> Self {
         safe_product(self, o)
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn exp_nonpositive(self) -> Self {
         let e = self.re.exp_nonpositive();
         self.chain_bounded(e, e)
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn ln_1p_unit(self) -> Self {
         // the value first: computing the derivative before the call to `ln_1p` keeps it alive
         // across that call, which costs a spill and a reload (measured)
         let v = self.re.ln_1p_unit();
         self.chain_bounded(v, (self.re + T::Primitive::one()).recip())
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn ln_at_least_one(self) -> Self {
         self.chain_bounded(self.re.ln_at_least_one(), self.re.recip())
     }
@@ -307,8 +299,7 @@ fn tangent_times<T: AnyScalar>(t: T, d: T) -> T {
 
 impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn add(mut self, o: Self) -> Self {
         self.re += o.re;
         for (e, d) in self.eps.iter_mut().zip(o.eps) {
@@ -320,8 +311,7 @@ impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
 
 impl<T: AnyScalar, const N: usize> Sub for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn sub(mut self, o: Self) -> Self {
         self.re -= o.re;
         for (e, d) in self.eps.iter_mut().zip(o.eps) {
@@ -339,8 +329,7 @@ impl<T: AnyScalar, const N: usize> Mul for Jet<T, N> {
     /// infinite one contributes zero rather than `0 · ∞ = NaN`, at every level; the test costs
     /// one finiteness check per part of the result and is skipped at first order, where it
     /// would cost the hot path of every gradient.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn mul(self, o: Self) -> Self {
         if T::NDERIV == 0 {
             plain_product(self, o)
@@ -385,8 +374,7 @@ impl<T: AnyScalar, const N: usize> Rem for Jet<T, N> {
 
 impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn neg(mut self) -> Self {
         self.re = -self.re;
         for e in &mut self.eps {
@@ -398,8 +386,7 @@ impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
 
 impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
     type Output = Jet<T, N>;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn neg(self) -> Jet<T, N> {
         -*self
     }
@@ -414,8 +401,7 @@ impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P> for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn add(self, c: P) -> Self {
         Self {
             re: self.re + c,
@@ -426,8 +412,7 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P>
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P> for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn sub(self, c: P) -> Self {
         Self {
             re: self.re - c,
@@ -438,8 +423,7 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P>
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P> for Jet<T, N> {
     type Output = Self;
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn mul(mut self, c: P) -> Self {
         self.re *= c;
         for e in &mut self.eps {
@@ -475,8 +459,7 @@ macro_rules! primitive_lhs_ops {
     ($p:ty: $($trait:ident $method:ident),*) => {$(
         impl<T: Scalar<$p>, const N: usize> $trait<Jet<T, N>> for $p {
             type Output = Jet<T, N>;
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $method(self, j: Jet<T, N>) -> Jet<T, N> {
                 Jet::<T, N>::from(self).$method(j)
             }
@@ -491,31 +474,27 @@ macro_rules! forward_ref_and_assign {
     ($($trait:ident $method:ident $assign_trait:ident $assign_method:ident),*) => {$(
         impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
             type Output = Jet<T, N>;
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 self.$method(*o)
             }
         }
         impl<T: AnyScalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $method(self, o: Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(o)
             }
         }
         impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
             type Output = Jet<T, N>;
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
                 (*self).$method(*o)
             }
         }
         impl<T: AnyScalar, const N: usize> $assign_trait for Jet<T, N> {
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $assign_method(&mut self, o: Self) {
                 *self = (*self).$method(o);
             }
@@ -523,8 +502,7 @@ macro_rules! forward_ref_and_assign {
         impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> $assign_trait<P>
             for Jet<T, N>
         {
-            #[cfg_attr(not(debug_assertions), inline(always))]
-            #[cfg_attr(debug_assertions, inline)]
+            #[inline]
             fn $assign_method(&mut self, c: P) {
                 *self = (*self).$method(c);
             }
@@ -544,16 +522,14 @@ forward_ref_and_assign!(
 // ---------------------------------------------------------------------------------------------
 
 impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> From<P> for Jet<T, N> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn from(c: P) -> Self {
         Self::constant(T::from(c))
     }
 }
 
 impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn zero() -> Self {
         Self::constant(T::zero())
     }
@@ -565,8 +541,7 @@ impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
 }
 
 impl<T: AnyScalar, const N: usize> One for Jet<T, N> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn one() -> Self {
         Self::constant(T::one())
     }
@@ -660,8 +635,7 @@ impl<T: AnyScalar, const N: usize> Inv for Jet<T, N> {
 /// result is the same (`−0 + x = x` exactly, as `f64`'s own `Sum` starts from `−0`), without the
 /// extra pass over every part.
 impl<T: AnyScalar, const N: usize> Sum for Jet<T, N> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn sum<I: Iterator<Item = Self>>(mut iter: I) -> Self {
         match iter.next() {
             Some(first) => iter.fold(first, |a, b| a + b),
@@ -758,8 +732,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn mul_add(&self, a: Self, b: Self) -> Self {
         *self * a + b
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn recip(&self) -> Self {
         let r = self.re.recip();
         self.chain(r, -(r * r))
@@ -815,8 +788,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
             eps: array::from_fn(|i| tangent_mul(self.eps[i], dx) + tangent_mul(n.eps[i], dn)),
         }
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn sqrt(&self) -> Self {
         let s = self.re.sqrt();
         self.chain(s, s.recip() * prim::<T>(0.5))
@@ -835,8 +807,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
         };
         self.chain(r, square.recip() * prim::<T>(1.0 / 3.0))
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn exp(&self) -> Self {
         let e = self.re.exp();
         self.chain(e, e)
@@ -850,8 +821,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn exp_m1(&self) -> Self {
         self.chain(self.re.exp_m1(), self.re.exp())
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn ln(&self) -> Self {
         self.chain(self.re.ln(), self.re.recip())
     }
@@ -873,8 +843,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
             self.re.recip() * prim::<T>(std::f64::consts::LOG10_E),
         )
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn ln_1p(&self) -> Self {
         self.chain(self.re.ln_1p(), (self.re + T::Primitive::one()).recip())
     }
@@ -947,8 +916,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn cosh(&self) -> Self {
         self.chain(self.re.cosh(), self.re.sinh())
     }
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn tanh(&self) -> Self {
         let t = self.re.tanh();
         self.chain_bounded(t, T::one() - t * t)
