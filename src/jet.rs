@@ -275,7 +275,7 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
 fn not_finite_chain<T: AnyScalar, const N: usize>(x: &Jet<T, N>, f: T, df: T) -> Jet<T, N> {
     Jet {
         re: f,
-        eps: array::from_fn(|i| tangent_times(x.eps[i], df)),
+        eps: array::from_fn(|i| tangent_mul(x.eps[i], df)),
     }
 }
 
@@ -283,14 +283,6 @@ fn not_finite_chain<T: AnyScalar, const N: usize>(x: &Jet<T, N>, f: T, df: T) ->
 #[inline]
 fn prim<T: AnyScalar>(x: f64) -> T::Primitive {
     T::Primitive::of(x)
-}
-
-/// `t · d` for a tangent part `t` and a local derivative or value `d`, with a zero tangent
-/// giving zero even where `d` is infinite or NaN (the tangent says the quantity does not move
-/// in that direction, so neither does anything computed from it).
-#[inline]
-fn tangent_times<T: AnyScalar>(t: T, d: T) -> T {
-    if t.is_zero() { T::zero() } else { t * d }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -191,7 +191,9 @@ pub(crate) mod parts {
     );
 
     /// `t · d` for a tangent part `t` and a value or local derivative `d`: a zero tangent gives
-    /// zero even where `d` is infinite or NaN; otherwise the NaN-safe product.
+    /// zero even where `d` is infinite or NaN (the tangent says the quantity does not move in
+    /// that direction, so neither does anything computed from it); otherwise the NaN-safe
+    /// product, which on `f32`/`f64` is the plain one. The one such helper, at every order.
     #[inline]
     pub fn tangent_mul<T: Parts + num_traits::Zero>(t: T, d: T) -> T {
         if t.is_zero() {
