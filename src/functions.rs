@@ -27,10 +27,12 @@ use nalgebra::SVector;
 /// ```
 #[inline]
 pub fn sigmoid<T: Scalar>(x: T) -> T {
+    // the exponential is taken at −|x| ≤ 0, where its derivatives are bounded (no NaN-safety
+    // test needed; NaN in gives NaN out)
     if x.re() >= 0.0 {
-        ((-x).exp() + 1.0).recip()
+        ((-x).exp_nonpositive() + 1.0).recip()
     } else {
-        let e = x.exp();
+        let e = x.exp_nonpositive();
         e / (e + 1.0)
     }
 }
@@ -129,7 +131,8 @@ pub fn log_sum_exp<T: Scalar, const K: usize>(x: &SVector<T, K>) -> T {
 #[inline]
 pub fn softmax<T: Scalar, const K: usize>(x: &SVector<T, K>) -> SVector<T, K> {
     let m = max_re(x);
-    let e = x.map(|xi| (xi - m).exp());
+    // xᵢ − m ≤ 0: bounded derivatives, no NaN-safety test (as in `log_sum_exp`)
+    let e = x.map(|xi| (xi - m).exp_nonpositive());
     let s = e.iter().copied().sum::<T>().recip();
     e.map(|ei| ei * s)
 }
