@@ -346,3 +346,93 @@ fn newton_cg_on_rosenbrock_40_in_a_2_mib_thread() {
         assert_eq!(report.evals.hessian, 0); // Hessian-vector products only
     });
 }
+
+/// `Σₖ √x₂ₖ · x₂ₖ₊₁`: at `x₂ₖ = 0` every even coordinate sits where `√` has an infinite
+/// derivative, so every product of the second-order pass takes the NaN-safe (careful) path.
+struct SqrtPairs<const N: usize>;
+
+impl<const N: usize> ScalarFn<N> for SqrtPairs<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T {
+        sqrt_pairs(x)
+    }
+}
+
+fn sqrt_pairs<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+    (0..N / 2).fold(T::zero(), |s, k| s + x[2 * k].sqrt() * x[2 * k + 1])
+}
+
+/// `x₂ₖ = 0`, `x₂ₖ₊₁ = 1 + k/100`.
+fn sqrt_pairs_point<const N: usize>() -> SVector<f64, N> {
+    SVector::from_fn(|i, _| {
+        if i % 2 == 0 {
+            0.0
+        } else {
+            1.0 + (i / 2) as f64 / 100.0
+        }
+    })
+}
+
+/// The closed forms at [`sqrt_pairs_point`]: `∂f/∂x₂ₖ = x₂ₖ₊₁ / (2√x₂ₖ) = ∞`, `∂f/∂x₂ₖ₊₁ =
+/// √x₂ₖ = 0`; `H[2k, 2k] = −x₂ₖ₊₁ / (4 x₂ₖ^{3/2}) = −∞`, `H[2k, 2k+1] = 1 / (2√x₂ₖ) = ∞`, every
+/// other entry 0 (the pairs do not interact, and `∂²f/∂x₂ₖ₊₁² = 0`).
+fn sqrt_pairs_hess(i: usize, j: usize) -> f64 {
+    let (even, pair) = (i.min(j), i / 2 == j / 2);
+    match (pair, i == j, even % 2 == 0) {
+        (true, true, true) => f64::NEG_INFINITY,
+        (true, false, true) => f64::INFINITY,
+        _ => 0.0,
+    }
+}
+
+/// The trait-form Hessian and the explicitly blocked one, copied to the heap in frames of their
+/// own.
+#[inline(never)]
+fn sqrt_pairs_hessians_200(x: &SVector<f64, 200>) -> [(f64, Vec<f64>, Vec<f64>); 2] {
+    #[inline(never)]
+    fn by_trait(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = SqrtPairs.hessian(x);
+        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
+    }
+    #[inline(never)]
+    fn by_blocks(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = hessian_chunked(sqrt_pairs, x, Chunk::<8>);
+        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
+    }
+    [by_trait(x), by_blocks(x)]
+}
+
+#[test]
+fn nan_safe_hessian_at_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = sqrt_pairs_point::<200>();
+        let [(f, g, h), blocked] = sqrt_pairs_hessians_200(&x);
+        assert_eq!(f, 0.0);
+        for i in 0..200 {
+            let gi = if i % 2 == 0 { f64::INFINITY } else { 0.0 };
+            assert_eq!(g[i], gi, "g[{i}]");
+            for j in 0..200 {
+                assert_eq!(h[i + 200 * j], sqrt_pairs_hess(i, j), "H[{i}, {j}]");
+            }
+        }
+        assert!(blocked == (f, g, h));
+    });
+}
+
+#[test]
+fn nan_safe_hvp_and_gradient_at_2000_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = sqrt_pairs_point::<2000>();
+        // v moves only the odd coordinates: H v = (∞ · v₂ₖ₊₁ on even entries, 0 on odd ones);
+        // the even coordinates do not move, so their infinite second derivatives contribute 0
+        let v = SVector::<f64, 2000>::from_fn(|i, _| if i % 2 == 0 { 0.0 } else { 0.5 });
+        let (f, g, hv) = SqrtPairs.hvp(&x, &v);
+        assert_eq!(f, 0.0);
+        for i in 0..2000 {
+            let want = if i % 2 == 0 { f64::INFINITY } else { 0.0 };
+            assert_eq!(g[i], want, "g[{i}]");
+            assert_eq!(hv[i], want, "(Hv)[{i}]");
+        }
+        assert_eq!(hvp_chunked(sqrt_pairs, &x, &v, Chunk::<8>), (f, g, hv));
+        assert_eq!(SqrtPairs.gradient(&x), (f, g));
+    });
+}
