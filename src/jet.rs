@@ -140,14 +140,11 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
                 not_finite_chain(self, f, df)
             };
         }
-        let eps: [T; N] = array::from_fn(|i| self.eps[i] * df);
-        if all_parts_finite(&eps) {
-            Self { re: f, eps }
-        } else {
-            Self {
-                re: f,
-                eps: array::from_fn(|i| tangent_mul(self.eps[i], df)),
-            }
+        Self {
+            re: f,
+            eps: checked(array::from_fn(|i| self.eps[i] * df), |i| {
+                tangent_mul(self.eps[i], df)
+            }),
         }
     }
 
@@ -213,12 +210,19 @@ fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) 
     }
 }
 
-/// True when every part of every element is finite (see [`Parts::add_parts`]).
+/// `fast` when every part of every element is finite (see [`Parts::add_parts`]): then no
+/// `0 · ∞` can have happened. Otherwise the tangent recomputed by `careful`, term by term
+/// with "zero part × anything = 0" (only then). The one test behind the nested chain rule,
+/// quotients and `atan2`.
 #[inline]
-fn all_parts_finite<T: AnyScalar, const N: usize>(x: &[T; N]) -> bool {
+fn checked<T: AnyScalar, const N: usize>(fast: [T; N], careful: impl Fn(usize) -> T) -> [T; N] {
     let mut lanes = [0.0; 2];
-    add_all_parts(x, &mut lanes);
-    (lanes[0] + lanes[1]).is_finite()
+    add_all_parts(&fast, &mut lanes);
+    if (lanes[0] + lanes[1]).is_finite() {
+        fast
+    } else {
+        array::from_fn(careful)
+    }
 }
 
 /// [`Parts::add_parts`] of every element. Primitive parts go to alternate lanes (the order
@@ -341,15 +345,15 @@ impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
     fn div(self, o: Self) -> Self {
         let inv = o.re.recip();
         let q = self.re / o.re;
-        let eps: [T; N] = array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv);
-        if T::NDERIV == 0 || all_parts_finite(&eps) {
-            Self { re: q, eps }
+        let eps = array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv);
+        let eps = if T::NDERIV == 0 {
+            eps
         } else {
-            Self {
-                re: q,
-                eps: array::from_fn(|i| (self.eps[i] - tangent_mul(o.eps[i], q)).safe_mul(inv)),
-            }
-        }
+            checked(eps, |i| {
+                (self.eps[i] - tangent_mul(o.eps[i], q)).safe_mul(inv)
+            })
+        };
+        Self { re: q, eps }
     }
 }
 
@@ -883,18 +887,16 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     fn atan2(&self, x: Self) -> Self {
         let y = *self;
         let r2 = (x.re * x.re + y.re * y.re).recip();
-        let eps: [T; N] = array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2);
-        let eps = if all_parts_finite(&eps) {
-            eps
-        } else {
-            array::from_fn(|i| {
+        let eps = checked(
+            array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2),
+            |i| {
                 if x.eps[i].is_zero() && y.eps[i].is_zero() {
                     T::zero()
                 } else {
                     (tangent_mul(y.eps[i], x.re) - tangent_mul(x.eps[i], y.re)).safe_mul(r2)
                 }
-            })
-        };
+            },
+        );
         Self {
             re: y.re.atan2(x.re),
             eps,
