@@ -118,6 +118,27 @@ fn closure_entry_points_do_not_allocate() {
             &x10,
         )
     });
+    // the NaN-safe (careful) second-order path: √ at 0 in a product and a quotient (both
+    // contribute −∞ to H[0, 0] at x₀ = 0, x₁ > 0, x₂ > −2)
+    fn at_a_singularity<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+        let r = x[0].sqrt();
+        r * x[1] + r / (x[2] + 2.0) + x[2].atan2(x[3])
+    }
+    let mut singular = x10;
+    singular[0] = 0.0;
+    singular[1] = 1.0;
+    let (_, _, h) = hessian(at_a_singularity, &singular);
+    assert_eq!(
+        h[(0, 0)],
+        f64::NEG_INFINITY,
+        "the careful path was not reached: {h}"
+    );
+    assert_no_allocation("hessian at a singularity (N = 10)", || {
+        hessian(at_a_singularity, &singular)
+    });
+    assert_no_allocation("hvp at a singularity (N = 10)", || {
+        hvp(at_a_singularity, &singular, &v10)
+    });
 }
 
 #[test]
