@@ -174,28 +174,28 @@ fn chunked_jacobian_is_one_pass_bit_for_bit_at_the_closure_limit() {
     });
 }
 
-/// The Hessian by the trait form and by the blocked closure form, each copied to the heap in a
-/// frame of its own.
+/// The Hessian of `f` by the trait form and by the blocked closure form (`8 × 8`), each copied
+/// to the heap in a frame of its own.
 #[inline(never)]
-fn rosenbrock_hessians_200(x: &SVector<f64, 200>) -> [(f64, Vec<f64>, Vec<f64>); 2] {
+fn hessians_200<F: ScalarFn<200>>(f: &F, x: &SVector<f64, 200>) -> [(f64, Vec<f64>, Vec<f64>); 2] {
     #[inline(never)]
-    fn by_trait(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
-        let r = Rosenbrock.hessian(x); // not destructured: that would copy the matrix in debug
+    fn by_trait<F: ScalarFn<200>>(f: &F, x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = f.hessian(x); // not destructured: that would copy the matrix in debug
         (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
     }
     #[inline(never)]
-    fn by_blocks(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
-        let r = hessian_chunked(rosenbrock, x, Chunk::<8>);
+    fn by_blocks<F: ScalarFn<200>>(f: &F, x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
+        let r = hessian_chunked(|y| f.eval(y), x, Chunk::<8>);
         (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
     }
-    [by_trait(x), by_blocks(x)]
+    [by_trait(f, x), by_blocks(f, x)]
 }
 
 #[test]
 fn hessian_at_200_in_a_2_mib_thread() {
     in_small_thread(|| {
         let x = point::<200>();
-        let [(f, g, h), blocked] = rosenbrock_hessians_200(&x);
+        let [(f, g, h), blocked] = hessians_200(&Rosenbrock, &x);
         assert!(close(f, rosenbrock(&x)));
         for i in 0..200 {
             assert!(close(g[i], rosenbrock_grad(&x, i)));
@@ -384,28 +384,11 @@ fn sqrt_pairs_hess(i: usize, j: usize) -> f64 {
     }
 }
 
-/// The trait-form Hessian and the explicitly blocked one, copied to the heap in frames of their
-/// own.
-#[inline(never)]
-fn sqrt_pairs_hessians_200(x: &SVector<f64, 200>) -> [(f64, Vec<f64>, Vec<f64>); 2] {
-    #[inline(never)]
-    fn by_trait(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
-        let r = SqrtPairs.hessian(x);
-        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
-    }
-    #[inline(never)]
-    fn by_blocks(x: &SVector<f64, 200>) -> (f64, Vec<f64>, Vec<f64>) {
-        let r = hessian_chunked(sqrt_pairs, x, Chunk::<8>);
-        (r.0, r.1.as_slice().to_vec(), r.2.as_slice().to_vec())
-    }
-    [by_trait(x), by_blocks(x)]
-}
-
 #[test]
 fn nan_safe_hessian_at_200_in_a_2_mib_thread() {
     in_small_thread(|| {
         let x = sqrt_pairs_point::<200>();
-        let [(f, g, h), blocked] = sqrt_pairs_hessians_200(&x);
+        let [(f, g, h), blocked] = hessians_200(&SqrtPairs, &x);
         assert_eq!(f, 0.0);
         for i in 0..200 {
             let gi = if i % 2 == 0 { f64::INFINITY } else { 0.0 };
