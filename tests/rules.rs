@@ -613,3 +613,115 @@ fn relu_derivative_at_zero_is_zero() {
     assert_eq!(v, 2.0);
     assert_eq!(g, SVector::from([0.0, 1.0, 0.0, 0.0]));
 }
+
+/// A jet of `N` random parts in `[−2, 2]` from one seed.
+fn random_jet<const N: usize>(seed: u64) -> Jet<f64, N> {
+    let parts = vec_from_seed::<N>(seed, -2.0, 2.0);
+    let re = vec_from_seed::<1>(seed ^ 0x5555, -2.0, 2.0)[0];
+    Jet::new(re, parts.into())
+}
+
+/// The product of long jets (more than 32 partials, which the engine writes as a different loop
+/// from short ones) is, lane by lane and bit for bit, the product of one-partial jets; `+=` and
+/// `-=` (in place) give exactly `+` and `-`, with jets and with constants, at first and second
+/// order.
+#[test]
+fn long_products_and_compound_assignment() {
+    fn lane<const N: usize>(j: &Jet<f64, N>, i: usize) -> Jet<f64, 1> {
+        Jet::new(j.re, [j.eps[i]])
+    }
+    fn same<const N: usize>(what: &str, got: Jet<f64, N>, want: Jet<f64, N>) -> Result<(), String> {
+        let bits = |j: Jet<f64, N>| (j.re.to_bits(), j.eps.map(f64::to_bits));
+        if bits(got) == bits(want) {
+            Ok(())
+        } else {
+            Err(format!("{what}: {got:?} against {want:?}"))
+        }
+    }
+    fn prop(seed: u64, c: f64) -> TestResult {
+        let Some(c) = in_box(c, -3.0, 3.0) else {
+            return TestResult::discard();
+        };
+        let r = (|| {
+            let (a, b) = (random_jet::<40>(seed), random_jet::<40>(!seed));
+            let ab = a * b;
+            for i in 0..40 {
+                let one = lane(&a, i) * lane(&b, i);
+                if (ab.re.to_bits(), ab.eps[i].to_bits())
+                    != (one.re.to_bits(), one.eps[0].to_bits())
+                {
+                    return Err(format!(
+                        "lane {i} of a 40-part product: {ab:?} against {one:?}"
+                    ));
+                }
+            }
+            // the product rule itself, on the long path: ∂(ab) = a ∂b + b ∂a
+            for i in 0..40 {
+                close_cf(
+                    &format!("partial {i} of a 40-part product"),
+                    ab.eps[i],
+                    a.eps[i] * b.re + a.re * b.eps[i],
+                )?;
+            }
+            let (mut s, mut d) = (a, a);
+            s += b;
+            d -= b;
+            same("a += b", s, a + b)?;
+            same("a -= b", d, a - b)?;
+            let (mut s, mut d) = (a, a);
+            s += c;
+            d -= c;
+            same("a += c", s, a + c)?;
+            same("a -= c", d, a - c)?;
+            // nested: the outer parts are jets, whose own += and -= are in place too
+            let nest = |k: u64| Jet::new(random_jet::<3>(seed ^ k), [random_jet(seed ^ (k + 1))]);
+            let (x, y) = (nest(7), nest(11));
+            let (mut s, mut d) = (x, x);
+            s += y;
+            d -= y;
+            let flat = |j: Jet<Jet<f64, 3>, 1>| (j.re, j.eps[0]);
+            let ((s0, s1), (w0, w1)) = (flat(s), flat(x + y));
+            same("nested a += b (value)", s0, w0)?;
+            same("nested a += b (tangent)", s1, w1)?;
+            let ((d0, d1), (w0, w1)) = (flat(d), flat(x - y));
+            same("nested a -= b (value)", d0, w0)?;
+            same("nested a -= b (tangent)", d1, w1)
+        })();
+        verdict(r)
+    }
+    check(prop as fn(u64, f64) -> TestResult);
+}
+
+/// A gradient accumulated with `+=` and `-=` at a size where products take the long path:
+/// `f = Σ xᵢ xᵢ₊₁ − Σ xᵢ` over 40 variables has `∂f/∂xᵢ = xᵢ₋₁ + xᵢ₊₁ − 1`.
+#[test]
+fn gradient_through_compound_assignment_at_40() {
+    fn prop(seed: u64) -> TestResult {
+        let x = vec_from_seed::<40>(seed, -3.0, 3.0);
+        let (v, g) = gradient(
+            |x| {
+                let mut s = x[0] * 0.0;
+                for i in 0..39 {
+                    s += x[i] * x[i + 1];
+                }
+                for xi in x.iter() {
+                    s -= *xi;
+                }
+                s
+            },
+            &x,
+        );
+        let r = (|| {
+            let want: f64 = (0..39).map(|i| x[i] * x[i + 1]).sum::<f64>() - x.sum();
+            close_cf("value", v, want)?;
+            for i in 0..40 {
+                let left = if i > 0 { x[i - 1] } else { 0.0 };
+                let right = if i < 39 { x[i + 1] } else { 0.0 };
+                close_cf(&format!("∂f/∂x{i}"), g[i], left + right - 1.0)?;
+            }
+            Ok(())
+        })();
+        verdict(r)
+    }
+    check(prop as fn(u64) -> TestResult);
+}
