@@ -234,3 +234,129 @@ pub fn logistic_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVecto
     }
     result(total * (1.0 / LOGISTIC_SAMPLES as f64))
 }
+
+/// The floor of naive forward over forward, for Hessian-vector products: `Dual<Dual<N>>` with
+/// one outer direction `v`, flattened. A value, its derivative along `v`, the `N` partials and
+/// the `N` partials of the derivative along `v` (the entries of `H v`), with the same minimal
+/// operators as [`Dual`]: what `hvp` costs when nothing is spent on anything else.
+#[derive(Clone, Copy)]
+pub struct AlongDual<const N: usize> {
+    value: f64,
+    along: f64,
+    partials: [f64; N],
+    along_partials: [f64; N],
+}
+
+impl<const N: usize> Add for AlongDual<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn add(mut self, o: Self) -> Self {
+        self.value += o.value;
+        self.along += o.along;
+        for i in 0..N {
+            self.partials[i] += o.partials[i];
+            self.along_partials[i] += o.along_partials[i];
+        }
+        self
+    }
+}
+
+impl<const N: usize> AddAssign for AlongDual<N> {
+    #[inline(always)]
+    fn add_assign(&mut self, o: Self) {
+        *self = *self + o;
+    }
+}
+
+impl<const N: usize> Sub for AlongDual<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(mut self, o: Self) -> Self {
+        self.value -= o.value;
+        self.along -= o.along;
+        for i in 0..N {
+            self.partials[i] -= o.partials[i];
+            self.along_partials[i] -= o.along_partials[i];
+        }
+        self
+    }
+}
+
+impl<const N: usize> Mul for AlongDual<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        let mut partials = [0.0; N];
+        let mut along_partials = [0.0; N];
+        for i in 0..N {
+            partials[i] = self.partials[i] * o.value + self.value * o.partials[i];
+            along_partials[i] = self.along_partials[i] * o.value
+                + self.value * o.along_partials[i]
+                + self.partials[i] * o.along
+                + self.along * o.partials[i];
+        }
+        Self {
+            value: self.value * o.value,
+            along: self.along * o.value + self.value * o.along,
+            partials,
+            along_partials,
+        }
+    }
+}
+
+impl<const N: usize> Mul<f64> for AlongDual<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(mut self, c: f64) -> Self {
+        self.value *= c;
+        self.along *= c;
+        for i in 0..N {
+            self.partials[i] *= c;
+            self.along_partials[i] *= c;
+        }
+        self
+    }
+}
+
+impl<const N: usize> Sub<f64> for AlongDual<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(mut self, c: f64) -> Self {
+        self.value -= c;
+        self
+    }
+}
+
+/// Value, gradient and `H v` of the Rosenbrock function of `mod.rs` on the floor's nested dual,
+/// in one pass.
+pub fn rosenbrock_hvp<const N: usize>(
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    let x: [AlongDual<N>; N] = std::array::from_fn(|i| {
+        let mut partials = [0.0; N];
+        partials[i] = 1.0;
+        AlongDual {
+            value: x[i],
+            along: v[i],
+            partials,
+            along_partials: [0.0; N],
+        }
+    });
+    let mut s = AlongDual {
+        value: 0.0,
+        along: 0.0,
+        partials: [0.0; N],
+        along_partials: [0.0; N],
+    };
+    for i in 0..N - 1 {
+        let a = x[i + 1] - x[i] * x[i];
+        let b = x[i] - 1.0;
+        s += a * a * 100.0 + b * b;
+    }
+    (
+        s.value,
+        SVector::from(s.partials),
+        SVector::from(s.along_partials),
+    )
+}

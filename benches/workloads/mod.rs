@@ -14,6 +14,7 @@
 //! | `num_dual` | raw `num_dual::gradient` (`DualSVec64<P>`) on the same generic loss |
 //! | `num_dual-nalgebra` | XOR only: raw `num_dual::gradient` on the nalgebra-style loss |
 //! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
+//! | `hand-hvp`, `floor-hvp`, `dualgrad-hvp`, `dualgrad-hvp-chunkC` | Rosenbrock: value, gradient and Hessian-vector product `H v` along `(1, …, 1)`, by hand, on the floor's nested dual (`floor.rs`, forward over forward with nothing else), by `ScalarFn::hvp` (one pass or chunks of `HVP_CHUNK`), and by `hvp_chunked` |
 //! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
 //! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as the built-in `Mlp2<Tanh, ..>` and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
@@ -301,6 +302,23 @@ pub fn rosenbrock_hessian_hand<const N: usize>(
         h[(i + 1, i + 1)] += 200.0;
     }
     (s, g, h)
+}
+
+/// Rosenbrock value, gradient and Hessian-vector product `H v` by hand (the Hessian is
+/// tridiagonal: each term couples `xᵢ` and `xᵢ₊₁`).
+pub fn rosenbrock_hvp_hand<const N: usize>(
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    let (s, g) = rosenbrock_hand(x);
+    let mut hv = SVector::<f64, N>::zeros();
+    for i in 0..N - 1 {
+        let diagonal = 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
+        let off = -400.0 * x[i];
+        hv[i] += diagonal * v[i] + off * v[i + 1];
+        hv[i + 1] += off * v[i] + 200.0 * v[i + 1];
+    }
+    (s, g, hv)
 }
 
 /// Iris MLP loss and gradient by manual backprop.
@@ -924,43 +942,48 @@ fn rosenbrock_scaling_cases<const N: usize>(r: &mut Registry, name: &'static str
     hvp_case(r, &w, name, count);
 }
 
-/// `dualgrad-hvp`: [`ScalarFn::hvp`] along `(1, …, 1)`, its value and gradient kept for
-/// [`verify`] and the product passed to `black_box`.
+/// The Hessian-vector products of Rosenbrock along `v = (1, …, 1)`: by hand (`hand-hvp`), on
+/// the floor's nested dual (`floor-hvp`, one pass, up to `N = 200`: its seed takes
+/// `16·N·(N + 1)` bytes of stack), [`ScalarFn::hvp`] (`dualgrad-hvp`) and explicit chunks.
+/// Each returns `(f, ∇f, H v)`; [`verify`] checks `f` and `∇f` against the hand-written gradient
+/// as for every case, and `H v` here against `hand-hvp`.
 fn hvp_case<const N: usize>(
     r: &mut Registry,
     w: &Rc<Problem<(), N>>,
     name: &'static str,
     count: u64,
 ) {
-    r.add(w, name, "dualgrad-hvp", count, |w: &Problem<(), N>| {
-        let (f, g, hv) = RosenbrockFn.hvp(&w.p, &SVector::repeat(1.0));
-        black_box(hv);
-        (f, g)
+    type Hvp<const N: usize> = (f64, SVector<f64, N>, SVector<f64, N>);
+    let mut add = |variant, f: fn(&SVector<f64, N>, &SVector<f64, N>) -> Hvp<N>| {
+        r.push(
+            w,
+            name,
+            variant,
+            Some(count),
+            move |w: &Problem<(), N>| f(&w.p, &SVector::repeat(1.0)),
+            move |w: &Problem<(), N>, (value, g, hv): Hvp<N>| {
+                let (_, _, hand) = rosenbrock_hvp_hand(&w.p, &SVector::repeat(1.0));
+                for (i, (got, want)) in hv.iter().zip(&hand).enumerate() {
+                    assert!(
+                        (got - want).abs() <= 1e-10 * (1.0 + want.abs()),
+                        "{name}/{variant}: (H v)[{i}] is {got}, by hand {want}"
+                    );
+                }
+                (value, g).flatten()
+            },
+        );
+    };
+    add("hand-hvp", rosenbrock_hvp_hand);
+    if N <= 200 {
+        add("floor-hvp", floor::rosenbrock_hvp);
+    }
+    add("dualgrad-hvp", |x, v| RosenbrockFn.hvp(x, v));
+    add("dualgrad-hvp-chunk8", |x, v| {
+        dualgrad::hvp_chunked(rosenbrock, x, v, Chunk::<8>)
     });
-    r.add(
-        w,
-        name,
-        "dualgrad-hvp-chunk8",
-        count,
-        |w: &Problem<(), N>| {
-            let (f, g, hv) =
-                dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<8>);
-            black_box(hv);
-            (f, g)
-        },
-    );
-    r.add(
-        w,
-        name,
-        "dualgrad-hvp-chunk16",
-        count,
-        |w: &Problem<(), N>| {
-            let (f, g, hv) =
-                dualgrad::hvp_chunked(rosenbrock, &w.p, &SVector::repeat(1.0), Chunk::<16>);
-            black_box(hv);
-            (f, g)
-        },
-    );
+    add("dualgrad-hvp-chunk16", |x, v| {
+        dualgrad::hvp_chunked(rosenbrock, x, v, Chunk::<16>)
+    });
 }
 
 /// Hessian cases of Rosenbrock at one size: hand and the trait form (one pass up to
