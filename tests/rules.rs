@@ -621,10 +621,9 @@ fn random_jet<const N: usize>(seed: u64) -> Jet<f64, N> {
     Jet::new(re, parts.into())
 }
 
-/// The product of long jets (more than 32 partials, which the engine writes as a different loop
-/// from short ones) is, lane by lane and bit for bit, the product of one-partial jets; `+=` and
-/// `-=` (in place) give exactly `+` and `-`, with jets and with constants, at first and second
-/// order.
+/// The product of long jets (40 partials) is, lane by lane and bit for bit, the product of
+/// one-partial jets, and each partial is `a ∂b + b ∂a`; `+=` and `-=` (in place) give exactly `+`
+/// and `-`, with jets and with constants, at first and second order.
 #[test]
 fn long_products_and_compound_assignment() {
     fn lane<const N: usize>(j: &Jet<f64, N>, i: usize) -> Jet<f64, 1> {
@@ -692,8 +691,8 @@ fn long_products_and_compound_assignment() {
     check(prop as fn(u64, f64) -> TestResult);
 }
 
-/// A gradient accumulated with `+=` and `-=` at a size where products take the long path:
-/// `f = Σ xᵢ xᵢ₊₁ − Σ xᵢ` over 40 variables has `∂f/∂xᵢ = xᵢ₋₁ + xᵢ₊₁ − 1`.
+/// A gradient accumulated with `+=` and `-=` over 40 variables: `f = Σ xᵢ xᵢ₊₁ − Σ xᵢ` has
+/// `∂f/∂xᵢ = xᵢ₋₁ + xᵢ₊₁ − 1`.
 #[test]
 fn gradient_through_compound_assignment_at_40() {
     fn prop(seed: u64) -> TestResult {
