@@ -39,7 +39,7 @@ mod mixed;
 
 pub use mixed::{F64Ops, MixedOps};
 
-use crate::scalar::parts::{Parts, tangent_mul};
+use crate::scalar::parts::{Parts, lanes_finite, tangent_mul};
 use crate::{AnyScalar, Precision, Scalar};
 use num_dual::{DualNum, DualStruct, Mappable};
 use num_traits::{Float, FromPrimitive, Inv, Num, One, Signed, Zero};
@@ -202,7 +202,7 @@ fn safe_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet
         e.add_parts(&mut lanes);
         e
     });
-    if (lanes[0] + lanes[1]).is_finite() {
+    if lanes_finite(&lanes) {
         Jet { re, eps }
     } else {
         not_finite_product(a, b)
@@ -226,7 +226,7 @@ fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) 
 fn checked<T: AnyScalar, const N: usize>(fast: [T; N], careful: impl Fn(usize) -> T) -> [T; N] {
     let mut lanes = [0.0; 2];
     add_all_parts(&fast, &mut lanes);
-    if (lanes[0] + lanes[1]).is_finite() {
+    if lanes_finite(&lanes) {
         fast
     } else {
         array::from_fn(careful)
