@@ -6,9 +6,7 @@
 //! come from the dual arithmetic itself, so they are exact to every order.
 
 use crate::Scalar;
-/// The error function and its complement, from `libm`'s values with exact derivatives at every
-/// order (defined by a custom [`Rule`](crate::rules::Rule)).
-pub use crate::diff::{erf, erfc};
+use crate::diff::custom::{apply_rule, erf_rule};
 use nalgebra::SVector;
 
 /// The logistic function `σ(x) = 1 / (1 + e⁻ˣ)`, with `σ'(x) = σ(x)(1 − σ(x))`.
@@ -188,4 +186,36 @@ pub fn softmax_cross_entropy<T: Scalar, const K: usize>(z: &SVector<T, K>, class
 #[inline]
 fn max_re<T: Scalar, const K: usize>(x: &SVector<T, K>) -> f64 {
     x.iter().fold(f64::NEG_INFINITY, |m, xi| m.max(xi.re()))
+}
+
+/// The error function `erf(x)`, on any [`Scalar`], from `libm`'s value with exact derivatives at
+/// every order (a custom [`Rule`](crate::diff::custom::Rule)); `erf'(x) = 2/√π e^{−x²}`.
+///
+/// ```
+/// use dualgrad::derivative;
+/// use dualgrad::functions::erf;
+/// assert_eq!(erf(0.0), 0.0);
+/// let (v, d) = derivative(erf, 1.0_f64);
+/// assert!((v - 0.8427007929497149).abs() < 1e-16);
+/// assert!((d - 2.0 / std::f64::consts::PI.sqrt() * (-1.0_f64).exp()).abs() < 1e-16);
+/// ```
+#[inline]
+pub fn erf<T: Scalar>(x: T) -> T {
+    apply_rule(&erf_rule::Erf, x)
+}
+
+/// The complementary error function `erfc(x) = 1 − erf(x)`, accurate for large `x`, on any
+/// [`Scalar`].
+///
+/// ```
+/// use dualgrad::derivative;
+/// use dualgrad::functions::erfc;
+/// assert_eq!(erfc(0.0), 1.0);
+/// let (v, d) = derivative(erfc, 10.0);
+/// assert!(v > 0.0 && v < 3e-44); // 1 − erf(10) would round to 0
+/// assert!(d < 0.0);
+/// ```
+#[inline]
+pub fn erfc<T: Scalar>(x: T) -> T {
+    apply_rule(&erf_rule::Erfc, x)
 }

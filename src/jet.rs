@@ -1,4 +1,11 @@
-//! `Jet`: dualgrad's own first-order dual number with a plain `[T; N]` tangent.
+//! `Jet`: dualgrad's own first-order dual number with a plain `[T; N]` tangent, and products of
+//! dual matrices with `f64` data ([`MixedOps`], [`F64Ops`]).
+//!
+//! `Jet` implements nalgebra's `RealField` and num-traits' `Float` at every nesting depth, so
+//! norms, determinants, inverses, Cholesky, LU and QR solves and symmetric eigenvalues work on
+//! matrices of jets and differentiate at every order. Data that stays `f64` multiplies dual
+//! matrices and vectors without being lifted to duals through [`MixedOps`] (dual matrix × `f64`)
+//! and [`F64Ops`] (`f64` matrix × duals), at about a third of the cost of a dual × dual product.
 //!
 //! A `Jet<T, N>` carries a value and `N` partial derivatives. Its arithmetic is the chain rule
 //! written out on fixed-size arrays: no `Option`, no heap, everything `Copy` and inlined, so a

@@ -10,23 +10,23 @@
 //! The root holds the core: the [`Scalar`] bound that functions are written against, the dual
 //! number [`Jet`], and the derivative entry points ([`gradient`], [`jacobian`], [`hessian`],
 //! [`hvp`], [`derivative`], ...) with their trait forms [`ScalarFn`] and [`VectorFn`].
-//! Everything else lives in one module per layer, bottom up:
+//! Everything else lives in one module per layer. The layers form a chain, bottom up; each
+//! module uses only the modules above it in this table (CI checks the module graph):
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`chunking`] | how the entry points split large inputs into chunks and blocks (the size limits) |
-//! | [`linalg`] | nalgebra's decompositions on jets; `f64` data times dual matrices without lifting |
-//! | [`implicit`] | derivatives of solutions of `F(x, θ) = 0` and of argmins, without differentiating the solver |
-//! | [`rules`] | custom derivative rules: an elementary function defined once by value and derivatives |
+//! | [`jet`] | the dual number [`Jet`]; nalgebra's linear algebra on jets; `f64` data times dual matrices |
+//! | [`diff`] | the derivative entry points; the one size policy ([`diff::size`]); custom rules ([`diff::custom`]); implicit differentiation ([`diff::implicit`]) |
 //! | [`functions`] | numerically stable elementary functions: `sigmoid`, `softplus`, `log_sum_exp`, cross-entropies, `erf` |
 //! | [`check`] | hand-derived gradients, Jacobians and Hessians checked against the exact ones; finite differences |
-//! | [`params`] | named, statically sized parameter sets that flatten to one `SVector<T, P>`; seeded initialisation |
-//! | [`model`] | layers and composed networks, MLPs, regressions, losses, metrics; a model over a data set as an objective |
-//! | [`data`] | data sets, CSV loading, splits, mini-batches, standardisation |
-//! | [`optim`] | optimizers, schedules, Newton, L-BFGS, line searches, the objective traits |
+//! | [`data`] | data sets, CSV loading, splits, mini-batches, standardisation; the seeded generator |
+//! | [`params`] | named, statically sized parameter sets that flatten to one `SVector<T, P>`; initialisation |
+//! | [`objective`] | what to minimise over samples: `Samples`, `Objective` (`f64`), `BatchLoss` (any scalar), `FullBatch` |
+//! | [`model`] | layers and networks, regressions, losses, metrics; `Supervised`: a model over a data set as a `BatchLoss` |
+//! | [`optim`] | optimizers, schedules, line searches, Newton, Newton–CG, L-BFGS; `minimize` and the stop vocabulary |
+//! | [`train`] | the training engine: `train`, `train_monitored` (validation, early stopping, plateaus), hypergradients of whole runs |
 //! | [`lsq`] | nonlinear least squares: Levenberg–Marquardt and Gauss–Newton with exact Jacobians |
-//! | [`train`] | `minimize`, `train` (validation, early stopping, plateaus), hypergradients of whole runs |
-//! | [`prelude`] | the names most code needs: `use dualgrad::prelude::*;` |
+//! | [`prelude`] | the names most programs need: `use dualgrad::prelude::*;` |
 //!
 //! ## A tour
 //!
@@ -120,7 +120,7 @@
 //! ([`Mlp1`](model::Mlp1), [`LogisticRegression`](model::LogisticRegression),
 //! [`Supervised`](model::Supervised), [`train`](train::train),
 //! [`AdamConfig`](optim::AdamConfig), [`Newton`](optim::Newton),
-//! [`minimize`](train::minimize)):
+//! [`minimize`](optim::minimize)):
 //!
 //! ```
 //! use dualgrad::prelude::*;
@@ -171,11 +171,13 @@
 
 pub mod check;
 pub mod data;
-mod diff;
+pub mod diff;
 pub mod functions;
-mod jet;
+pub mod jet;
 pub mod lsq;
 pub mod model;
+mod numfmt;
+pub mod objective;
 pub mod optim;
 pub mod params;
 mod scalar;
@@ -189,115 +191,41 @@ pub use diff::{
 pub use jet::Jet;
 /// The `rand` version dualgrad is built with (for [`Model::init_with`](model::Model::init_with)
 /// and [`Init::matrix`](params::Init::matrix)), so that user code needs no `rand` dependency of
-/// its own; the trait and generator themselves are [`params::Rng`] and [`params::ChaCha8Rng`].
+/// its own; the trait and generator themselves are [`data::Rng`] and [`data::ChaCha8Rng`].
 pub use rand;
 pub use scalar::{AnyScalar, Precision, Scalar};
 pub use {nalgebra, num_dual};
-
-/// How the derivative entry points choose between one pass and chunks or blocks of tangents,
-/// and where the one-pass closure forms stop compiling (so that no call overflows a 2 MiB
-/// stack). The numbers were chosen by measurement (`docs/performance.md`, "Sizes and the
-/// stack").
-///
-/// ```
-/// use dualgrad::chunking::{CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX};
-/// // ScalarFn::gradient takes one pass up to GRADIENT_ONE_PASS_MAX inputs, chunks above.
-/// assert!(GRADIENT_CHUNK <= GRADIENT_ONE_PASS_MAX && GRADIENT_ONE_PASS_MAX <= CLOSURE_ONE_PASS_LIMIT);
-/// ```
-pub mod chunking {
-    pub use crate::diff::{
-        CLOSURE_HESSIAN_LIMIT, CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX,
-        HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
-    };
-}
-
-/// Implicit differentiation: derivatives of the solution `x*(θ)` of `F(x, θ) = 0`, or of the
-/// minimiser `argmin_x f(x, θ)`, with respect to `θ`, at any order, from a solution found in
-/// `f64` by any means; the solver's iterations are never differentiated.
-///
-/// - [`implicit_solution`](implicit::implicit_solution) takes a [`Residual`](implicit::Residual)
-///   `F(x, θ)`, the solution `x*` at the `f64` value of `θ`, and `θ` on any [`Scalar`] (a jet
-///   for first derivatives, a jet of jets for second);
-/// - [`implicit_minimizer`](implicit::implicit_minimizer) does the same for the stationarity
-///   condition `∇ₓ f(x, θ) = 0` of a [`ParamObjective`](implicit::ParamObjective);
-/// - a solution that does not solve `F`, or a singular `∂F/∂x`, is an
-///   [`ImplicitError`](implicit::ImplicitError) naming the point.
-pub mod implicit {
-    pub use crate::diff::{
-        ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
-    };
-}
-
-/// Custom derivative rules: an elementary function defined once by its value and derivatives
-/// ([`Rule`](rules::Rule)), applied on `f64`, [`Jet`], nested jets and the other [`Scalar`]
-/// types by [`apply_rule`](rules::apply_rule) (JAX's `custom_jvp`). The crate's
-/// [`erf`](functions::erf) and [`erfc`](functions::erfc) are built this way
-/// ([`erf_rule`](rules::erf_rule)).
-pub mod rules {
-    pub use crate::diff::{MAX_RULE_ORDER, Rule, apply_rule, erf_rule};
-}
-
-/// Linear algebra on dual numbers. [`Jet`] implements nalgebra's `RealField`, so norms,
-/// determinants, inverses, Cholesky, LU and QR solves and symmetric eigenvalues work on
-/// matrices of jets and differentiate at every order. Data that stays `f64` multiplies dual
-/// matrices and vectors without being lifted to duals through [`MixedOps`](linalg::MixedOps)
-/// (dual matrix × `f64`) and [`F64Ops`](linalg::F64Ops) (`f64` matrix × duals), at about a
-/// third of the cost of a dual × dual product.
-pub mod linalg {
-    pub use crate::jet::{F64Ops, MixedOps};
-}
 
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-/// The names most code needs: `use dualgrad::prelude::*;`.
+/// The names most programs need: `use dualgrad::prelude::*;`. Everything else is one module
+/// path away (the table in the crate documentation).
 ///
 /// Besides the crate's own items it brings `num-dual`'s [`DualNum`](num_dual::DualNum) and
 /// `num-traits`' `Signed`, `Zero` and `One` into scope, whose methods (`sqrt`, `exp`, `powi`,
 /// `abs`, `zero`, ...) closures call on concrete dual types.
 pub mod prelude {
     #[doc(no_inline)]
-    pub use crate::check::{Checker, Tolerances, check_gradient, check_hessian, check_jacobian};
+    pub use crate::check::check_gradient;
     #[doc(no_inline)]
-    pub use crate::data::{CsvLoader, Dataset, Standardizer};
+    pub use crate::data::Dataset;
     #[doc(no_inline)]
-    pub use crate::functions::{
-        bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
-    };
+    pub use crate::lsq::LevenbergMarquardt;
     #[doc(no_inline)]
-    pub use crate::linalg::{F64Ops, MixedOps};
+    pub use crate::model::{MeanSquaredError, Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
     #[doc(no_inline)]
-    pub use crate::lsq::{
-        DataResiduals, GaussNewton, LevenbergMarquardt, ObservationResidual, Residuals,
-        VectorResiduals,
-    };
+    pub use crate::objective::{BatchLoss, Objective, Samples};
     #[doc(no_inline)]
-    pub use crate::model::{
-        BinaryCrossEntropy, Identity, LinearRegression, LogisticRegression, Loss, MeanSquaredError,
-        Mlp1, Mlp2, Model, Network, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression,
-        Supervised, Tanh,
-    };
+    pub use crate::optim::{AdamConfig, Optimizer, SgdConfig, StopRules, minimize};
     #[doc(no_inline)]
-    pub use crate::optim::{
-        AdagradConfig, AdamConfig, AmsgradMax, Armijo, Clipped, Constant, Cosine, EpsPlacement,
-        Exponential, Lbfgs, Linear, MomentumForm, Newton, Objective, OptimError, Optimizer,
-        RmspropConfig, Schedule, SgdConfig, StepDecay, StrongWolfe, Warmup, clip_by_global_norm,
-    };
-    #[doc(no_inline)]
-    pub use crate::params::{ParamVector, Rng};
-    #[doc(no_inline)]
-    pub use crate::train::{
-        Control, EarlyStopping, Method, Monitor, ReduceLrOnPlateau, StopReason, StopRules,
-        TrainConfig, minimize, train, train_monitored,
-    };
+    pub use crate::train::{TrainConfig, train};
     #[doc(no_inline)]
     pub use crate::{
-        Chunk, Jet, Scalar, ScalarFn, VectorFn, assert_check, assert_gradient, assert_hessian,
-        assert_jacobian, derivative, directional_derivative, gradient, gradient_chunked, hessian,
-        hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, network,
-        second_derivative, third_derivative,
+        Jet, Scalar, ScalarFn, VectorFn, assert_gradient, derivative, directional_derivative,
+        gradient, hessian, hvp, jacobian,
     };
     #[doc(no_inline)]
     pub use num_dual::DualNum;

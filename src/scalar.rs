@@ -237,7 +237,7 @@ pub(crate) mod parts {
 /// - all of nalgebra on `SVector<T, N>` and `SMatrix<T, R, C>`: arithmetic, `dot`, `norm`,
 ///   `normalize`, `determinant`, `try_inverse`, `cholesky`, `lu`, `qr`, `symmetric_eigen`,
 ///   matrix `exp`, `amax`, ... and they differentiate at every order. The norm at the origin has
-///   gradient `0`. To keep data in `f64` inside matrix code, see [`MixedOps`](crate::linalg::MixedOps).
+///   gradient `0`. To keep data in `f64` inside matrix code, see [`MixedOps`](crate::jet::MixedOps).
 ///
 /// ```
 /// use dualgrad::{Scalar, gradient};

@@ -1,8 +1,8 @@
 //! A data set of statically sized samples, with seeded shuffling, splits and mini-batches.
 
 use super::DataError;
-use super::shuffle::{permutation, shuffle_with};
-use crate::params::seeded_rng;
+use super::random::seeded_rng;
+use super::random::{permutation, shuffle_with};
 use nalgebra::SVector;
 
 /// Samples with `F` features each (`SVector<f64, F>`) and one target each: `f64` for

@@ -22,11 +22,11 @@
 mod csv;
 mod dataset;
 mod error;
-mod shuffle;
+mod random;
 mod standardise;
 
 pub use self::csv::{Column, CsvLoader};
 pub use dataset::{Batches, Dataset};
 pub use error::DataError;
-pub use shuffle::{permutation, shuffle_with};
+pub use random::{ChaCha8Rng, Rng, permutation, seeded_rng, shuffle_with, unit_uniform};
 pub use standardise::Standardizer;

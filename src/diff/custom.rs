@@ -20,7 +20,7 @@ pub const MAX_RULE_ORDER: usize = 8;
 ///
 /// ```
 /// use dualgrad::{Scalar, derivative};
-/// use dualgrad::rules::{Rule, apply_rule};
+/// use dualgrad::diff::custom::{Rule, apply_rule};
 ///
 /// /// f(x) = x³ as an opaque function: value and derivatives 3x², 6x, 6, 0, ...
 /// struct Cube;
@@ -58,7 +58,7 @@ pub trait Rule {
 ///
 /// ```
 /// use dualgrad::Jet;
-/// use dualgrad::rules::{apply_rule, erf_rule};
+/// use dualgrad::diff::custom::{apply_rule, erf_rule};
 /// let x = Jet::<f64, 1>::variable(0.0, 0);
 /// let y = apply_rule(&erf_rule::Erf, x);
 /// assert_eq!(y.re, 0.0);
@@ -127,8 +127,8 @@ pub mod erf_rule {
     /// `erf(x) = 2/√π ∫₀ˣ e^{−t²} dt`.
     ///
     /// ```
-    /// use dualgrad::rules::erf_rule::Erf;
-    /// use dualgrad::rules::Rule;
+    /// use dualgrad::diff::custom::erf_rule::Erf;
+    /// use dualgrad::diff::custom::Rule;
     /// let mut d = [0.0; 3];
     /// Erf.taylor(0.0, &mut d);
     /// assert_eq!(d, [0.0, 2.0 / std::f64::consts::PI.sqrt(), 0.0]);
@@ -146,8 +146,8 @@ pub mod erf_rule {
     /// `erfc(x) = 1 − erf(x)`, accurate in the right tail where `1 − erf(x)` cancels.
     ///
     /// ```
-    /// use dualgrad::rules::erf_rule::Erfc;
-    /// use dualgrad::rules::Rule;
+    /// use dualgrad::diff::custom::erf_rule::Erfc;
+    /// use dualgrad::diff::custom::Rule;
     /// let mut d = [0.0; 2];
     /// Erfc.taylor(0.0, &mut d);
     /// assert_eq!(d, [1.0, -2.0 / std::f64::consts::PI.sqrt()]);
@@ -161,35 +161,4 @@ pub mod erf_rule {
             gaussian_derivatives(x, -1.0, d);
         }
     }
-}
-
-/// The error function `erf(x)`, on any [`Scalar`]; `erf'(x) = 2/√π e^{−x²}`.
-///
-/// ```
-/// use dualgrad::derivative;
-/// use dualgrad::functions::erf;
-/// assert_eq!(erf(0.0), 0.0);
-/// let (v, d) = derivative(erf, 1.0_f64);
-/// assert!((v - 0.8427007929497149).abs() < 1e-16);
-/// assert!((d - 2.0 / std::f64::consts::PI.sqrt() * (-1.0_f64).exp()).abs() < 1e-16);
-/// ```
-#[inline]
-pub fn erf<T: Scalar>(x: T) -> T {
-    apply_rule(&erf_rule::Erf, x)
-}
-
-/// The complementary error function `erfc(x) = 1 − erf(x)`, accurate for large `x`, on any
-/// [`Scalar`].
-///
-/// ```
-/// use dualgrad::derivative;
-/// use dualgrad::functions::erfc;
-/// assert_eq!(erfc(0.0), 1.0);
-/// let (v, d) = derivative(erfc, 10.0);
-/// assert!(v > 0.0 && v < 3e-44); // 1 − erf(10) would round to 0
-/// assert!(d < 0.0);
-/// ```
-#[inline]
-pub fn erfc<T: Scalar>(x: T) -> T {
-    apply_rule(&erf_rule::Erfc, x)
 }

@@ -8,7 +8,7 @@ use nalgebra::SVector;
 /// [`Jet`]s. For large `N`, [`gradient_chunked`] keeps the dual numbers small, and
 /// [`ScalarFn::gradient`](crate::ScalarFn::gradient) chooses one pass or chunks by itself.
 ///
-/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::chunking::CLOSURE_ONE_PASS_LIMIT) does not compile:
+/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) does not compile:
 /// its input alone, `8·N·(N + 1)` bytes, soon outgrows a thread's stack.
 ///
 /// ```
@@ -33,7 +33,7 @@ pub fn gradient<T: AnyScalar, const N: usize>(
 ) -> (T, SVector<T, N>) {
     const {
         assert!(
-            N <= super::CLOSURE_ONE_PASS_LIMIT,
+            N <= super::size::CLOSURE_ONE_PASS_LIMIT,
             "gradient: N is above CLOSURE_ONE_PASS_LIMIT; use gradient_chunked(f, x, Chunk::<16>) or implement ScalarFn and call ScalarFn::gradient"
         )
     };

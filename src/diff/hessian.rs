@@ -8,7 +8,7 @@ use nalgebra::{SMatrix, SVector};
 /// (forward over forward), so `H[(i, j)] = ∂²f / ∂xᵢ∂xⱼ`. The entries on and above the diagonal
 /// are computed and mirrored, so `H` is exactly symmetric.
 ///
-/// A call with `N >` [`CLOSURE_HESSIAN_LIMIT`](crate::chunking::CLOSURE_HESSIAN_LIMIT) does not compile
+/// A call with `N >` [`CLOSURE_HESSIAN_LIMIT`](crate::diff::size::CLOSURE_HESSIAN_LIMIT) does not compile
 /// (its input alone is `8·N·(N + 1)²` bytes): use [`hessian_chunked`] or
 /// [`ScalarFn::hessian`](crate::ScalarFn::hessian), which work in blocks.
 ///
@@ -29,7 +29,7 @@ pub fn hessian<T: AnyScalar, const N: usize>(
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
     const {
         assert!(
-            N <= super::CLOSURE_HESSIAN_LIMIT,
+            N <= super::size::CLOSURE_HESSIAN_LIMIT,
             "hessian: N is above CLOSURE_HESSIAN_LIMIT; use hessian_chunked(f, x, Chunk::<8>) or implement ScalarFn and call ScalarFn::hessian"
         )
     };

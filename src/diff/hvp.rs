@@ -9,7 +9,7 @@ use nalgebra::SVector;
 ///
 /// The closure receives `Jet<Jet<T, N>, 1>`: the inner jet carries the gradient's `N` tangents,
 /// the outer one the direction `v`. A call with `N >`
-/// [`CLOSURE_ONE_PASS_LIMIT`](crate::chunking::CLOSURE_ONE_PASS_LIMIT) does not compile: use
+/// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) does not compile: use
 /// [`hvp_chunked`] or [`ScalarFn::hvp`](crate::ScalarFn::hvp).
 ///
 /// ```
@@ -31,7 +31,7 @@ pub fn hvp<T: AnyScalar, const N: usize>(
 ) -> (T, SVector<T, N>, SVector<T, N>) {
     const {
         assert!(
-            N <= super::CLOSURE_ONE_PASS_LIMIT,
+            N <= super::size::CLOSURE_ONE_PASS_LIMIT,
             "hvp: N is above CLOSURE_ONE_PASS_LIMIT; use hvp_chunked(f, x, v, Chunk::<8>) or implement ScalarFn and call ScalarFn::hvp"
         )
     };

@@ -19,18 +19,18 @@ use std::fmt;
 ///
 /// ```
 /// use dualgrad::Scalar;
-/// use dualgrad::implicit::Residual;
+/// use dualgrad::diff::implicit::ImplicitFn;
 /// use nalgebra::SVector;
 /// /// x² − θ = 0, whose positive root is √θ
 /// struct SquareRoot;
-/// impl Residual<1, 1> for SquareRoot {
+/// impl ImplicitFn<1, 1> for SquareRoot {
 ///     fn residual<T: Scalar>(&self, x: &SVector<T, 1>, theta: &SVector<T, 1>) -> SVector<T, 1> {
 ///         SVector::from([x[0] * x[0] - theta[0]])
 ///     }
 /// }
 /// assert_eq!(SquareRoot.residual(&SVector::from([2.0]), &SVector::from([4.0]))[0], 0.0);
 /// ```
-pub trait Residual<const NX: usize, const NP: usize> {
+pub trait ImplicitFn<const NX: usize, const NP: usize> {
     /// `F(x, θ)`.
     fn residual<T: Scalar>(&self, x: &SVector<T, NX>, theta: &SVector<T, NP>) -> SVector<T, NX>;
 }
@@ -40,7 +40,7 @@ pub trait Residual<const NX: usize, const NP: usize> {
 ///
 /// ```
 /// use dualgrad::Scalar;
-/// use dualgrad::implicit::ParamObjective;
+/// use dualgrad::diff::implicit::ParamObjective;
 /// use nalgebra::SVector;
 /// /// (x − θ)², minimised at x = θ
 /// struct Shifted;
@@ -95,7 +95,7 @@ impl<const NX: usize> fmt::Display for ImplicitError<NX> {
 impl<const NX: usize> std::error::Error for ImplicitError<NX> {}
 
 /// `F(x, θ)` and `∂F/∂x` at `x`, in `T`'s arithmetic, and the Newton step `(∂F/∂x)⁻¹ F`.
-fn newton_step<T: Scalar, F: Residual<NX, NP>, const NX: usize, const NP: usize>(
+fn newton_step<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, const NP: usize>(
     f: &F,
     x: &SVector<T, NX>,
     theta: &SVector<T, NP>,
@@ -147,11 +147,11 @@ fn solve<T: Scalar, const N: usize>(
 ///
 /// ```
 /// use dualgrad::{Scalar, derivative};
-/// use dualgrad::implicit::{Residual, implicit_solution};
+/// use dualgrad::diff::implicit::{ImplicitFn, implicit_solution};
 /// use nalgebra::SVector;
 /// /// x² − θ = 0: x = √θ
 /// struct SquareRoot;
-/// impl Residual<1, 1> for SquareRoot {
+/// impl ImplicitFn<1, 1> for SquareRoot {
 ///     fn residual<T: Scalar>(&self, x: &SVector<T, 1>, theta: &SVector<T, 1>) -> SVector<T, 1> {
 ///         SVector::from([x[0] * x[0] - theta[0]])
 ///     }
@@ -167,7 +167,7 @@ fn solve<T: Scalar, const N: usize>(
 /// [`ImplicitError::SingularJacobian`] if `∂F/∂x` is singular at `x_star`;
 /// [`ImplicitError::NotASolution`] if `x_star` is not a solution at the value of `θ` (one Newton
 /// step from it is longer than `1e-6 (1 + ‖x_star‖)`).
-pub fn implicit_solution<T: Scalar, F: Residual<NX, NP>, const NX: usize, const NP: usize>(
+pub fn implicit_solution<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, const NP: usize>(
     f: &F,
     x_star: &SVector<f64, NX>,
     theta: &SVector<T, NP>,
@@ -196,7 +196,7 @@ pub fn implicit_solution<T: Scalar, F: Residual<NX, NP>, const NX: usize, const 
 /// `∇ₓ f(x, θ)`, the residual whose root is a stationary point of `f`.
 struct Stationary<'a, F>(&'a F);
 
-impl<F: ParamObjective<NX, NP>, const NX: usize, const NP: usize> Residual<NX, NP>
+impl<F: ParamObjective<NX, NP>, const NX: usize, const NP: usize> ImplicitFn<NX, NP>
     for Stationary<'_, F>
 {
     fn residual<T: Scalar>(&self, x: &SVector<T, NX>, theta: &SVector<T, NP>) -> SVector<T, NX> {
@@ -212,7 +212,7 @@ impl<F: ParamObjective<NX, NP>, const NX: usize, const NP: usize> Residual<NX, N
 ///
 /// ```
 /// use dualgrad::{Scalar, gradient};
-/// use dualgrad::implicit::{ParamObjective, implicit_minimizer};
+/// use dualgrad::diff::implicit::{ParamObjective, implicit_minimizer};
 /// use nalgebra::SVector;
 /// /// θ₁ (x − θ₀)², minimised at x = θ₀ for θ₁ > 0: ∂x/∂θ = (1, 0)
 /// struct Shifted;

@@ -4,7 +4,7 @@ use nalgebra::{SMatrix, SVector};
 
 /// Values and Jacobian of `f: Rᴺ → Rᴹ` at `x`: `J[(i, j)] = ∂fᵢ / ∂xⱼ`, in one pass.
 ///
-/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::chunking::CLOSURE_ONE_PASS_LIMIT) does not compile:
+/// A call with `N >` [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) does not compile:
 /// use [`jacobian_chunked`] or [`VectorFn::jacobian`](crate::VectorFn::jacobian).
 ///
 /// ```
@@ -26,7 +26,7 @@ pub fn jacobian<T: AnyScalar, const N: usize, const M: usize>(
 ) -> (SVector<T, M>, SMatrix<T, M, N>) {
     const {
         assert!(
-            N <= super::CLOSURE_ONE_PASS_LIMIT,
+            N <= super::size::CLOSURE_ONE_PASS_LIMIT,
             "jacobian: N is above CLOSURE_ONE_PASS_LIMIT; use jacobian_chunked(f, x, Chunk::<16>) or implement VectorFn and call VectorFn::jacobian"
         )
     };

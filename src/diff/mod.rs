@@ -24,14 +24,14 @@
 //! bytes; no thread stack holds that at large `N`. So:
 //!
 //! - the **trait forms** ([`ScalarFn::gradient`], [`ScalarFn::hessian`], [`ScalarFn::hvp`],
-//!   [`VectorFn::jacobian`]) choose by themselves: one pass up to [`GRADIENT_ONE_PASS_MAX`]
-//!   (Hessians: [`HESSIAN_ONE_PASS_MAX`]) inputs, chunks of [`GRADIENT_CHUNK`] tangents
-//!   (Hessians: blocks of [`HESSIAN_BLOCK`] × [`HESSIAN_BLOCK`]; Hessian-vector products:
-//!   chunks of [`HVP_CHUNK`]) above. Each path lives in its own never-inlined function, so the
+//!   [`VectorFn::jacobian`]) choose by themselves: one pass up to [`GRADIENT_ONE_PASS_MAX`](size::GRADIENT_ONE_PASS_MAX)
+//!   (Hessians: [`HESSIAN_ONE_PASS_MAX`](size::HESSIAN_ONE_PASS_MAX)) inputs, chunks of [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK) tangents
+//!   (Hessians: blocks of [`HESSIAN_BLOCK`](size::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](size::HESSIAN_BLOCK); Hessian-vector products:
+//!   chunks of [`HVP_CHUNK`](size::HVP_CHUNK)) above. Each path lives in its own never-inlined function, so the
 //!   frame of the path not taken is never allocated. Both paths give bit-identical results.
 //! - a **closure** has a single argument type, so the one-pass closure forms cannot switch
 //!   width (that would need `generic_const_exprs`). They are guarded at compile time: above
-//!   [`CLOSURE_ONE_PASS_LIMIT`] inputs ([`CLOSURE_HESSIAN_LIMIT`] for [`hessian`]) a call does
+//!   [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT) inputs ([`CLOSURE_HESSIAN_LIMIT`](size::CLOSURE_HESSIAN_LIMIT) for [`hessian`]) a call does
 //!   not compile, and the message names the chunked form and [`ScalarFn`]. The `*_chunked`
 //!   closure forms take the chunk width `C` explicitly and work at any `N`.
 //!
@@ -63,106 +63,30 @@ macro_rules! filled_matrix {
     };
 }
 
-mod custom;
+pub mod custom;
 mod derivative;
+mod fn_traits;
 mod gradient;
 mod hessian;
 mod hvp;
-mod implicit;
+pub mod implicit;
 mod jacobian;
-mod traits;
+pub mod size;
 
-pub use custom::{MAX_RULE_ORDER, Rule, apply_rule, erf, erf_rule, erfc};
 pub use derivative::{derivative, second_derivative, third_derivative};
-pub(crate) use gradient::one_pass as gradient_one_pass;
+pub use fn_traits::{ScalarFn, VectorFn};
 pub use gradient::{Chunk, gradient, gradient_chunked};
 pub use hessian::{hessian, hessian_chunked};
 pub use hvp::{hvp, hvp_chunked};
-pub use implicit::{
-    ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
-};
 pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
-pub use traits::{ScalarFn, VectorFn};
 
 use crate::{AnyScalar, Jet};
 use nalgebra::SVector;
 
-/// The trait forms ([`ScalarFn::gradient`], [`VectorFn::jacobian`], [`ScalarFn::hvp`]) take a
-/// gradient in one pass up to this many inputs, and in chunks of [`GRADIENT_CHUNK`] tangents
-/// above.
-///
-/// ```
-/// // a Rosenbrock function of 50 variables takes ⌈50 / 16⌉ = 4 chunks
-/// assert!(50 > dualgrad::chunking::GRADIENT_ONE_PASS_MAX);
-/// assert_eq!(50usize.div_ceil(dualgrad::chunking::GRADIENT_CHUNK), 4);
-/// ```
-pub const GRADIENT_ONE_PASS_MAX: usize = 32;
-
-/// The chunk width (tangents per pass) of the trait forms' gradients and Jacobians above
-/// [`GRADIENT_ONE_PASS_MAX`] inputs.
-///
-/// ```
-/// assert_eq!(2000usize.div_ceil(dualgrad::chunking::GRADIENT_CHUNK), 125);
-/// ```
-pub const GRADIENT_CHUNK: usize = 16;
-
-/// [`ScalarFn::hessian`] takes the Hessian in one pass up to this many inputs, and in blocks of
-/// [`HESSIAN_BLOCK`] × [`HESSIAN_BLOCK`] above.
-///
-/// Measured (callgrind, release): at `N = 10` one pass costs 40,745 instructions per Hessian of
-/// a Rosenbrock function, blocks of 8 × 8 66,089. At `N = 16` a one-pass input is 37 KiB.
-///
-/// ```
-/// assert_eq!(dualgrad::chunking::HESSIAN_ONE_PASS_MAX, dualgrad::chunking::CLOSURE_HESSIAN_LIMIT);
-/// ```
-pub const HESSIAN_ONE_PASS_MAX: usize = 16;
-
-/// The block width of [`ScalarFn::hessian`] above [`HESSIAN_ONE_PASS_MAX`] inputs: a Hessian of
-/// `N` inputs takes `b(b + 1)/2` passes with `b = ⌈N / HESSIAN_BLOCK⌉` (the blocks on and above
-/// the diagonal; the rest is mirrored).
-///
-/// ```
-/// // the 67-parameter iris MLP: b = 9 block rows, 45 passes
-/// let b = 67usize.div_ceil(dualgrad::chunking::HESSIAN_BLOCK);
-/// assert_eq!(b * (b + 1) / 2, 45);
-/// ```
-pub const HESSIAN_BLOCK: usize = 8;
-
-/// The chunk width of [`ScalarFn::hvp`] above [`GRADIENT_ONE_PASS_MAX`] inputs.
-///
-/// ```
-/// assert_eq!(2000usize.div_ceil(dualgrad::chunking::HVP_CHUNK), 250);
-/// ```
-pub const HVP_CHUNK: usize = 8;
-
-/// The largest `N` at which the one-pass closure forms [`gradient`], [`jacobian`] and [`hvp`]
-/// compile. Above it, use the `*_chunked` forms or implement [`ScalarFn`] / [`VectorFn`].
-///
-/// At the limit, a one-pass gradient's input is `8·80·81` bytes = 51 KiB, and a debug build's
-/// copies of it and of the function's own `N`-wide temporaries stay far inside a 2 MiB thread
-/// (`tests/envelope.rs`); at `N = 128` a Jacobian whose function builds its output with
-/// `SVector::from_fn` already overflowed one. The limit is above the 67 parameters of the iris
-/// MLP, whose gradient is fastest in one pass.
-///
-/// ```
-/// assert_eq!(dualgrad::chunking::CLOSURE_ONE_PASS_LIMIT, 80);
-/// ```
-pub const CLOSURE_ONE_PASS_LIMIT: usize = 80;
-
-/// The largest `N` at which the one-pass closure form [`hessian`] compiles. Above it, use
-/// [`hessian_chunked`] or [`ScalarFn::hessian`].
-///
-/// At the limit the input is `8·16·17²` bytes = 36 KiB.
-///
-/// ```
-/// assert_eq!(dualgrad::chunking::CLOSURE_HESSIAN_LIMIT, 16);
-/// ```
-pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
-
 /// Seed `x` as `N` independent variables: `x[i]` gets derivative 1 in direction `i`.
 #[inline]
 ///
-/// One-pass paths only (`N ≤` [`CLOSURE_ONE_PASS_LIMIT`]): `from_fn` writes each jet once, which a
+/// One-pass paths only (`N ≤` [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): `from_fn` writes each jet once, which a
 /// release build turns into straight stores; the chunked paths, where the stack matters, build
 /// their input with `filled!`.
 fn seed<T: AnyScalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {

@@ -13,7 +13,7 @@ use nalgebra::SMatrix;
 ///
 /// ```
 /// use dualgrad::gradient;
-/// use dualgrad::linalg::MixedOps;
+/// use dualgrad::jet::MixedOps;
 /// use nalgebra::{SMatrix, SVector};
 /// let w = SVector::from([1.0, 2.0]); // data
 /// // f(x) = w·x + ‖2x‖², generic code with f64 data
@@ -61,7 +61,7 @@ impl<T: Scalar, const R: usize, const C: usize> MixedOps<T, R, C> for SMatrix<T,
 ///
 /// ```
 /// use dualgrad::jacobian;
-/// use dualgrad::linalg::F64Ops;
+/// use dualgrad::jet::F64Ops;
 /// use nalgebra::{SMatrix, SVector};
 /// let w = SMatrix::<f64, 2, 2>::new(1.0, 2.0, 3.0, 4.0);
 /// // the Jacobian of x ↦ W x is W

@@ -8,7 +8,7 @@
 //! | solvers | [`LevenbergMarquardt`], [`GaussNewton`], stopping rules [`LsqRules`] |
 //! | outcome | [`LsqReport`] (parameters, RSS, standard errors, stop reason, counts), [`LsqStop`], [`LsqError`] |
 
-mod linalg;
+mod qr;
 mod report;
 mod residuals;
 mod solver;

@@ -1,6 +1,6 @@
 //! What a least-squares solve returns, why it stopped, and the errors a user can cause.
 
-use crate::train::{Count, Sci};
+use crate::numfmt::{Count, Sci};
 use nalgebra::{SMatrix, SVector};
 use std::fmt;
 

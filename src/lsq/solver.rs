@@ -1,6 +1,6 @@
 //! Levenberg–Marquardt and Gauss–Newton for `min ½ Σ rᵢ(θ)²`, Jacobians exact by forward mode.
 
-use super::linalg::{damped_step, householder_qr, inverse_gram, upper_solve};
+use super::qr::{damped_step, householder_qr, inverse_gram, upper_solve};
 use super::report::{LsqError, LsqReport, LsqStop};
 use super::residuals::{Residuals, eval_jacobian, eval_residuals};
 use crate::optim::{Armijo, LineSearch};
@@ -700,19 +700,22 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
 /// assert!((fit.params[0] - 2.0).abs() < 1e-14);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GaussNewton<L = Armijo> {
+pub struct GaussNewton {
     rules: LsqRules,
-    line_search: L,
+    line_search: Armijo,
 }
 
-impl Default for GaussNewton<Armijo> {
+impl Default for GaussNewton {
     fn default() -> Self {
         Self::new(Armijo::default())
     }
 }
 
-impl<L: LineSearch> GaussNewton<L> {
-    /// Gauss–Newton with the given line search and the default [`LsqRules`].
+impl GaussNewton {
+    /// Gauss–Newton with the given backtracking (Armijo) line search and the default
+    /// [`LsqRules`]. Its step search needs only values of the cost, so it is backtracking; a
+    /// search that also needs gradients, such as [`StrongWolfe`](crate::optim::StrongWolfe),
+    /// is not accepted.
     ///
     /// ```
     /// # use dualgrad::lsq::GaussNewton;
@@ -720,7 +723,7 @@ impl<L: LineSearch> GaussNewton<L> {
     /// let gn = GaussNewton::new(Armijo::new(1e-4, 0.5, 40).unwrap());
     /// assert_eq!(gn.rules().max_iterations(), 1000);
     /// ```
-    pub fn new(line_search: L) -> Self {
+    pub fn new(line_search: Armijo) -> Self {
         Self {
             rules: LsqRules::default(),
             line_search,

@@ -3,35 +3,11 @@
 
 use super::{Loss, Model};
 use crate::data::Dataset;
+use crate::diff::size::gradient_at;
 use crate::params::ParamVector;
-use crate::{Chunk, Scalar, gradient_chunked};
+use crate::{Scalar, ScalarFn};
 use nalgebra::SVector;
-
-/// Models with at most this many parameters take the generic gradient in one pass with `P`
-/// tangents; above it, in passes of [`GENERIC_CHUNK`] tangents.
-///
-/// Chosen by measurement (release build, thread CPU time, tanh MLPs with softmax
-/// cross-entropy over the 150 iris samples): one pass is 1.4× faster than chunks of 16 or 32
-/// at `P = 67` (the 4-8-3 iris MLP) and faster still below; chunks of 32 are 1.2× faster at
-/// `P = 83`, 1.1× at `P = 99`, and 1.8–2.1× at `P = 131` and `P = 139`. A wide dual is
-/// cheap per tangent until it no longer fits the cache, while every chunk repeats the whole
-/// forward pass.
-///
-/// ```
-/// // the iris MLP 4-8-3 has 4·8 + 8 + 8·3 + 3 = 67 parameters: one pass
-/// assert!(67 <= dualgrad::model::tuning::GENERIC_SINGLE_PASS_MAX);
-/// ```
-pub const GENERIC_SINGLE_PASS_MAX: usize = 72;
-
-/// The chunk width (tangents per pass) of the generic gradient above
-/// [`GENERIC_SINGLE_PASS_MAX`] parameters. Widths 16 and 32 measured within 10% of each
-/// other; 32 takes half the passes.
-///
-/// ```
-/// // a model with 139 parameters takes ⌈139 / 32⌉ = 5 passes
-/// assert_eq!(139usize.div_ceil(dualgrad::model::tuning::GENERIC_CHUNK), 5);
-/// ```
-pub const GENERIC_CHUNK: usize = 32;
+use std::marker::PhantomData;
 
 /// The sum over `indices` of the per-sample losses, at parameters of any scalar type: the
 /// function that the generic path differentiates.
@@ -71,9 +47,10 @@ where
 }
 
 /// The generic path: the sum of the losses over `indices` and its gradient, by forward-mode AD
-/// with the parameters as duals and the data as `f64`, in one pass of `P` tangents (for
-/// `P ≤` [`GENERIC_SINGLE_PASS_MAX`]) or in passes of [`GENERIC_CHUNK`] tangents. No heap
-/// allocation.
+/// with the parameters as duals and the data as `f64`, by the crate's one size policy
+/// ([`diff::size`](crate::diff::size): one pass of `P` tangents up to
+/// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) parameters, chunks of
+/// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) above). No heap allocation.
 ///
 /// This works for any [`Model`]; the built-in models also have a faster exact path, and the two
 /// agree to rounding.
@@ -103,48 +80,35 @@ where
     M: Model<I, O, P>,
     L: Loss<O, Y>,
 {
-    if P <= GENERIC_SINGLE_PASS_MAX {
-        single_pass(model, params, loss, data, indices)
-    } else {
-        chunked(model, params, loss, data, indices)
-    }
-}
-
-// The two paths live in separate functions that are never inlined, so the stack frame of the
-// path not taken (a P-wide dual for large P) is never allocated.
-
-#[inline(never)]
-fn single_pass<M, L, Y, const I: usize, const O: usize, const P: usize>(
-    model: &M,
-    params: &SVector<f64, P>,
-    loss: &L,
-    data: &Dataset<I, Y>,
-    indices: &[usize],
-) -> (f64, SVector<f64, P>)
-where
-    M: Model<I, O, P>,
-    L: Loss<O, Y>,
-{
-    // the unguarded one pass: `gradient` refuses `P >` CLOSURE_ONE_PASS_LIMIT at compile time,
-    // and this path is instantiated (never run) for every `P`
-    crate::diff::gradient_one_pass(|p| sum_loss(model, p, loss, data, indices), params)
-}
-
-#[inline(never)]
-fn chunked<M, L, Y, const I: usize, const O: usize, const P: usize>(
-    model: &M,
-    params: &SVector<f64, P>,
-    loss: &L,
-    data: &Dataset<I, Y>,
-    indices: &[usize],
-) -> (f64, SVector<f64, P>)
-where
-    M: Model<I, O, P>,
-    L: Loss<O, Y>,
-{
-    gradient_chunked(
-        |p| sum_loss(model, p, loss, data, indices),
+    gradient_at(
+        &SumLoss {
+            model,
+            loss,
+            data,
+            indices,
+            _outputs: PhantomData,
+        },
         params,
-        Chunk::<GENERIC_CHUNK>,
     )
+}
+
+/// [`sum_loss`] as a function of the parameters.
+struct SumLoss<'a, M, L, Y, const I: usize, const O: usize> {
+    model: &'a M,
+    loss: &'a L,
+    data: &'a Dataset<I, Y>,
+    indices: &'a [usize],
+    _outputs: PhantomData<[(); O]>,
+}
+
+impl<M, L, Y, const I: usize, const O: usize, const P: usize> ScalarFn<P>
+    for SumLoss<'_, M, L, Y, I, O>
+where
+    M: Model<I, O, P>,
+    L: Loss<O, Y>,
+{
+    #[inline]
+    fn eval<T: Scalar>(&self, params: &SVector<T, P>) -> T {
+        sum_loss(self.model, params, self.loss, self.data, self.indices)
+    }
 }

@@ -3,7 +3,7 @@
 //! A [`Model`] is a forward pass over typed parameters (see [`params`](crate::params)) that
 //! flatten to one `SVector<f64, P>`. [`Supervised`] puts a model, a [`Loss`] and a
 //! [`Dataset`](crate::data::Dataset) together as the mean loss, an
-//! [`Objective`](crate::optim::Objective) for [`train`](crate::train::train) and a
+//! [`Objective`](crate::objective::Objective) for [`train`](crate::train::train) and a
 //! [`ScalarFn`](crate::ScalarFn) for the checker and Newton's method.
 //!
 //! | | |
@@ -16,7 +16,7 @@
 //! | metrics | metrics: accuracy, R² |
 //! | stable functions | [`functions`](crate::functions): `sigmoid`, `softplus`, `log_sum_exp`, `softmax`, ... |
 //! | saving | `save_json`, `load_json` (feature `serde`) |
-//! | tuning constants | [`tuning`] |
+//! | samples per block of the data-set gradient | [`SAMPLE_BLOCK`] |
 //!
 //! The built-in models and networks take an exact per-layer gradient: one forward pass per layer
 //! with only that layer's pre-activations seeded, several times cheaper than differentiating the
@@ -41,12 +41,12 @@
 
 mod activation;
 mod batch;
-mod core;
 mod error;
 mod layers;
 mod loss;
 mod metrics;
 mod mlp;
+mod model_trait;
 mod network;
 mod regression;
 #[cfg(feature = "serde")]
@@ -55,27 +55,14 @@ mod supervised;
 
 pub use activation::{Activation, Identity, Relu, Sigmoid, Tanh};
 pub use batch::{generic_loss_and_gradient_sum, sum_loss};
-pub use core::Model;
 pub use error::ModelError;
 pub use layers::Dense;
 pub use loss::{BinaryCrossEntropy, L2Penalty, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use metrics::{NO_CLASS, accuracy, binary_accuracy, predicted_class, r_squared};
 pub use mlp::{Mlp1, Mlp2};
+pub use model_trait::Model;
 pub use network::{Layer, Network, Output, Stack};
 pub use regression::{LinearRegression, LogisticRegression, SoftmaxRegression};
 #[cfg(feature = "serde")]
 pub use save::{load_json, save_json};
-pub use supervised::Supervised;
-
-/// The tuning constants of the models' gradient paths, chosen by measurement
-/// (`docs/performance.md`): how many samples one block of the data-set gradient holds, and when
-/// the generic path switches from one pass to chunks.
-///
-/// ```
-/// use dualgrad::model::tuning::{BLOCK_SIZE, GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX};
-/// assert!(BLOCK_SIZE > 0 && GENERIC_CHUNK > 0 && GENERIC_SINGLE_PASS_MAX >= GENERIC_CHUNK);
-/// ```
-pub mod tuning {
-    pub use super::batch::{GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX};
-    pub use super::supervised::BLOCK_SIZE;
-}
+pub use supervised::{SAMPLE_BLOCK, Supervised};

@@ -1,13 +1,15 @@
-//! `Supervised`: a model, a loss and a data set, as an [`Objective`] for the training loop and
-//! a [`ScalarFn`] for the gradient checker and Newton's method.
+//! `Supervised`: a model, a loss and a data set, as a [`BatchLoss`]: what the training loops,
+//! the minimiser (through [`FullBatch`](crate::objective::FullBatch)) and the gradient checker
+//! consume.
 
 use super::batch::{generic_loss_and_gradient_sum, sum_loss};
 use super::{L2Penalty, Loss, Model, ModelError};
+use crate::Scalar;
 use crate::data::Dataset;
-use crate::optim::{BatchLoss, Objective};
+use crate::objective::{BatchLoss, Samples, forward_mode_gradient};
 use crate::params::ParamVector;
-use crate::{Scalar, ScalarFn};
 use nalgebra::SVector;
+use std::any::Any;
 use std::marker::PhantomData;
 
 /// Samples per block when a loss and gradient is summed over a batch. Blocks are summed in
@@ -21,20 +23,20 @@ use std::marker::PhantomData;
 ///
 /// ```
 /// // the 150 iris samples are summed in 10 blocks: 9 of 16 and one of 6
-/// assert_eq!(150usize.div_ceil(dualgrad::model::tuning::BLOCK_SIZE), 10);
+/// assert_eq!(150usize.div_ceil(dualgrad::model::SAMPLE_BLOCK), 10);
 /// ```
-pub const BLOCK_SIZE: usize = 16;
+pub const SAMPLE_BLOCK: usize = 16;
 
 /// The mean loss of a model over a data set: `(1/n) Σᵢ loss(model(params, xᵢ), yᵢ)`, plus an
 /// optional L2 penalty on the weights.
 ///
-/// It is an [`Objective`] (the training loop asks for the loss and gradient over mini-batches
-/// of sample indices) and a [`ScalarFn`] over the whole data set (for the gradient checker, and
-/// for [`hessian`](ScalarFn::hessian) in Newton's method). Targets are checked against the loss
+/// It is an [`Objective`](crate::objective::Objective) (the training loop asks for the loss and gradient over mini-batches
+/// of sample indices) and a [`ScalarFn`](crate::ScalarFn) over the whole data set (for the gradient checker, and
+/// for [`hessian`](crate::ScalarFn::hessian) in Newton's method). Targets are checked against the loss
 /// when it is built, so a bad label is an error here rather than a panic later.
 ///
 /// The gradient uses the model's [`loss_and_gradient_sum`](Model::loss_and_gradient_sum) (the
-/// fast pre-activation path for built-in models) in blocks of [`BLOCK_SIZE`] samples; no heap
+/// fast pre-activation path for built-in models) in blocks of [`SAMPLE_BLOCK`] samples; no heap
 /// allocation. [`generic_loss_and_gradient`](Supervised::generic_loss_and_gradient) takes the
 /// generic path instead.
 ///
@@ -42,7 +44,7 @@ pub const BLOCK_SIZE: usize = 16;
 /// use dualgrad::ScalarFn;
 /// use dualgrad::data::Dataset;
 /// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
-/// use dualgrad::optim::Objective;
+/// use dualgrad::objective::Objective;
 /// use nalgebra::SVector;
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![2.0, 4.0])?;
 /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
@@ -115,7 +117,7 @@ where
     /// ```
     /// use dualgrad::data::Dataset;
     /// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
-    /// use dualgrad::optim::Objective;
+    /// use dualgrad::objective::Objective;
     /// use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([0.0])], vec![0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?.with_l2(2.0)?;
@@ -128,7 +130,7 @@ where
         Ok(self)
     }
 
-    /// Split every loss-and-gradient over threads (rayon), in blocks of [`BLOCK_SIZE`] samples
+    /// Split every loss-and-gradient over threads (rayon), in blocks of [`SAMPLE_BLOCK`] samples
     /// summed in a fixed order: the result is bit-identical to the serial one for any number of
     /// threads. Worth it for batches of a hundred samples or more.
     ///
@@ -213,7 +215,7 @@ where
     /// ```
     /// # use dualgrad::data::Dataset;
     /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
-    /// # use dualgrad::optim::Objective; use nalgebra::SVector;
+    /// # use dualgrad::objective::Objective; use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([1.0, 0.0]);
@@ -221,13 +223,13 @@ where
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn full_loss_and_gradient(&self, params: &SVector<f64, P>) -> (f64, SVector<f64, P>) {
-        self.loss_and_gradient(params, &self.all)
+        self.f64_loss_and_gradient(params, &self.all)
     }
 
     /// The mean loss over `indices` and its gradient by the generic path (the model's forward
     /// pass with the parameters as duals; see
     /// [`generic_loss_and_gradient_sum`](crate::model::generic_loss_and_gradient_sum)). The result
-    /// agrees with [`loss_and_gradient`](Objective::loss_and_gradient) to rounding.
+    /// agrees with [`loss_and_gradient`](crate::objective::Objective::loss_and_gradient) to rounding.
     ///
     /// # Panics
     /// If an index is `>= len()`.
@@ -235,7 +237,7 @@ where
     /// ```
     /// # use dualgrad::data::Dataset;
     /// # use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
-    /// # use dualgrad::optim::Objective; use nalgebra::SVector;
+    /// # use dualgrad::objective::Objective; use nalgebra::SVector;
     /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![0.0, 0.0])?;
     /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
     /// let p = SVector::from([1.0, 0.0]);
@@ -252,14 +254,28 @@ where
         self.finish(params, sum, grad, indices.len())
     }
 
-    /// The serial path: blocks of [`BLOCK_SIZE`] summed in order.
+    /// The serial path: blocks of [`SAMPLE_BLOCK`] summed in order.
+    /// The mean loss over `indices` and its gradient by the per-layer path (over threads with
+    /// [`parallel`](Self::parallel)).
+    fn f64_loss_and_gradient(
+        &self,
+        params: &SVector<f64, P>,
+        indices: &[usize],
+    ) -> (f64, SVector<f64, P>) {
+        #[cfg(feature = "parallel")]
+        if self.parallel {
+            return self.par_loss_and_gradient(params, indices);
+        }
+        self.serial_loss_and_gradient(params, indices)
+    }
+
     fn serial_loss_and_gradient(
         &self,
         params: &SVector<f64, P>,
         indices: &[usize],
     ) -> (f64, SVector<f64, P>) {
         let (mut sum, mut grad) = (0.0, SVector::<f64, P>::zeros());
-        for block in indices.chunks(BLOCK_SIZE) {
+        for block in indices.chunks(SAMPLE_BLOCK) {
             let (s, g) = self.block(params, block);
             sum += s;
             grad += g;
@@ -270,7 +286,7 @@ where
     /// The mean loss over `indices` and its gradient, with the blocks spread over rayon's
     /// threads and summed in the same order as the serial path: bit-identical to it, whatever
     /// the number of threads. ([`parallel`](Supervised::parallel) makes
-    /// [`loss_and_gradient`](Objective::loss_and_gradient) call this.)
+    /// [`loss_and_gradient`](crate::objective::Objective::loss_and_gradient) call this.)
     ///
     /// # Panics
     /// If an index is `>= len()`.
@@ -295,7 +311,7 @@ where
     {
         use rayon::prelude::*;
         let blocks: Vec<(f64, SVector<f64, P>)> = indices
-            .par_chunks(BLOCK_SIZE)
+            .par_chunks(SAMPLE_BLOCK)
             .map(|block| self.block(params, block))
             .collect();
         let (mut sum, mut grad) = (0.0, SVector::<f64, P>::zeros());
@@ -346,12 +362,7 @@ fn mean<T: Scalar>(sum: T, n: usize) -> T {
     if n == 0 { T::zero() } else { sum / n as f64 }
 }
 
-/// The training loop's view: mean loss and gradient over a mini-batch of sample indices. An
-/// empty batch gives the penalty alone.
-///
-/// # Panics
-/// `loss_and_gradient` panics if an index is `>= len()`.
-impl<M, L, Y, const I: usize, const O: usize, const P: usize> Objective<P>
+impl<M, L, Y, const I: usize, const O: usize, const P: usize> Samples
     for Supervised<'_, M, L, Y, I, O, P>
 where
     M: Model<I, O, P>,
@@ -361,47 +372,22 @@ where
     fn len(&self) -> usize {
         self.data.len()
     }
-
-    fn loss_and_gradient(
-        &self,
-        params: &SVector<f64, P>,
-        indices: &[usize],
-    ) -> (f64, SVector<f64, P>) {
-        #[cfg(feature = "parallel")]
-        if self.parallel {
-            return self.par_loss_and_gradient(params, indices);
-        }
-        self.serial_loss_and_gradient(params, indices)
-    }
 }
 
-/// The mean loss over the whole data set (plus the penalty) at any scalar type, so that the
-/// gradient checker, [`hessian`](ScalarFn::hessian) (Newton's method) and the other
-/// derivative entry points apply. Its `gradient` is the generic path over all samples
-/// ([`generic_loss_and_gradient`](Supervised::generic_loss_and_gradient), chunked for large
-/// `P`).
-impl<M, L, Y, const I: usize, const O: usize, const P: usize> ScalarFn<P>
-    for Supervised<'_, M, L, Y, I, O, P>
-where
-    M: Model<I, O, P>,
-    L: Loss<O, Y>,
-    Y: Sync,
-{
-    fn eval<T: Scalar>(&self, params: &SVector<T, P>) -> T {
-        self.batch_loss(params, &self.all)
-    }
-
-    fn gradient(&self, params: &SVector<f64, P>) -> (f64, SVector<f64, P>) {
-        self.generic_loss_and_gradient(params, &self.all)
-    }
-}
-
-/// The mean loss over a mini-batch (plus the penalty) at any scalar type, for differentiated
-/// training runs ([`hypergradient`](crate::train::hypergradient)): the same value as
-/// [`loss`](Supervised::loss) on `f64`.
+/// The mean loss over a mini-batch (plus the penalty) at any scalar type: the same value as
+/// [`loss`](Supervised::loss) on `f64`. As a [`BatchLoss`] it is also an
+/// [`Objective`](crate::objective::Objective) (what [`train`](crate::train::train) consumes),
+/// and [`FullBatch`](crate::objective::FullBatch) makes it a [`ScalarFn`](crate::ScalarFn) over the whole data
+/// set (for the gradient checker, and for Newton's method). An empty batch gives the penalty
+/// alone.
+///
+/// Its gradient at `f64` parameters is the model's per-layer path
+/// ([`loss_and_gradient_sum`](Model::loss_and_gradient_sum), split over threads with
+/// [`parallel`](Supervised::parallel)); at any other scalar (a differentiated training run) the
+/// forward-mode gradient of [`batch_loss`](BatchLoss::batch_loss).
 ///
 /// # Panics
-/// `batch_loss` panics if an index is `>= len()`.
+/// If an index is `>= len()`.
 impl<M, L, Y, const I: usize, const O: usize, const P: usize> BatchLoss<P>
     for Supervised<'_, M, L, Y, I, O, P>
 where
@@ -409,12 +395,22 @@ where
     L: Loss<O, Y>,
     Y: Sync,
 {
-    fn len(&self) -> usize {
-        self.data.len()
-    }
-
     fn batch_loss<T: Scalar>(&self, params: &SVector<T, P>, indices: &[usize]) -> T {
         let sum = sum_loss(&self.model, params, &self.loss, self.data, indices);
         mean(sum, indices.len()) + self.penalty(params)
+    }
+
+    #[inline]
+    fn loss_and_gradient_at<T: Scalar>(
+        &self,
+        params: &SVector<T, P>,
+        indices: &[usize],
+    ) -> (T, SVector<T, P>) {
+        // At f64 (decided at compile time: the type test folds away) the per-layer path.
+        if let Some(params) = (params as &dyn Any).downcast_ref::<SVector<f64, P>>() {
+            let (loss, grad) = self.f64_loss_and_gradient(params, indices);
+            return (T::lift(loss), grad.map(T::lift));
+        }
+        forward_mode_gradient(self, params, indices)
     }
 }

@@ -1,9 +1,10 @@
 //! Adagrad: per-coordinate rates shrinking with the accumulated squared gradient.
 
 use super::convention::EpsPlacement;
-use super::error::{OptimError, check_eps, check_non_negative};
+use super::error::OptimError;
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use super::validate::{check_eps, check_non_negative};
 use crate::Scalar;
 use nalgebra::SVector;
 
@@ -180,6 +181,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
         )?;
         check_eps(self.eps.value())?;
         Ok(Adagrad {
+            lr_factor: 1.0,
             sum: SVector::repeat(self.initial_accumulator_value),
             config: self,
             t: 0,
@@ -200,6 +202,8 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adagrad<const N: usize, S = Constant, T = f64> {
+    /// Multiplies the schedule's rate (1 unless a plateau rule lowered it).
+    lr_factor: f64,
     config: AdagradConfig<S, T>,
     sum: SVector<T, N>,
     t: usize,
@@ -221,7 +225,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Adagrad<N, S, T> {
 impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adagrad<N, S, T> {
     fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
-        let lr = c.schedule.rate(self.t) / (c.lr_decay * self.t as f64 + 1.0);
+        let lr = c.schedule.rate(self.t) * self.lr_factor / (c.lr_decay * self.t as f64 + 1.0);
         let decay = !c.weight_decay.is_zero();
         for i in 0..N {
             let mut g = grad[i];
@@ -244,7 +248,12 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adagrad<N, S
     }
 
     fn learning_rate(&self) -> T {
-        self.config.schedule.rate(self.t) / (self.config.lr_decay * self.t as f64 + 1.0)
+        self.config.schedule.rate(self.t) * self.lr_factor
+            / (self.config.lr_decay * self.t as f64 + 1.0)
+    }
+
+    fn set_lr_factor(&mut self, factor: f64) {
+        self.lr_factor = factor;
     }
 
     fn schedule_name(&self) -> &'static str {

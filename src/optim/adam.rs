@@ -1,9 +1,10 @@
 //! Adam, AMSGrad and AdamW.
 
 use super::convention::AmsgradMax;
-use super::error::{OptimError, check_beta, check_eps, check_non_negative};
+use super::error::OptimError;
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use super::validate::{check_beta, check_eps, check_non_negative};
 use crate::Scalar;
 use nalgebra::SVector;
 use num_dual::DualNum;
@@ -238,6 +239,7 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
         check_eps(self.eps.value())?;
         check_non_negative("weight_decay", self.weight_decay.value())?;
         Ok(Adam {
+            lr_factor: 1.0,
             config: self,
             m: SVector::zeros(),
             v: SVector::zeros(),
@@ -260,6 +262,8 @@ impl<T: Scalar, S: Schedule<T>> AdamConfig<S, T> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adam<const N: usize, S = Constant, T = f64> {
+    /// Multiplies the schedule's rate (1 unless a plateau rule lowered it).
+    lr_factor: f64,
     config: AdamConfig<S, T>,
     m: SVector<T, N>,
     v: SVector<T, N>,
@@ -283,7 +287,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Adam<N, S, T> {
 impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T> {
     fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
-        let lr = c.schedule.rate(self.t);
+        let lr = c.schedule.rate(self.t) * self.lr_factor;
         self.t += 1;
         let t = self.t as f64;
         let (b1, b2, wd) = (c.beta1, c.beta2, c.weight_decay);
@@ -330,7 +334,11 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Adam<N, S, T
     }
 
     fn learning_rate(&self) -> T {
-        self.config.schedule.rate(self.t)
+        self.config.schedule.rate(self.t) * self.lr_factor
+    }
+
+    fn set_lr_factor(&mut self, factor: f64) {
+        self.lr_factor = factor;
     }
 
     fn schedule_name(&self) -> &'static str {

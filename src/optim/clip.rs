@@ -115,6 +115,10 @@ impl<T: Scalar, const N: usize, O: Optimizer<N, T>> Optimizer<N, T> for Clipped<
         self.inner.learning_rate()
     }
 
+    fn set_lr_factor(&mut self, factor: f64) {
+        self.inner.set_lr_factor(factor);
+    }
+
     fn schedule_name(&self) -> &'static str {
         self.inner.schedule_name()
     }

@@ -1,9 +1,11 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
 use super::line_search::{LineSearch, line_search_step};
+use super::method::{Method, Point};
+use super::report::Evaluations;
+use super::stop::StopReason;
 use super::wolfe::StrongWolfe;
 use crate::ScalarFn;
-use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::SVector;
 
 /// Limited-memory BFGS with memory `M`, over `N` parameters, with a line search.
@@ -17,18 +19,18 @@ use nalgebra::SVector;
 /// The step length comes from the line search, trying `α = 1` first: by default
 /// [`StrongWolfe`] (Moré–Thuente), whose curvature condition guarantees `sᵀy > 0`, so every
 /// accepted step adds a pair and the memory stays a sound positive-definite model;
-/// [`Armijo`](crate::optim::Armijo) backtracking (`Lbfgs::new(Armijo::default())`) checks only
+/// [`Armijo`](crate::optim::Armijo) backtracking (`Lbfgs::default().with_line_search(Armijo::default())`) checks only
 /// sufficient decrease and may have to skip pairs. On Rosenbrock from the standard start
 /// (memory 5, gradient tolerance `1e-10`) strong Wolfe takes 49 values and gradients for N = 2
 /// (Armijo: 97 values, 43 gradients) and 119 for N = 10 (Armijo: 218 values, 104 gradients);
 /// `tests/optim_wolfe.rs` measures them.
 ///
-/// Run it with [`minimize`](crate::train::minimize).
+/// Run it with [`minimize`](crate::optim::minimize).
 ///
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::Lbfgs;
-/// use dualgrad::train::{StopRules, minimize};
+/// use dualgrad::optim::{StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = (x − 1)² + 10(y − x²)²: minimiser (1, 1).
@@ -55,19 +57,23 @@ pub struct Lbfgs<const N: usize, const M: usize, L = StrongWolfe> {
 
 impl<const N: usize, const M: usize> Default for Lbfgs<N, M, StrongWolfe> {
     fn default() -> Self {
-        Self::new(StrongWolfe::default())
+        Self::with(StrongWolfe::default())
     }
 }
 
 impl<const N: usize, const M: usize, L: LineSearch> Lbfgs<N, M, L> {
-    /// L-BFGS with the given line search; `M` must be at least 1 (checked at compile time).
+    /// The same method with another line search (the default is [`StrongWolfe`]).
     ///
     /// ```
-    /// # use dualgrad::optim::{Armijo, Lbfgs};
-    /// let lbfgs = Lbfgs::<3, 7, _>::new(Armijo::default());
-    /// assert_eq!(lbfgs.memory_len(), 0);
+    /// use dualgrad::optim::{Armijo, Lbfgs};
+    /// let method = Lbfgs::<2, 5>::default().with_line_search(Armijo::default());
+    /// # let _ = method;
     /// ```
-    pub fn new(line_search: L) -> Self {
+    pub fn with_line_search<L2: LineSearch>(self, line_search: L2) -> Lbfgs<N, M, L2> {
+        Lbfgs::with(line_search)
+    }
+
+    fn with(line_search: L) -> Self {
         const { assert!(M >= 1, "L-BFGS needs a memory of at least one pair") };
         Self {
             line_search,

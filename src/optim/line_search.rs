@@ -1,8 +1,11 @@
 //! Line searches: how far to go along a descent direction.
 
-use super::error::{OptimError, check_open_unit, check_positive_count};
+use super::error::OptimError;
+use super::method::Point;
+use super::report::Evaluations;
+use super::stop::StopReason;
+use super::validate::{check_open_unit, check_positive_count};
 use crate::ScalarFn;
-use crate::train::{Evaluations, Point, StopReason};
 use nalgebra::SVector;
 
 /// What a line search found along a direction `d` from `x`.

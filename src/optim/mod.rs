@@ -1,8 +1,8 @@
 //! The consumers of the gradients: first-order optimizers with PyTorch's formulas and defaults
-//! (and the seed articles' and optax's variants by configuration), learning-rate schedules,
-//! gradient clipping, Newton's method from the exact Hessian (and truncated Newton from
-//! Hessian-vector products), L-BFGS, line searches, and the objective traits that the training
-//! loops consume.
+//! (and the textbook and optax variants by configuration), learning-rate schedules, gradient
+//! clipping, Newton's method from the exact Hessian (and truncated Newton from Hessian-vector
+//! products), L-BFGS, line searches, and the minimiser [`minimize`] with the vocabulary it shares
+//! with the training loops: [`StopRules`], [`StopReason`], [`Report`], [`Evaluations`].
 //!
 //! | concept | trait | implementations |
 //! |---|---|---|
@@ -10,7 +10,11 @@
 //! | learning rate per step | [`Schedule`] | [`Constant`], [`Exponential`], [`StepDecay`], [`Cosine`], [`Linear`], [`Warmup`], closures |
 //! | second-order direction | [`SecondOrderStep`] | [`Newton`], [`NewtonCg`] |
 //! | step length | [`LineSearch`] | [`Armijo`], [`StrongWolfe`] (Moré–Thuente; L-BFGS's default) |
-//! | what to minimise over data | [`Objective`] (`f64` mean loss and gradient), [`BatchLoss`] (a mini-batch loss at any scalar) | models over data sets (`dualgrad::model::Supervised`) |
+//! | how to move between iterates | [`Method`] | every [`Optimizer`], [`Newton`], [`NewtonCg`], [`Lbfgs`] |
+//!
+//! Every method that uses second-order information judges a stationary point by one curvature
+//! rule: where the Hessian has a negative eigenvalue, [`minimize`] stops with
+//! [`StopReason::SaddlePoint`], never with convergence.
 //!
 //! Optimizers and schedules are generic over the scalar `T` of the parameters (`f64` by
 //! default), so a training run can be differentiated with respect to its hyperparameters
@@ -19,7 +23,7 @@
 //! Every optimizer is a validated config (`Default` = PyTorch's defaults, `with_*` setters,
 //! `build::<N>()` returning [`OptimError`] for a bad value) plus explicit state in static
 //! vectors: no step allocates. [`train`](crate::train::train) and
-//! [`minimize`](crate::train::minimize) run them.
+//! [`minimize`] run them.
 //!
 //! ```
 //! use dualgrad::optim::{Optimizer, SgdConfig};
@@ -38,17 +42,22 @@
 mod adagrad;
 mod adam;
 mod clip;
-pub(crate) mod convention;
-pub(crate) mod error;
+mod convention;
+mod curvature;
+mod error;
 mod lbfgs;
 mod line_search;
+mod method;
+mod minimize;
 mod newton;
 mod newton_cg;
-mod objective;
 mod optimizer;
+mod report;
 mod rmsprop;
 mod schedule;
 mod sgd;
+mod stop;
+mod validate;
 mod wolfe;
 
 pub use adagrad::{Adagrad, AdagradConfig};
@@ -58,11 +67,18 @@ pub use convention::{AmsgradMax, EpsPlacement, MomentumForm};
 pub use error::OptimError;
 pub use lbfgs::Lbfgs;
 pub use line_search::{Armijo, LineSearch, LineSearchResult};
+pub use method::{Method, Point};
+pub use minimize::minimize;
 pub use newton::{Newton, NewtonDirection, SecondOrderStep};
 pub use newton_cg::NewtonCg;
-pub use objective::{BatchLoss, Objective};
 pub use optimizer::Optimizer;
+pub(crate) use report::Tracker;
+pub use report::{Evaluations, Progress, Report};
 pub use rmsprop::{Rmsprop, RmspropConfig};
 pub use schedule::{Constant, Cosine, Exponential, Linear, Schedule, StepDecay, Warmup};
 pub use sgd::{Sgd, SgdConfig};
+pub use stop::{StopReason, StopRules};
+pub(crate) use validate::{
+    check_lr, check_non_negative, check_positive_count, check_scheduled_rate,
+};
 pub use wolfe::StrongWolfe;

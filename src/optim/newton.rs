@@ -1,8 +1,11 @@
 //! Newton's method from the exact Hessian, safeguarded, with a line search.
 
+use super::curvature::saddle_point;
 use super::line_search::{Armijo, LineSearch, search_counted};
+use super::method::{Method, Point};
+use super::report::Evaluations;
+use super::stop::StopReason;
 use crate::ScalarFn;
-use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::{SMatrix, SVector};
 
 /// A step direction computed from the gradient and the Hessian.
@@ -59,7 +62,7 @@ pub enum NewtonDirection {
 /// `−g`. The step length comes from the line search ([`Armijo`] backtracking by default), which
 /// tries the full Newton step first, so convergence is quadratic near a minimiser.
 ///
-/// Run it with [`minimize`](crate::train::minimize). When the gradient-norm test passes at a point
+/// Run it with [`minimize`](crate::optim::minimize). When the gradient-norm test passes at a point
 /// where the exact Hessian has a negative eigenvalue (below `−1e-8 · max(1, max |Hᵢⱼ|)`), the
 /// point is a saddle or a maximum, not a minimum: the run stops with
 /// [`StopReason::SaddlePoint`], which is not [`converged`](StopReason::converged). Newton's
@@ -69,7 +72,7 @@ pub enum NewtonDirection {
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::Newton;
-/// use dualgrad::train::{StopReason, StopRules, minimize};
+/// use dualgrad::optim::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 /// /// f = x⁴/4 − x²/2 + y²/2: minima at (±1, 0), a saddle at (0, 0).
 /// struct DoubleWell;
@@ -88,7 +91,7 @@ pub enum NewtonDirection {
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::Newton;
-/// use dualgrad::train::{StopReason, StopRules, minimize};
+/// use dualgrad::optim::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = (x − 1)⁴ + (y + 2)²: minimiser (1, −2).
@@ -112,19 +115,23 @@ pub struct Newton<const N: usize, L = Armijo> {
 
 impl<const N: usize> Default for Newton<N, Armijo> {
     fn default() -> Self {
-        Self::new(Armijo::default())
+        Self::with(Armijo::default())
     }
 }
 
 impl<const N: usize, L: LineSearch> Newton<N, L> {
-    /// Newton's method with the given line search.
+    /// The same method with another line search (the default is [`Armijo`]).
     ///
     /// ```
-    /// # use dualgrad::optim::{Armijo, Newton};
-    /// let newton: Newton<2> = Newton::new(Armijo::new(1e-4, 0.5, 30).unwrap());
-    /// # let _ = newton;
+    /// use dualgrad::optim::{StrongWolfe, Newton};
+    /// let method = Newton::<2>::default().with_line_search(StrongWolfe::default());
+    /// # let _ = method;
     /// ```
-    pub fn new(line_search: L) -> Self {
+    pub fn with_line_search<L2: LineSearch>(self, line_search: L2) -> Newton<N, L2> {
+        Newton::with(line_search)
+    }
+
+    fn with(line_search: L) -> Self {
         Self {
             line_search,
             last: NewtonDirection::None,
@@ -236,53 +243,6 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
                 h
             }
         };
-        negative_eigenvalue(&hessian).map(|min_eigenvalue| StopReason::SaddlePoint {
-            norm: point.gradient.norm(),
-            min_eigenvalue,
-        })
+        saddle_point(point, &hessian)
     }
-}
-
-/// The relative size below which a negative eigenvalue counts as rounding of a zero one.
-const NEGATIVE_CURVATURE_TOL: f64 = 1e-8;
-
-/// The smallest eigenvalue of the symmetric part of `h` if it is negative beyond rounding
-/// (below `−1e-8 · max(1, max |hᵢⱼ|)`), found by bisection on the shift `λ` with a Cholesky
-/// test of `h − λI` (Sylvester's law of inertia); `None` if `h` is positive semidefinite to that
-/// tolerance or not finite.
-pub(crate) fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
-    if h.iter().any(|v| !v.is_finite()) {
-        return None;
-    }
-    let sym = (h + h.transpose()) * 0.5;
-    let scale = sym.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
-    let tau = NEGATIVE_CURVATURE_TOL * scale;
-    let id = SMatrix::<f64, N, N>::identity();
-    if (sym + id * tau).cholesky().is_some() {
-        return None;
-    }
-    // Gershgorin: every eigenvalue is at least min over i of (hᵢᵢ − Σⱼ≠ᵢ |hᵢⱼ|).
-    let mut lo = (0..N)
-        .map(|i| {
-            sym[(i, i)]
-                - (0..N)
-                    .filter(|&j| j != i)
-                    .map(|j| sym[(i, j)].abs())
-                    .sum::<f64>()
-        })
-        .fold(f64::INFINITY, f64::min)
-        - tau;
-    let mut hi = -tau;
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if (sym - id * mid).cholesky().is_some() {
-            lo = mid; // h − mid·I is positive definite: every eigenvalue is above mid
-        } else {
-            hi = mid;
-        }
-    }
-    Some(0.5 * (lo + hi))
 }

@@ -1,9 +1,12 @@
 //! Newton–CG (truncated Newton): the Newton step solved approximately by conjugate gradients,
 //! from Hessian-vector products only, so the `N × N` Hessian is never formed.
 
+use super::curvature::saddle_point_hessian_free;
 use super::line_search::{Armijo, LineSearch, line_search_step};
+use super::method::{Method, Point};
+use super::report::Evaluations;
+use super::stop::StopReason;
 use crate::ScalarFn;
-use crate::train::{Evaluations, Method, Point, StopReason};
 use nalgebra::SVector;
 
 /// Newton–CG, or truncated Newton (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
@@ -22,7 +25,7 @@ use nalgebra::SVector;
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::NewtonCg;
-/// use dualgrad::train::{StopReason, StopRules, minimize};
+/// use dualgrad::optim::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// f = Σ (xᵢ − i)² + (x₀ x₁)²: ∇f = 0 at (0, 1, 2, 3)
@@ -51,21 +54,23 @@ pub struct NewtonCg<const N: usize, L = Armijo> {
 
 impl<const N: usize> Default for NewtonCg<N, Armijo> {
     fn default() -> Self {
-        Self::new(Armijo::default())
+        Self::with(Armijo::default())
     }
 }
 
 impl<const N: usize, L: LineSearch> NewtonCg<N, L> {
-    /// Newton–CG with the given line search and at most `N` conjugate-gradient steps per
-    /// iteration (CG on an `N × N` positive definite system converges in `N` steps in exact
-    /// arithmetic).
+    /// The same method with another line search (the default is [`Armijo`]).
     ///
     /// ```
-    /// # use dualgrad::optim::{Armijo, NewtonCg};
-    /// let newton: NewtonCg<100> = NewtonCg::new(Armijo::new(1e-4, 0.5, 30).unwrap());
-    /// assert_eq!(newton.max_cg(), 100);
+    /// use dualgrad::optim::{StrongWolfe, NewtonCg};
+    /// let method = NewtonCg::<2>::default().with_line_search(StrongWolfe::default());
+    /// # let _ = method;
     /// ```
-    pub fn new(line_search: L) -> Self {
+    pub fn with_line_search<L2: LineSearch>(self, line_search: L2) -> NewtonCg<N, L2> {
+        NewtonCg::with(line_search)
+    }
+
+    fn with(line_search: L) -> Self {
         Self {
             line_search,
             max_cg: N.max(1),
@@ -158,6 +163,15 @@ impl<const N: usize, L: LineSearch> Method<N> for NewtonCg<N, L> {
         }
         *point = line_search_step(&self.line_search, f, point, slope, &d, evals)?;
         Ok(())
+    }
+
+    fn confirm_stationary<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &Point<N>,
+        evals: &mut Evaluations,
+    ) -> Option<StopReason> {
+        saddle_point_hessian_free(f, point, evals)
     }
 
     fn reset(&mut self) {

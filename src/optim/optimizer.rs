@@ -60,6 +60,23 @@ pub trait Optimizer<const N: usize, T: Scalar = f64> {
     /// ```
     fn learning_rate(&self) -> T;
 
+    /// Multiply the schedule's rate by `factor` from the next update on (1 restores the
+    /// schedule). [`ReduceLrOnPlateau`](crate::train::ReduceLrOnPlateau) lowers the rate this way
+    /// during [`train_monitored`](crate::train::train_monitored); [`reset`](Self::reset) keeps the
+    /// factor. An optimizer of your own applies it wherever it uses its learning rate.
+    ///
+    /// ```
+    /// use dualgrad::optim::{Optimizer, SgdConfig};
+    /// use nalgebra::SVector;
+    /// let mut opt = SgdConfig::default().with_lr(0.5).build::<1>().unwrap();
+    /// opt.set_lr_factor(0.1);
+    /// assert_eq!(opt.learning_rate(), 0.05);
+    /// let mut theta = SVector::from([1.0]);
+    /// opt.step(&mut theta, &SVector::from([1.0]));
+    /// assert_eq!(theta[0], 0.95); // 1 − 0.05·1
+    /// ```
+    fn set_lr_factor(&mut self, factor: f64);
+
     /// The Rust type name of the learning-rate schedule, for error messages (a closure's reads
     /// `my_crate::my_fn::{{closure}}`). The default, for optimizers without a schedule, is
     /// `"the learning rate"`.

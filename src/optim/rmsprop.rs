@@ -1,9 +1,10 @@
 //! RMSprop: gradients scaled by a running root-mean-square, optionally centered, with momentum.
 
 use super::convention::EpsPlacement;
-use super::error::{OptimError, check_beta, check_eps, check_non_negative};
+use super::error::OptimError;
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use super::validate::{check_beta, check_eps, check_non_negative};
 use crate::Scalar;
 use nalgebra::SVector;
 
@@ -191,6 +192,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
         check_non_negative("weight_decay", self.weight_decay.value())?;
         check_beta("momentum", self.momentum.value())?;
         Ok(Rmsprop {
+            lr_factor: 1.0,
             config: self,
             square_avg: SVector::zeros(),
             grad_avg: SVector::zeros(),
@@ -213,6 +215,8 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rmsprop<const N: usize, S = Constant, T = f64> {
+    /// Multiplies the schedule's rate (1 unless a plateau rule lowered it).
+    lr_factor: f64,
     config: RmspropConfig<S, T>,
     square_avg: SVector<T, N>,
     grad_avg: SVector<T, N>,
@@ -236,7 +240,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Rmsprop<N, S, T> {
 impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Rmsprop<N, S, T> {
     fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
-        let lr = c.schedule.rate(self.t);
+        let lr = c.schedule.rate(self.t) * self.lr_factor;
         let a = c.alpha;
         let one_a = T::one() - a;
         let (decay, momentum) = (!c.weight_decay.is_zero(), !c.momentum.is_zero());
@@ -274,7 +278,11 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Rmsprop<N, S
     }
 
     fn learning_rate(&self) -> T {
-        self.config.schedule.rate(self.t)
+        self.config.schedule.rate(self.t) * self.lr_factor
+    }
+
+    fn set_lr_factor(&mut self, factor: f64) {
+        self.lr_factor = factor;
     }
 
     fn schedule_name(&self) -> &'static str {

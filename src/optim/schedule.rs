@@ -3,7 +3,8 @@
 //! The step index counts optimizer updates and starts at **0 on the first update**: an optimizer
 //! built with a schedule uses `rate(0)` for its first step, `rate(1)` for its second, and so on.
 
-use super::error::{OptimError, check_lr, check_positive_count};
+use super::error::OptimError;
+use super::validate::{check_lr, check_positive_count};
 use crate::Scalar;
 use num_dual::DualNum;
 
@@ -11,7 +12,7 @@ use num_dual::DualNum;
 ///
 /// Built-in schedules are validated when built and always return finite, non-negative rates.
 /// Any `Fn(usize) -> f64` is a schedule too; it must return finite, non-negative rates itself:
-/// [`train`](crate::train::train) and [`minimize`](crate::train::minimize) check the rate before every update
+/// [`train`](crate::train::train) and [`minimize`](crate::optim::minimize) check the rate before every update
 /// and stop with [`OptimError::ScheduledRate`] naming the schedule and the step (a negative rate would run
 /// gradient ascent). [`Optimizer::step`](crate::optim::Optimizer::step) called by hand does not check.
 ///

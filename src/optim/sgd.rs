@@ -1,9 +1,10 @@
 //! Stochastic gradient descent with momentum, dampening, Nesterov and (coupled) weight decay.
 
 use super::convention::MomentumForm;
-use super::error::{OptimError, check_beta, check_non_negative};
+use super::error::OptimError;
 use super::optimizer::Optimizer;
 use super::schedule::{Constant, Schedule};
+use super::validate::{check_beta, check_non_negative};
 use crate::Scalar;
 use nalgebra::SVector;
 
@@ -211,6 +212,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
         }
         check_non_negative("weight_decay", self.weight_decay.value())?;
         Ok(Sgd {
+            lr_factor: 1.0,
             config: self,
             buf: SVector::zeros(),
             t: 0,
@@ -231,6 +233,8 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sgd<const N: usize, S = Constant, T = f64> {
+    /// Multiplies the schedule's rate (1 unless a plateau rule lowered it).
+    lr_factor: f64,
     config: SgdConfig<S, T>,
     buf: SVector<T, N>,
     t: usize,
@@ -254,7 +258,7 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Sgd<N, S, T> {
 impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Sgd<N, S, T> {
     fn step(&mut self, params: &mut SVector<T, N>, grad: &SVector<T, N>) {
         let c = &self.config;
-        let lr = c.schedule.rate(self.t);
+        let lr = c.schedule.rate(self.t) * self.lr_factor;
         let (mu, tau, wd) = (c.momentum, c.dampening, c.weight_decay);
         let (one_tau, one_mu) = (T::one() - tau, T::one() - mu);
         let (decay, momentum) = (!wd.is_zero(), !mu.is_zero());
@@ -295,7 +299,11 @@ impl<const N: usize, T: Scalar, S: Schedule<T>> Optimizer<N, T> for Sgd<N, S, T>
     }
 
     fn learning_rate(&self) -> T {
-        self.config.schedule.rate(self.t)
+        self.config.schedule.rate(self.t) * self.lr_factor
+    }
+
+    fn set_lr_factor(&mut self, factor: f64) {
+        self.lr_factor = factor;
     }
 
     fn schedule_name(&self) -> &'static str {

@@ -1,7 +1,8 @@
 //! The strong Wolfe line search of Moré and Thuente.
 
-use super::error::{OptimError, check_open_unit, check_positive_count};
+use super::error::OptimError;
 use super::line_search::{Armijo, LineSearch, LineSearchResult, is_descent};
+use super::validate::{check_open_unit, check_positive_count};
 use nalgebra::SVector;
 
 /// A line search that finds a step satisfying the **strong Wolfe conditions**

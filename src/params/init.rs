@@ -1,8 +1,8 @@
 //! Seeded initialisation: Xavier/Glorot and He, from a portable generator.
 
+use crate::data::unit_uniform;
 use nalgebra::SMatrix;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 /// How a weight matrix is initialised. Biases always start at zero.
 ///
@@ -51,7 +51,8 @@ impl Init {
     /// An `R × C` weight matrix (fan-in `C`, fan-out `R`), drawn in row-major order.
     ///
     /// ```
-    /// use dualgrad::params::{Init, seeded_rng};
+    /// use dualgrad::data::seeded_rng;
+    /// use dualgrad::params::Init;
     /// use nalgebra::SMatrix;
     /// let w: SMatrix<f64, 3, 2> = Init::XavierUniform.matrix(&mut seeded_rng(7));
     /// assert!(w.iter().all(|x| x.abs() <= 6.0_f64.sqrt() / 5.0_f64.sqrt())); // √(6 / (2 + 3))
@@ -73,33 +74,4 @@ impl Init {
         }
         m
     }
-}
-
-/// The generator behind every seeded operation in dualgrad: ChaCha with 8 rounds
-/// (`rand_chacha::ChaCha8Rng`), seeded with `seed_from_u64`. Its stream is specified
-/// independently of the platform, so the same seed gives the same numbers everywhere.
-///
-/// ```
-/// use dualgrad::params::Rng;
-/// let (mut a, mut b) = (dualgrad::params::seeded_rng(42), dualgrad::params::seeded_rng(42));
-/// assert_eq!(a.next_u64(), b.next_u64());
-/// ```
-pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(seed)
-}
-
-/// A uniform draw from `[0, 1)`: the top 53 bits of one `u64`, times `2⁻⁵³`.
-///
-/// This conversion is written out here (rather than taken from a `rand` distribution) so that
-/// initial parameters depend only on the generator's output stream.
-///
-/// ```
-/// use dualgrad::params::{seeded_rng, unit_uniform};
-/// let mut rng = seeded_rng(1);
-/// let u = unit_uniform(&mut rng);
-/// assert!((0.0..1.0).contains(&u));
-/// ```
-#[inline]
-pub fn unit_uniform<G: Rng + ?Sized>(rng: &mut G) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }

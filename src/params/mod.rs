@@ -17,8 +17,8 @@
 //! right number (`P = 66, but the sizes give H*I + H + O*H + O = 67 parameters: write 67 for
 //! P`), and [`network!`](crate::network) computes it for you.
 //!
-//! Initial weights are drawn by [`Init`] (Xavier or He, uniform) from [`seeded_rng`], a
-//! [`ChaCha8Rng`] whose stream is the same on every platform; [`Rng`] is the trait
+//! Initial weights are drawn by [`Init`] (Xavier or He, uniform) from [`seeded_rng`](crate::data::seeded_rng), a
+//! [`ChaCha8Rng`](crate::data::ChaCha8Rng) whose stream is the same on every platform; [`Rng`](crate::data::Rng) is the trait
 //! [`Model::init_with`](crate::model::Model::init_with) takes, re-exported with it so that user
 //! code needs no `rand` dependency.
 //!
@@ -40,22 +40,9 @@ mod mlp;
 mod network;
 
 pub use dense::DenseParams;
-pub use init::{Init, seeded_rng, unit_uniform};
+pub use init::Init;
 pub use mlp::{Mlp1Params, Mlp2Params};
 pub use network::{LayerParams, NetworkParams, StackParams};
-/// The random-number trait that [`Model::init_with`](crate::model::Model::init_with) and
-/// [`Init::matrix`] take, from the `rand` version dualgrad is built with.
-pub use rand::Rng;
-/// The generator behind every seeded operation ([`seeded_rng`] returns it): ChaCha with 8
-/// rounds, the same stream on every platform.
-///
-/// ```
-/// use dualgrad::params::{ChaCha8Rng, Rng, seeded_rng};
-/// let mut rng: ChaCha8Rng = seeded_rng(3);
-/// let (a, b) = (rng.next_u64(), rng.next_u64());
-/// assert_ne!(a, b);
-/// ```
-pub use rand_chacha::ChaCha8Rng;
 
 pub(crate) use count::check_count;
 

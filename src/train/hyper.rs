@@ -7,10 +7,10 @@
 //! optimisation, Franceschi et al., ICML 2017). Memory does not grow with the number of steps:
 //! nothing of the trajectory is stored.
 
-use crate::model::tuning::{GENERIC_CHUNK, GENERIC_SINGLE_PASS_MAX};
-use crate::optim::error::{OptimError, check_scheduled_rate};
-use crate::optim::{BatchLoss, Optimizer};
-use crate::train::TrainConfig;
+use super::config::TrainConfig;
+use super::engine::{BatchPlan, EpochEnd};
+use crate::objective::BatchLoss;
+use crate::optim::{OptimError, Optimizer};
 use crate::{Jet, Scalar};
 use nalgebra::SVector;
 
@@ -47,7 +47,7 @@ pub struct UnrolledRun<T, const P: usize> {
 /// Train for exactly `config.epochs()` epochs at any scalar type `T`: the training loop of
 /// [`train`](crate::train::train) (the same seeded shuffles and mini-batches of
 /// `config.batch_size()`), without its early stops, so that the run has a fixed length and can
-/// be differentiated. Gradients come from [`BatchLoss::loss_and_gradient_at`].
+/// be differentiated. Gradients come from [`BatchLoss::loss_and_gradient_at`]. It runs the same engine as `train`.
 ///
 /// On `f64` this is an ordinary training run. On a [`Jet`] whose tangents are hyperparameters it
 /// is the differentiated run behind [`hypergradient`].
@@ -60,13 +60,14 @@ pub struct UnrolledRun<T, const P: usize> {
 ///
 /// ```
 /// use dualgrad::Scalar;
-/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::objective::{BatchLoss, Samples};
+/// use dualgrad::optim::SgdConfig;
 /// use dualgrad::train::{TrainConfig, train_unrolled};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p², one "sample"
+/// impl Samples for Quadratic { fn len(&self) -> usize { 1 } }
 /// impl BatchLoss<1> for Quadratic {
-///     fn len(&self) -> usize { 1 }
 ///     fn batch_loss<T: Scalar>(&self, p: &SVector<T, 1>, _: &[usize]) -> T { p[0] * p[0] * 0.5 }
 /// }
 /// let mut sgd = SgdConfig::default().with_lr(0.5).build().unwrap();
@@ -85,49 +86,24 @@ where
     O: BatchLoss<P>,
     Opt: Optimizer<P, T>,
 {
-    let n = objective.len();
-    if n == 0 {
-        return Err(OptimError::EmptyObjective);
-    }
-    let batch = match config.batch_size() {
-        Some(0) => {
-            return Err(OptimError::InvalidCount {
-                name: "batch_size",
-                value: 0,
-                expected: "at least 1",
-            });
-        }
-        Some(b) if b > n => {
-            return Err(OptimError::BatchLargerThanData {
-                batch_size: b,
-                samples: n,
-            });
-        }
-        Some(b) => b,
-        None => n,
-    };
-    let mut order: Vec<usize> = (0..n).collect();
-    let full_batch = batch == n;
-    let mut rng = crate::params::seeded_rng(config.seed());
+    let mut plan = BatchPlan::new(objective.len(), config)?;
     let mut p = p0;
     let mut steps = 0;
     for _ in 0..config.epochs() {
-        if !full_batch {
-            crate::data::shuffle_with(&mut order, &mut rng);
-        }
-        for chunk in order.chunks(batch) {
-            let (loss, grad) = objective.loss_and_gradient_at(&p, chunk);
-            let finite = loss.value().is_finite() && grad.iter().all(|g| g.value().is_finite());
-            if !finite {
-                return Ok(UnrolledRun {
-                    params: p,
-                    steps,
-                    diverged: Some((steps, loss.value())),
-                });
-            }
-            check_scheduled_rate(optimizer)?;
-            optimizer.step(&mut p, &grad);
-            steps += 1;
+        let end = plan.epoch(
+            &mut p,
+            optimizer,
+            None,
+            &mut steps,
+            |p, batch| objective.loss_and_gradient_at(p, batch),
+            |_| {},
+        )?;
+        if let EpochEnd::Diverged { loss, .. } = end {
+            return Ok(UnrolledRun {
+                params: p,
+                steps,
+                diverged: Some((steps, loss.value())),
+            });
         }
     }
     Ok(UnrolledRun {
@@ -151,13 +127,14 @@ where
 ///
 /// ```
 /// use dualgrad::Scalar;
-/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::objective::{BatchLoss, Samples};
+/// use dualgrad::optim::SgdConfig;
 /// use dualgrad::train::{TrainConfig, validation_after_training};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p²
+/// impl Samples for Quadratic { fn len(&self) -> usize { 1 } }
 /// impl BatchLoss<1> for Quadratic {
-///     fn len(&self) -> usize { 1 }
 ///     fn batch_loss<T: Scalar>(&self, p: &SVector<T, 1>, _: &[usize]) -> T { p[0] * p[0] * 0.5 }
 /// }
 /// // two steps of gradient descent from p₀ = 2 with η = h: p₂ = 2(1 − η)², loss ½ p₂²
@@ -213,13 +190,14 @@ where
 ///
 /// ```
 /// use dualgrad::{Jet, Scalar};
-/// use dualgrad::optim::{BatchLoss, SgdConfig};
+/// use dualgrad::objective::{BatchLoss, Samples};
+/// use dualgrad::optim::SgdConfig;
 /// use dualgrad::train::{TrainConfig, hypergradient};
 /// use nalgebra::SVector;
 ///
 /// struct Quadratic; // ½ p²
+/// impl Samples for Quadratic { fn len(&self) -> usize { 1 } }
 /// impl BatchLoss<1> for Quadratic {
-///     fn len(&self) -> usize { 1 }
 ///     fn batch_loss<T: Scalar>(&self, p: &SVector<T, 1>, _: &[usize]) -> T { p[0] * p[0] * 0.5 }
 /// }
 /// // K = 2 steps of gradient descent from p₀ = 2: p₂ = 2(1 − η)², L = ½ p₂² = 2(1 − η)⁴,
@@ -259,48 +237,4 @@ pub struct Hypergradient<const H: usize> {
     pub loss: f64,
     /// Its gradient with respect to the `H` hyperparameters, in the order they were given.
     pub gradient: SVector<f64, H>,
-}
-
-/// The loss over `indices` and its gradient at parameters of any scalar type `T`: one pass of
-/// `P` tangents up to [`GENERIC_SINGLE_PASS_MAX`] parameters, chunks of [`GENERIC_CHUNK`] above
-/// (the choice the models' generic path makes, so the stack frame stays bounded).
-pub(crate) fn loss_and_gradient_at<T, const P: usize, O>(
-    objective: &O,
-    params: &SVector<T, P>,
-    indices: &[usize],
-) -> (T, SVector<T, P>)
-where
-    T: Scalar,
-    O: BatchLoss<P> + ?Sized,
-{
-    if P <= GENERIC_SINGLE_PASS_MAX {
-        one_pass(objective, params, indices)
-    } else {
-        chunked(objective, params, indices)
-    }
-}
-
-// Separate, never-inlined functions: the frame of the path not taken is never allocated.
-
-#[inline(never)]
-fn one_pass<T: Scalar, const P: usize, O: BatchLoss<P> + ?Sized>(
-    objective: &O,
-    params: &SVector<T, P>,
-    indices: &[usize],
-) -> (T, SVector<T, P>) {
-    // Unguarded: instantiated for every P, though run only up to GENERIC_SINGLE_PASS_MAX.
-    crate::diff::gradient_one_pass(|p| objective.batch_loss(p, indices), params)
-}
-
-#[inline(never)]
-fn chunked<T: Scalar, const P: usize, O: BatchLoss<P> + ?Sized>(
-    objective: &O,
-    params: &SVector<T, P>,
-    indices: &[usize],
-) -> (T, SVector<T, P>) {
-    crate::gradient_chunked(
-        |p| objective.batch_loss(p, indices),
-        params,
-        crate::Chunk::<GENERIC_CHUNK>,
-    )
 }

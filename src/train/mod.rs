@@ -1,29 +1,34 @@
-//! Running the optimizers: the training loop for models and data sets ([`train`], configured
-//! by [`TrainConfig`], over any [`Objective`](crate::optim::Objective)) and the minimiser for plain functions
-//! ([`minimize`], with any [`Method`]). Both keep the best parameters, stop by the shared
-//! [`StopRules`] and say why ([`StopReason`]), call an observer with the [`Progress`] of each
-//! iteration, and return a [`Report`] with the [`Evaluations`] spent.
+//! Training models and other objectives over data: one engine (a validated batch plan and one
+//! epoch loop, generic over the scalar) behind three runs:
 //!
-//! [`train_monitored`] adds a validation objective evaluated every epoch, early stopping that
-//! hands back the parameters best on validation ([`EarlyStopping`]), PyTorch's
-//! [`ReduceLrOnPlateau`], and an observer that sees the learning rate and can stop the run
-//! ([`Control`]). [`hypergradient`] differentiates a whole fixed-length run
-//! ([`train_unrolled`]) with respect to its hyperparameters.
+//! - [`train`]: epochs of (mini-batch) steps of an [`Optimizer`](crate::optim::Optimizer) on an
+//!   [`Objective`](crate::objective::Objective), configured by [`TrainConfig`]; it keeps the best
+//!   parameters, stops by the [`StopRules`](crate::optim::StopRules) and says why
+//!   ([`StopReason`](crate::optim::StopReason)), calls an observer with the
+//!   [`Progress`](crate::optim::Progress) of each epoch and returns a
+//!   [`Report`](crate::optim::Report);
+//! - [`train_monitored`]: the same run with a validation objective evaluated every epoch, early
+//!   stopping that hands back the parameters best on validation ([`EarlyStopping`]), PyTorch's
+//!   [`ReduceLrOnPlateau`] (which lowers the optimizer's rate through its schedule), and an
+//!   observer that sees the learning rate and can stop the run ([`Control`]);
+//! - [`train_unrolled`]: a run of fixed length at any scalar type, so that [`hypergradient`]
+//!   differentiates a whole run with respect to its hyperparameters.
 //!
 //! An epoch is one pass over the data: one step in full batch, `⌈n / batch⌉` steps in
-//! mini-batches ([`TrainConfig::steps_per_epoch`]); schedules count steps, see
-//! [`PerEpoch`].
+//! mini-batches ([`TrainConfig::steps_per_epoch`]); schedules count steps, see [`PerEpoch`].
 //!
 //! ```
+//! use dualgrad::objective::{Objective, Samples};
 //! use dualgrad::optim::SgdConfig;
-//! use dualgrad::optim::Objective;
 //! use dualgrad::train::{TrainConfig, train};
 //! use nalgebra::SVector;
 //!
-//! /// Mean of ½(p − yᵢ)² over y = (1, 2, 3): minimised at the mean, 2.
+//! /// Mean of ½(p − yᵢ)² over y = (1, 2, 3), with its gradient by hand: minimised at the mean, 2.
 //! struct Mean;
-//! impl Objective<1> for Mean {
+//! impl Samples for Mean {
 //!     fn len(&self) -> usize { 3 }
+//! }
+//! impl Objective<1> for Mean {
 //!     fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
 //!         let n = idx.len() as f64;
 //!         let y = |i: usize| i as f64 + 1.0;
@@ -38,26 +43,17 @@
 //! # Ok::<(), dualgrad::optim::OptimError>(())
 //! ```
 
-mod epochs;
+mod config;
+mod engine;
 mod hyper;
-mod method;
-mod minimize;
 mod monitor;
 mod plateau;
-mod report;
-mod stop;
-mod train_loop;
+mod run;
 
-pub use epochs::PerEpoch;
-pub(crate) use hyper::loss_and_gradient_at;
+pub use config::{PerEpoch, TrainConfig};
 pub use hyper::{
     Hypergradient, RunSetup, UnrolledRun, hypergradient, train_unrolled, validation_after_training,
 };
-pub use method::{Method, Point};
-pub use minimize::minimize;
-pub use monitor::{BestEpoch, Control, Epoch, Monitor, MonitoredReport, train_monitored};
+pub use monitor::{BestEpoch, Control, Epoch, Monitor, MonitoredReport};
 pub use plateau::{EarlyStopping, PlateauMode, ReduceLrOnPlateau, ThresholdMode};
-pub use report::{Evaluations, Progress, Report};
-pub(crate) use stop::{Count, Sci};
-pub use stop::{StopReason, StopRules};
-pub use train_loop::{TrainConfig, train};
+pub use run::{train, train_monitored};

@@ -1,7 +1,6 @@
 //! PyTorch's `ReduceLROnPlateau` rule and early stopping: what to do with a monitored loss.
 
-use crate::optim::OptimError;
-use crate::optim::error::check_non_negative;
+use crate::optim::{OptimError, check_lr, check_non_negative, check_positive_count};
 
 /// Whether a lower or a higher monitored value is better.
 ///
@@ -210,7 +209,7 @@ impl ReduceLrOnPlateau {
     /// assert_eq!(e.to_string(), "invalid factor = 1.5: must be in [0, 1)");
     /// ```
     pub fn build(self) -> Result<Self, OptimError> {
-        crate::optim::error::check_lr(self.lr)?;
+        check_lr(self.lr)?;
         if !(0.0..1.0).contains(&self.factor) {
             return Err(OptimError::InvalidValue {
                 name: "factor",
@@ -339,7 +338,7 @@ impl EarlyStopping {
     }
 
     pub(crate) fn validate(&self) -> Result<(), OptimError> {
-        crate::optim::error::check_positive_count("patience", self.patience)?;
+        check_positive_count("patience", self.patience)?;
         check_non_negative("min_delta", self.min_delta)
     }
 }

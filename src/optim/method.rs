@@ -1,16 +1,17 @@
-//! A minimisation method: how [`minimize`](crate::train::minimize) moves from one iterate to the next.
+//! A minimisation method: how [`minimize`](crate::optim::minimize) moves from one iterate to the next.
 
+use super::error::OptimError;
+use super::optimizer::Optimizer;
 use super::report::Evaluations;
 use super::stop::StopReason;
+use super::validate::check_scheduled_rate;
 use crate::ScalarFn;
-use crate::optim::error::check_scheduled_rate;
-use crate::optim::{OptimError, Optimizer};
 use nalgebra::SVector;
 
 /// An iterate: a point with its value and gradient.
 ///
 /// ```
-/// use dualgrad::train::Point;
+/// use dualgrad::optim::Point;
 /// use nalgebra::SVector;
 /// let p = Point { x: SVector::from([1.0]), value: 1.0, gradient: SVector::from([2.0]) }; // f = x²
 /// assert_eq!(p.gradient[0], 2.0 * p.x[0]);
@@ -25,14 +26,14 @@ pub struct Point<const N: usize> {
     pub gradient: SVector<f64, N>,
 }
 
-/// How [`minimize`](crate::train::minimize) moves from one iterate to the next: implemented by
+/// How [`minimize`](crate::optim::minimize) moves from one iterate to the next: implemented by
 /// [`Newton`](crate::optim::Newton), [`Lbfgs`](crate::optim::Lbfgs) and every first-order
 /// [`Optimizer`] (which steps from the gradient, then evaluates the new point).
 ///
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::SgdConfig;
-/// use dualgrad::train::{Evaluations, Method, Point};
+/// use dualgrad::optim::{Evaluations, Method, Point};
 /// use nalgebra::SVector;
 ///
 /// struct Square; // f = x², ∇f = 2x
@@ -68,7 +69,7 @@ pub trait Method<const N: usize> {
     ///
     /// ```
     /// use dualgrad::optim::{OptimError, SgdConfig};
-    /// use dualgrad::train::Method;
+    /// use dualgrad::optim::Method;
     /// let sgd = SgdConfig::default().with_schedule(|k: usize| 0.1 - 0.1 * k as f64).build::<1>().unwrap();
     /// assert!(Method::<1>::check_next(&sgd).is_ok()); // step 0: rate 0.1
     /// let bad = SgdConfig::default().with_schedule(|_: usize| -0.1).build::<1>().unwrap();
@@ -88,7 +89,7 @@ pub trait Method<const N: usize> {
     /// ```
     /// use dualgrad::{Scalar, ScalarFn};
     /// use dualgrad::optim::SgdConfig;
-    /// use dualgrad::train::{Evaluations, Method, Point};
+    /// use dualgrad::optim::{Evaluations, Method, Point};
     /// use nalgebra::SVector;
     /// struct Saddle; // f = x² − y², stationary at 0
     /// impl ScalarFn<2> for Saddle {

@@ -1,7 +1,8 @@
-use super::{
+use super::size::{
     GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX, HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
-    gradient, hessian, hvp, jacobian,
+    gradient_at,
 };
+use super::{hessian, hvp, jacobian};
 use crate::{Chunk, Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 
@@ -47,8 +48,8 @@ pub trait ScalarFn<const N: usize> {
         self.eval(x)
     }
 
-    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX)
-    /// and in chunks of [`GRADIENT_CHUNK`](crate::chunking::GRADIENT_CHUNK) tangents above (the two give
+    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX)
+    /// and in chunks of [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above (the two give
     /// bit-identical results), so it works at any `N`.
     ///
     /// ```
@@ -59,11 +60,7 @@ pub trait ScalarFn<const N: usize> {
     /// ```
     #[inline]
     fn gradient(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
-        if N <= GRADIENT_ONE_PASS_MAX {
-            gradient_one_pass(self, x)
-        } else {
-            gradient_chunks(self, x)
-        }
+        gradient_at(self, x)
     }
 
     /// Value and gradient in chunks of `C` tangents, as [`gradient_chunked`](crate::gradient_chunked).
@@ -85,8 +82,8 @@ pub trait ScalarFn<const N: usize> {
     }
 
     /// Value, gradient and Hessian, in one pass for `N ≤`
-    /// [`HESSIAN_ONE_PASS_MAX`](crate::chunking::HESSIAN_ONE_PASS_MAX) and in blocks of
-    /// [`HESSIAN_BLOCK`](crate::chunking::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::chunking::HESSIAN_BLOCK) above, as
+    /// [`HESSIAN_ONE_PASS_MAX`](crate::diff::size::HESSIAN_ONE_PASS_MAX) and in blocks of
+    /// [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) above, as
     /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
     /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric.
     ///
@@ -109,8 +106,8 @@ pub trait ScalarFn<const N: usize> {
     }
 
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
-    /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX) and as
-    /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::chunking::HVP_CHUNK) tangents above
+    /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and as
+    /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::diff::size::HVP_CHUNK) tangents above
     /// (bit-identical results). 4–6 gradients' worth of instructions; the Hessian is never formed.
     ///
     /// ```
@@ -185,8 +182,8 @@ pub trait VectorFn<const N: usize, const M: usize> {
     }
 
     /// Values and Jacobian, in one pass for `N ≤`
-    /// [`GRADIENT_ONE_PASS_MAX`](crate::chunking::GRADIENT_ONE_PASS_MAX) and in chunks of
-    /// [`GRADIENT_CHUNK`](crate::chunking::GRADIENT_CHUNK) tangents above, as
+    /// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and in chunks of
+    /// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above, as
     /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results).
     ///
     /// ```
@@ -224,26 +221,6 @@ pub trait VectorFn<const N: usize, const M: usize> {
 
 // The trait forms' two paths each live in a function that is never inlined, so the stack frame
 // of the path not taken (an N-wide dual for large N) is never allocated.
-
-#[inline(never)]
-fn gradient_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-) -> (f64, SVector<f64, N>) {
-    gradient::one_pass(|x| f.eval(x), x)
-}
-
-#[inline(never)]
-fn gradient_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-) -> (f64, SVector<f64, N>) {
-    crate::gradient_chunked(
-        |x: &SVector<Jet<f64, GRADIENT_CHUNK>, N>| f.eval(x),
-        x,
-        Chunk::<GRADIENT_CHUNK>,
-    )
-}
 
 #[inline(never)]
 fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(

@@ -1,7 +1,8 @@
 //! What a run returns (the report), what the observer sees (progress), and the bookkeeping they
 //! share.
 
-use super::stop::{Count, Sci, StopReason, StopRules};
+use super::stop::{StopReason, StopRules};
+use crate::numfmt::{Count, Sci};
 use nalgebra::SVector;
 use std::fmt;
 
@@ -10,11 +11,11 @@ use std::fmt;
 /// A gradient comes with the value (forward mode computes both in one pass) and a Hessian with
 /// both, so `function >= gradient >= hessian`: `function` counts every value computed,
 /// `gradient` every gradient, `hessian` every Hessian. For training, one call of
-/// [`Objective::loss_and_gradient`](crate::optim::Objective::loss_and_gradient) (on a mini-batch or
+/// [`Objective::loss_and_gradient`](crate::objective::Objective::loss_and_gradient) (on a mini-batch or
 /// on all samples) counts as one of each of the first two.
 ///
 /// ```
-/// use dualgrad::train::Evaluations;
+/// use dualgrad::optim::Evaluations;
 /// let e = Evaluations::default();
 /// assert_eq!((e.function, e.gradient, e.hessian), (0, 0, 0));
 /// ```
@@ -32,7 +33,7 @@ impl Evaluations {
     /// Count one value-and-gradient evaluation.
     ///
     /// ```
-    /// # use dualgrad::train::Evaluations;
+    /// # use dualgrad::optim::Evaluations;
     /// let mut e = Evaluations::default();
     /// e.add_gradient();
     /// assert_eq!((e.function, e.gradient, e.hessian), (1, 1, 0));
@@ -45,7 +46,7 @@ impl Evaluations {
     /// Count one value-gradient-and-Hessian evaluation.
     ///
     /// ```
-    /// # use dualgrad::train::Evaluations;
+    /// # use dualgrad::optim::Evaluations;
     /// let mut e = Evaluations::default();
     /// e.add_hessian();
     /// assert_eq!((e.function, e.gradient, e.hessian), (1, 1, 1));
@@ -61,7 +62,7 @@ impl Evaluations {
 /// starting point is evaluated (`iteration == 0`).
 ///
 /// ```
-/// use dualgrad::train::{Progress, Evaluations};
+/// use dualgrad::optim::{Evaluations, Progress};
 /// use nalgebra::SVector;
 /// let x = SVector::from([1.0]);
 /// let p = Progress { iteration: 3, loss: 0.5, grad_norm: 1.0, best_loss: 0.5, params: &x, evals: Evaluations::default() };
@@ -95,10 +96,10 @@ impl<const N: usize> fmt::Display for Progress<'_, N> {
     }
 }
 
-/// The outcome of [`minimize`](crate::train::minimize) or [`train`](crate::train::train).
+/// The outcome of [`minimize`](crate::optim::minimize) or [`train`](crate::train::train).
 ///
 /// ```
-/// use dualgrad::train::{Report, StopReason, Evaluations};
+/// use dualgrad::optim::{Evaluations, Report, StopReason};
 /// use nalgebra::SVector;
 /// let r = Report {
 ///     stop: StopReason::MaxIterations(2),
@@ -133,7 +134,7 @@ pub struct Report<const N: usize> {
     pub history: Vec<f64>,
     /// Iterations (epochs, for training) completed.
     pub iterations: usize,
-    /// Parameter updates made (equal to `iterations` for [`minimize`](crate::train::minimize); the
+    /// Parameter updates made (equal to `iterations` for [`minimize`](crate::optim::minimize); the
     /// number of mini-batches processed for [`train`](crate::train::train)).
     pub steps: usize,
     /// How many values, gradients and Hessians were computed.

@@ -1,10 +1,10 @@
 //! The minimiser for plain functions.
 
+use super::error::OptimError;
 use super::method::{Method, Point};
 use super::report::{Progress, Report, Tracker};
 use super::stop::{StopReason, StopRules};
 use crate::ScalarFn;
-use crate::optim::OptimError;
 use nalgebra::SVector;
 
 /// Minimise `f` from `x0` with `method` until a stopping rule fires.
@@ -28,7 +28,7 @@ use nalgebra::SVector;
 /// ```
 /// use dualgrad::{Scalar, ScalarFn};
 /// use dualgrad::optim::Newton;
-/// use dualgrad::train::{StopReason, StopRules, minimize};
+/// use dualgrad::optim::{StopReason, StopRules, minimize};
 /// use nalgebra::SVector;
 ///
 /// /// Rosenbrock: (1 − x)² + 100(y − x²)², minimiser (1, 1).

@@ -4,7 +4,8 @@ use super::Loss;
 use super::batch::generic_loss_and_gradient_sum;
 use crate::Scalar;
 use crate::data::Dataset;
-use crate::params::{ParamVector, seeded_rng};
+use crate::data::seeded_rng;
+use crate::params::ParamVector;
 use nalgebra::SVector;
 use rand::Rng;
 
@@ -19,13 +20,13 @@ use rand::Rng;
 /// generic path (parameters as duals); the built-in models override it with an exact forward
 /// pass over the layers' pre-activations, which is several times faster.
 ///
-/// `init_with` takes any [`Rng`](crate::params::Rng) (rand's trait, re-exported by dualgrad with the
-/// generator [`ChaCha8Rng`](crate::params::ChaCha8Rng), so no `rand` dependency is needed).
+/// `init_with` takes any [`Rng`](crate::data::Rng) (rand's trait, re-exported by dualgrad with the
+/// generator [`ChaCha8Rng`](crate::data::ChaCha8Rng), so no `rand` dependency is needed).
 ///
 /// ```
 /// use dualgrad::Scalar;
 /// use dualgrad::model::Model;
-/// use dualgrad::params::Rng;
+/// use dualgrad::data::Rng;
 /// use nalgebra::SVector;
 ///
 /// /// y = a·x² + c, parameters (a, c) in a plain vector.

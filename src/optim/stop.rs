@@ -1,12 +1,14 @@
 //! Stopping rules shared by the minimiser and the training loop, and the reason a run stopped.
 
-use crate::optim::error::{OptimError, check_non_negative};
+use super::error::OptimError;
+use super::validate::check_non_negative;
+use crate::numfmt::{Count, Sci};
 use std::fmt;
 
-/// Why a [`minimize`](crate::train::minimize) or [`train`](crate::train::train) run stopped.
+/// Why a [`minimize`](crate::optim::minimize) or [`train`](crate::train::train) run stopped.
 ///
 /// ```
-/// use dualgrad::train::StopReason;
+/// use dualgrad::optim::StopReason;
 /// let why = StopReason::GradientTolerance { norm: 2.5e-11, tol: 1e-10 };
 /// assert_eq!(why.to_string(), "gradient norm 2.5e-11 is below the tolerance 1e-10");
 /// assert!(why.converged());
@@ -73,7 +75,7 @@ impl StopReason {
     /// tolerance, relative change, or early stopping on the monitored loss).
     ///
     /// ```
-    /// use dualgrad::train::StopReason;
+    /// use dualgrad::optim::StopReason;
     /// assert!(!StopReason::MaxIterations(100).converged());
     /// ```
     pub fn converged(&self) -> bool {
@@ -147,7 +149,7 @@ impl fmt::Display for StopReason {
 /// starting point that already passes stops after 0 iterations).
 ///
 /// ```
-/// use dualgrad::train::StopRules;
+/// use dualgrad::optim::StopRules;
 /// let rules = StopRules::default().with_max_iterations(50).with_target_loss(1e-6).with_rel_tol(1e-9);
 /// assert_eq!(rules.max_iterations(), 50);
 /// assert!(StopRules::default().with_grad_tol(-1.0).validate().is_err());
@@ -175,7 +177,7 @@ impl StopRules {
     /// The maximum number of iterations (epochs, for training); 0 only evaluates the start.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().with_max_iterations(7).max_iterations(), 7);
     /// ```
     pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
@@ -186,7 +188,7 @@ impl StopRules {
     /// Stop once the loss is at most `target` (finite).
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert!(StopRules::default().with_target_loss(f64::NAN).validate().is_err());
     /// ```
     pub fn with_target_loss(mut self, target: f64) -> Self {
@@ -197,7 +199,7 @@ impl StopRules {
     /// Stop once the gradient's Euclidean norm is at most `tol` (finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert!(StopRules::default().with_grad_tol(1e-12).validate().is_ok());
     /// ```
     pub fn with_grad_tol(mut self, tol: f64) -> Self {
@@ -208,7 +210,7 @@ impl StopRules {
     /// No gradient-norm test.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().without_grad_tol().grad_tol(), None);
     /// ```
     pub fn without_grad_tol(mut self) -> Self {
@@ -220,7 +222,7 @@ impl StopRules {
     /// (`tol` finite, `>= 0`).
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().with_rel_tol(1e-9).rel_tol(), Some(1e-9));
     /// ```
     pub fn with_rel_tol(mut self, tol: f64) -> Self {
@@ -231,7 +233,7 @@ impl StopRules {
     /// The maximum number of iterations.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().max_iterations(), 1000);
     /// ```
     pub fn max_iterations(&self) -> usize {
@@ -241,7 +243,7 @@ impl StopRules {
     /// The target loss, if any.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().target_loss(), None);
     /// ```
     pub fn target_loss(&self) -> Option<f64> {
@@ -251,7 +253,7 @@ impl StopRules {
     /// The gradient-norm tolerance, if any.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().grad_tol(), Some(1e-8));
     /// ```
     pub fn grad_tol(&self) -> Option<f64> {
@@ -261,17 +263,17 @@ impl StopRules {
     /// The relative-change tolerance, if any.
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// assert_eq!(StopRules::default().rel_tol(), None);
     /// ```
     pub fn rel_tol(&self) -> Option<f64> {
         self.rel_tol
     }
 
-    /// Check the settings (done by [`minimize`](crate::train::minimize) and [`train`](crate::train::train)).
+    /// Check the settings (done by [`minimize`](crate::optim::minimize) and [`train`](crate::train::train)).
     ///
     /// ```
-    /// # use dualgrad::train::StopRules;
+    /// # use dualgrad::optim::StopRules;
     /// let err = StopRules::default().with_rel_tol(f64::INFINITY).validate().unwrap_err();
     /// assert_eq!(err.to_string(), "invalid rel_tol = inf: must be finite and >= 0");
     /// ```
@@ -322,32 +324,5 @@ impl StopRules {
             }
         }
         None
-    }
-}
-
-/// A number in scientific notation with at most four significant digits and no trailing zeros
-/// (`9.437e-9`, `1e-8`, `0e0`), for reports a person reads.
-pub(crate) struct Sci(pub(crate) f64);
-
-impl fmt::Display for Sci {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = format!("{:.3e}", self.0);
-        match s.split_once('e') {
-            Some((mantissa, exp)) if mantissa.contains('.') => {
-                let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-                write!(f, "{mantissa}e{exp}")
-            }
-            _ => f.write_str(&s), // inf, NaN
-        }
-    }
-}
-
-/// `n` followed by the noun, plural unless `n == 1` (`1 iteration`, `2 iterations`).
-pub(crate) struct Count(pub(crate) usize, pub(crate) &'static str);
-
-impl fmt::Display for Count {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = if self.0 == 1 { "" } else { "s" };
-        write!(f, "{} {}{plural}", self.0, self.1)
     }
 }

@@ -1,8 +1,179 @@
-//! Schedules given in epochs: [`train`](crate::train::train) counts epochs, an optimizer's schedule
-//! counts steps; [`TrainConfig::steps_per_epoch`] converts and [`PerEpoch`] adapts.
+//! How a training run is configured ([`TrainConfig`]): epochs, mini-batches, the shuffling seed
+//! and the stopping rules; and schedules counted in epochs ([`PerEpoch`]).
 
-use super::TrainConfig;
-use crate::optim::{OptimError, Schedule};
+use crate::optim::{OptimError, Schedule, StopRules};
+
+/// How [`train`](crate::train::train) runs: epochs, batch size, shuffling seed and stopping rules.
+///
+/// Default: 100 epochs, full batch, seed 0, gradient-norm tolerance `1e-8`, no target loss, no
+/// relative-change test.
+///
+/// ```
+/// use dualgrad::train::TrainConfig;
+/// let cfg = TrainConfig::default().with_epochs(20).with_batch_size(16).with_seed(42).with_target_loss(1e-3);
+/// assert_eq!((cfg.epochs(), cfg.batch_size(), cfg.seed()), (20, Some(16), 42));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainConfig {
+    batch_size: Option<usize>,
+    seed: u64,
+    stop: StopRules,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: None,
+            seed: 0,
+            stop: StopRules::default().with_max_iterations(100),
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The maximum number of epochs (passes over the data).
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_epochs(5).epochs(), 5);
+    /// ```
+    pub fn with_epochs(mut self, epochs: usize) -> Self {
+        self.stop = self.stop.with_max_iterations(epochs);
+        self
+    }
+
+    /// Mini-batches of `batch_size` samples (at least 1 and at most the number of samples,
+    /// checked by [`train`](crate::train::train); the last batch of an epoch may be smaller), drawn by reshuffling the
+    /// sample indices each epoch. A batch size equal to the number of samples is full batch.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_batch_size(8).batch_size(), Some(8));
+    /// ```
+    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = Some(batch_size);
+        self
+    }
+
+    /// Full batch: one step per epoch on all samples (the default).
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_batch_size(8).with_full_batch().batch_size(), None);
+    /// ```
+    pub fn with_full_batch(mut self) -> Self {
+        self.batch_size = None;
+        self
+    }
+
+    /// The seed of the shuffling stream (ChaCha8, the same on every machine).
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_seed(7).seed(), 7);
+    /// ```
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Stop once the loss on all samples is at most `target`.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_target_loss(0.01).stop_rules().target_loss(), Some(0.01));
+    /// ```
+    pub fn with_target_loss(mut self, target: f64) -> Self {
+        self.stop = self.stop.with_target_loss(target);
+        self
+    }
+
+    /// Stop once the norm of the gradient on all samples is at most `tol`.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_grad_tol(1e-6).stop_rules().grad_tol(), Some(1e-6));
+    /// ```
+    pub fn with_grad_tol(mut self, tol: f64) -> Self {
+        self.stop = self.stop.with_grad_tol(tol);
+        self
+    }
+
+    /// No gradient-norm test (train for the full number of epochs unless another rule fires).
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().without_grad_tol().stop_rules().grad_tol(), None);
+    /// ```
+    pub fn without_grad_tol(mut self) -> Self {
+        self.stop = self.stop.without_grad_tol();
+        self
+    }
+
+    /// Stop once the loss on all samples changes by a relative amount at most `tol` in an epoch.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().with_rel_tol(1e-9).stop_rules().rel_tol(), Some(1e-9));
+    /// ```
+    pub fn with_rel_tol(mut self, tol: f64) -> Self {
+        self.stop = self.stop.with_rel_tol(tol);
+        self
+    }
+
+    /// Replace all stopping rules (their `max_iterations` is the number of epochs).
+    ///
+    /// ```
+    /// # use dualgrad::optim::StopRules;
+    /// # use dualgrad::train::TrainConfig;
+    /// let cfg = TrainConfig::default().with_stop_rules(StopRules::default().with_max_iterations(3));
+    /// assert_eq!(cfg.epochs(), 3);
+    /// ```
+    pub fn with_stop_rules(mut self, rules: StopRules) -> Self {
+        self.stop = rules;
+        self
+    }
+
+    /// The maximum number of epochs.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().epochs(), 100);
+    /// ```
+    pub fn epochs(&self) -> usize {
+        self.stop.max_iterations()
+    }
+
+    /// The mini-batch size, or `None` for full batch.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().batch_size(), None);
+    /// ```
+    pub fn batch_size(&self) -> Option<usize> {
+        self.batch_size
+    }
+
+    /// The shuffling seed.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().seed(), 0);
+    /// ```
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The stopping rules.
+    ///
+    /// ```
+    /// # use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().stop_rules().max_iterations(), 100);
+    /// ```
+    pub fn stop_rules(&self) -> &StopRules {
+        &self.stop
+    }
+}
 
 impl TrainConfig {
     /// The optimizer steps [`train`](crate::train::train) makes per epoch on `samples` samples: 1 for
@@ -30,11 +201,30 @@ impl TrainConfig {
     /// # Ok::<(), dualgrad::optim::OptimError>(())
     /// ```
     pub fn steps_per_epoch(&self, samples: usize) -> Result<usize, OptimError> {
+        Ok(samples.div_ceil(self.batch_size_for(samples)?))
+    }
+
+    /// The effective batch size for `samples` samples (all of them for full batch): the one
+    /// check of the batch configuration, behind [`train`](crate::train::train),
+    /// [`train_monitored`](crate::train::train_monitored), [`train_unrolled`](crate::train::train_unrolled)
+    /// and [`steps_per_epoch`](Self::steps_per_epoch).
+    ///
+    /// # Errors
+    /// [`OptimError::EmptyObjective`] for 0 samples, [`OptimError::InvalidCount`] for a batch
+    /// size of 0, [`OptimError::BatchLargerThanData`] for a batch size larger than `samples`.
+    ///
+    /// ```
+    /// use dualgrad::train::TrainConfig;
+    /// assert_eq!(TrainConfig::default().batch_size_for(10), Ok(10)); // full batch
+    /// assert_eq!(TrainConfig::default().with_batch_size(4).batch_size_for(10), Ok(4));
+    /// assert!(TrainConfig::default().with_batch_size(4).batch_size_for(0).is_err());
+    /// ```
+    pub fn batch_size_for(&self, samples: usize) -> Result<usize, OptimError> {
         if samples == 0 {
             return Err(OptimError::EmptyObjective);
         }
-        match self.batch_size() {
-            None => Ok(1),
+        match self.batch_size {
+            None => Ok(samples),
             Some(0) => Err(OptimError::InvalidCount {
                 name: "batch_size",
                 value: 0,
@@ -44,7 +234,7 @@ impl TrainConfig {
                 batch_size: batch,
                 samples,
             }),
-            Some(batch) => Ok(samples.div_ceil(batch)),
+            Some(batch) => Ok(batch),
         }
     }
 }
@@ -58,14 +248,17 @@ impl TrainConfig {
 /// the steps per epoch from the [`TrainConfig`] and the number of samples.
 ///
 /// ```
-/// use dualgrad::optim::{Objective, Optimizer, SgdConfig, StepDecay};
+/// use dualgrad::objective::{Objective, Samples};
+/// use dualgrad::optim::{Optimizer, SgdConfig, StepDecay};
 /// use dualgrad::train::{PerEpoch, TrainConfig, train};
 /// use nalgebra::SVector;
 ///
 /// /// Mean of ½(p − yᵢ)² over 10 samples yᵢ = i (the gradient is p − mean).
 /// struct Mean;
-/// impl Objective<1> for Mean {
+/// impl Samples for Mean {
 ///     fn len(&self) -> usize { 10 }
+/// }
+/// impl Objective<1> for Mean {
 ///     fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
 ///         let n = idx.len() as f64;
 ///         let loss = idx.iter().map(|&i| 0.5 * (p[0] - i as f64).powi(2)).sum::<f64>() / n;

@@ -1,0 +1,128 @@
+//! The one size policy: when the derivative entry points take one pass and when they split the
+//! inputs into chunks (gradients, Jacobians, Hessian-vector products) or blocks (Hessians), and
+//! where the one-pass closure forms stop compiling, so that no call overflows a 2 MiB stack.
+//! Every path of the crate that differentiates a function of many inputs (the trait forms, the
+//! models' generic path, the objectives, a differentiated training run) decides here. The numbers
+//! were chosen by measurement (`docs/performance.md`).
+//!
+//! ```
+//! use dualgrad::diff::size::{CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX};
+//! // ScalarFn::gradient takes one pass up to GRADIENT_ONE_PASS_MAX inputs, chunks above.
+//! assert!(GRADIENT_CHUNK <= GRADIENT_ONE_PASS_MAX && GRADIENT_ONE_PASS_MAX <= CLOSURE_ONE_PASS_LIMIT);
+//! ```
+
+use super::fn_traits::ScalarFn;
+use super::{Chunk, gradient, gradient_chunked};
+use crate::{Jet, Scalar};
+use nalgebra::SVector;
+
+/// The trait forms ([`ScalarFn::gradient`], [`VectorFn::jacobian`](super::VectorFn::jacobian), [`ScalarFn::hvp`]) take a
+/// gradient in one pass up to this many inputs, and in chunks of [`GRADIENT_CHUNK`] tangents
+/// above.
+///
+/// ```
+/// // a Rosenbrock function of 50 variables takes ⌈50 / 16⌉ = 4 chunks
+/// assert!(50 > dualgrad::diff::size::GRADIENT_ONE_PASS_MAX);
+/// assert_eq!(50usize.div_ceil(dualgrad::diff::size::GRADIENT_CHUNK), 4);
+/// ```
+pub const GRADIENT_ONE_PASS_MAX: usize = 32;
+
+/// The chunk width (tangents per pass) of the trait forms' gradients and Jacobians above
+/// [`GRADIENT_ONE_PASS_MAX`] inputs.
+///
+/// ```
+/// assert_eq!(2000usize.div_ceil(dualgrad::diff::size::GRADIENT_CHUNK), 125);
+/// ```
+pub const GRADIENT_CHUNK: usize = 16;
+
+/// [`ScalarFn::hessian`] takes the Hessian in one pass up to this many inputs, and in blocks of
+/// [`HESSIAN_BLOCK`] × [`HESSIAN_BLOCK`] above.
+///
+/// Measured (callgrind, release): at `N = 10` one pass costs 40,745 instructions per Hessian of
+/// a Rosenbrock function, blocks of 8 × 8 66,089. At `N = 16` a one-pass input is 37 KiB.
+///
+/// ```
+/// assert_eq!(dualgrad::diff::size::HESSIAN_ONE_PASS_MAX, dualgrad::diff::size::CLOSURE_HESSIAN_LIMIT);
+/// ```
+pub const HESSIAN_ONE_PASS_MAX: usize = 16;
+
+/// The block width of [`ScalarFn::hessian`] above [`HESSIAN_ONE_PASS_MAX`] inputs: a Hessian of
+/// `N` inputs takes `b(b + 1)/2` passes with `b = ⌈N / HESSIAN_BLOCK⌉` (the blocks on and above
+/// the diagonal; the rest is mirrored).
+///
+/// ```
+/// // the 67-parameter iris MLP: b = 9 block rows, 45 passes
+/// let b = 67usize.div_ceil(dualgrad::diff::size::HESSIAN_BLOCK);
+/// assert_eq!(b * (b + 1) / 2, 45);
+/// ```
+pub const HESSIAN_BLOCK: usize = 8;
+
+/// The chunk width of [`ScalarFn::hvp`] above [`GRADIENT_ONE_PASS_MAX`] inputs.
+///
+/// ```
+/// assert_eq!(2000usize.div_ceil(dualgrad::diff::size::HVP_CHUNK), 250);
+/// ```
+pub const HVP_CHUNK: usize = 8;
+
+/// The largest `N` at which the one-pass closure forms [`gradient`], [`jacobian`](super::jacobian) and [`hvp`](super::hvp)
+/// compile. Above it, use the `*_chunked` forms or implement [`ScalarFn`] / [`VectorFn`](super::VectorFn).
+///
+/// At the limit, a one-pass gradient's input is `8·80·81` bytes = 51 KiB, and a debug build's
+/// copies of it and of the function's own `N`-wide temporaries stay far inside a 2 MiB thread
+/// (`tests/envelope.rs`); at `N = 128` a Jacobian whose function builds its output with
+/// `SVector::from_fn` already overflowed one. The limit is above the 67 parameters of the iris
+/// MLP, whose gradient is fastest in one pass.
+///
+/// ```
+/// assert_eq!(dualgrad::diff::size::CLOSURE_ONE_PASS_LIMIT, 80);
+/// ```
+pub const CLOSURE_ONE_PASS_LIMIT: usize = 80;
+
+/// The largest `N` at which the one-pass closure form [`hessian`](super::hessian) compiles. Above it, use
+/// [`hessian_chunked`](super::hessian_chunked) or [`ScalarFn::hessian`].
+///
+/// At the limit the input is `8·16·17²` bytes = 36 KiB.
+///
+/// ```
+/// assert_eq!(dualgrad::diff::size::CLOSURE_HESSIAN_LIMIT, 16);
+/// ```
+pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
+
+/// Value and gradient of `f` at `x`, of any scalar type (nested forward mode when `x` holds
+/// jets): one pass up to [`GRADIENT_ONE_PASS_MAX`] inputs, chunks of [`GRADIENT_CHUNK`] above.
+/// The two give bit-identical results.
+#[inline]
+pub(crate) fn gradient_at<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    if N <= GRADIENT_ONE_PASS_MAX {
+        gradient_one_pass(f, x)
+    } else {
+        gradient_chunks(f, x)
+    }
+}
+
+// The two paths each live in a function that is never inlined, so the stack frame of the path
+// not taken (an N-wide dual for large N) is never allocated.
+
+#[inline(never)]
+fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX
+    gradient::one_pass(|x| f.eval(x), x)
+}
+
+#[inline(never)]
+fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    gradient_chunked(
+        |x: &SVector<Jet<T, GRADIENT_CHUNK>, N>| f.eval(x),
+        x,
+        Chunk::<GRADIENT_CHUNK>,
+    )
+}
