@@ -9,7 +9,7 @@
 //! `n` and `0` runs divided by `n` (setup cancels).
 
 use criterion::{Criterion, criterion_group};
-use dualgrad::linalg::{F64Ops, MixedOps};
+use dualgrad::jet::{F64Ops, MixedOps};
 use dualgrad::{Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 use std::hint::black_box;

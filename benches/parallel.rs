@@ -391,13 +391,13 @@ fn overheads(w: &IrisModel, pools: &'static [ThreadPool], reps: usize) {
     let model = *w.obj.model();
     let data = w.obj.data();
     let all = w.obj.all_indices();
-    let block = &all[..dualgrad::model::tuning::BLOCK_SIZE];
+    let block = &all[..dualgrad::model::SAMPLE_BLOCK];
     let empty_split = |pool: &'static ThreadPool| -> Variant<'_> {
         Box::new(move |n| {
             pool.install(|| {
                 for _ in 0..n {
                     let v: Vec<(f64, SVector<f64, 67>)> = black_box(all)
-                        .par_chunks(dualgrad::model::tuning::BLOCK_SIZE)
+                        .par_chunks(dualgrad::model::SAMPLE_BLOCK)
                         .map(|b| (b.len() as f64, SVector::zeros()))
                         .collect();
                     black_box(v);

@@ -24,7 +24,9 @@
 //!
 //! Run with `cargo run --example derivatives`.
 
+use dualgrad::functions::sigmoid;
 use dualgrad::prelude::*;
+use dualgrad::{Chunk, gradient_chunked, jvp, second_derivative};
 use nalgebra::{SMatrix, SVector};
 
 /// f(x, y) = x² y + y³, so ∇f = (2xy, x² + 3y²) and H = [[2y, 2x], [2x, 6y]].

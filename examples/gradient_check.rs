@@ -20,6 +20,7 @@
 //! Run with `cargo run --example gradient_check`.
 
 use dualgrad::check::{Checker, check_jacobian};
+use dualgrad::functions::sigmoid;
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 

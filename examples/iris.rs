@@ -31,6 +31,7 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::data::{CsvLoader, Standardizer};
 use dualgrad::model::accuracy;
 use dualgrad::model::predicted_class;
 use dualgrad::prelude::*;

@@ -33,8 +33,11 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::data::{seeded_rng, unit_uniform};
+use dualgrad::model::LinearRegression;
 use dualgrad::model::r_squared;
-use dualgrad::params::{seeded_rng, unit_uniform};
+use dualgrad::objective::FullBatch;
+use dualgrad::optim::{Exponential, Newton};
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 use std::error::Error;
@@ -74,7 +77,13 @@ fn run() -> Result<(), Box<dyn Error>> {
     );
 
     let rules = StopRules::default().with_grad_tol(1e-10);
-    let newton = minimize(&objective, start, &mut Newton::default(), &rules, |_| {})?;
+    let newton = minimize(
+        &FullBatch::new(&objective),
+        start,
+        &mut Newton::default(),
+        &rules,
+        |_| {},
+    )?;
     println!(
         "Newton's method: {} iteration{}, loss {:.6e}, {} Hessians\n  stopped: {}\n",
         newton.iterations,

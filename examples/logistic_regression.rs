@@ -29,8 +29,9 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::data::{seeded_rng, unit_uniform};
 use dualgrad::model::binary_accuracy;
-use dualgrad::params::{seeded_rng, unit_uniform};
+use dualgrad::model::{BinaryCrossEntropy, LogisticRegression};
 use dualgrad::prelude::*;
 use nalgebra::SVector;
 use std::error::Error;

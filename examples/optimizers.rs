@@ -38,8 +38,9 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::optim::{AdagradConfig, Lbfgs, Method, Newton, OptimError, RmspropConfig};
+use dualgrad::optim::{Report, StopReason};
 use dualgrad::prelude::*;
-use dualgrad::train::{Report, StopReason};
 use nalgebra::SVector;
 use plotters::coord::Shift;
 use plotters::prelude::{

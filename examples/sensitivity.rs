@@ -14,7 +14,7 @@
 //! `cargo run --example sensitivity`
 
 use dualgrad::check::ridders_gradient;
-use dualgrad::linalg::MixedOps;
+use dualgrad::jet::MixedOps;
 use dualgrad::{Scalar, gradient, hessian};
 use nalgebra::{SMatrix, SVector};
 use std::process::ExitCode;

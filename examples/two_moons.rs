@@ -28,7 +28,10 @@ mod common;
 mod moons;
 
 use common::{Args, ensure};
+use dualgrad::model::Relu;
 use dualgrad::model::accuracy;
+use dualgrad::network;
+use dualgrad::optim::StepDecay;
 use dualgrad::prelude::*;
 use dualgrad::train::PerEpoch;
 use std::error::Error;

@@ -34,9 +34,12 @@
 mod common;
 
 use common::{Args, ensure};
+use dualgrad::check::Checker;
+use dualgrad::objective::FullBatch;
+use dualgrad::optim::Progress;
 use dualgrad::params::Mlp1Params;
+use dualgrad::params::ParamVector;
 use dualgrad::prelude::*;
-use dualgrad::train::Progress;
 use nalgebra::SVector;
 use std::error::Error;
 use std::process::ExitCode;
@@ -98,7 +101,9 @@ fn run() -> Result<(), Box<dyn Error>> {
     println!("\nfinal loss {loss:.2e}, accuracy {:.0}%", 100.0 * acc);
 
     let names = Checker::new().name_with(|i| net.param_name(i));
-    let check = names.gradient(&objective, &params, |p| backward(&net, p, &data));
+    let check = names.gradient(&FullBatch::new(&objective), &params, |p| {
+        backward(&net, p, &data)
+    });
     println!("hand-written backward pass vs exact gradient: {check}");
 
     ensure(acc == 1.0, || {

@@ -41,7 +41,7 @@ use dualgrad::model::{
     BinaryCrossEntropy, LogisticRegression, MeanSquaredError, Mlp1, Mlp2, Model, Relu,
     SoftmaxCrossEntropy, Supervised, Tanh,
 };
-use dualgrad::optim::Objective;
+use dualgrad::objective::Objective;
 use dualgrad::{Chunk, Scalar, ScalarFn, gradient, gradient_chunked, network};
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};

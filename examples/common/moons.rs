@@ -7,7 +7,7 @@
 //! alternate between the classes, so the two are balanced.
 
 use dualgrad::data::Dataset;
-use dualgrad::params::{seeded_rng, unit_uniform};
+use dualgrad::data::{seeded_rng, unit_uniform};
 use nalgebra::SVector;
 
 /// `n` two-moons samples (classes 0 and 1 alternating) with noise `noise`, from `seed`.
@@ -34,7 +34,7 @@ pub fn two_moons(n: usize, noise: f64, seed: u64) -> Dataset<2, usize> {
 }
 
 /// A standard normal draw by Box–Muller (`1 − u` lies in `(0, 1]`, so the logarithm is finite).
-fn gauss(rng: &mut dualgrad::params::ChaCha8Rng) -> f64 {
+fn gauss(rng: &mut dualgrad::data::ChaCha8Rng) -> f64 {
     let (u, v) = (unit_uniform(rng), unit_uniform(rng));
     (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
