@@ -32,6 +32,7 @@
 //!
 //! ```
 //! use dualgrad::prelude::*;
+//! use dualgrad::{Chunk, gradient_chunked, second_derivative};
 //! use nalgebra::{SMatrix, SVector};
 //!
 //! // 1. Write the function once, over any Scalar. Constants and data enter as f64.

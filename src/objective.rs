@@ -229,7 +229,7 @@ impl<L: BatchLoss<P> + ?Sized, const P: usize> ScalarFn<P> for OnBatch<'_, L> {
 /// let p = SVector::from([2.0, 5.0]);
 /// assert_eq!(dualgrad::ScalarFn::value(&all, &p), 11.0); // 1.5·4 + 5
 /// // a hand-derived gradient (3 p₀, 1), checked against the exact one
-/// assert!(check_gradient(&all, &p, |p| SVector::from([3.0 * p[0], 1.0])).all_ok());
+/// assert!(check_gradient(&all, &p, |p| SVector::from([3.0 * p[0], 1.0])).is_ok());
 /// ```
 pub struct FullBatch<'a, L: ?Sized> {
     loss: &'a L,

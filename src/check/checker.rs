@@ -218,6 +218,7 @@ impl<const N: usize> Checker<N> {
     /// repeats; [`names`](Checker::names) checks them.
     ///
     /// ```
+    /// use dualgrad::check::Checker;
     /// use dualgrad::prelude::*;
     /// use nalgebra::SVector;
     /// struct Sum;

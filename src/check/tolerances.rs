@@ -27,7 +27,7 @@ use super::CheckError;
 /// Measured on the crate's tests: correct formulas for Rosenbrock (N = 2 and 10), a 2-3-1 tanh
 /// MLP with mean squared error, a 2-5-1 MLP with cross-entropy, logistic regression and softmax
 /// cross-entropy, at 10,000 random points each, had relative errors of at most `5e-12`; the
-/// wrong formulas of the seed articles, at 2,000 random points each, were off by at least `7e-7`
+/// wrong hand-derived formulas of the test suite's `check_seeds` cases (typical textbook slips), at 2,000 random points each, were off by at least `7e-7`
 /// on every component they get wrong (the missing `tanh'` above), and by at least `5e-5` apart
 /// from that one. `rel = 1e-8` sits in the gap, with more than three orders of magnitude to the
 /// correct side and almost two to the closest wrong case.

@@ -30,9 +30,11 @@ pub const SAMPLE_BLOCK: usize = 16;
 /// The mean loss of a model over a data set: `(1/n) Σᵢ loss(model(params, xᵢ), yᵢ)`, plus an
 /// optional L2 penalty on the weights.
 ///
-/// It is an [`Objective`](crate::objective::Objective) (the training loop asks for the loss and gradient over mini-batches
-/// of sample indices) and a [`ScalarFn`](crate::ScalarFn) over the whole data set (for the gradient checker, and
-/// for [`hessian`](crate::ScalarFn::hessian) in Newton's method). Targets are checked against the loss
+/// It is a [`BatchLoss`], so an [`Objective`](crate::objective::Objective) (the training loop
+/// asks for the loss and gradient over mini-batches of sample indices), and
+/// [`FullBatch`](crate::objective::FullBatch) makes it a [`ScalarFn`](crate::ScalarFn) over the
+/// whole data set (for the gradient checker, and for [`hessian`](crate::ScalarFn::hessian) in
+/// Newton's method). Targets are checked against the loss
 /// when it is built, so a bad label is an error here rather than a panic later.
 ///
 /// The gradient uses the model's [`loss_and_gradient_sum`](Model::loss_and_gradient_sum) (the
@@ -44,7 +46,7 @@ pub const SAMPLE_BLOCK: usize = 16;
 /// use dualgrad::ScalarFn;
 /// use dualgrad::data::Dataset;
 /// use dualgrad::model::{LinearRegression, MeanSquaredError, Supervised};
-/// use dualgrad::objective::Objective;
+/// use dualgrad::objective::{FullBatch, Objective};
 /// use nalgebra::SVector;
 /// let data = Dataset::new(vec![SVector::from([1.0]), SVector::from([2.0])], vec![2.0, 4.0])?;
 /// let obj = Supervised::new(LinearRegression::<1, 2>::new(), MeanSquaredError, &data)?;
@@ -52,7 +54,7 @@ pub const SAMPLE_BLOCK: usize = 16;
 /// let (l, g) = obj.loss_and_gradient(&p, &[0, 1]);
 /// assert_eq!(l, 2.5); // (1 + 4) / 2
 /// assert_eq!(g, SVector::from([-5.0, -3.0])); // (2/n) Σ rᵢ (xᵢ, 1) = ((−2 − 8)/2, (−2 − 4)/2)
-/// assert_eq!(obj.value(&p), 2.5); // as a ScalarFn, over all samples
+/// assert_eq!(FullBatch::new(&obj).value(&p), 2.5); // as a ScalarFn, over all samples
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Supervised<'a, M, L, Y, const I: usize, const O: usize, const P: usize> {

@@ -21,7 +21,7 @@ use nalgebra::SVector;
 /// θ ← θ − η̃ g / (sqrt(s) + ε)      or θ − η̃ g / sqrt(s + ε) with EpsPlacement::InsideSqrt
 /// ```
 ///
-/// The seed articles' Adagrad is `initial_accumulator_value = 0` with ε inside the root;
+/// The textbook Adagrad (Duchi et al.) is `initial_accumulator_value = 0` with ε inside the root;
 /// optax's `adagrad` is ε inside with `initial_accumulator_value = 0.1`, `eps = 1e-7`.
 ///
 /// ```
@@ -152,7 +152,7 @@ impl<T: Scalar, S: Schedule<T>> AdagradConfig<S, T> {
         self
     }
 
-    /// Outside the square root (PyTorch) or inside it (seed articles, optax); see
+    /// Outside the square root (PyTorch) or inside it (the textbook form, optax); see
     /// [`EpsPlacement`].
     ///
     /// ```

@@ -29,7 +29,7 @@ use num_dual::DualNum;
 /// AMSGrad keeps the maximum of the raw second moment `v`, as PyTorch's implementation does;
 /// [`with_amsgrad_max`](AdamConfig::with_amsgrad_max)`(`[`AmsgradMax::BiasCorrected`]`)`
 /// keeps that of `v̂` instead, as `optax.amsgrad` does (`v_max ← max(v_max, v̂)`, step
-/// `η m̂ / (sqrt(v_max) + ε)`). The seed articles' Adam is this update with the same ε
+/// `η m̂ / (sqrt(v_max) + ε)`). The textbook Adam (Kingma and Ba) is this update with the same ε
 /// placement.
 ///
 /// ```

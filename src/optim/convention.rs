@@ -1,4 +1,4 @@
-//! The places where the seed articles or optax write an update differently from PyTorch.
+//! The places where textbook formulations or optax write an update differently from PyTorch.
 //!
 //! dualgrad follows PyTorch's `torch.optim` formulas by default. The other forms are a
 //! configuration switch away, so that a trajectory from the articles or from optax can be
@@ -6,8 +6,8 @@
 //!
 //! | where | PyTorch (default) | the other form | whose |
 //! |---|---|---|---|
-//! | SGD momentum | `b ← μb + (1 − τ)g`, first `b = g`; `θ ← θ − ηb` | `v ← βv + (1 − β)g` from `v = 0`; `θ ← θ − ηv` | the seed articles ([`MomentumForm`]) |
-//! | RMSprop, Adagrad | `θ ← θ − η g / (sqrt(s) + ε)` | `θ ← θ − η g / sqrt(s + ε)` | the seed articles and optax ([`EpsPlacement`]) |
+//! | SGD momentum | `b ← μb + (1 − τ)g`, first `b = g`; `θ ← θ − ηb` | `v ← βv + (1 − β)g` from `v = 0`; `θ ← θ − ηv` | the textbook form ([`MomentumForm`]) |
+//! | RMSprop, Adagrad | `θ ← θ − η g / (sqrt(s) + ε)` | `θ ← θ − η g / sqrt(s + ε)` | the textbook form and optax ([`EpsPlacement`]) |
 //! | AMSGrad | maximum of the raw `v` | maximum of the bias-corrected `v̂` | optax ([`AmsgradMax`]) |
 //!
 //! `optax.sgd(momentum=β)` (its `trace`: `b ← g + βb` from `b = 0`) is the PyTorch form with
@@ -19,7 +19,7 @@
 //! instead of `η|g|/ε`; away from `s ≈ ε` the two agree closely.
 
 /// How SGD accumulates momentum: PyTorch's buffer (the default, which is also what
-/// `optax.sgd(momentum=…)` computes) or the seed articles' exponential average.
+/// `optax.sgd(momentum=…)` computes) or the textbook exponential average.
 ///
 /// | | update | step |
 /// |---|---|---|
@@ -54,13 +54,13 @@ pub enum MomentumForm {
     /// direction is `g + μb`.
     #[default]
     PyTorch,
-    /// The seed articles: an exponential average `v ← βv + (1 − β)g` from `v = 0` (dampening must
+    /// The textbook form: an exponential average `v ← βv + (1 − β)g` from `v = 0` (dampening must
     /// be 0); with Nesterov the step direction is `(1 − β)g + βv`.
     Averaged,
 }
 
 /// Where `eps` enters the denominator of RMSprop and Adagrad: outside the square root
-/// (PyTorch, the default) or inside it (the seed articles and optax).
+/// (PyTorch, the default) or inside it (the textbook form and optax).
 ///
 /// | | step |
 /// |---|---|
@@ -88,7 +88,7 @@ pub enum EpsPlacement {
     /// PyTorch: `g / (sqrt(s) + ε)`.
     #[default]
     OutsideSqrt,
-    /// The seed articles and optax: `g / sqrt(s + ε)`.
+    /// The textbook form and optax: `g / sqrt(s + ε)`.
     InsideSqrt,
 }
 

@@ -145,7 +145,7 @@ impl<const N: usize> Report<N> {
     /// The last loss in the history (`None` only if nothing was evaluated).
     ///
     /// ```
-    /// # use dualgrad::train::{Report, StopReason, Evaluations};
+    /// # use dualgrad::optim::{Evaluations, Report, StopReason};
     /// # use nalgebra::SVector;
     /// # let r = Report { stop: StopReason::LineSearchFailed, params: SVector::from([0.0]),
     /// #   best_params: SVector::from([0.0]), best_loss: 1.0, history: vec![1.0], iterations: 0,

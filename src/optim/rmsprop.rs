@@ -23,7 +23,7 @@ use nalgebra::SVector;
 /// otherwise:      θ ← θ − η g / D
 /// ```
 ///
-/// The seed articles' RMSprop (`s ← βs + (1 − β)g²`, `θ ← θ − η g / sqrt(s + ε)`) is
+/// The textbook RMSprop (Hinton's lecture notes) (`s ← βs + (1 − β)g²`, `θ ← θ − η g / sqrt(s + ε)`) is
 /// `alpha = β` with ε inside the root, which is also optax's `rmsprop`.
 ///
 /// ```
@@ -166,7 +166,7 @@ impl<T: Scalar, S: Schedule<T>> RmspropConfig<S, T> {
         self
     }
 
-    /// Outside the square root (PyTorch) or inside it (seed articles, optax); see
+    /// Outside the square root (PyTorch) or inside it (the textbook form, optax); see
     /// [`EpsPlacement`].
     ///
     /// ```

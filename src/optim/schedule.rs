@@ -112,7 +112,7 @@ impl<T: Scalar> Schedule<T> for Constant<T> {
     }
 }
 
-/// Exponential decay `η γᵏ` at step `k`: the seed articles' `η_t = η · decay^t`
+/// Exponential decay `η γᵏ` at step `k`: the textbook `η_t = η · decay^t`
 /// (PyTorch's `ExponentialLR` stepped once per update, optax's `exponential_decay` with
 /// `transition_steps = 1`).
 ///

@@ -166,7 +166,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
         self
     }
 
-    /// PyTorch's momentum buffer or the seed articles' exponential average
+    /// PyTorch's momentum buffer or the textbook exponential average
     /// (see [`MomentumForm`]).
     ///
     /// ```
@@ -220,7 +220,7 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
     }
 }
 
-/// SGD with momentum (PyTorch's `torch.optim.SGD`, or the seed articles' averaged form); built by
+/// SGD with momentum (PyTorch's `torch.optim.SGD`, or the textbook averaged form); built by
 /// [`SgdConfig::build`], which documents the update.
 ///
 /// ```
