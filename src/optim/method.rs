@@ -83,8 +83,10 @@ pub trait Method<const N: usize> {
 
     /// Called when the gradient-norm test has passed at `point`: a method that knows the
     /// curvature may say the point is not a minimum (a saddle point or a maximum). The default
-    /// says nothing; [`Newton`](crate::optim::Newton), which has the exact Hessian, reports
-    /// [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue.
+    /// says nothing; every second-order method applies the crate's one curvature rule and
+    /// reports [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue:
+    /// [`Newton`](crate::optim::Newton) from its exact Hessian,
+    /// [`NewtonCg`](crate::optim::NewtonCg) from Hessian-vector products.
     ///
     /// ```
     /// use dualgrad::{Scalar, ScalarFn};

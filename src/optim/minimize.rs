@@ -17,7 +17,8 @@ use nalgebra::SVector;
 /// the last finite parameters. Nothing is allocated per iteration (the history is allocated once).
 ///
 /// When the gradient-norm test passes, the method is asked whether the point is a minimum
-/// ([`Method::confirm_stationary`]): [`Newton`](crate::optim::Newton) reports a stationary point whose
+/// ([`Method::confirm_stationary`]): [`Newton`](crate::optim::Newton) and
+/// [`NewtonCg`](crate::optim::NewtonCg) report a stationary point whose
 /// exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as convergence.
 ///
 /// # Errors

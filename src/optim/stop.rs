@@ -61,7 +61,8 @@ pub enum StopReason {
     ObserverStopped,
     /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
     /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
-    /// [`Newton`](crate::optim::Newton); not [`converged`](StopReason::converged).
+    /// every second-order method ([`Newton`](crate::optim::Newton), [`NewtonCg`](crate::optim::NewtonCg));
+    /// not [`converged`](StopReason::converged).
     SaddlePoint {
         /// The gradient's Euclidean norm.
         norm: f64,
