@@ -202,6 +202,31 @@ pub use {nalgebra, num_dual};
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The guide's Rust code blocks (`docs/guide/`), compiled and run as doctests.
+#[cfg(doctest)]
+mod guide_doctests {
+    #[doc = include_str!("../docs/guide/scalar-and-jet.md")]
+    struct ScalarAndJet;
+    #[doc = include_str!("../docs/guide/derivatives.md")]
+    struct Derivatives;
+    #[doc = include_str!("../docs/guide/functions.md")]
+    struct Functions;
+    #[doc = include_str!("../docs/guide/checking.md")]
+    struct Checking;
+    #[doc = include_str!("../docs/guide/data-and-params.md")]
+    struct DataAndParams;
+    #[doc = include_str!("../docs/guide/objectives.md")]
+    struct Objectives;
+    #[doc = include_str!("../docs/guide/models.md")]
+    struct Models;
+    #[doc = include_str!("../docs/guide/optimizers.md")]
+    struct Optimizers;
+    #[doc = include_str!("../docs/guide/training.md")]
+    struct Training;
+    #[doc = include_str!("../docs/guide/least-squares.md")]
+    struct LeastSquares;
+}
+
 /// The names most programs need: `use dualgrad::prelude::*;`. Everything else is one module
 /// path away (the table in the crate documentation).
 ///
