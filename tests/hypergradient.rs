@@ -2,55 +2,23 @@
 //! checked against a closed form (gradient descent on a quadratic) and against Ridders' finite
 //! differences of the run itself (each difference re-runs training on `f64`).
 
-mod counting_alloc;
+#[path = "support/hypergradient_runs.rs"]
+mod hypergradient_runs;
 
-use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::check::ridders_derivative;
 use dualgrad::data::Dataset;
 use dualgrad::data::{CsvLoader, Standardizer};
 use dualgrad::model::{MeanSquaredError, Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
-use dualgrad::optim::{
-    Adam, AdamConfig, BatchLoss, Constant, OptimError, Optimizer, Sgd, SgdConfig,
-};
+use dualgrad::optim::{Adam, AdamConfig, BatchLoss, Constant, OptimError, Optimizer, SgdConfig};
 use dualgrad::train::{
     RunSetup, TrainConfig, hypergradient, train_unrolled, validation_after_training,
 };
 use dualgrad::{Jet, Scalar};
+use hypergradient_runs::*;
 use nalgebra::{SMatrix, SVector};
 
 // ---------------------------------------------------------------------------------------------
 // Gradient descent on ½ xᵀAx: x_K = (I − ηA)^K x₀ in closed form.
-
-const A: [[f64; 2]; 2] = [[3.0, 0.5], [0.5, 1.0]];
-const X0: [f64; 2] = [1.5, -0.5];
-
-fn a() -> SMatrix<f64, 2, 2> {
-    SMatrix::from_row_slice(&[A[0][0], A[0][1], A[1][0], A[1][1]])
-}
-
-/// ½ xᵀAx (training) or ½ xᵀx (validation), one "sample".
-struct Quadratic {
-    validation: bool,
-}
-
-impl BatchLoss<2> for Quadratic {
-    fn len(&self) -> usize {
-        1
-    }
-    fn batch_loss<T: Scalar>(&self, x: &SVector<T, 2>, _: &[usize]) -> T {
-        if self.validation {
-            (x[0] * x[0] + x[1] * x[1]) * 0.5
-        } else {
-            (x[0] * x[0] * A[0][0] + x[0] * x[1] * (2.0 * A[0][1]) + x[1] * x[1] * A[1][1]) * 0.5
-        }
-    }
-}
-
-/// Hyperparameters: h = (η, s), x₀ = s · X0.
-fn gd_setup<T: Scalar>(h: &SVector<T, 2>) -> RunSetup<Sgd<2, Constant<T>, T>, T, 2> {
-    let sgd = SgdConfig::default().lift::<T>().with_lr(h[0]).build()?;
-    Ok((sgd, SVector::from([h[1] * X0[0], h[1] * X0[1]])))
-}
 
 #[test]
 fn gradient_descent_on_a_quadratic_matches_the_closed_form() {
@@ -106,27 +74,6 @@ fn the_differentiated_run_has_the_value_of_the_plain_run() {
 
 // ---------------------------------------------------------------------------------------------
 // XOR (2-3-1 tanh, 13 parameters), SGD with momentum and weight decay: against Ridders.
-
-type Xor = Mlp1<Tanh, 2, 3, 1, 13>;
-
-fn xor_data() -> Dataset<2, f64> {
-    let xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
-    Dataset::new(xs.map(SVector::from).to_vec(), vec![0.0, 1.0, 1.0, 0.0]).unwrap()
-}
-
-/// h = (η, μ, λ, s): learning rate, momentum, weight decay, initialisation scale.
-fn xor_setup<T: Scalar>(
-    h: &SVector<T, 4>,
-    u: &SVector<f64, 13>,
-) -> RunSetup<Sgd<13, Constant<T>, T>, T, 13> {
-    let sgd = SgdConfig::default()
-        .lift::<T>()
-        .with_lr(h[0])
-        .with_momentum(h[1])
-        .with_weight_decay(h[2])
-        .build()?;
-    Ok((sgd, u.map(|x| h[3] * x)))
-}
 
 #[test]
 fn xor_hypergradient_agrees_with_ridders_differences_of_the_run() {
@@ -227,7 +174,7 @@ fn iris_adamw_hypergradient_agrees_with_ridders_to_1e_6() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fixed-length runs: steps, divergence, errors, allocation.
+// Fixed-length runs: steps, divergence, errors.
 
 #[test]
 fn a_run_takes_epochs_times_batches_steps_and_matches_train_on_f64() {
@@ -321,31 +268,6 @@ fn bad_settings_are_errors_naming_the_value() {
         matches!(err, Err(OptimError::ScheduledRate { step: 2, .. })),
         "{err:?}"
     );
-}
-
-#[test]
-fn a_differentiated_run_allocates_nothing_per_step() {
-    assert_counter_works();
-    let (train, val) = (
-        Quadratic { validation: false },
-        Quadratic { validation: true },
-    );
-    let count = |epochs: usize| {
-        let config = TrainConfig::default().with_epochs(epochs);
-        allocations(|| hypergradient(&SVector::from([0.1, 1.0]), gd_setup, &train, &val, &config))
-    };
-    assert_eq!(count(5), count(500)); // the index buffers, once per run
-    let data = xor_data();
-    let objective = Supervised::new(Xor::new(), MeanSquaredError, &data).unwrap();
-    let u = Xor::new().init(2);
-    let count = |epochs: usize| {
-        let config = TrainConfig::default()
-            .with_epochs(epochs)
-            .with_batch_size(2);
-        let h = SVector::from([0.1, 0.5, 0.0, 1.0]);
-        allocations(|| hypergradient(&h, |h| xor_setup(h, &u), &objective, &objective, &config))
-    };
-    assert_eq!(count(2), count(40));
 }
 
 #[test]

@@ -1,21 +1,22 @@
-//! The least-squares solvers on problems with closed-form answers, against each other, at the
-//! edges (non-finite trial points, too few residuals, huge data sets in a small stack) and for
-//! heap allocation.
+//! The least-squares solvers on problems with closed-form answers, against each other and at the
+//! edges (non-finite trial points, too few residuals, huge data sets in a small stack); their
+//! heap allocations are counted in `tests/lsq_alloc.rs`.
 //!
 //! Expected values: closed forms (a straight line's least-squares fit and its covariance from
 //! the 2×2 normal equations, solved by hand here), the exact zero-residual solution of a
 //! synthetic exponential, and identities between the two residual forms.
 
 mod common;
-mod counting_alloc;
+#[path = "support/lsq_problems.rs"]
+mod lsq_problems;
 
-use counting_alloc::allocations;
 use dualgrad::data::Dataset;
 use dualgrad::lsq::{
     DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqRules, LsqStop,
     ObservationResidual, Residuals, VectorResiduals,
 };
 use dualgrad::{Scalar, VectorFn};
+use lsq_problems::{Decay, dataset};
 use nalgebra::SVector;
 
 /// yᵢ ≈ a + b tᵢ, one residual per observation.
@@ -48,14 +49,6 @@ fn line_by_hand(data: &[(f64, f64)]) -> ([f64; 2], f64, [f64; 2]) {
         rss,
         [(s2 * (1.0 / n + xm * xm / sxx)).sqrt(), (s2 / sxx).sqrt()],
     )
-}
-
-fn dataset(points: &[(f64, f64)]) -> Dataset<1, f64> {
-    Dataset::new(
-        points.iter().map(|p| SVector::from([p.0])).collect(),
-        points.iter().map(|p| p.1).collect(),
-    )
-    .unwrap()
 }
 
 #[test]
@@ -96,20 +89,6 @@ fn line_fit_matches_the_closed_form_with_its_standard_errors() {
         assert_eq!(report.dof, 10);
         let cov = report.covariance.unwrap();
         assert!((cov[(0, 1)] - cov[(1, 0)]).abs() < 1e-15);
-    }
-}
-
-/// y = 2 e^{−0.5 t} exactly: a zero-residual problem both solvers must solve to rounding, from
-/// a start where the undamped Gauss–Newton step is poor.
-struct Decay;
-impl ObservationResidual<2, 1, f64, 1> for Decay {
-    fn residual<T: Scalar>(
-        &self,
-        x: &SVector<f64, 1>,
-        y: &f64,
-        p: &SVector<T, 2>,
-    ) -> SVector<T, 1> {
-        SVector::from([(p[1] * (-x[0])).exp() * p[0] - *y])
     }
 }
 
@@ -275,35 +254,6 @@ fn max_iterations_is_reported() {
     assert_eq!(r.stop, LsqStop::MaxIterations(2));
     assert_eq!(r.iterations, 2);
     assert!(!r.stop.converged());
-}
-
-/// The buffers are allocated once per solve: the number of allocations does not depend on the
-/// number of observations (no allocation per row or per block) nor on the iterations.
-#[test]
-fn allocations_do_not_grow_with_rows_or_iterations() {
-    let count = |n: usize| {
-        let points: Vec<(f64, f64)> = (0..n)
-            .map(|i| {
-                let t = i as f64 * 10.0 / n as f64;
-                (t, 2.0 * (-0.5 * t).exp() + 1e-3 * (i as f64).sin())
-            })
-            .collect();
-        let data = dataset(&points);
-        let problem = DataResiduals::new(Decay, &data);
-        let mut iterations = 0;
-        let a = allocations(|| {
-            let r = LevenbergMarquardt::default()
-                .solve(&problem, SVector::from([1.0, 2.0]))
-                .unwrap();
-            iterations = r.iterations;
-        });
-        (a, iterations)
-    };
-    let (small, _) = count(50);
-    let (large, iters) = count(5000);
-    assert_eq!(small, large);
-    assert!(iters > 3);
-    assert_eq!(small, 4, "residuals, trial residuals, Jacobian, Qᵀr");
 }
 
 /// 100 000 observations in a 2 MiB thread (debug build): nothing proportional to the data lives
