@@ -1,6 +1,6 @@
 //! The least-squares solvers on problems with closed-form answers, against each other and at the
 //! edges (non-finite trial points, too few residuals, huge data sets in a small stack); their
-//! heap allocations are counted in `tests/lsq_alloc.rs`.
+//! heap allocations are counted in `tests/alloc/lsq_alloc.rs`.
 //!
 //! Expected values: closed forms (a straight line's least-squares fit and its covariance from
 //! the 2×2 normal equations, solved by hand here), the exact zero-residual solution of a

@@ -1,6 +1,6 @@
 //! Zero heap allocations in a full-batch value-and-gradient (a counting global allocator).
 
-mod counting_alloc;
+use crate::counting_alloc;
 
 use counting_alloc::allocations;
 

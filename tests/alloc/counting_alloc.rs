@@ -1,6 +1,6 @@
-//! A counting global allocator for the zero-allocation tests, shared by every test crate that
-//! includes it with `mod counting_alloc;` (the `#[global_allocator]` below then applies to that
-//! test crate).
+//! A counting global allocator for the allocation tests. The `#[global_allocator]` below applies
+//! to the whole test crate that declares this module, so it is declared in one binary only,
+//! `tests/alloc`, and every test that counts allocations lives there.
 //!
 //! It wraps the system allocator and counts, per thread, the calls to `alloc`, `alloc_zeroed`
 //! and `realloc` made while a measurement is running. The count is thread-local, so the test
@@ -9,8 +9,6 @@
 //!
 //! (`#![forbid(unsafe_code)]` is a lint of the library; an integration test is its own crate and
 //! needs `unsafe impl GlobalAlloc`.)
-#![allow(dead_code)] // not every test crate uses every helper
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;

@@ -2,12 +2,11 @@
 //! `hypergradient` does not grow with the number of epochs (gradient descent on a quadratic, and
 //! the XOR network in mini-batches; the runs of `tests/support/hypergradient_runs.rs`).
 //!
-//! Measured with the per-thread counting allocator of `tests/counting_alloc`, after the control
+//! Measured with the per-thread counting allocator of `counting_alloc.rs`, after the control
 //! `assert_counter_works`.
 
-mod counting_alloc;
-#[path = "support/hypergradient_runs.rs"]
-mod hypergradient_runs;
+use crate::counting_alloc;
+use crate::hypergradient_runs;
 
 use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::model::{MeanSquaredError, Model, Supervised};

@@ -1,11 +1,10 @@
 //! The least-squares solvers allocate their buffers once per solve: the number of heap
 //! allocations does not depend on the number of observations nor on the iterations.
 //!
-//! Measured with the per-thread counting allocator of `tests/counting_alloc`.
+//! Measured with the per-thread counting allocator of `counting_alloc.rs`.
 
-mod counting_alloc;
-#[path = "support/lsq_problems.rs"]
-mod lsq_problems;
+use crate::counting_alloc;
+use crate::lsq_problems;
 
 use counting_alloc::allocations;
 use dualgrad::lsq::{DataResiduals, LevenbergMarquardt};

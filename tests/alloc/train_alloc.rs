@@ -1,7 +1,7 @@
 //! The training loop allocates its buffers once: the number of heap allocations of a run does
 //! not grow with the number of epochs or steps (counting global allocator, per thread).
 
-mod counting_alloc;
+use crate::counting_alloc;
 
 use counting_alloc::allocations;
 

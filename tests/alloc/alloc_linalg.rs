@@ -3,10 +3,10 @@
 //! `Float` path (an `argmin_testfunctions` function), mixed `f64` × dual products, custom rules
 //! (`erf`) and implicit differentiation, at first and second order.
 //!
-//! Measured with the per-thread counting allocator of `tests/counting_alloc`; each test first
+//! Measured with the per-thread counting allocator of `counting_alloc.rs`; each test first
 //! checks that the counter does see an allocation (a control).
 
-mod counting_alloc;
+use crate::counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::functions::erf;

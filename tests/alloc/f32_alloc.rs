@@ -2,12 +2,11 @@
 //! network, the Hessian of log-sum-exp and the gradient of Rosenbrock over `f32` (the functions
 //! of the `f32` tests, `tests/support/f32_functions.rs`).
 //!
-//! Measured with the per-thread counting allocator of `tests/counting_alloc`, after the control
+//! Measured with the per-thread counting allocator of `counting_alloc.rs`, after the control
 //! `assert_counter_works`.
 
-mod counting_alloc;
-#[path = "support/f32_functions.rs"]
-mod f32_functions;
+use crate::counting_alloc;
+use crate::f32_functions;
 
 use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::{gradient, hessian, jacobian};

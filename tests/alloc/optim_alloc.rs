@@ -2,7 +2,7 @@
 //! static sizes, measured with a counting global allocator (per thread, so tests can run in
 //! parallel).
 
-mod counting_alloc;
+use crate::counting_alloc;
 
 use counting_alloc::allocations;
 

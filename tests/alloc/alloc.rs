@@ -1,10 +1,10 @@
 //! The entry points allocate nothing on the heap for static sizes.
 //!
-//! Measured with the per-thread counting allocator of `tests/counting_alloc`; every test first
+//! Measured with the per-thread counting allocator of `counting_alloc.rs`; every test first
 //! checks that the counter DOES see a `Vec::with_capacity(10)` (a control), so that a zero is a
 //! real zero and not a counter that never counts.
 
-mod counting_alloc;
+use crate::counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
 use dualgrad::prelude::*;
