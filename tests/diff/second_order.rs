@@ -3,7 +3,7 @@
 //! Hessian, `second_derivative` agreeing with `derivative`, `third_derivative` against closed
 //! forms, and property tests of symmetry and of `H v = hvp` on random points.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_derivative;

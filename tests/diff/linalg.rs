@@ -4,7 +4,7 @@
 //! Cholesky and LU solves against the inverse, and Ridders differences where no closed form is
 //! at hand (matrix exponential). Each function is written once over `T: Scalar`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_gradient;

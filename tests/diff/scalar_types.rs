@@ -7,7 +7,7 @@
 //! imply nalgebra's `RealField`: num-dual implements `RealField` only over `f32` and `f64`.
 //! `Jet<Dual64, N>` (a jet over a num-dual type) still is one and is tested below.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;

@@ -2,7 +2,7 @@
 //! `erfc`): values against published reference values, derivatives of orders 1 to 3 against
 //! closed forms and Ridders differences, at every scalar type.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_derivative;

@@ -3,7 +3,7 @@
 //! confusion"). Each inner derivative is taken with dualgrad's public entry points at the outer
 //! derivative's dual type; the outer one is dualgrad's own (`Jet`) or num-dual's `Dual64`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;

@@ -9,8 +9,7 @@
 //! terms of size `400 |x| (|y| + x²)`, that magnitude is written out), otherwise a relative
 //! `1e-5` of the `f64` result's largest entry.
 
-#[path = "support/f32_functions.rs"]
-mod f32_functions;
+use crate::f32_functions;
 
 use dualgrad::{
     Chunk, Jet, Scalar, derivative, directional_derivative, gradient, gradient_chunked, hessian,

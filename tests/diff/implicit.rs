@@ -2,7 +2,7 @@
 //! minimiser of a parametrised quadratic) and against differentiating straight through 50
 //! Newton iterations, at first and second (and third) order.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::implicit::{

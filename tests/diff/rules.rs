@@ -5,7 +5,7 @@
 //! automatic derivative against BOTH a closed form written here in plain `f64` and a central
 //! finite difference of the plain `f64` function; tolerances are justified in `common`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;

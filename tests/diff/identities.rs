@@ -5,7 +5,7 @@
 //! - `jvp(x, v)` is `jacobian(x) · v`, and `directional_derivative(x, v)` is `gradient(x) · v`;
 //! - `gradient_chunked` is bit-for-bit `gradient`, for several sizes and chunk sizes.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;

@@ -4,8 +4,6 @@
 //! `RealField`, num-traits' `Float`): inherent methods take precedence. This file compiling is
 //! most of the test; the values are checked against closed forms.
 
-#![allow(unused_imports)] // the point is that these traits are in scope
-
 use dualgrad::prelude::*;
 use nalgebra::{ComplexField, RealField, SVector};
 use num_traits::Float;

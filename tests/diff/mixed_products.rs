@@ -2,7 +2,7 @@
 //! after lifting the data to duals, at first and second order, and differentiate to the closed
 //! form (the Jacobian of x ↦ Wx is W; the Hessian of xᵀWx is W + Wᵀ).
 
-mod common;
+use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;
