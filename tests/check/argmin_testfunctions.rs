@@ -13,8 +13,8 @@
 //! `T: Into<f64>`, which `Jet` deliberately does not implement (it would drop the derivatives);
 //! `jet_is_not_into_f64` asserts that at compile time.
 
-mod argmin_support;
-mod common;
+use crate::argmin_support;
+use crate::common;
 
 use argmin_support::AsFloat;
 use argmin_testfunctions as atf;

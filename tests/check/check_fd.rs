@@ -4,7 +4,7 @@
 //!
 //! 50 random points per function in the default (debug) run, 2,000 in release.
 
-mod check_models;
+use crate::check_models;
 
 use check_models::*;
 use dualgrad::check::{

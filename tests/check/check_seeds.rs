@@ -5,7 +5,7 @@
 //! forgets tanh' at the hidden layer gets `W1` and `b1` wrong and `W2`, `b2` right), not from
 //! the checker's output.
 
-mod check_models;
+use crate::check_models;
 
 use check_models::*;
 use dualgrad::check::{CheckReport, Checker};

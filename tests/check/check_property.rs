@@ -3,9 +3,9 @@
 //! caught, with the failing point shrunk and reported.
 //!
 //! The "no false alarms" tests use 200 random points per function in the default (debug) run
-//! and 10,000 in release (`cargo test --release --test check_property`).
+//! and 10,000 in release (`cargo test --release --test check check_property::`).
 
-mod check_models;
+use crate::check_models;
 
 use check_models::*;
 use dualgrad::check::{Checker, FailingPoint};
