@@ -1,11 +1,11 @@
 //! For every model and loss: the exact gradient (the fast pre-activation path and the generic
-//! path) agrees with a hand-written backward pass (tests/model_support) and with central finite
+//! path) agrees with a hand-written backward pass (`model_support.rs`) and with central finite
 //! differences, at random parameters.
 //!
 //! The crate's gradient checker is being written in parallel; until it merges, these tests
 //! compare component-wise with the tolerance helper `assert_close`.
 
-mod model_support;
+use crate::model_support;
 
 use dualgrad::ScalarFn;
 use dualgrad::data::{CsvLoader, Dataset, Standardizer};

@@ -349,7 +349,7 @@ fn split_fractions_out_of_range() {
         let e = d.split(f, 1).unwrap_err();
         assert!(matches!(e, DataError::Fraction { fraction } if fraction.to_bits() == f.to_bits()));
     }
-    // (rounding that leaves a part empty is in tests/data_dataset.rs)
+    // (rounding that leaves a part empty is in tests/data/data_dataset.rs)
 }
 
 #[test]

@@ -1,6 +1,5 @@
 //! The parallel value-and-gradient (feature `parallel`) is bit-identical for 1, 2 and 4
 //! threads, and to the serial path.
-#![cfg(feature = "parallel")]
 
 use dualgrad::data::{CsvLoader, Dataset, Standardizer, permutation};
 use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};

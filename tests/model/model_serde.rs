@@ -1,6 +1,5 @@
 //! Saving and loading parameters as JSON (feature `serde`): bit-identical round trips, shape
 //! checks on load.
-#![cfg(feature = "serde")]
 
 use dualgrad::model::{
     LogisticRegression, Mlp1, Mlp2, Model, ModelError, Relu, Tanh, load_json, save_json,

@@ -1,10 +1,10 @@
 //! Networks declared with `network!`: the per-layer gradient against an independent
-//! hand-written backward pass (tests/model_support), against the generic path and against the
+//! hand-written backward pass (`model_support.rs`), against the generic path and against the
 //! built-in `Mlp1`/`Mlp2` of the same shapes; names and layout; training on two moons; deep and
 //! wide networks in a small stack; saving and loading (feature `serde`).
 
-mod model_support;
-#[path = "../examples/common/moons.rs"]
+use crate::model_support;
+#[path = "../../examples/common/moons.rs"]
 mod moons;
 
 use dualgrad::data::Dataset;
