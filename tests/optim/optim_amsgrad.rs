@@ -6,7 +6,7 @@ use dualgrad::optim::{AdamConfig, AmsgradMax, Optimizer};
 use nalgebra::{SMatrix, SVector};
 use serde_json::Value;
 
-const JSON: &str = include_str!("reference/optax_amsgrad.json");
+const JSON: &str = include_str!("../reference/optax_amsgrad.json");
 
 fn vector(v: &Value) -> SVector<f64, 2> {
     SVector::from_fn(|i, _| v[i].as_f64().expect("a number"))

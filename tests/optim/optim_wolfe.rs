@@ -199,7 +199,7 @@ fn newton_with_strong_wolfe_solves_rosenbrock() {
     assert_minimiser(&r);
 }
 
-mod common;
+use crate::common;
 
 /// On random convex-plus-quartic functions f(x) = Σ aᵢ(xᵢ − cᵢ)² + q (Σxᵢ)⁴ in 3 dimensions,
 /// along the negative gradient and along a random descent direction, an accepted step satisfies

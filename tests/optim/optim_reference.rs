@@ -11,7 +11,7 @@ use dualgrad::optim::{
 use nalgebra::SVector;
 use serde_json::Value;
 
-const JSON: &str = include_str!("reference/optim_trajectories.json");
+const JSON: &str = include_str!("../reference/optim_trajectories.json");
 
 /// The schedule named in a case.
 #[derive(Clone, Copy)]

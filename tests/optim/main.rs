@@ -1,0 +1,13 @@
+//! Optimizers: every first-order optimizer against reference trajectories (PyTorch's and optax's
+//! published rules, `tests/reference/`), convergence of the first- and second-order methods,
+//! schedules, the strong Wolfe line search, and property tests.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod optim_amsgrad;
+mod optim_convergence;
+mod optim_properties;
+mod optim_reference;
+mod optim_schedules;
+mod optim_wolfe;
