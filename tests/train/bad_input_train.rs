@@ -1,12 +1,12 @@
 //! Bad inputs to training, schedules and second-order methods (issue 12): each case asserts the
 //! specific error variant or the documented result.
 
+use crate::common;
 use dualgrad::optim::{
     AdamConfig, Constant, Cosine, Exponential, Lbfgs, Linear, Newton, OptimError, SgdConfig, Warmup,
 };
 use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
 use dualgrad::{Scalar, ScalarFn};
-mod common;
 
 use common::Mean;
 use nalgebra::SVector;
@@ -128,8 +128,12 @@ fn a_closure_schedule_with_a_negative_rate_is_an_error_not_ascent() {
         matches!(e, OptimError::ScheduledRate { step: 0, rate, .. } if rate == -0.1),
         "{e}"
     );
-    // the schedule is named by its type: here the closure in this test
-    let closure = "bad_input_train::a_closure_schedule_with_a_negative_rate_is_an_error_not_ascent::{{closure}}";
+    // the schedule is named by its type: here the closure in this test (its path starts with
+    // this module's)
+    let closure = concat!(
+        module_path!(),
+        "::a_closure_schedule_with_a_negative_rate_is_an_error_not_ascent::{{closure}}"
+    );
     assert_eq!(
         e.to_string(),
         format!(
@@ -221,7 +225,7 @@ fn any_negative_scheduled_rate_is_reported_at_its_step() {
 }
 
 /// Siblings of the closure-schedule case among the built-in schedules (the cases not already in
-/// `tests/optim_schedules.rs`).
+/// `tests/optim/optim_schedules.rs`).
 #[test]
 fn built_in_schedules_reject_bad_settings_when_built() {
     assert!(

@@ -5,18 +5,18 @@
 //! PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau` (PyTorch 2.x). The training runs use
 //! objectives with closed-form trajectories (gradient descent on a mean of squares).
 
+use crate::common;
 use dualgrad::optim::SgdConfig;
 use dualgrad::train::{
     Control, EarlyStopping, Monitor, PlateauMode, ReduceLrOnPlateau, StopReason, ThresholdMode,
     TrainConfig, train, train_monitored,
 };
-mod common;
 
 use common::Mean;
 use nalgebra::SVector;
 use serde_json::Value;
 
-const JSON: &str = include_str!("reference/reduce_lr_on_plateau.json");
+const JSON: &str = include_str!("../reference/reduce_lr_on_plateau.json");
 
 fn number(v: &Value) -> f64 {
     match v {

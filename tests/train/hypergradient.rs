@@ -2,8 +2,7 @@
 //! checked against a closed form (gradient descent on a quadratic) and against Ridders' finite
 //! differences of the run itself (each difference re-runs training on `f64`).
 
-#[path = "support/hypergradient_runs.rs"]
-mod hypergradient_runs;
+use crate::hypergradient_runs;
 
 use dualgrad::check::ridders_derivative;
 use dualgrad::data::Dataset;
@@ -135,11 +134,12 @@ fn iris_setup<T: Scalar>(
 }
 
 /// About 200 training runs of 50 steps for the differences: seconds in release, minutes in a
-/// debug build, so it runs in release (`.ci/run`: `cargo test --release --test hypergradient`).
+/// debug build, so it runs in release (`.ci/run`:
+/// `cargo test --release --test train -- --include-ignored hypergradient::`).
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "runs in release: cargo test --release --test hypergradient"
+    ignore = "runs in release: cargo test --release --test train hypergradient::"
 )]
 fn iris_adamw_hypergradient_agrees_with_ridders_to_1e_6() {
     let (train, test) = iris();
