@@ -1,4 +1,4 @@
-//! Problems of the least-squares tests (`tests/lsq.rs`) that the allocation test of the solvers
+//! Problems of the least-squares tests (`tests/lsq/lsq.rs`) that the allocation test of the solvers
 //! (`tests/alloc/lsq_alloc.rs`) solves too: a one-feature data set from points, and the decay model.
 #![allow(dead_code)] // each test binary uses a different subset
 

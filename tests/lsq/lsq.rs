@@ -6,9 +6,8 @@
 //! the 2×2 normal equations, solved by hand here), the exact zero-residual solution of a
 //! synthetic exponential, and identities between the two residual forms.
 
-mod common;
-#[path = "support/lsq_problems.rs"]
-mod lsq_problems;
+use crate::common;
+use crate::lsq_problems;
 
 use dualgrad::data::Dataset;
 use dualgrad::lsq::{

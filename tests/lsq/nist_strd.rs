@@ -4,10 +4,10 @@
 //! the standard errors against NIST's certified values.
 //!
 //! The tables in `docs/nist-strd.md` are these tests' output; regenerate it with
-//! `DUALGRAD_WRITE_NIST=1 cargo test --test nist_strd`. Without the variable the tests check
-//! that the committed tables are the ones they produce.
+//! `DUALGRAD_WRITE_NIST=1 cargo test --test lsq nist_strd::`. Without the variable the tests
+//! check that the committed tables are the ones they produce.
 
-mod nist;
+use crate::nist;
 
 use dualgrad::Scalar;
 use dualgrad::data::Dataset;
@@ -255,7 +255,7 @@ fn sync_doc(name: &str, table: &str) {
         assert!(
             doc.contains(&format!("{begin}{table}{end}")),
             "docs/nist-strd.md's {name} is not this test's table: regenerate it with \
-             DUALGRAD_WRITE_NIST=1 cargo test --test nist_strd"
+             DUALGRAD_WRITE_NIST=1 cargo test --test lsq nist_strd::"
         );
     }
 }
