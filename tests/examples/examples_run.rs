@@ -4,7 +4,7 @@
 //! optimizers example draws.
 //!
 //! The binaries are the ones `cargo test` builds next to the test executables
-//! (`target/<profile>/examples`). `cargo test --test examples_run` on its own does not rebuild
+//! (`target/<profile>/examples`). `cargo test --test examples` on its own does not rebuild
 //! them: run `cargo build --examples` first in that case.
 
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ const ALL: [&str; 6] = [
 
 fn example_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable's path");
-    // target/<profile>/deps/examples_run-<hash> → target/<profile>/examples/<name>
+    // target/<profile>/deps/examples-<hash> → target/<profile>/examples/<name>
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
