@@ -3,7 +3,7 @@
 //! rounding noise and on oscillatory functions, and every function of `argmin_testfunctions`
 //! against its hand-derived gradient and Hessian.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 
 mod argmin_support;

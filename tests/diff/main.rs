@@ -3,7 +3,7 @@
 //! `f32`, jets, num-dual's duals), custom rules, implicit differentiation, linear algebra on
 //! jets, edge cases and the size envelope.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[path = "../support/f32_functions.rs"]
 mod f32_functions;

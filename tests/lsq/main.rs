@@ -2,7 +2,7 @@
 //! at the edges, and on the fifteen NIST StRD nonlinear-regression problems (`nist`: the parser
 //! of NIST's files and the log relative error) against the certified values.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[path = "../support/lsq_problems.rs"]
 mod lsq_problems;

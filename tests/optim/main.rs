@@ -2,7 +2,7 @@
 //! published rules, `tests/reference/`), convergence of the first- and second-order methods,
 //! schedules, the strong Wolfe line search, and property tests.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 
 mod optim_amsgrad;

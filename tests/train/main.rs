@@ -2,7 +2,7 @@
 //! stopping and `ReduceLROnPlateau`, bad inputs, and hypergradients (the derivative of a whole
 //! training run with respect to its hyperparameters).
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 #[path = "../support/hypergradient_runs.rs"]
 mod hypergradient_runs;

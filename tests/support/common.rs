@@ -4,7 +4,7 @@
 //! Every expected value in these tests comes from outside the code under test: a closed form
 //! written here in plain `f64` arithmetic, central finite differences of the plain `f64`
 //! function, or an identity between two different entry points.
-#![allow(dead_code)] // each test file uses a different subset
+#![allow(dead_code)] // each test binary uses a different subset
 
 use nalgebra::{SMatrix, SVector};
 use quickcheck::{QuickCheck, TestResult, Testable};
