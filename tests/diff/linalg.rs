@@ -307,7 +307,7 @@ fn norm_at_the_origin_has_gradient_zero_at_every_order() {
     assert_eq!(gradient(|x| x.norm(), &o), (0.0, V3::zeros()));
     // The norm's Hessian at the origin is undefined (a kink in every direction); the jets give
     // the limit of the smoothed norm, +∞ on the diagonal and 0 off it, never NaN (issue 10's
-    // second-order convention, tests/second_order.rs).
+    // second-order convention, tests/diff/second_order.rs).
     let (v, g, h) = hessian(|x| x.norm(), &o);
     assert_eq!((v, g), (0.0, V3::zeros()));
     let want = M3::from_fn(|i, j| if i == j { f64::INFINITY } else { 0.0 });

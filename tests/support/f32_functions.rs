@@ -1,6 +1,7 @@
-//! The functions of the `f32` tests (`tests/f32.rs`), written as a user of `f32` writes them
-//! (constants as `f32`, or generic over the precision), with their closed forms in `f64`. The
-//! allocation test of the `f32` paths (`tests/alloc/f32_alloc.rs`) differentiates the same ones.
+//! The functions of the `f32` tests (`tests/diff/f32.rs`), written as a user of `f32` writes
+//! them (constants as `f32`, or generic over the precision), with their closed forms in `f64`.
+//! The allocation test of the `f32` paths (`tests/alloc/f32_alloc.rs`) differentiates the same
+//! ones.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use dualgrad::{Precision, Scalar};

@@ -1,6 +1,7 @@
-//! The training runs that the hypergradient tests (`tests/train/hypergradient.rs`) differentiate and
-//! that the allocation test of a differentiated run (`tests/alloc/hypergradient_alloc.rs`) counts:
-//! gradient descent on ½ xᵀAx (training) / ½ xᵀx (validation), and the XOR network with SGD.
+//! The training runs that the hypergradient tests (`tests/train/hypergradient.rs`)
+//! differentiate and that the allocation test of a differentiated run
+//! (`tests/alloc/hypergradient_alloc.rs`) counts: gradient descent on ½ xᵀAx (training) /
+//! ½ xᵀx (validation), and the XOR network with SGD.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use dualgrad::Scalar;

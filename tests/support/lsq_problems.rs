@@ -1,5 +1,6 @@
-//! Problems of the least-squares tests (`tests/lsq/lsq.rs`) that the allocation test of the solvers
-//! (`tests/alloc/lsq_alloc.rs`) solves too: a one-feature data set from points, and the decay model.
+//! Problems of the least-squares tests (`tests/lsq/lsq.rs`) that the allocation test of the
+//! solvers (`tests/alloc/lsq_alloc.rs`) solves too: a one-feature data set from points, and the
+//! decay model.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use dualgrad::Scalar;
