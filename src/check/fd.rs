@@ -93,7 +93,7 @@ pub fn central_gradient<const N: usize>(
 /// Here `s = max(1, |f(x)|, max |∂f/∂xᵢ|)`, the scale of the function and its gradient; the
 /// test functions are Rosenbrock (N = 2, 10), a 2-3-1 tanh MLP with mean squared error, a 2-5-1
 /// MLP with a sigmoid output and cross-entropy, logistic regression and softmax cross-entropy,
-/// at 2,000 random points each (`tests/check_fd.rs`, in release mode). Ridders was more
+/// at 2,000 random points each (`tests/check/check_fd.rs`, in release mode). Ridders was more
 /// accurate than central differences by a factor of 170 to 1,600 on (geometric) average.
 ///
 /// **Central differences** take `(f(x + h) − f(x − h)) / 2h` with `h = ε^(1/3)·max(|x|, 1)`
@@ -120,7 +120,7 @@ pub fn central_gradient<const N: usize>(
 /// test functions above, and on Ackley (`N = 2, 3, 5` over `[−32.768, 32.768]ᴺ`) and Schaffer
 /// N.2 (over `[−100, 100]²`, where a fixed first step of `0.01·|x|` spans several oscillations)
 /// at 200 random points each, gradients and Hessians, the actual error stayed below the estimate
-/// at every point, at most a third of it (`tests/bad_input_blackbox.rs`). Trust it where `f` is
+/// at every point, at most a third of it (`tests/check/bad_input_blackbox.rs`). Trust it where `f` is
 /// smooth on `[x − h₀, x + h₀]`; where `f` has a kink, a discontinuity or a singularity there,
 /// the estimate means little, and a large error estimate is the sign of trouble (the checker
 /// then says "inconclusive"). `f` must be defined on that whole interval.

@@ -69,7 +69,7 @@ pub const HVP_CHUNK: usize = 8;
 ///
 /// At the limit, a one-pass gradient's input is `8·80·81` bytes = 51 KiB, and a debug build's
 /// copies of it and of the function's own `N`-wide temporaries stay far inside a 2 MiB thread
-/// (`tests/envelope.rs`); at `N = 128` a Jacobian whose function builds its output with
+/// (`tests/diff/envelope.rs`); at `N = 128` a Jacobian whose function builds its output with
 /// `SVector::from_fn` already overflowed one. The limit is above the 67 parameters of the iris
 /// MLP, whose gradient is fastest in one pass.
 ///

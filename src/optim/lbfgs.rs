@@ -23,7 +23,7 @@ use nalgebra::SVector;
 /// sufficient decrease and may have to skip pairs. On Rosenbrock from the standard start
 /// (memory 5, gradient tolerance `1e-10`) strong Wolfe takes 49 values and gradients for N = 2
 /// (Armijo: 97 values, 43 gradients) and 119 for N = 10 (Armijo: 218 values, 104 gradients);
-/// `tests/optim_wolfe.rs` measures them.
+/// `tests/optim/optim_wolfe.rs` measures them.
 ///
 /// Run it with [`minimize`](crate::optim::minimize).
 ///
