@@ -8,7 +8,7 @@ use super::report::Evaluations;
 use super::stop::StopReason;
 use crate::ScalarFn;
 use crate::data::{seeded_rng, unit_uniform};
-use nalgebra::{DMatrix, SMatrix, SVector};
+use nalgebra::{SMatrix, SVector};
 
 /// The verdict at a stationary `point` with Hessian `h`: [`StopReason::SaddlePoint`] if `h` has
 /// a negative eigenvalue beyond rounding, `None` (a minimum, as far as curvature tells) if not.
@@ -22,26 +22,21 @@ pub(crate) fn saddle_point<const N: usize>(
     })
 }
 
-/// Up to this many inputs a Hessian-free method takes the exact Hessian (in blocks, 32 KiB at
-/// the limit) to apply the rule; above it, a Lanczos process on Hessian-vector products.
-const DENSE_CURVATURE_MAX: usize = 64;
-
-/// The Lanczos process's length above [`DENSE_CURVATURE_MAX`] inputs: enough to resolve the
-/// extreme eigenvalues (which converge first) of the Hessians seen in practice.
+/// The Lanczos process's length: `N` steps (the whole Krylov space, so the Ritz values are the
+/// eigenvalues) up to this many inputs; above, enough steps to resolve the extreme eigenvalues,
+/// which converge first.
 const LANCZOS_STEPS: usize = 40;
 
-/// The one rule for a method that works from Hessian-vector products: the exact Hessian up to
-/// [`DENSE_CURVATURE_MAX`] inputs; above it the smallest Ritz value of a Lanczos process (with
-/// full reorthogonalisation) from a fixed pseudo-random start, which is an upper bound of the
-/// smallest eigenvalue, so a negative one is a real negative curvature.
+/// The one rule for a method that works from Hessian-vector products, without forming the
+/// Hessian: the smallest Ritz value of a Lanczos process on `v ↦ H v` (with full
+/// reorthogonalisation) from a fixed pseudo-random start. A Ritz value is never below the
+/// smallest eigenvalue, so a negative one is a real negative curvature. Each product counts as
+/// a gradient evaluation, as in the method's own iterations.
 pub(crate) fn saddle_point_hessian_free<F: ScalarFn<N>, const N: usize>(
     f: &F,
     point: &Point<N>,
     evals: &mut Evaluations,
 ) -> Option<StopReason> {
-    if N <= DENSE_CURVATURE_MAX {
-        return dense(f, point, evals);
-    }
     let min_eigenvalue = lanczos_min(f, &point.x, evals)?;
     Some(StopReason::SaddlePoint {
         norm: point.gradient.norm(),
@@ -49,18 +44,10 @@ pub(crate) fn saddle_point_hessian_free<F: ScalarFn<N>, const N: usize>(
     })
 }
 
-#[inline(never)]
-fn dense<F: ScalarFn<N>, const N: usize>(
-    f: &F,
-    point: &Point<N>,
-    evals: &mut Evaluations,
-) -> Option<StopReason> {
-    let (_, _, h) = f.hessian(&point.x);
-    evals.add_hessian();
-    saddle_point(point, &h)
-}
-
-/// The smallest Ritz value if it is negative beyond rounding.
+/// The smallest Ritz value if it is negative beyond rounding. The three-term recurrence keeps
+/// two vectors and the tridiagonal matrix on the stack: nothing is allocated. (Without
+/// reorthogonalisation, rounding can repeat a converged Ritz value, never put one below the
+/// spectrum.)
 #[inline(never)]
 fn lanczos_min<F: ScalarFn<N>, const N: usize>(
     f: &F,
@@ -70,43 +57,81 @@ fn lanczos_min<F: ScalarFn<N>, const N: usize>(
     let mut rng = seeded_rng(0);
     let mut q: SVector<f64, N> = SVector::from_fn(|_, _| 2.0 * unit_uniform(&mut rng) - 1.0);
     q /= q.norm();
-    let steps = LANCZOS_STEPS.min(N);
-    let mut basis: Vec<SVector<f64, N>> = Vec::with_capacity(steps);
-    let (mut alpha, mut beta) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
-    for _ in 0..steps {
+    let mut q_prev = SVector::<f64, N>::zeros();
+    let (mut alpha, mut beta) = ([0.0; LANCZOS_STEPS], [0.0; LANCZOS_STEPS]);
+    let mut k = 0;
+    while k < LANCZOS_STEPS.min(N) {
         let (_, _, mut w) = f.hvp(x, &q);
-        evals.add_hessian();
+        evals.add_gradient();
         let a = q.dot(&w);
         if !a.is_finite() {
             return None;
         }
-        alpha.push(a);
-        basis.push(q);
-        for b in &basis {
-            w -= b * b.dot(&w); // full reorthogonalisation
-        }
+        alpha[k] = a;
+        w -= q * a + q_prev * if k > 0 { beta[k - 1] } else { 0.0 };
+        k += 1;
         let norm = w.norm();
         if norm.is_nan() || norm <= 1e-12 * a.abs().max(1.0) {
             break; // an invariant subspace: its Ritz values are eigenvalues
         }
-        beta.push(norm);
+        beta[k - 1] = norm;
+        q_prev = q;
         q = w / norm;
     }
-    let k = alpha.len();
-    let t = DMatrix::from_fn(k, k, |i, j| {
-        if i == j {
-            alpha[i]
-        } else if i + 1 == j {
-            beta[i]
-        } else if j + 1 == i {
-            beta[j]
-        } else {
-            0.0
-        }
-    });
-    let scale = t.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
-    let min = t.symmetric_eigenvalues().min();
+    let (alpha, beta) = (&alpha[..k], &beta[..k.saturating_sub(1)]);
+    let scale = alpha
+        .iter()
+        .chain(beta)
+        .fold(1.0_f64, |m, v| m.max(v.abs()));
+    let min = smallest_tridiagonal_eigenvalue(alpha, beta);
     (min < -NEGATIVE_CURVATURE_TOL * scale).then_some(min)
+}
+
+/// The smallest eigenvalue of the symmetric tridiagonal matrix with diagonal `alpha` and
+/// off-diagonal `beta`, by bisection on Sturm sequence counts (the number of eigenvalues below a
+/// shift is the number of negative pivots of `T − shift·I`) inside Gershgorin's bounds.
+fn smallest_tridiagonal_eigenvalue(alpha: &[f64], beta: &[f64]) -> f64 {
+    let off = |i: usize| {
+        let left = if i > 0 { beta[i - 1].abs() } else { 0.0 };
+        left + beta.get(i).map_or(0.0, |b| b.abs())
+    };
+    let mut lo = (0..alpha.len())
+        .map(|i| alpha[i] - off(i))
+        .fold(f64::INFINITY, f64::min);
+    let mut hi = (0..alpha.len())
+        .map(|i| alpha[i] + off(i))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let below = |shift: f64| {
+        let mut count = 0;
+        let mut d = 1.0;
+        for i in 0..alpha.len() {
+            let b2 = if i > 0 {
+                beta[i - 1] * beta[i - 1]
+            } else {
+                0.0
+            };
+            d = alpha[i] - shift - if i > 0 { b2 / d } else { 0.0 };
+            if d == 0.0 {
+                d = f64::MIN_POSITIVE; // a zero pivot: perturb (the count is unchanged)
+            }
+            if d < 0.0 {
+                count += 1;
+            }
+        }
+        count
+    };
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if below(mid) == 0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// The relative size below which a negative eigenvalue counts as rounding of a zero one.
@@ -151,4 +176,24 @@ pub(crate) fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Opt
         }
     }
     Some(0.5 * (lo + hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smallest_tridiagonal_eigenvalue;
+
+    #[test]
+    fn smallest_eigenvalue_of_tridiagonal_matrices_against_closed_forms() {
+        // [[2, 1], [1, 2]]: eigenvalues 1 and 3
+        assert!((smallest_tridiagonal_eigenvalue(&[2.0, 2.0], &[1.0]) - 1.0).abs() < 1e-14);
+        // diag(1, −1, 1)
+        let min = smallest_tridiagonal_eigenvalue(&[1.0, -1.0, 1.0], &[0.0, 0.0]);
+        assert!((min + 1.0).abs() < 1e-14);
+        // the n × n second-difference matrix (2 on the diagonal, −1 beside it): 2 − 2 cos(π/(n+1))
+        for n in [1usize, 5, 40] {
+            let exact = 2.0 - 2.0 * (std::f64::consts::PI / (n as f64 + 1.0)).cos();
+            let min = smallest_tridiagonal_eigenvalue(&vec![2.0; n], &vec![-1.0; n - 1]);
+            assert!((min - exact).abs() < 1e-13, "n = {n}: {min} vs {exact}");
+        }
+    }
 }

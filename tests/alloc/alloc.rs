@@ -7,7 +7,12 @@
 use crate::counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
+use dualgrad::functions::{log_sum_exp, sigmoid, softmax, softmax_cross_entropy, softplus};
 use dualgrad::prelude::*;
+use dualgrad::{
+    Chunk, gradient_chunked, hessian_chunked, hvp_chunked, jacobian_chunked, jvp,
+    second_derivative, third_derivative,
+};
 use nalgebra::SVector;
 use std::hint::black_box;
 

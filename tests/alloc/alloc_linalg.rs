@@ -9,8 +9,9 @@
 use crate::counting_alloc;
 
 use counting_alloc::{allocations, assert_counter_works};
+use dualgrad::diff::implicit::{ImplicitFn, implicit_solution};
 use dualgrad::functions::erf;
-use dualgrad::implicit::{Residual, implicit_solution};
+use dualgrad::jet::{F64Ops, MixedOps};
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 use std::hint::black_box;
@@ -46,7 +47,7 @@ fn linalg<T: Scalar>(x: &SVector<T, 3>) -> T {
 }
 
 struct Circle;
-impl Residual<1, 1> for Circle {
+impl ImplicitFn<1, 1> for Circle {
     fn residual<T: Scalar>(&self, x: &SVector<T, 1>, th: &SVector<T, 1>) -> SVector<T, 1> {
         SVector::from([x[0] * x[0] * x[0] + x[0] - th[0]])
     }

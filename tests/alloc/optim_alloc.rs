@@ -11,7 +11,7 @@ use dualgrad::optim::{
     MomentumForm, Newton, NewtonCg, Optimizer, RmspropConfig, SecondOrderStep, SgdConfig, Warmup,
     clip_by_global_norm,
 };
-use dualgrad::train::{StopRules, minimize};
+use dualgrad::optim::{StopRules, minimize};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 

@@ -5,7 +5,8 @@ use crate::counting_alloc;
 
 use counting_alloc::allocations;
 
-use dualgrad::optim::{AdamConfig, Objective, SgdConfig};
+use dualgrad::objective::{Objective, Samples};
+use dualgrad::optim::{AdamConfig, SgdConfig};
 use dualgrad::train::{TrainConfig, train};
 use nalgebra::SVector;
 
@@ -15,10 +16,12 @@ struct Line {
     y: Vec<f64>,
 }
 
-impl Objective<2> for Line {
+impl Samples for Line {
     fn len(&self) -> usize {
         self.x.len()
     }
+}
+impl Objective<2> for Line {
     fn loss_and_gradient(&self, p: &SVector<f64, 2>, idx: &[usize]) -> (f64, SVector<f64, 2>) {
         let (mut l, mut gw, mut gb) = (0.0, 0.0, 0.0);
         for &i in idx {

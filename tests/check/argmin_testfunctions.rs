@@ -19,6 +19,7 @@ use crate::common;
 use argmin_support::AsFloat;
 use argmin_testfunctions as atf;
 use common::vec_from_seed;
+use dualgrad::check::Checker;
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 use std::collections::BTreeMap;

@@ -6,6 +6,7 @@
 //! `/work/shared/seeds/README.md`, "Hand-derived gradients in them that are wrong").
 #![allow(dead_code)]
 
+use dualgrad::functions::{bce_with_logits, sigmoid, softmax_cross_entropy};
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 

@@ -6,9 +6,10 @@ use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_derivative;
+use dualgrad::diff::custom::{Rule, apply_rule};
 use dualgrad::functions::{erf, erfc};
 use dualgrad::prelude::*;
-use dualgrad::rules::{Rule, apply_rule};
+use dualgrad::second_derivative;
 use nalgebra::SVector;
 use num_dual::{DualSVec64, HyperDual64};
 use quickcheck::TestResult;

@@ -1,7 +1,11 @@
 //! Edge cases: NaN inputs, infinite local derivatives with zero tangents (NaN-safe chain rule),
 //! the Euclidean norm at the origin, and extreme logits for the stable ML functions.
 
+use dualgrad::functions::{
+    bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
+};
 use dualgrad::prelude::*;
+use dualgrad::{Chunk, gradient_chunked, jvp, second_derivative};
 use nalgebra::{SMatrix, SVector};
 use num_dual::DualSVec64;
 

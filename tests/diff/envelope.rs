@@ -6,8 +6,9 @@
 use dualgrad::check::ridders_derivative;
 use dualgrad::data::{CsvLoader, Standardizer};
 use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
+use dualgrad::objective::FullBatch;
 use dualgrad::optim::{Newton, NewtonCg};
-use dualgrad::train::{StopReason, StopRules, minimize};
+use dualgrad::optim::{StopReason, StopRules, minimize};
 use dualgrad::{
     Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked, hvp,
     hvp_chunked, jacobian, jacobian_chunked,
@@ -277,11 +278,12 @@ fn iris_hessian_in_a_2_mib_thread() {
         let data = iris();
         let net = Net::new();
         let objective = Supervised::new(net, SoftmaxCrossEntropy, &data).unwrap();
+        let full = FullBatch::new(&objective);
         let p = net.init(7);
-        let (f, g, h) = objective.hessian(&p);
+        let (f, g, h) = full.hessian(&p);
         assert_eq!(h, h.transpose());
         // the same value and gradient as the generic path (which sums in blocks of samples)
-        let (f1, g1) = objective.gradient(&p);
+        let (f1, g1) = objective.generic_loss_and_gradient(&p, full.indices());
         assert!(close(f, f1));
         for i in 0..67 {
             assert!((g[i] - g1[i]).abs() <= 1e-13 * (1.0 + g1[i].abs()));
@@ -293,7 +295,7 @@ fn iris_hessian_in_a_2_mib_thread() {
                     |t| {
                         let mut q = p;
                         q[k] += t;
-                        objective.gradient(&q).1[i]
+                        full.gradient(&q).1[i]
                     },
                     0.0,
                 );
@@ -306,7 +308,7 @@ fn iris_hessian_in_a_2_mib_thread() {
         }
         // and the Hessian-vector product along a unit vector is that column
         let e = SVector::<f64, 67>::from_fn(|i, _| if i == 20 { 1.0 } else { 0.0 });
-        let (_, _, hv) = objective.hvp(&p, &e);
+        let (_, _, hv) = full.hvp(&p, &e);
         for i in 0..67 {
             assert!((hv[i] - h[(i, 20)]).abs() <= 1e-12 * (1.0 + h[(i, 20)].abs()));
         }
@@ -319,11 +321,12 @@ fn newton_on_iris_in_a_2_mib_thread() {
         let data = iris();
         let net = Net::new();
         let objective = Supervised::new(net, SoftmaxCrossEntropy, &data).unwrap();
+        let full = FullBatch::new(&objective);
         let p = net.init(7);
-        let start = objective.value(&p);
+        let start = full.value(&p);
         let rules = StopRules::default().with_max_iterations(2);
-        let report = minimize(&objective, p, &mut Newton::default(), &rules, |_| {}).unwrap();
-        let end = objective.value(&report.params);
+        let report = minimize(&full, p, &mut Newton::default(), &rules, |_| {}).unwrap();
+        let end = full.value(&report.params);
         assert!(end < start, "{start} → {end}");
         assert!(report.evals.hessian >= 1);
     });

@@ -9,6 +9,7 @@ use crate::common;
 
 use common::*;
 use dualgrad::prelude::*;
+use dualgrad::{Chunk, gradient_chunked, jvp};
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;
 

@@ -5,10 +5,11 @@
 use crate::common;
 
 use common::*;
-use dualgrad::implicit::{
-    ImplicitError, ParamObjective, Residual, implicit_minimizer, implicit_solution,
+use dualgrad::diff::implicit::{
+    ImplicitError, ImplicitFn, ParamObjective, implicit_minimizer, implicit_solution,
 };
 use dualgrad::prelude::*;
+use dualgrad::second_derivative;
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;
 
@@ -17,7 +18,7 @@ use quickcheck::TestResult;
 // ---------------------------------------------------------------------------------------------
 
 struct SquareRoot;
-impl Residual<1, 1> for SquareRoot {
+impl ImplicitFn<1, 1> for SquareRoot {
     fn residual<T: Scalar>(&self, x: &SVector<T, 1>, th: &SVector<T, 1>) -> SVector<T, 1> {
         SVector::from([x[0] * x[0] - th[0]])
     }
@@ -87,7 +88,7 @@ fn errors_name_the_bad_solution() {
 // ---------------------------------------------------------------------------------------------
 
 struct Kepler;
-impl Residual<1, 2> for Kepler {
+impl ImplicitFn<1, 2> for Kepler {
     fn residual<T: Scalar>(&self, x: &SVector<T, 1>, th: &SVector<T, 2>) -> SVector<T, 1> {
         SVector::from([x[0] - th[1] * x[0].sin() - th[0]])
     }

@@ -8,6 +8,7 @@ use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_gradient;
+use dualgrad::jet::MixedOps;
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;

@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::*;
+use dualgrad::jet::{F64Ops, MixedOps};
 use dualgrad::prelude::*;
 use nalgebra::{SMatrix, SVector};
 

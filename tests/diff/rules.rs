@@ -8,7 +8,11 @@
 use crate::common;
 
 use common::*;
+use dualgrad::functions::{
+    bce_with_logits, log_sum_exp, relu, sigmoid, softmax, softmax_cross_entropy, softplus,
+};
 use dualgrad::prelude::*;
+use dualgrad::{second_derivative, third_derivative};
 use nalgebra::SVector;
 use num_dual::Dual2_64;
 use quickcheck::TestResult;

@@ -7,8 +7,9 @@ use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_derivative;
-use dualgrad::chunking::HESSIAN_ONE_PASS_MAX;
+use dualgrad::diff::size::HESSIAN_ONE_PASS_MAX;
 use dualgrad::prelude::*;
+use dualgrad::{Chunk, second_derivative};
 use dualgrad::{hessian_chunked, hvp, third_derivative};
 use nalgebra::{SMatrix, SVector};
 use quickcheck::TestResult;

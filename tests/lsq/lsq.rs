@@ -295,9 +295,9 @@ fn linear_problems_satisfy_the_normal_equations() {
         }
     }
     fn prop(seed: u64) -> bool {
-        let mut rng = dualgrad::params::seeded_rng(seed);
+        let mut rng = dualgrad::data::seeded_rng(seed);
         let rows: Vec<[f64; 4]> = (0..8)
-            .map(|_| std::array::from_fn(|_| 2.0 * dualgrad::params::unit_uniform(&mut rng) - 1.0))
+            .map(|_| std::array::from_fn(|_| 2.0 * dualgrad::data::unit_uniform(&mut rng) - 1.0))
             .map(|[a, b, c, y]: [f64; 4]| [a + 2.0, b, c - 2.0, y])
             .collect();
         let problem = Lin(rows.clone());

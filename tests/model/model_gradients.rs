@@ -13,7 +13,7 @@ use dualgrad::model::{
     BinaryCrossEntropy, Dense, LinearRegression, LogisticRegression, Loss, MeanSquaredError, Mlp1,
     Mlp2, Model, Relu, Sigmoid, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh,
 };
-use dualgrad::optim::Objective;
+use dualgrad::objective::{FullBatch, Objective};
 use model_support::{Act, LossKind, Net, assert_close, finite_diff, uniform};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
@@ -70,9 +70,10 @@ where
 
     let (v_fast, g_fast) = obj.full_loss_and_gradient(&p);
     let (v_gen, g_gen) = obj.generic_loss_and_gradient(&p, obj.all_indices());
-    let (v_fn, g_fn) = obj.gradient(&p); // ScalarFn: generic, whole data set
+    let full = FullBatch::new(&obj);
+    let (v_fn, g_fn) = full.gradient(&p); // ScalarFn over the whole data set
     let (v_hand, g_hand) = case.net.backprop(ps, &xs, ys, case.loss, case.lambda);
-    let g_fd = finite_diff(|q| obj.value(&SVector::<f64, P>::from_column_slice(q)), ps);
+    let g_fd = finite_diff(|q| full.value(&SVector::<f64, P>::from_column_slice(q)), ps);
 
     // values
     for (what, v) in [("generic", v_gen), ("ScalarFn", v_fn), ("hand", v_hand)] {
@@ -369,7 +370,7 @@ fn two_hidden_layer_mlps() {
 /// Above `GENERIC_SINGLE_PASS_MAX` parameters the generic path works in chunks: check it too.
 #[test]
 fn large_mlp_takes_the_chunked_generic_path() {
-    const { assert!(139 > dualgrad::model::tuning::GENERIC_SINGLE_PASS_MAX) };
+    const { assert!(139 > dualgrad::diff::size::GRADIENT_ONE_PASS_MAX) };
     let xs = features::<4>(5, 28);
     let classes: Vec<usize> = (0..5).map(|k| k % 3).collect();
     let yc: Vec<f64> = classes.iter().map(|&c| c as f64).collect();

@@ -6,7 +6,7 @@ use dualgrad::model::{
     ModelError, SoftmaxCrossEntropy, SoftmaxRegression, Supervised, Tanh, accuracy,
     binary_accuracy, predicted_class, r_squared,
 };
-use dualgrad::optim::Objective;
+use dualgrad::objective::{FullBatch, Objective};
 use dualgrad::{ScalarFn, gradient};
 use nalgebra::{SMatrix, SVector};
 
@@ -141,7 +141,7 @@ fn logistic_regression_hessian_matches_the_closed_form() {
         .with_l2(lambda)
         .unwrap();
     let p = SVector::from([0.4, -0.3, 0.2]);
-    let (_, g, h) = obj.hessian(&p);
+    let (_, g, h) = FullBatch::new(&obj).hessian(&p);
     let mut expected = SMatrix::<f64, 3, 3>::zeros();
     let mut expected_g = SVector::<f64, 3>::zeros();
     for (x, y) in xs.iter().zip(ys) {
@@ -172,7 +172,7 @@ fn one_newton_step_solves_linear_least_squares() {
     let data = Dataset::new(xs.iter().map(|&r| SVector::from(r)).collect(), ys.to_vec()).unwrap();
     let obj = Supervised::new(LinearRegression::<2, 3>::new(), MeanSquaredError, &data).unwrap();
     let p0 = SVector::from([5.0, -3.0, 2.0]);
-    let (_, g, h) = obj.hessian(&p0);
+    let (_, g, h) = FullBatch::new(&obj).hessian(&p0);
     let p1 = p0 - h.lu().solve(&g).unwrap();
     // normal equations (X̃ᵀX̃) β = X̃ᵀy, solved independently
     let xt = SMatrix::<f64, 6, 3>::from_fn(|i, j| if j < 2 { xs[i][j] } else { 1.0 });

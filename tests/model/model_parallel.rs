@@ -3,7 +3,7 @@
 
 use dualgrad::data::{CsvLoader, Dataset, Standardizer, permutation};
 use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
-use dualgrad::optim::Objective;
+use dualgrad::objective::Objective;
 use nalgebra::SVector;
 
 fn iris() -> Dataset<4, usize> {

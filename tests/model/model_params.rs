@@ -1,9 +1,10 @@
 //! Parameters: flattening order and names, the L2 mask, and seeded initialisation.
 
+use dualgrad::data::seeded_rng;
 use dualgrad::model::{
     Dense, LinearRegression, Mlp1, Mlp2, Model, Relu, Sigmoid, SoftmaxRegression, Tanh,
 };
-use dualgrad::params::{DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector, seeded_rng};
+use dualgrad::params::{DenseParams, Init, Mlp1Params, Mlp2Params, ParamVector};
 use nalgebra::SVector;
 use quickcheck::quickcheck;
 use rand::{Rng, SeedableRng};

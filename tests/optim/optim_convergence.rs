@@ -5,7 +5,7 @@ use dualgrad::optim::{
     AdagradConfig, AdamConfig, Armijo, Clipped, EpsPlacement, Exponential, Lbfgs, MomentumForm,
     Newton, NewtonDirection, OptimError, RmspropConfig, SecondOrderStep, SgdConfig,
 };
-use dualgrad::train::{Method, Report, StopReason, StopRules, minimize};
+use dualgrad::optim::{Method, Report, StopReason, StopRules, minimize};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
 
@@ -288,7 +288,7 @@ fn a_hopeless_line_search_is_reported() {
             }
         }
     }
-    let mut newton = Newton::new(Armijo::new(1e-4, 0.5, 5).unwrap());
+    let mut newton = Newton::default().with_line_search(Armijo::new(1e-4, 0.5, 5).unwrap());
     let r = minimize(
         &Cliff,
         SVector::from([1.0]),

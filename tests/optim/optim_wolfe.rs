@@ -5,7 +5,7 @@
 //! wrapper), and the minimiser of Rosenbrock's function is the closed-form `(1, …, 1)`.
 
 use dualgrad::optim::{Armijo, Lbfgs, LineSearch, Newton, StrongWolfe};
-use dualgrad::train::{StopReason, StopRules, minimize};
+use dualgrad::optim::{StopReason, StopRules, minimize};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 use std::cell::RefCell;
@@ -33,12 +33,12 @@ fn standard_start<const N: usize>() -> SVector<f64, N> {
 /// conditions can be checked between consecutive iterates.
 fn run<const N: usize, L: LineSearch>(
     line_search: L,
-) -> (dualgrad::train::Report<N>, Vec<SVector<f64, N>>) {
+) -> (dualgrad::optim::Report<N>, Vec<SVector<f64, N>>) {
     let rules = StopRules::default()
         .with_grad_tol(1e-10)
         .with_max_iterations(2000);
     let iterates = RefCell::new(Vec::new());
-    let mut lbfgs = Lbfgs::<N, 5, L>::new(line_search);
+    let mut lbfgs = Lbfgs::<N, 5>::default().with_line_search(line_search);
     let report = minimize(
         &Rosenbrock,
         standard_start::<N>(),
@@ -50,7 +50,7 @@ fn run<const N: usize, L: LineSearch>(
     (report, iterates.into_inner())
 }
 
-fn assert_minimiser<const N: usize>(r: &dualgrad::train::Report<N>) {
+fn assert_minimiser<const N: usize>(r: &dualgrad::optim::Report<N>) {
     assert!(
         matches!(r.stop, StopReason::GradientTolerance { .. }),
         "{r}"
@@ -191,7 +191,7 @@ fn newton_with_strong_wolfe_solves_rosenbrock() {
     let r = minimize(
         &Rosenbrock,
         standard_start::<2>(),
-        &mut Newton::new(StrongWolfe::default()),
+        &mut Newton::default().with_line_search(StrongWolfe::default()),
         &rules,
         |_| {},
     )

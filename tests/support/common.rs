@@ -227,10 +227,13 @@ pub fn softmax_cf<const K: usize>(z: &SVector<f64, K>) -> SVector<f64, K> {
 /// Mean of ½(p − yᵢ)² over the samples: gradient p − mean(y), minimised by the mean of the yᵢ.
 pub struct Mean(pub Vec<f64>);
 
-impl dualgrad::optim::Objective<1> for Mean {
+impl dualgrad::objective::Samples for Mean {
     fn len(&self) -> usize {
         self.0.len()
     }
+}
+
+impl dualgrad::objective::Objective<1> for Mean {
     fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
         let n = idx.len() as f64;
         let loss = idx

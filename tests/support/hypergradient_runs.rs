@@ -7,7 +7,8 @@
 use dualgrad::Scalar;
 use dualgrad::data::Dataset;
 use dualgrad::model::{Mlp1, Tanh};
-use dualgrad::optim::{BatchLoss, Constant, Sgd, SgdConfig};
+use dualgrad::objective::{BatchLoss, Samples};
+use dualgrad::optim::{Constant, Sgd, SgdConfig};
 use dualgrad::train::RunSetup;
 use nalgebra::{SMatrix, SVector};
 
@@ -26,10 +27,12 @@ pub struct Quadratic {
     pub validation: bool,
 }
 
-impl BatchLoss<2> for Quadratic {
+impl Samples for Quadratic {
     fn len(&self) -> usize {
         1
     }
+}
+impl BatchLoss<2> for Quadratic {
     fn batch_loss<T: Scalar>(&self, x: &SVector<T, 2>, _: &[usize]) -> T {
         if self.validation {
             (x[0] * x[0] + x[1] * x[1]) * 0.5

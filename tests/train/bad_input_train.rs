@@ -5,7 +5,8 @@ use crate::common;
 use dualgrad::optim::{
     AdamConfig, Constant, Cosine, Exponential, Lbfgs, Linear, Newton, OptimError, SgdConfig, Warmup,
 };
-use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
+use dualgrad::optim::{StopReason, StopRules, minimize};
+use dualgrad::train::{TrainConfig, train};
 use dualgrad::{Scalar, ScalarFn};
 
 use common::Mean;
@@ -287,7 +288,7 @@ fn rules() -> StopRules {
 }
 
 /// Newton's method on `f` from `x0`, gradient tolerance `1e-10`.
-fn newton<F: ScalarFn<2>>(f: &F, x0: [f64; 2]) -> dualgrad::train::Report<2> {
+fn newton<F: ScalarFn<2>>(f: &F, x0: [f64; 2]) -> dualgrad::optim::Report<2> {
     minimize(
         f,
         SVector::from(x0),

@@ -8,7 +8,8 @@ use dualgrad::check::ridders_derivative;
 use dualgrad::data::Dataset;
 use dualgrad::data::{CsvLoader, Standardizer};
 use dualgrad::model::{MeanSquaredError, Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
-use dualgrad::optim::{Adam, AdamConfig, BatchLoss, Constant, OptimError, Optimizer, SgdConfig};
+use dualgrad::objective::{BatchLoss, Samples};
+use dualgrad::optim::{Adam, AdamConfig, Constant, OptimError, Optimizer, SgdConfig};
 use dualgrad::train::{
     RunSetup, TrainConfig, hypergradient, train_unrolled, validation_after_training,
 };
@@ -296,10 +297,12 @@ struct Diagonal {
     validation: bool,
 }
 
-impl BatchLoss<200> for Diagonal {
+impl Samples for Diagonal {
     fn len(&self) -> usize {
         1
     }
+}
+impl BatchLoss<200> for Diagonal {
     fn batch_loss<T: Scalar>(&self, x: &SVector<T, 200>, _: &[usize]) -> T {
         let mut sum = T::zero();
         for i in 0..200 {

@@ -1,19 +1,20 @@
 //! Schedules given in epochs: `TrainConfig::steps_per_epoch` counts the steps `train` really
 //! makes, and `PerEpoch` holds the inner schedule's rate for the whole of each epoch.
 
-use dualgrad::optim::{
-    Exponential, Objective, OptimError, Optimizer, Schedule, SgdConfig, StepDecay,
-};
+use dualgrad::objective::{Objective, Samples};
+use dualgrad::optim::{Exponential, OptimError, Optimizer, Schedule, SgdConfig, StepDecay};
 use dualgrad::train::{PerEpoch, TrainConfig, train};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 
 /// Mean of ½(p − i)² over `n` samples `i = 0..n`; records nothing, takes any batch.
 struct Mean(usize);
-impl Objective<1> for Mean {
+impl Samples for Mean {
     fn len(&self) -> usize {
         self.0
     }
+}
+impl Objective<1> for Mean {
     fn loss_and_gradient(&self, p: &SVector<f64, 1>, idx: &[usize]) -> (f64, SVector<f64, 1>) {
         let n = idx.len().max(1) as f64;
         let loss = idx

@@ -1,8 +1,10 @@
 //! The training loop and the minimiser's shared rules: stopping reasons, best parameters,
 //! divergence, seeded mini-batches, evaluation counts, the observer hook and config errors.
 
-use dualgrad::optim::{AdamConfig, Objective, OptimError, SgdConfig};
-use dualgrad::train::{StopReason, StopRules, TrainConfig, minimize, train};
+use dualgrad::objective::{Objective, Samples};
+use dualgrad::optim::{AdamConfig, OptimError, SgdConfig};
+use dualgrad::optim::{StopReason, StopRules, minimize};
+use dualgrad::train::{TrainConfig, train};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
 
@@ -36,11 +38,12 @@ impl Regression {
     }
 }
 
-impl Objective<2> for Regression {
+impl Samples for Regression {
     fn len(&self) -> usize {
         self.x.len()
     }
-
+}
+impl Objective<2> for Regression {
     fn loss_and_gradient(&self, p: &SVector<f64, 2>, idx: &[usize]) -> (f64, SVector<f64, 2>) {
         let (mut loss, mut gw, mut gb) = (0.0, 0.0, 0.0);
         for &i in idx {
@@ -286,10 +289,12 @@ fn best_parameters_survive_an_oscillating_optimizer() {
 #[test]
 fn configuration_errors_are_values() {
     struct Empty;
-    impl Objective<1> for Empty {
+    impl Samples for Empty {
         fn len(&self) -> usize {
             0
         }
+    }
+    impl Objective<1> for Empty {
         fn loss_and_gradient(&self, _: &SVector<f64, 1>, _: &[usize]) -> (f64, SVector<f64, 1>) {
             unreachable!("never called on an empty objective")
         }

@@ -7,9 +7,10 @@
 
 use crate::common;
 use dualgrad::optim::SgdConfig;
+use dualgrad::optim::StopReason;
 use dualgrad::train::{
-    Control, EarlyStopping, Monitor, PlateauMode, ReduceLrOnPlateau, StopReason, ThresholdMode,
-    TrainConfig, train, train_monitored,
+    Control, EarlyStopping, Monitor, PlateauMode, ReduceLrOnPlateau, ThresholdMode, TrainConfig,
+    train, train_monitored,
 };
 
 use common::Mean;
