@@ -61,7 +61,7 @@ pub use layers::Dense;
 pub use loss::{BinaryCrossEntropy, L2Penalty, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use metrics::{NO_CLASS, accuracy, binary_accuracy, predicted_class, r_squared};
 pub use mlp::{Mlp1, Mlp2};
-pub use network::{Layer, Network, Output, Stack};
+pub use network::{Layer, Layers, Network, Output};
 pub use regression::{LinearRegression, LogisticRegression, SoftmaxRegression};
 #[cfg(feature = "serde")]
 pub use save::{load_json, save_json};

@@ -7,30 +7,30 @@ use super::{Activation, Identity, Loss, Model};
 use crate::Scalar;
 use crate::data::Dataset;
 use crate::params::check_count;
-use crate::params::{DenseParams, LayerParams, NetworkParams, ParamVector, StackParams};
+use crate::params::{DenseParams, LayerParams, LayersParams, NetworkParams, ParamVector};
 use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
 use std::ops::Mul;
 
-/// A stack of layers from `I` inputs to `O` outputs: [`Output`], or a [`Layer`] followed by a
-/// stack. It gives the parameter struct ([`Params`](Stack::Params)) and count
-/// ([`LEN`](Stack::LEN)) of the layers; [`Network`] makes a [`Model`] of it.
+/// The layers of a network from `I` inputs to `O` outputs: [`Output`], or a [`Layer`] followed
+/// by more layers. It gives the parameter struct ([`Params`](Layers::Params)) and count
+/// ([`LEN`](Layers::LEN)) of the layers; [`Network`] makes a [`Model`] of them.
 ///
 /// The other items are the per-layer machinery that [`Network`] calls (forward pass,
 /// initialisation, the exact per-layer gradient); they are hidden from the documentation and
 /// the trait is meant to be implemented only by [`Layer`] and [`Output`].
 ///
 /// ```
-/// use dualgrad::model::{Layer, Output, Relu, Stack, Tanh};
+/// use dualgrad::model::{Layer, Layers, Output, Relu, Tanh};
 /// // 2 → 8 tanh → 6 relu → 2: (8·2 + 8) + (6·8 + 6) + (2·6 + 2) = 24 + 54 + 14 = 92
-/// type Layers = Layer<Tanh, 2, 8, Layer<Relu, 8, 6, Output<6, 2>>>;
-/// assert_eq!(<Layers as Stack<2, 2>>::LEN, 92);
+/// type Moons = Layer<Tanh, 2, 8, Layer<Relu, 8, 6, Output<6, 2>>>;
+/// assert_eq!(<Moons as Layers<2, 2>>::LEN, 92);
 /// ```
-pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 'static {
+pub trait Layers<const I: usize, const O: usize>: Copy + Default + Send + Sync + 'static {
     /// The layers' parameters at scalar type `T`: [`DenseParams`] for [`Output`],
     /// [`LayerParams`] for a [`Layer`].
-    type Params<T: Scalar>: StackParams<T>;
+    type Params<T: Scalar>: LayersParams<T>;
 
     /// The number of parameters of all the layers.
     const LEN: usize;
@@ -55,7 +55,7 @@ pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 
     #[doc(hidden)]
     fn forward_const<T: Scalar>(p: &Self::Params<f64>, a: &SVector<T, I>) -> SVector<T, O>;
 
-    /// One sample's loss; adds its gradient to `g`. `x` is the input of this stack; `output`,
+    /// One sample's loss; adds its gradient to `g`. `x` is the input of these layers; `output`,
     /// when given, is the network's output at these parameters (its real parts), which the last
     /// layer then need not recompute.
     #[doc(hidden)]
@@ -69,17 +69,17 @@ pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 
     ) -> f64;
 }
 
-/// The output layer `I → O` of a stack: affine, `z = W a + b`, with no activation (logits for
+/// The output layer `I → O` of a network: affine, `z = W a + b`, with no activation (logits for
 /// classifiers, values for regression). Weights: Xavier; bias: zero.
 ///
 /// ```
-/// use dualgrad::model::{Output, Stack};
-/// assert_eq!(<Output<6, 2> as Stack<6, 2>>::LEN, 14); // 2·6 + 2
+/// use dualgrad::model::{Layers, Output};
+/// assert_eq!(<Output<6, 2> as Layers<6, 2>>::LEN, 14); // 2·6 + 2
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Output<const I: usize, const O: usize>;
 
-impl<const I: usize, const O: usize> Stack<I, O> for Output<I, O> {
+impl<const I: usize, const O: usize> Layers<I, O> for Output<I, O> {
     type Params<T: Scalar> = DenseParams<T, I, O>;
     const LEN: usize = O * I + O;
 
@@ -126,24 +126,24 @@ impl<const I: usize, const O: usize> Stack<I, O> for Output<I, O> {
     }
 }
 
-/// A dense layer `I → H` with activation `A`, `a = A(W x + b)`, followed by the stack `Next`
+/// A dense layer `I → H` with activation `A`, `a = A(W x + b)`, followed by the layers `Next`
 /// (from `H` inputs to the network's outputs). Weights: `A`'s scheme (Xavier for tanh and
 /// sigmoid, He for ReLU); bias: zero.
 ///
 /// ```
-/// use dualgrad::model::{Layer, Output, Stack, Tanh};
+/// use dualgrad::model::{Layer, Layers, Output, Tanh};
 /// // 2 → 3 tanh → 1: (3·2 + 3) + (1·3 + 1) = 13
-/// assert_eq!(<Layer<Tanh, 2, 3, Output<3, 1>> as Stack<2, 1>>::LEN, 13);
+/// assert_eq!(<Layer<Tanh, 2, 3, Output<3, 1>> as Layers<2, 1>>::LEN, 13);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Layer<A, const I: usize, const H: usize, Next> {
     _layers: PhantomData<(A, Next)>,
 }
 
-impl<A, const I: usize, const H: usize, const O: usize, Next> Stack<I, O> for Layer<A, I, H, Next>
+impl<A, const I: usize, const H: usize, const O: usize, Next> Layers<I, O> for Layer<A, I, H, Next>
 where
     A: Activation,
-    Next: Stack<H, O>,
+    Next: Layers<H, O>,
 {
     type Params<T: Scalar> = LayerParams<T, I, H, Next::Params<T>>;
     const LEN: usize = H * I + H + Next::LEN;
@@ -203,7 +203,7 @@ where
 const NETWORK: &str = "Network<S, I, O, P>";
 const FORMULA: &str = "the sum over the layers of O*I + O";
 
-/// A feed-forward network from `I` inputs to `O` outputs, made of the layers `S` (a [`Stack`])
+/// A feed-forward network from `I` inputs to `O` outputs, made of the layers `S` (a [`Layers`])
 /// with `P` parameters: any depth, a width and an activation per layer. Declare one with
 /// [`network!`](crate::network!), which computes `P`; written by hand, a `P` other than
 /// `S::LEN` is a compile-time error that names the right number.
@@ -243,7 +243,7 @@ pub struct Network<S, const I: usize, const O: usize, const P: usize> {
     _layers: PhantomData<S>,
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, I, O, P> {
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Network<S, I, O, P> {
     /// The number of parameters, `P`.
     ///
     /// ```
@@ -267,7 +267,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, 
     }
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Default
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Default
     for Network<S, I, O, P>
 {
     fn default() -> Self {
@@ -275,7 +275,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Default
     }
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O, P>
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O, P>
     for Network<S, I, O, P>
 {
     type Params<T: Scalar> = NetworkParams<S::Params<T>>;
@@ -359,11 +359,11 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O,
 /// ```
 #[macro_export]
 macro_rules! network {
-    (@stack $input:tt => $output:tt $(;)?) => {
+    (@layers $input:tt => $output:tt $(;)?) => {
         $crate::model::Output<$input, $output>
     };
-    (@stack $input:tt => $width:tt $activation:ty => $($rest:tt)+) => {
-        $crate::model::Layer<$activation, $input, $width, $crate::network!(@stack $width => $($rest)+)>
+    (@layers $input:tt => $width:tt $activation:ty => $($rest:tt)+) => {
+        $crate::model::Layer<$activation, $input, $width, $crate::network!(@layers $width => $($rest)+)>
     };
     (@output $output:tt $(;)?) => {
         $output
@@ -374,11 +374,11 @@ macro_rules! network {
     ($(#[$attr:meta])* $vis:vis type $name:ident = $input:tt => $($rest:tt)+) => {
         $(#[$attr])*
         $vis type $name = $crate::model::Network<
-            $crate::network!(@stack $input => $($rest)+),
+            $crate::network!(@layers $input => $($rest)+),
             $input,
             { $crate::network!(@output $($rest)+) },
             {
-                <$crate::network!(@stack $input => $($rest)+) as $crate::model::Stack<
+                <$crate::network!(@layers $input => $($rest)+) as $crate::model::Layers<
                     $input,
                     { $crate::network!(@output $($rest)+) },
                 >>::LEN

@@ -42,7 +42,7 @@ mod network;
 pub use dense::DenseParams;
 pub use init::{Init, seeded_rng, unit_uniform};
 pub use mlp::{Mlp1Params, Mlp2Params};
-pub use network::{LayerParams, NetworkParams, StackParams};
+pub use network::{LayerParams, LayersParams, NetworkParams};
 /// The random-number trait that [`Model::init_with`](crate::model::Model::init_with) and
 /// [`Init::matrix`] take, from the `rand` version dualgrad is built with.
 pub use rand::Rng;

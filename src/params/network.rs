@@ -6,25 +6,25 @@ use super::{DenseParams, ParamVector, read_matrix, read_vector, write_matrix, wr
 use crate::Scalar;
 use nalgebra::{SMatrix, SVector};
 
-/// The parameters of a stack of dense layers, flattened layer by layer: each layer's weights row
+/// The parameters of a list of dense layers, flattened layer by layer: each layer's weights row
 /// by row, then its bias. Implemented by [`DenseParams`] (the last, output layer) and
-/// [`LayerParams`] (a layer followed by the rest); [`NetworkParams`] wraps a stack as a
+/// [`LayerParams`] (a layer followed by the rest); [`NetworkParams`] wraps a list as a
 /// [`ParamVector`].
 ///
-/// The items other than [`LEN`](StackParams::LEN) are the machinery of [`NetworkParams`] and
+/// The items other than [`LEN`](LayersParams::LEN) are the machinery of [`NetworkParams`] and
 /// are hidden from the documentation.
 ///
 /// ```
-/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, LayersParams};
 /// // 2 → 3 → 1: (3·2 + 3) + (1·3 + 1) = 13 parameters
-/// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as StackParams<f64>>::LEN, 13);
+/// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as LayersParams<f64>>::LEN, 13);
 /// ```
-pub trait StackParams<T: Scalar>: Copy {
+pub trait LayersParams<T: Scalar>: Copy {
     /// The number of parameters of all the layers.
     const LEN: usize;
 
     #[doc(hidden)]
-    fn stack_zeros() -> Self;
+    fn layers_zeros() -> Self;
 
     #[doc(hidden)]
     fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize;
@@ -32,7 +32,7 @@ pub trait StackParams<T: Scalar>: Copy {
     #[doc(hidden)]
     fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize);
 
-    /// The name of entry `i` of this stack, whose first layer is layer number `layer`.
+    /// The name of entry `i` of these layers, whose first layer is layer number `layer`.
     #[doc(hidden)]
     fn entry_name(i: usize, layer: usize) -> String;
 
@@ -49,12 +49,12 @@ fn dense_entry_name<const I: usize, const O: usize>(i: usize, layer: usize) -> S
     }
 }
 
-/// The last layer of a stack.
-impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T, I, O> {
+/// The last layer of a list.
+impl<T: Scalar, const I: usize, const O: usize> LayersParams<T> for DenseParams<T, I, O> {
     const LEN: usize = O * I + O;
 
     #[inline]
-    fn stack_zeros() -> Self {
+    fn layers_zeros() -> Self {
         Self::zeros()
     }
 
@@ -84,7 +84,7 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
 /// the parameters `next` of the layers after it.
 ///
 /// ```
-/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, LayersParams};
 /// use nalgebra::{SMatrix, SVector};
 /// // 1 → 2 → 1
 /// let p = LayerParams::<f64, 1, 2, DenseParams<f64, 2, 1>> {
@@ -93,7 +93,7 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
 ///     next: DenseParams { w: SMatrix::from([[5.0], [6.0]]), b: SVector::from([7.0]) },
 /// };
 /// assert_eq!(p.next.w[(0, 1)], 6.0);
-/// assert_eq!(<LayerParams<f64, 1, 2, DenseParams<f64, 2, 1>> as StackParams<f64>>::LEN, 7);
+/// assert_eq!(<LayerParams<f64, 1, 2, DenseParams<f64, 2, 1>> as LayersParams<f64>>::LEN, 7);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayerParams<T, const I: usize, const H: usize, R> {
@@ -105,17 +105,17 @@ pub struct LayerParams<T, const I: usize, const H: usize, R> {
     pub next: R,
 }
 
-impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T>
+impl<T: Scalar, const I: usize, const H: usize, R: LayersParams<T>> LayersParams<T>
     for LayerParams<T, I, H, R>
 {
     const LEN: usize = H * I + H + R::LEN;
 
     #[inline]
-    fn stack_zeros() -> Self {
+    fn layers_zeros() -> Self {
         Self {
             w: SMatrix::from_element(T::zero()),
             b: SVector::from_element(T::zero()),
-            next: R::stack_zeros(),
+            next: R::layers_zeros(),
         }
     }
 
@@ -151,7 +151,7 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
     }
 }
 
-/// The parameters of a [`Network`](crate::model::Network): its stack of layers, first layer
+/// The parameters of a [`Network`](crate::model::Network): its list of layers, first layer
 /// outermost (`layers.w` is the first layer's weights, `layers.next.w` the second's, and so on).
 ///
 /// Flat order: layer by layer, each layer's weights `W` row by row and then its bias `b`. Layers
@@ -189,7 +189,7 @@ pub struct NetworkParams<L> {
     pub layers: L,
 }
 
-impl<T: Scalar, L: StackParams<T>, const P: usize> ParamVector<T, P> for NetworkParams<L> {
+impl<T: Scalar, L: LayersParams<T>, const P: usize> ParamVector<T, P> for NetworkParams<L> {
     #[inline]
     fn to_vector(&self) -> SVector<T, P> {
         const { check_count(NETWORK, FORMULA, L::LEN, P) };
@@ -230,10 +230,10 @@ impl<L> NetworkParams<L> {
     /// ```
     pub fn zeros<T: Scalar>() -> Self
     where
-        L: StackParams<T>,
+        L: LayersParams<T>,
     {
         Self {
-            layers: L::stack_zeros(),
+            layers: L::layers_zeros(),
         }
     }
 }
