@@ -1,7 +1,8 @@
 //! Networks declared with `network!`: the per-layer gradient against an independent
-//! hand-written backward pass (tests/model_support), against the generic path and against the
-//! built-in `Mlp1`/`Mlp2` of the same shapes; names and layout; training on two moons; deep and
-//! wide networks in a small stack; saving and loading (feature `serde`).
+//! hand-written backward pass (tests/model_support), against the generic path and against
+//! `Mlp1`/`Mlp2` of the same shapes (the same networks by another name); names and layout;
+//! training on two moons; deep and wide networks in a small stack; saving and loading (feature
+//! `serde`).
 
 mod model_support;
 #[path = "../examples/common/moons.rs"]
@@ -168,7 +169,7 @@ fn deeper_and_shallower_networks_have_exact_gradients() {
     );
 }
 
-/// The same passes in the same order as the built-in models: identical bits.
+/// `Mlp1` and `Mlp2` are these networks: identical bits, initialisation and names.
 #[test]
 fn tanh_networks_are_the_builtin_mlps_bit_for_bit() {
     let xs = features::<2>(30, 4);

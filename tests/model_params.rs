@@ -13,17 +13,18 @@ fn mlp1_flat_order_is_w1_rowwise_b1_w2_b2() {
     // entry k holds k: then W1[r,c] = r·I + c, b1[r] = H·I + r, ...
     let v = SVector::<f64, 67>::from_fn(|k, _| k as f64);
     let p = Mlp1Params::<f64, 4, 8, 3>::from_vector(&v);
+    let (l1, l2) = (&p.layers, &p.layers.next);
     for r in 0..8 {
         for c in 0..4 {
-            assert_eq!(p.w1[(r, c)], (r * 4 + c) as f64);
+            assert_eq!(l1.w[(r, c)], (r * 4 + c) as f64);
         }
-        assert_eq!(p.b1[r], (32 + r) as f64);
+        assert_eq!(l1.b[r], (32 + r) as f64);
     }
     for r in 0..3 {
         for c in 0..8 {
-            assert_eq!(p.w2[(r, c)], (40 + r * 8 + c) as f64);
+            assert_eq!(l2.w[(r, c)], (40 + r * 8 + c) as f64);
         }
-        assert_eq!(p.b2[r], (64 + r) as f64);
+        assert_eq!(l2.b[r], (64 + r) as f64);
     }
     assert_eq!(ParamVector::<f64, 67>::to_vector(&p), v);
 }
@@ -96,7 +97,7 @@ fn init_draws_the_documented_stream() {
     for r in 0..8 {
         for c in 0..4 {
             let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            assert_eq!(p.w1[(r, c)], limit * (2.0 * u - 1.0));
+            assert_eq!(p.layers.w[(r, c)], limit * (2.0 * u - 1.0));
         }
     }
 }
@@ -107,19 +108,19 @@ fn xavier_and_he_limits_and_zero_biases() {
     let t = Mlp1::<Tanh, 4, 8, 3, 67>::new();
     let r = Mlp1::<Relu, 4, 8, 3, 67>::new();
     for seed in 0..20 {
-        let pt = t.unpack(&t.init(seed));
-        let pr = r.unpack(&r.init(seed));
-        assert!(pt.w1.iter().all(|w| w.abs() <= (6.0_f64 / 12.0).sqrt()));
-        assert!(pt.w2.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt()));
-        assert!(pr.w1.iter().all(|w| w.abs() <= (6.0_f64 / 4.0).sqrt()));
-        assert!(pr.w2.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt())); // output: Xavier
+        let pt = t.unpack(&t.init(seed)).layers;
+        let pr = r.unpack(&r.init(seed)).layers;
+        assert!(pt.w.iter().all(|w| w.abs() <= (6.0_f64 / 12.0).sqrt()));
+        assert!(pt.next.w.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt()));
+        assert!(pr.w.iter().all(|w| w.abs() <= (6.0_f64 / 4.0).sqrt()));
+        assert!(pr.next.w.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt())); // output: Xavier
         assert_eq!(
-            pt.b1.amax() + pt.b2.amax() + pr.b1.amax() + pr.b2.amax(),
+            pt.b.amax() + pt.next.b.amax() + pr.b.amax() + pr.next.b.amax(),
             0.0
         );
     }
     // the He limit is wider than Xavier's here: some first-layer weight must exceed it
-    let wide = (0..20).any(|s| r.unpack(&r.init(s)).w1.amax() > (6.0_f64 / 12.0).sqrt());
+    let wide = (0..20).any(|s| r.unpack(&r.init(s)).layers.w.amax() > (6.0_f64 / 12.0).sqrt());
     assert!(wide);
 }
 

@@ -660,7 +660,7 @@ fn moons_model<M: Model<2, 2, 92> + Copy>(
 }
 
 /// The XOR workload as a model problem, its layout checked against the model's typed
-/// parameters (`Mlp1Params`: `w1` is 3×2, `w2` 1×3).
+/// parameters (`Mlp1Params`: the hidden layer's `w` is 3×2, the output layer's 1×3).
 pub fn xor_model() -> XorModel {
     let w = xor_problem();
     let m = XorModel::new(
@@ -672,14 +672,15 @@ pub fn xor_model() -> XorModel {
         xor_layout(),
     );
     let q = m.obj.model().unpack(&m.p);
+    let (l1, l2) = (&q.layers, &q.layers.next);
     for i in 0..3 {
         for j in 0..2 {
-            assert_eq!(q.w1[(i, j)], w.p[3 * j + i], "xor layout: W1[{i}][{j}]");
+            assert_eq!(l1.w[(i, j)], w.p[3 * j + i], "xor layout: W1[{i}][{j}]");
         }
-        assert_eq!(q.b1[i], w.p[6 + i], "xor layout: b1[{i}]");
-        assert_eq!(q.w2[(0, i)], w.p[9 + i], "xor layout: w2[{i}]");
+        assert_eq!(l1.b[i], w.p[6 + i], "xor layout: b1[{i}]");
+        assert_eq!(l2.w[(0, i)], w.p[9 + i], "xor layout: w2[{i}]");
     }
-    assert_eq!(q.b2[0], w.p[12], "xor layout: b2");
+    assert_eq!(l2.b[0], w.p[12], "xor layout: b2");
     m
 }
 
@@ -696,21 +697,22 @@ pub fn iris_model() -> IrisModel {
         Layout::identity(),
     );
     let q = m.obj.model().unpack(&m.p);
+    let (l1, l2) = (&q.layers, &q.layers.next);
     for j in 0..8 {
         for f in 0..4 {
-            assert_eq!(q.w1[(j, f)], w.p[4 * j + f], "iris layout: W1[{j}][{f}]");
+            assert_eq!(l1.w[(j, f)], w.p[4 * j + f], "iris layout: W1[{j}][{f}]");
         }
-        assert_eq!(q.b1[j], w.p[32 + j], "iris layout: b1[{j}]");
+        assert_eq!(l1.b[j], w.p[32 + j], "iris layout: b1[{j}]");
         for k in 0..3 {
             assert_eq!(
-                q.w2[(k, j)],
+                l2.w[(k, j)],
                 w.p[40 + 8 * k + j],
                 "iris layout: W2[{k}][{j}]"
             );
         }
     }
     for k in 0..3 {
-        assert_eq!(q.b2[k], w.p[64 + k], "iris layout: b2[{k}]");
+        assert_eq!(l2.b[k], w.p[64 + k], "iris layout: b2[{k}]");
     }
     m
 }

@@ -237,3 +237,60 @@ impl<L> NetworkParams<L> {
         }
     }
 }
+
+/// The parameters of [`Mlp1`](crate::model::Mlp1), the network `I → H → O`: the hidden layer
+/// `layers.w` (`H × I`), `layers.b`, then the output layer `layers.next.w` (`O × H`),
+/// `layers.next.b`.
+///
+/// Flat order (for `P = H·I + H + O·H + O`): `W1` row by row, `b1`, `W2` row by row, `b2`, as
+/// for every [`NetworkParams`]; a wrong `P` is a compile-time error that names the right count:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::params::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 4 → 8 → 3 has 8·4 + 8 + 3·8 + 3 = 67 parameters, not 66
+/// let v: SVector<f64, 66> = Mlp1Params::<f64, 4, 8, 3>::zeros().to_vector();
+/// ```
+///
+/// ```
+/// use dualgrad::params::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 3 → 1 (the XOR network): 3·2 + 3 + 1·3 + 1 = 13 parameters
+/// let v = SVector::<f64, 13>::from_fn(|i, _| i as f64);
+/// let p = Mlp1Params::<f64, 2, 3, 1>::from_vector(&v);
+/// let (hidden, output) = (&p.layers, &p.layers.next);
+/// assert_eq!(hidden.w[(2, 0)], 4.0); // row 2, column 0: entry 2·2 + 0
+/// assert_eq!(hidden.b[2], 8.0); // after the 6 entries of W1
+/// assert_eq!(output.b[0], 12.0);
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(4), "W1[2,0]");
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(8), "b1[2]");
+/// assert_eq!(ParamVector::<f64, 13>::to_vector(&p), v);
+/// ```
+pub type Mlp1Params<T, const I: usize, const H: usize, const O: usize> =
+    NetworkParams<LayerParams<T, I, H, DenseParams<T, H, O>>>;
+
+/// The parameters of [`Mlp2`](crate::model::Mlp2), the network `I → H1 → H2 → O`:
+/// `layers.w` (`H1 × I`), `layers.b`, `layers.next.w` (`H2 × H1`), `layers.next.b`,
+/// `layers.next.next.w` (`O × H2`), `layers.next.next.b`.
+///
+/// Flat order (for `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O`): `W1` row by row, `b1`, `W2`, `b2`,
+/// `W3`, `b3`. A wrong `P` is a compile-time error:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::params::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 2 → 2 → 1 has 6 + 6 + 3 = 15 parameters, not 16
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&SVector::<f64, 16>::zeros());
+/// ```
+///
+/// ```
+/// use dualgrad::params::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// let v = SVector::<f64, 15>::from_fn(|i, _| i as f64);
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&v);
+/// assert_eq!(p.layers.next.w[(1, 0)], 8.0); // W1 (4) + b1 (2) = 6, then row 1 column 0 → 6 + 2
+/// assert_eq!(p.layers.next.next.b[0], 14.0);
+/// assert_eq!(<Mlp2Params<f64, 2, 2, 2, 1> as ParamVector<f64, 15>>::param_name(12), "W3[0,0]");
+/// ```
+pub type Mlp2Params<T, const I: usize, const H1: usize, const H2: usize, const O: usize> =
+    NetworkParams<LayerParams<T, I, H1, LayerParams<T, H1, H2, DenseParams<T, H2, O>>>>;
