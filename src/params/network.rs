@@ -29,8 +29,10 @@ pub trait LayersParams<T: Scalar>: Copy {
     #[doc(hidden)]
     fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize;
 
+    /// The layers read from `v[offset..]`: the whole return value (offsets come from the layer
+    /// sizes, not a returned `(Self, offset)`), so that `in_place` can build it in its place.
     #[doc(hidden)]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize);
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self;
 
     /// The name of entry `i` of these layers, whose first layer is layer number `layer`.
     #[doc(hidden)]
@@ -38,6 +40,28 @@ pub trait LayersParams<T: Scalar>: Copy {
 
     #[doc(hidden)]
     fn entry_is_weight(i: usize) -> bool;
+}
+
+/// Values of at least this many bytes are built by `in_place` out of line.
+const IN_PLACE_MIN_BYTES: usize = 4096;
+
+/// `f()`, built where the caller puts it. Inlined, a nested `read_flat` builds its layers in a
+/// temporary that is then copied into the parent's field, once per level of nesting; for the
+/// generic path's wide duals each copy is a `memcpy` of kilobytes (the 4 → 8 → 3 network's 67
+/// parameters as 67-wide duals are 36 KiB). Called out of line, its result is written straight
+/// into the parent (LLVM's call-slot optimisation), and the call costs nothing in comparison.
+/// Small values (`f64` parameters, narrow duals) stay inline.
+#[inline(always)]
+fn in_place<V>(f: impl FnOnce() -> V) -> V {
+    #[inline(never)]
+    fn out_of_line<V>(f: impl FnOnce() -> V) -> V {
+        f()
+    }
+    if size_of::<V>() >= IN_PLACE_MIN_BYTES {
+        out_of_line(f)
+    } else {
+        f()
+    }
 }
 
 /// `W{layer}[r,c]` for entry `i < O·I` of a row-major `O × I` weight matrix, else `b{layer}[r]`.
@@ -65,10 +89,11 @@ impl<T: Scalar, const I: usize, const O: usize> LayersParams<T> for DenseParams<
     }
 
     #[inline]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
-        let (w, k) = read_matrix(v, offset);
-        let (b, k) = read_vector(v, k);
-        (Self { w, b }, k)
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self {
+        Self {
+            w: read_matrix(v, offset).0,
+            b: read_vector(v, offset + O * I).0,
+        }
     }
 
     fn entry_name(i: usize, layer: usize) -> String {
@@ -127,11 +152,12 @@ impl<T: Scalar, const I: usize, const H: usize, R: LayersParams<T>> LayersParams
     }
 
     #[inline]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
-        let (w, k) = read_matrix(v, offset);
-        let (b, k) = read_vector(v, k);
-        let (next, k) = R::read_flat(v, k);
-        (Self { w, b, next }, k)
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self {
+        Self {
+            w: read_matrix(v, offset).0,
+            b: read_vector(v, offset + H * I).0,
+            next: in_place(|| R::read_flat(v, offset + H * I + H)),
+        }
     }
 
     fn entry_name(i: usize, layer: usize) -> String {
@@ -202,7 +228,7 @@ impl<T: Scalar, L: LayersParams<T>, const P: usize> ParamVector<T, P> for Networ
     fn from_vector(v: &SVector<T, P>) -> Self {
         const { check_count(NETWORK, FORMULA, L::LEN, P) };
         Self {
-            layers: L::read_flat(v, 0).0,
+            layers: in_place(|| L::read_flat(v, 0)),
         }
     }
 
