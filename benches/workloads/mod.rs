@@ -17,7 +17,7 @@
 //! | `hand-hvp`, `floor-hvp`, `dualgrad-hvp`, `dualgrad-hvp-chunkC` | Rosenbrock: value, gradient and Hessian-vector product `H v` along `(1, …, 1)`, by hand, on the floor's nested dual (`floor.rs`, forward over forward with nothing else), by `ScalarFn::hvp` (one pass or chunks of `HVP_CHUNK`), and by `hvp_chunked` |
 //! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
-//! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as the built-in `Mlp2<Tanh, ..>` and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
+//! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as `Mlp2<Tanh, ..>` (an alias of the same network type) and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
@@ -613,7 +613,8 @@ pub type IrisModel = ModelProblem<Mlp1<Tanh, 4, 8, 3, 67>, SoftmaxCrossEntropy, 
 pub type LogisticModel =
     ModelProblem<LogisticRegression<10, 11>, BinaryCrossEntropy, f64, 10, 1, 11>;
 
-/// Moons through the built-in `Mlp2<Tanh, 2, 8, 6, 2, 92>` (tanh on both hidden layers).
+/// Moons through `Mlp2<Tanh, 2, 8, 6, 2, 92>` (tanh on both hidden layers), the type that
+/// [`MoonsTanhNet`] declares with `network!`.
 pub type MoonsMlp2 = ModelProblem<Mlp2<Tanh, 2, 8, 6, 2, 92>, SoftmaxCrossEntropy, usize, 2, 2, 92>;
 
 network!(
