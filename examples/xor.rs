@@ -135,18 +135,20 @@ fn accuracy(net: &Net, params: &SVector<f64, 13>, data: &Dataset<2, f64>) -> f64
 
 /// The gradient of the mean squared error by the chain rule, written by hand in plain `f64`.
 fn backward(net: &Net, params: &SVector<f64, 13>, data: &Dataset<2, f64>) -> SVector<f64, 13> {
+    // the hidden layer (W1, b1) and the output layer (W2, b2)
     let p: Mlp1Params<f64, 2, 3, 1> = net.unpack(params);
+    let (w1, b1, w2, b2) = (p.layers.w, p.layers.b, p.layers.next.w, p.layers.next.b);
     let mut g = Mlp1Params::<f64, 2, 3, 1>::zeros();
     let n = data.len() as f64;
     for (x, y) in data.iter() {
-        let a = (p.w1 * x + p.b1).map(f64::tanh);
-        let y_hat = (p.w2 * a + p.b2)[0];
+        let a = (w1 * x + b1).map(f64::tanh);
+        let y_hat = (w2 * a + b2)[0];
         let d2 = 2.0 * (y_hat - y) / n; // ∂L/∂ŷ for L = (1/n) Σ (ŷ − y)²
-        g.w2 += a.transpose() * d2;
-        g.b2[0] += d2;
-        let d1 = (p.w2.transpose() * d2).component_mul(&a.map(|a| 1.0 - a * a));
-        g.w1 += d1 * x.transpose();
-        g.b1 += d1;
+        let d1 = (w2.transpose() * d2).component_mul(&a.map(|a| 1.0 - a * a));
+        g.layers.next.w += a.transpose() * d2;
+        g.layers.next.b[0] += d2;
+        g.layers.w += d1 * x.transpose();
+        g.layers.b += d1;
     }
     g.to_vector()
 }

@@ -17,7 +17,7 @@
 //! | `hand-hvp`, `floor-hvp`, `dualgrad-hvp`, `dualgrad-hvp-chunkC` | Rosenbrock: value, gradient and Hessian-vector product `H v` along `(1, …, 1)`, by hand, on the floor's nested dual (`floor.rs`, forward over forward with nothing else), by `ScalarFn::hvp` (one pass or chunks of `HVP_CHUNK`), and by `hvp_chunked` |
 //! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
-//! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as the built-in `Mlp2<Tanh, ..>` and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
+//! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as `Mlp2<Tanh, ..>` (an alias of the same network type) and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
@@ -613,7 +613,8 @@ pub type IrisModel = ModelProblem<Mlp1<Tanh, 4, 8, 3, 67>, SoftmaxCrossEntropy, 
 pub type LogisticModel =
     ModelProblem<LogisticRegression<10, 11>, BinaryCrossEntropy, f64, 10, 1, 11>;
 
-/// Moons through the built-in `Mlp2<Tanh, 2, 8, 6, 2, 92>` (tanh on both hidden layers).
+/// Moons through `Mlp2<Tanh, 2, 8, 6, 2, 92>` (tanh on both hidden layers), the type that
+/// [`MoonsTanhNet`] declares with `network!`.
 pub type MoonsMlp2 = ModelProblem<Mlp2<Tanh, 2, 8, 6, 2, 92>, SoftmaxCrossEntropy, usize, 2, 2, 92>;
 
 network!(
@@ -660,7 +661,7 @@ fn moons_model<M: Model<2, 2, 92> + Copy>(
 }
 
 /// The XOR workload as a model problem, its layout checked against the model's typed
-/// parameters (`Mlp1Params`: `w1` is 3×2, `w2` 1×3).
+/// parameters (`Mlp1Params`: the hidden layer's `w` is 3×2, the output layer's 1×3).
 pub fn xor_model() -> XorModel {
     let w = xor_problem();
     let m = XorModel::new(
@@ -672,14 +673,15 @@ pub fn xor_model() -> XorModel {
         xor_layout(),
     );
     let q = m.obj.model().unpack(&m.p);
+    let (l1, l2) = (&q.layers, &q.layers.next);
     for i in 0..3 {
         for j in 0..2 {
-            assert_eq!(q.w1[(i, j)], w.p[3 * j + i], "xor layout: W1[{i}][{j}]");
+            assert_eq!(l1.w[(i, j)], w.p[3 * j + i], "xor layout: W1[{i}][{j}]");
         }
-        assert_eq!(q.b1[i], w.p[6 + i], "xor layout: b1[{i}]");
-        assert_eq!(q.w2[(0, i)], w.p[9 + i], "xor layout: w2[{i}]");
+        assert_eq!(l1.b[i], w.p[6 + i], "xor layout: b1[{i}]");
+        assert_eq!(l2.w[(0, i)], w.p[9 + i], "xor layout: w2[{i}]");
     }
-    assert_eq!(q.b2[0], w.p[12], "xor layout: b2");
+    assert_eq!(l2.b[0], w.p[12], "xor layout: b2");
     m
 }
 
@@ -696,21 +698,22 @@ pub fn iris_model() -> IrisModel {
         Layout::identity(),
     );
     let q = m.obj.model().unpack(&m.p);
+    let (l1, l2) = (&q.layers, &q.layers.next);
     for j in 0..8 {
         for f in 0..4 {
-            assert_eq!(q.w1[(j, f)], w.p[4 * j + f], "iris layout: W1[{j}][{f}]");
+            assert_eq!(l1.w[(j, f)], w.p[4 * j + f], "iris layout: W1[{j}][{f}]");
         }
-        assert_eq!(q.b1[j], w.p[32 + j], "iris layout: b1[{j}]");
+        assert_eq!(l1.b[j], w.p[32 + j], "iris layout: b1[{j}]");
         for k in 0..3 {
             assert_eq!(
-                q.w2[(k, j)],
+                l2.w[(k, j)],
                 w.p[40 + 8 * k + j],
                 "iris layout: W2[{k}][{j}]"
             );
         }
     }
     for k in 0..3 {
-        assert_eq!(q.b2[k], w.p[64 + k], "iris layout: b2[{k}]");
+        assert_eq!(l2.b[k], w.p[64 + k], "iris layout: b2[{k}]");
     }
     m
 }

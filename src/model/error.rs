@@ -6,8 +6,8 @@ use std::fmt;
 ///
 /// ```
 /// use dualgrad::model::ModelError;
-/// let e = ModelError::Shape { expected: "mlp1-tanh [4, 8, 3]".into(), found: "mlp1-tanh [4, 5, 3]".into() };
-/// assert_eq!(e.to_string(), "saved model has shape mlp1-tanh [4, 5, 3], expected mlp1-tanh [4, 8, 3]");
+/// let e = ModelError::Shape { expected: "network-tanh [4, 8, 3]".into(), found: "network-tanh [4, 5, 3]".into() };
+/// assert_eq!(e.to_string(), "saved model has shape network-tanh [4, 5, 3], expected network-tanh [4, 8, 3]");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelError {

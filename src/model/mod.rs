@@ -9,7 +9,8 @@
 //! | | |
 //! |---|---|
 //! | networks of any depth | [`network!`](crate::network), [`Network`] ([`Layer`] … [`Output`]) |
-//! | built-in networks | [`Mlp1`], [`Mlp2`], [`Dense`] |
+//! | one or two hidden layers | [`Mlp1`], [`Mlp2`] (networks) |
+//! | a single layer | [`Dense`] |
 //! | regressions | [`LinearRegression`], [`LogisticRegression`], [`SoftmaxRegression`] |
 //! | activations | activations: [`Tanh`], [`Relu`], ... |
 //! | losses | losses: mean squared error, binary and softmax cross-entropy, L2 penalty |
@@ -45,7 +46,6 @@ mod error;
 mod layers;
 mod loss;
 mod metrics;
-mod mlp;
 mod model_trait;
 mod network;
 mod regression;
@@ -59,9 +59,8 @@ pub use error::ModelError;
 pub use layers::Dense;
 pub use loss::{BinaryCrossEntropy, L2Penalty, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use metrics::{NO_CLASS, accuracy, binary_accuracy, predicted_class, r_squared};
-pub use mlp::{Mlp1, Mlp2};
 pub use model_trait::Model;
-pub use network::{Layer, Network, Output, Stack};
+pub use network::{Layer, Layers, Mlp1, Mlp2, Network, Output};
 pub use regression::{LinearRegression, LogisticRegression, SoftmaxRegression};
 #[cfg(feature = "serde")]
 pub use save::{load_json, save_json};

@@ -64,7 +64,7 @@ pub trait Model<const I: usize, const O: usize, const P: usize>: Sized + Sync {
     ///
     /// ```
     /// use dualgrad::model::{Mlp1, Model, Tanh};
-    /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().name(), "mlp1-tanh");
+    /// assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::new().name(), "network-tanh");
     /// ```
     fn name(&self) -> String {
         std::any::type_name::<Self>().to_owned()

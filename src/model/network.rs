@@ -1,36 +1,37 @@
 //! Feed-forward networks of any depth, composed from layers: [`Layer`] (dense, with an
 //! activation) and [`Output`] (affine), assembled into a [`Network`] model, most easily by the
-//! [`network!`](crate::network!) macro, which also counts the parameters.
+//! [`network!`](crate::network!) macro, which also counts the parameters. [`Mlp1`] and [`Mlp2`]
+//! name the networks with one and two hidden layers.
 
 use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
 use super::{Activation, Identity, Loss, Model};
 use crate::Scalar;
 use crate::data::Dataset;
 use crate::params::check_count;
-use crate::params::{DenseParams, LayerParams, NetworkParams, ParamVector, StackParams};
+use crate::params::{DenseParams, LayerParams, LayersParams, NetworkParams, ParamVector};
 use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
 use std::ops::Mul;
 
-/// A stack of layers from `I` inputs to `O` outputs: [`Output`], or a [`Layer`] followed by a
-/// stack. It gives the parameter struct ([`Params`](Stack::Params)) and count
-/// ([`LEN`](Stack::LEN)) of the layers; [`Network`] makes a [`Model`] of it.
+/// The layers of a network from `I` inputs to `O` outputs: [`Output`], or a [`Layer`] followed
+/// by more layers. It gives the parameter struct ([`Params`](Layers::Params)) and count
+/// ([`LEN`](Layers::LEN)) of the layers; [`Network`] makes a [`Model`] of them.
 ///
 /// The other items are the per-layer machinery that [`Network`] calls (forward pass,
 /// initialisation, the exact per-layer gradient); they are hidden from the documentation and
 /// the trait is meant to be implemented only by [`Layer`] and [`Output`].
 ///
 /// ```
-/// use dualgrad::model::{Layer, Output, Relu, Stack, Tanh};
+/// use dualgrad::model::{Layer, Layers, Output, Relu, Tanh};
 /// // 2 → 8 tanh → 6 relu → 2: (8·2 + 8) + (6·8 + 6) + (2·6 + 2) = 24 + 54 + 14 = 92
-/// type Layers = Layer<Tanh, 2, 8, Layer<Relu, 8, 6, Output<6, 2>>>;
-/// assert_eq!(<Layers as Stack<2, 2>>::LEN, 92);
+/// type Moons = Layer<Tanh, 2, 8, Layer<Relu, 8, 6, Output<6, 2>>>;
+/// assert_eq!(<Moons as Layers<2, 2>>::LEN, 92);
 /// ```
-pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 'static {
+pub trait Layers<const I: usize, const O: usize>: Copy + Default + Send + Sync + 'static {
     /// The layers' parameters at scalar type `T`: [`DenseParams`] for [`Output`],
     /// [`LayerParams`] for a [`Layer`].
-    type Params<T: Scalar>: StackParams<T>;
+    type Params<T: Scalar>: LayersParams<T>;
 
     /// The number of parameters of all the layers.
     const LEN: usize;
@@ -55,7 +56,7 @@ pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 
     #[doc(hidden)]
     fn forward_const<T: Scalar>(p: &Self::Params<f64>, a: &SVector<T, I>) -> SVector<T, O>;
 
-    /// One sample's loss; adds its gradient to `g`. `x` is the input of this stack; `output`,
+    /// One sample's loss; adds its gradient to `g`. `x` is the input of these layers; `output`,
     /// when given, is the network's output at these parameters (its real parts), which the last
     /// layer then need not recompute.
     #[doc(hidden)]
@@ -69,17 +70,17 @@ pub trait Stack<const I: usize, const O: usize>: Copy + Default + Send + Sync + 
     ) -> f64;
 }
 
-/// The output layer `I → O` of a stack: affine, `z = W a + b`, with no activation (logits for
+/// The output layer `I → O` of a network: affine, `z = W a + b`, with no activation (logits for
 /// classifiers, values for regression). Weights: Xavier; bias: zero.
 ///
 /// ```
-/// use dualgrad::model::{Output, Stack};
-/// assert_eq!(<Output<6, 2> as Stack<6, 2>>::LEN, 14); // 2·6 + 2
+/// use dualgrad::model::{Layers, Output};
+/// assert_eq!(<Output<6, 2> as Layers<6, 2>>::LEN, 14); // 2·6 + 2
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Output<const I: usize, const O: usize>;
 
-impl<const I: usize, const O: usize> Stack<I, O> for Output<I, O> {
+impl<const I: usize, const O: usize> Layers<I, O> for Output<I, O> {
     type Params<T: Scalar> = DenseParams<T, I, O>;
     const LEN: usize = O * I + O;
 
@@ -126,24 +127,24 @@ impl<const I: usize, const O: usize> Stack<I, O> for Output<I, O> {
     }
 }
 
-/// A dense layer `I → H` with activation `A`, `a = A(W x + b)`, followed by the stack `Next`
+/// A dense layer `I → H` with activation `A`, `a = A(W x + b)`, followed by the layers `Next`
 /// (from `H` inputs to the network's outputs). Weights: `A`'s scheme (Xavier for tanh and
 /// sigmoid, He for ReLU); bias: zero.
 ///
 /// ```
-/// use dualgrad::model::{Layer, Output, Stack, Tanh};
+/// use dualgrad::model::{Layer, Layers, Output, Tanh};
 /// // 2 → 3 tanh → 1: (3·2 + 3) + (1·3 + 1) = 13
-/// assert_eq!(<Layer<Tanh, 2, 3, Output<3, 1>> as Stack<2, 1>>::LEN, 13);
+/// assert_eq!(<Layer<Tanh, 2, 3, Output<3, 1>> as Layers<2, 1>>::LEN, 13);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Layer<A, const I: usize, const H: usize, Next> {
     _layers: PhantomData<(A, Next)>,
 }
 
-impl<A, const I: usize, const H: usize, const O: usize, Next> Stack<I, O> for Layer<A, I, H, Next>
+impl<A, const I: usize, const H: usize, const O: usize, Next> Layers<I, O> for Layer<A, I, H, Next>
 where
     A: Activation,
-    Next: Stack<H, O>,
+    Next: Layers<H, O>,
 {
     type Params<T: Scalar> = LayerParams<T, I, H, Next::Params<T>>;
     const LEN: usize = H * I + H + Next::LEN;
@@ -181,7 +182,9 @@ where
 
     /// One pass with this layer's pre-activations `z` seeded (`H` tangents) through the rest of
     /// the network gives `∂L/∂z`, so `∂L/∂W = (∂L/∂z) xᵀ` and `∂L/∂b = ∂L/∂z`; then the next
-    /// layer, from this layer's activations, reusing the output of this pass.
+    /// layer, from this layer's activations, reusing the output of this pass. This layer's
+    /// gradient is added after the later layers' (0.4–0.6 % fewer instructions than before them
+    /// on the iris and moons workloads of `benches/`: fewer values live across the passes).
     #[inline]
     fn sample_gradient<L: Loss<O, Y>, Y>(
         p: &Self::Params<f64>,
@@ -195,15 +198,16 @@ where
         let a = seed(&z).map(A::apply);
         let out = Next::forward_const(&p.next, &a);
         let gz = loss.loss(&out, y).eps;
+        let value = Next::sample_gradient(&p.next, &mut g.next, &re(&a), Some(&re(&out)), loss, y);
         accumulate_affine(&mut g.w, &mut g.b, &gz, x);
-        Next::sample_gradient(&p.next, &mut g.next, &re(&a), Some(&re(&out)), loss, y)
+        value
     }
 }
 
 const NETWORK: &str = "Network<S, I, O, P>";
 const FORMULA: &str = "the sum over the layers of O*I + O";
 
-/// A feed-forward network from `I` inputs to `O` outputs, made of the layers `S` (a [`Stack`])
+/// A feed-forward network from `I` inputs to `O` outputs, made of the layers `S` (a [`Layers`])
 /// with `P` parameters: any depth, a width and an activation per layer. Declare one with
 /// [`network!`](crate::network!), which computes `P`; written by hand, a `P` other than
 /// `S::LEN` is a compile-time error that names the right number.
@@ -212,12 +216,16 @@ const FORMULA: &str = "the sum over the layers of O*I + O";
 /// `save_json`/`load_json` (feature `serde`) under the name `network-` followed by the hidden
 /// activations (`network-tanh-relu`) and the layer sizes.
 ///
+/// Hidden weights are initialised by each layer's activation's scheme (Xavier for tanh and
+/// sigmoid, He for ReLU), output weights by Xavier, biases at zero.
+///
 /// The gradient ([`Model::loss_and_gradient_sum`]) is exact forward-mode AD over each layer's
-/// pre-activations, as for [`Mlp1`](crate::model::Mlp1) and [`Mlp2`](crate::model::Mlp2): one pass per sample
-/// per layer with that layer's `zₗ` seeded (`Hₗ` tangents) gives `∂L/∂zₗ`, and
-/// `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For 2 → 8 → 6 → 2 that is 8 + 6 + 2 tangents
-/// instead of the 92 of the generic path, and the same passes, in the same order, as the
-/// corresponding `Mlp2`.
+/// pre-activations: since `z = W a + b` is affine in the parameters, one pass per sample per
+/// layer, with only that layer's `zₗ` seeded (`Hₗ` tangents), gives `∂L/∂zₗ`, and
+/// `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For the 4 → 8 → 3 iris network that is 8 + 3
+/// tangents instead of the 67 of the generic path; for 2 → 8 → 6 → 2, 8 + 6 + 2 instead of 92.
+/// The activations and the loss are differentiated by the dual arithmetic, so any
+/// [`Activation`] and [`Loss`] work.
 ///
 /// ```
 /// use dualgrad::network;
@@ -243,7 +251,7 @@ pub struct Network<S, const I: usize, const O: usize, const P: usize> {
     _layers: PhantomData<S>,
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, I, O, P> {
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Network<S, I, O, P> {
     /// The number of parameters, `P`.
     ///
     /// ```
@@ -267,7 +275,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Network<S, 
     }
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Default
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Default
     for Network<S, I, O, P>
 {
     fn default() -> Self {
@@ -275,7 +283,7 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Default
     }
 }
 
-impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O, P>
+impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O, P>
     for Network<S, I, O, P>
 {
     type Params<T: Scalar> = NetworkParams<S::Params<T>>;
@@ -329,6 +337,59 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O,
     }
 }
 
+/// The network `I → H → O`: a hidden layer of `H` units with activation `A`, then an affine
+/// output layer of `O` units (logits for classifiers, values for regression). A [`Network`] with
+/// `P = H·I + H + O·H + O` parameters, checked at compile time with an error that names the
+/// right count; the same type as `network!(type Net = I => H A => O)`. Parameters:
+/// [`Mlp1Params`](crate::params::Mlp1Params) (`layers` is the hidden layer, `layers.next` the
+/// output layer), named `W1[r,c]`, `b1[r]`, `W2[r,c]`, `b2[r]`.
+///
+/// ```
+/// use dualgrad::model::{Mlp1, Model, Tanh};
+/// use dualgrad::network;
+/// use nalgebra::SVector;
+///
+/// let net = Mlp1::<Tanh, 2, 3, 1, 13>::new();
+/// let p = net.init(42);
+/// assert!(net.predict(&p, &SVector::from([1.0, 0.0]))[0].is_finite());
+/// let w = net.unpack(&p);
+/// assert!(w.layers.b.iter().all(|&b| b == 0.0)); // biases start at zero
+/// assert_eq!(net.param_name(9), "W2[0,0]"); // after W1 (3 × 2) and b1 (3)
+/// network!(type Xor = 2 => 3 Tanh => 1);
+/// let _: Xor = net; // one type
+/// ```
+///
+/// ```compile_fail,E0080
+/// use dualgrad::model::{Mlp1, Tanh};
+/// let net = Mlp1::<Tanh, 4, 8, 3, 66>::new(); // 4-8-3 has 67 parameters
+/// ```
+pub type Mlp1<A, const I: usize, const H: usize, const O: usize, const P: usize> =
+    Network<Layer<A, I, H, Output<H, O>>, I, O, P>;
+
+/// The network `I → H1 → H2 → O`: two hidden layers with activation `A`, then an affine output
+/// layer. A [`Network`] with `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O` parameters, checked at
+/// compile time with an error that names the right count; the same type as
+/// `network!(type Net = I => H1 A => H2 A => O)` (for a different activation per layer, or
+/// other depths, declare the network with [`network!`](crate::network!)). Parameters:
+/// [`Mlp2Params`](crate::params::Mlp2Params).
+///
+/// ```
+/// use dualgrad::model::{Mlp2, Model, Relu};
+/// use nalgebra::SVector;
+/// let net = Mlp2::<Relu, 2, 4, 4, 1, 37>::new();
+/// assert_eq!(net.layer_sizes(), [2, 4, 4, 1]);
+/// assert_eq!(net.name(), "network-relu-relu");
+/// // all-zero parameters: every layer outputs its bias, 0
+/// assert_eq!(net.predict(&SVector::zeros(), &SVector::from([1.0, 2.0]))[0], 0.0);
+/// ```
+///
+/// ```compile_fail,E0080
+/// use dualgrad::model::{Mlp2, Relu};
+/// let net = Mlp2::<Relu, 2, 4, 4, 1, 36>::new(); // 12 + 20 + 5 = 37 parameters
+/// ```
+pub type Mlp2<A, const I: usize, const H1: usize, const H2: usize, const O: usize, const P: usize> =
+    Network<Layer<A, I, H1, Layer<A, H1, H2, Output<H2, O>>>, I, O, P>;
+
 /// Declare a feed-forward [`Network`] type by its layer widths and activations; the parameter
 /// count is computed for you.
 ///
@@ -359,11 +420,11 @@ impl<S: Stack<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O,
 /// ```
 #[macro_export]
 macro_rules! network {
-    (@stack $input:tt => $output:tt $(;)?) => {
+    (@layers $input:tt => $output:tt $(;)?) => {
         $crate::model::Output<$input, $output>
     };
-    (@stack $input:tt => $width:tt $activation:ty => $($rest:tt)+) => {
-        $crate::model::Layer<$activation, $input, $width, $crate::network!(@stack $width => $($rest)+)>
+    (@layers $input:tt => $width:tt $activation:ty => $($rest:tt)+) => {
+        $crate::model::Layer<$activation, $input, $width, $crate::network!(@layers $width => $($rest)+)>
     };
     (@output $output:tt $(;)?) => {
         $output
@@ -374,11 +435,11 @@ macro_rules! network {
     ($(#[$attr:meta])* $vis:vis type $name:ident = $input:tt => $($rest:tt)+) => {
         $(#[$attr])*
         $vis type $name = $crate::model::Network<
-            $crate::network!(@stack $input => $($rest)+),
+            $crate::network!(@layers $input => $($rest)+),
             $input,
             { $crate::network!(@output $($rest)+) },
             {
-                <$crate::network!(@stack $input => $($rest)+) as $crate::model::Stack<
+                <$crate::network!(@layers $input => $($rest)+) as $crate::model::Layers<
                     $input,
                     { $crate::network!(@output $($rest)+) },
                 >>::LEN

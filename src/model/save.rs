@@ -74,8 +74,8 @@ where
 /// let e = load_json(&other, &json).unwrap_err();
 /// assert_eq!(
 ///     e.to_string(),
-///     "saved model has shape mlp1-tanh [4, 8, 3] (67 parameters), \
-///      expected mlp1-tanh [4, 5, 3] (43 parameters)"
+///     "saved model has shape network-tanh [4, 8, 3] (67 parameters), \
+///      expected network-tanh [4, 5, 3] (43 parameters)"
 /// );
 /// # Ok::<(), dualgrad::model::ModelError>(())
 /// ```

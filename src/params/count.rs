@@ -2,8 +2,8 @@
 //!
 //! Stable Rust cannot format numbers in a `const` panic (`panic!("{}", n)` takes only `&str`
 //! arguments there), so the message is rendered into a byte buffer by a `const fn` and panicked
-//! with as one `&str`: `Mlp1<A, I, H, O, P>: P = 66, but the sizes give H*I + H + O*H + O = 67
-//! parameters: write 67 for P`.
+//! with as one `&str`: `Dense<A, I, O, P>: P = 4, but the sizes give O*I + O = 3 parameters:
+//! write 3 for P`.
 
 /// Room for the rendered message: the longest prefix and formula in the crate plus two numbers.
 const CAPACITY: usize = 256;

@@ -8,8 +8,8 @@
 //! | model | parameters |
 //! |---|---|
 //! | [`Dense`](crate::model::Dense), the regressions | [`DenseParams`] |
-//! | [`Mlp1`](crate::model::Mlp1), [`Mlp2`](crate::model::Mlp2) | [`Mlp1Params`], [`Mlp2Params`] |
 //! | [`Network`](crate::model::Network) | [`NetworkParams`] of [`LayerParams`] … [`DenseParams`] |
+//! | [`Mlp1`](crate::model::Mlp1), [`Mlp2`](crate::model::Mlp2) (networks) | [`Mlp1Params`], [`Mlp2Params`] (their [`NetworkParams`]) |
 //! | a hand-written model | any struct implementing [`ParamVector`], or `SVector<T, P>` itself |
 //!
 //! The count `P` is a const generic that stable Rust cannot compute from the layer sizes inside
@@ -36,13 +36,11 @@
 mod count;
 mod dense;
 mod init;
-mod mlp;
 mod network;
 
 pub use dense::DenseParams;
 pub use init::Init;
-pub use mlp::{Mlp1Params, Mlp2Params};
-pub use network::{LayerParams, NetworkParams, StackParams};
+pub use network::{LayerParams, LayersParams, Mlp1Params, Mlp2Params, NetworkParams};
 
 pub(crate) use count::check_count;
 

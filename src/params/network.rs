@@ -6,38 +6,62 @@ use super::{DenseParams, ParamVector, read_matrix, read_vector, write_matrix, wr
 use crate::Scalar;
 use nalgebra::{SMatrix, SVector};
 
-/// The parameters of a stack of dense layers, flattened layer by layer: each layer's weights row
+/// The parameters of a list of dense layers, flattened layer by layer: each layer's weights row
 /// by row, then its bias. Implemented by [`DenseParams`] (the last, output layer) and
-/// [`LayerParams`] (a layer followed by the rest); [`NetworkParams`] wraps a stack as a
+/// [`LayerParams`] (a layer followed by the rest); [`NetworkParams`] wraps a list as a
 /// [`ParamVector`].
 ///
-/// The items other than [`LEN`](StackParams::LEN) are the machinery of [`NetworkParams`] and
+/// The items other than [`LEN`](LayersParams::LEN) are the machinery of [`NetworkParams`] and
 /// are hidden from the documentation.
 ///
 /// ```
-/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, LayersParams};
 /// // 2 → 3 → 1: (3·2 + 3) + (1·3 + 1) = 13 parameters
-/// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as StackParams<f64>>::LEN, 13);
+/// assert_eq!(<LayerParams<f64, 2, 3, DenseParams<f64, 3, 1>> as LayersParams<f64>>::LEN, 13);
 /// ```
-pub trait StackParams<T: Scalar>: Copy {
+pub trait LayersParams<T: Scalar>: Copy {
     /// The number of parameters of all the layers.
     const LEN: usize;
 
     #[doc(hidden)]
-    fn stack_zeros() -> Self;
+    fn layers_zeros() -> Self;
 
     #[doc(hidden)]
     fn write_flat<const P: usize>(&self, out: &mut SVector<T, P>, offset: usize) -> usize;
 
+    /// The layers read from `v[offset..]`: the whole return value (offsets come from the layer
+    /// sizes, not a returned `(Self, offset)`), so that `in_place` can build it in its place.
     #[doc(hidden)]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize);
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self;
 
-    /// The name of entry `i` of this stack, whose first layer is layer number `layer`.
+    /// The name of entry `i` of these layers, whose first layer is layer number `layer`.
     #[doc(hidden)]
     fn entry_name(i: usize, layer: usize) -> String;
 
     #[doc(hidden)]
     fn entry_is_weight(i: usize) -> bool;
+}
+
+/// Values of at least this many bytes are built by `in_place` out of line.
+const IN_PLACE_MIN_BYTES: usize = 4096;
+
+/// `f()`, built where the caller puts it. Inlined, a nested `read_flat` builds its layers in a
+/// temporary that is then copied into the parent's field, once per level of nesting; for the
+/// generic path's wide duals each copy is a `memcpy` of kilobytes (the 4 → 8 → 3 network's 67
+/// parameters as 67-wide duals are 36 KiB). Called out of line, its result is written straight
+/// into the parent (LLVM's call-slot optimisation), and the call costs nothing in comparison.
+/// Small values (`f64` parameters, narrow duals) stay inline.
+#[inline(always)]
+fn in_place<V>(f: impl FnOnce() -> V) -> V {
+    #[inline(never)]
+    fn out_of_line<V>(f: impl FnOnce() -> V) -> V {
+        f()
+    }
+    if size_of::<V>() >= IN_PLACE_MIN_BYTES {
+        out_of_line(f)
+    } else {
+        f()
+    }
 }
 
 /// `W{layer}[r,c]` for entry `i < O·I` of a row-major `O × I` weight matrix, else `b{layer}[r]`.
@@ -49,12 +73,12 @@ fn dense_entry_name<const I: usize, const O: usize>(i: usize, layer: usize) -> S
     }
 }
 
-/// The last layer of a stack.
-impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T, I, O> {
+/// The last layer of a list.
+impl<T: Scalar, const I: usize, const O: usize> LayersParams<T> for DenseParams<T, I, O> {
     const LEN: usize = O * I + O;
 
     #[inline]
-    fn stack_zeros() -> Self {
+    fn layers_zeros() -> Self {
         Self::zeros()
     }
 
@@ -65,10 +89,11 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
     }
 
     #[inline]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
-        let (w, k) = read_matrix(v, offset);
-        let (b, k) = read_vector(v, k);
-        (Self { w, b }, k)
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self {
+        Self {
+            w: read_matrix(v, offset).0,
+            b: read_vector(v, offset + O * I).0,
+        }
     }
 
     fn entry_name(i: usize, layer: usize) -> String {
@@ -84,7 +109,7 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
 /// the parameters `next` of the layers after it.
 ///
 /// ```
-/// use dualgrad::params::{DenseParams, LayerParams, StackParams};
+/// use dualgrad::params::{DenseParams, LayerParams, LayersParams};
 /// use nalgebra::{SMatrix, SVector};
 /// // 1 → 2 → 1
 /// let p = LayerParams::<f64, 1, 2, DenseParams<f64, 2, 1>> {
@@ -93,7 +118,7 @@ impl<T: Scalar, const I: usize, const O: usize> StackParams<T> for DenseParams<T
 ///     next: DenseParams { w: SMatrix::from([[5.0], [6.0]]), b: SVector::from([7.0]) },
 /// };
 /// assert_eq!(p.next.w[(0, 1)], 6.0);
-/// assert_eq!(<LayerParams<f64, 1, 2, DenseParams<f64, 2, 1>> as StackParams<f64>>::LEN, 7);
+/// assert_eq!(<LayerParams<f64, 1, 2, DenseParams<f64, 2, 1>> as LayersParams<f64>>::LEN, 7);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayerParams<T, const I: usize, const H: usize, R> {
@@ -105,17 +130,17 @@ pub struct LayerParams<T, const I: usize, const H: usize, R> {
     pub next: R,
 }
 
-impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T>
+impl<T: Scalar, const I: usize, const H: usize, R: LayersParams<T>> LayersParams<T>
     for LayerParams<T, I, H, R>
 {
     const LEN: usize = H * I + H + R::LEN;
 
     #[inline]
-    fn stack_zeros() -> Self {
+    fn layers_zeros() -> Self {
         Self {
             w: SMatrix::from_element(T::zero()),
             b: SVector::from_element(T::zero()),
-            next: R::stack_zeros(),
+            next: R::layers_zeros(),
         }
     }
 
@@ -127,11 +152,12 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
     }
 
     #[inline]
-    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> (Self, usize) {
-        let (w, k) = read_matrix(v, offset);
-        let (b, k) = read_vector(v, k);
-        let (next, k) = R::read_flat(v, k);
-        (Self { w, b, next }, k)
+    fn read_flat<const P: usize>(v: &SVector<T, P>, offset: usize) -> Self {
+        Self {
+            w: read_matrix(v, offset).0,
+            b: read_vector(v, offset + H * I).0,
+            next: in_place(|| R::read_flat(v, offset + H * I + H)),
+        }
     }
 
     fn entry_name(i: usize, layer: usize) -> String {
@@ -151,7 +177,7 @@ impl<T: Scalar, const I: usize, const H: usize, R: StackParams<T>> StackParams<T
     }
 }
 
-/// The parameters of a [`Network`](crate::model::Network): its stack of layers, first layer
+/// The parameters of a [`Network`](crate::model::Network): its list of layers, first layer
 /// outermost (`layers.w` is the first layer's weights, `layers.next.w` the second's, and so on).
 ///
 /// Flat order: layer by layer, each layer's weights `W` row by row and then its bias `b`. Layers
@@ -189,7 +215,7 @@ pub struct NetworkParams<L> {
     pub layers: L,
 }
 
-impl<T: Scalar, L: StackParams<T>, const P: usize> ParamVector<T, P> for NetworkParams<L> {
+impl<T: Scalar, L: LayersParams<T>, const P: usize> ParamVector<T, P> for NetworkParams<L> {
     #[inline]
     fn to_vector(&self) -> SVector<T, P> {
         const { check_count(NETWORK, FORMULA, L::LEN, P) };
@@ -202,7 +228,7 @@ impl<T: Scalar, L: StackParams<T>, const P: usize> ParamVector<T, P> for Network
     fn from_vector(v: &SVector<T, P>) -> Self {
         const { check_count(NETWORK, FORMULA, L::LEN, P) };
         Self {
-            layers: L::read_flat(v, 0).0,
+            layers: in_place(|| L::read_flat(v, 0)),
         }
     }
 
@@ -230,10 +256,67 @@ impl<L> NetworkParams<L> {
     /// ```
     pub fn zeros<T: Scalar>() -> Self
     where
-        L: StackParams<T>,
+        L: LayersParams<T>,
     {
         Self {
-            layers: L::stack_zeros(),
+            layers: L::layers_zeros(),
         }
     }
 }
+
+/// The parameters of [`Mlp1`](crate::model::Mlp1), the network `I → H → O`: the hidden layer
+/// `layers.w` (`H × I`), `layers.b`, then the output layer `layers.next.w` (`O × H`),
+/// `layers.next.b`.
+///
+/// Flat order (for `P = H·I + H + O·H + O`): `W1` row by row, `b1`, `W2` row by row, `b2`, as
+/// for every [`NetworkParams`]; a wrong `P` is a compile-time error that names the right count:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::params::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 4 → 8 → 3 has 8·4 + 8 + 3·8 + 3 = 67 parameters, not 66
+/// let v: SVector<f64, 66> = Mlp1Params::<f64, 4, 8, 3>::zeros().to_vector();
+/// ```
+///
+/// ```
+/// use dualgrad::params::{Mlp1Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 3 → 1 (the XOR network): 3·2 + 3 + 1·3 + 1 = 13 parameters
+/// let v = SVector::<f64, 13>::from_fn(|i, _| i as f64);
+/// let p = Mlp1Params::<f64, 2, 3, 1>::from_vector(&v);
+/// let (hidden, output) = (&p.layers, &p.layers.next);
+/// assert_eq!(hidden.w[(2, 0)], 4.0); // row 2, column 0: entry 2·2 + 0
+/// assert_eq!(hidden.b[2], 8.0); // after the 6 entries of W1
+/// assert_eq!(output.b[0], 12.0);
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(4), "W1[2,0]");
+/// assert_eq!(<Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::param_name(8), "b1[2]");
+/// assert_eq!(ParamVector::<f64, 13>::to_vector(&p), v);
+/// ```
+pub type Mlp1Params<T, const I: usize, const H: usize, const O: usize> =
+    NetworkParams<LayerParams<T, I, H, DenseParams<T, H, O>>>;
+
+/// The parameters of [`Mlp2`](crate::model::Mlp2), the network `I → H1 → H2 → O`:
+/// `layers.w` (`H1 × I`), `layers.b`, `layers.next.w` (`H2 × H1`), `layers.next.b`,
+/// `layers.next.next.w` (`O × H2`), `layers.next.next.b`.
+///
+/// Flat order (for `P = H1·I + H1 + H2·H1 + H2 + O·H2 + O`): `W1` row by row, `b1`, `W2`, `b2`,
+/// `W3`, `b3`. A wrong `P` is a compile-time error:
+///
+/// ```compile_fail,E0080
+/// use dualgrad::params::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// // 2 → 2 → 2 → 1 has 6 + 6 + 3 = 15 parameters, not 16
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&SVector::<f64, 16>::zeros());
+/// ```
+///
+/// ```
+/// use dualgrad::params::{Mlp2Params, ParamVector};
+/// use nalgebra::SVector;
+/// let v = SVector::<f64, 15>::from_fn(|i, _| i as f64);
+/// let p = Mlp2Params::<f64, 2, 2, 2, 1>::from_vector(&v);
+/// assert_eq!(p.layers.next.w[(1, 0)], 8.0); // W1 (4) + b1 (2) = 6, then row 1 column 0 → 6 + 2
+/// assert_eq!(p.layers.next.next.b[0], 14.0);
+/// assert_eq!(<Mlp2Params<f64, 2, 2, 2, 1> as ParamVector<f64, 15>>::param_name(12), "W3[0,0]");
+/// ```
+pub type Mlp2Params<T, const I: usize, const H1: usize, const H2: usize, const O: usize> =
+    NetworkParams<LayerParams<T, I, H1, LayerParams<T, H1, H2, DenseParams<T, H2, O>>>>;

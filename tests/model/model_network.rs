@@ -1,7 +1,8 @@
 //! Networks declared with `network!`: the per-layer gradient against an independent
-//! hand-written backward pass (`model_support.rs`), against the generic path and against the
-//! built-in `Mlp1`/`Mlp2` of the same shapes; names and layout; training on two moons; deep and
-//! wide networks in a small stack; saving and loading (feature `serde`).
+//! hand-written backward pass (`model_support.rs`), against the generic path and against
+//! `Mlp1`/`Mlp2` of the same shapes (the same networks by another name); names and layout;
+//! training on two moons; deep and wide networks in a small stack; saving and loading (feature
+//! `serde`).
 
 use crate::model_support;
 #[path = "../../examples/common/moons.rs"]
@@ -168,7 +169,7 @@ fn deeper_and_shallower_networks_have_exact_gradients() {
     );
 }
 
-/// The same passes in the same order as the built-in models: identical bits.
+/// `Mlp1` and `Mlp2` are these networks: identical bits, initialisation and names.
 #[test]
 fn tanh_networks_are_the_builtin_mlps_bit_for_bit() {
     let xs = features::<2>(30, 4);
@@ -201,6 +202,59 @@ fn tanh_networks_are_the_builtin_mlps_bit_for_bit() {
     let a = Supervised::new(Iris::new(), SoftmaxCrossEntropy, &data).unwrap();
     let b = Supervised::new(Mlp1::<Tanh, 4, 8, 3, 67>::new(), SoftmaxCrossEntropy, &data).unwrap();
     assert_eq!(a.full_loss_and_gradient(&p), b.full_loss_and_gradient(&p));
+}
+
+/// `Mlp1` and `Mlp2` are names of network types, with their counts, names and sizes.
+#[test]
+fn the_mlps_are_network_types() {
+    let _: Iris = Mlp1::<Tanh, 4, 8, 3, 67>::new();
+    let _: TanhTanh = Mlp2::<Tanh, 2, 8, 6, 2, 92>::new();
+    assert_eq!(Mlp1::<Tanh, 4, 8, 3, 67>::LEN, 8 * 4 + 8 + 3 * 8 + 3);
+    assert_eq!(Mlp2::<Tanh, 4, 8, 8, 3, 139>::LEN, 40 + 72 + 27);
+    let m = Mlp1::<Sigmoid, 3, 5, 2, 32>::new();
+    assert_eq!(
+        (m.name(), m.layer_sizes()),
+        ("network-sigmoid".into(), vec![3, 5, 2])
+    );
+    let m = Mlp2::<Relu, 3, 5, 4, 2, 54>::new();
+    assert_eq!(m.name(), "network-relu-relu");
+    assert_eq!(m.layer_sizes(), [3, 5, 4, 2]);
+}
+
+/// The typed parameters `unpack` gives are enough for a hand-written backward pass (as in
+/// examples/xor.rs), which agrees with the model's gradient.
+#[test]
+fn a_backward_pass_written_on_the_unpacked_layers_agrees() {
+    let xs = features::<2>(12, 6);
+    let ys: Vec<f64> = xs.iter().map(|x| (x[0] * x[1]).sin()).collect();
+    let data = Dataset::new(xs, ys).unwrap();
+    let net = Mlp1::<Tanh, 2, 3, 1, 13>::new();
+    let params = net.init(3);
+    let p = net.unpack(&params);
+    let (w1, b1, w2, b2) = (p.layers.w, p.layers.b, p.layers.next.w, p.layers.next.b);
+    let mut g = dualgrad::params::Mlp1Params::<f64, 2, 3, 1>::zeros();
+    let n = data.len() as f64;
+    for (x, y) in data.iter() {
+        let a = (w1 * x + b1).map(f64::tanh);
+        let d2 = 2.0 * ((w2 * a + b2)[0] - y) / n;
+        let d1 = (w2.transpose() * d2).component_mul(&a.map(|a| 1.0 - a * a));
+        g.layers.next.w += a.transpose() * d2;
+        g.layers.next.b[0] += d2;
+        g.layers.w += d1 * x.transpose();
+        g.layers.b += d1;
+    }
+    let hand: SVector<f64, 13> = g.to_vector();
+    let objective = Supervised::new(net, MeanSquaredError, &data).unwrap();
+    let (_, model) = objective.full_loss_and_gradient(&params);
+    let names: Vec<String> = (0..13).map(|i| net.param_name(i)).collect();
+    assert_close(
+        "Mlp1 by hand",
+        hand.as_slice(),
+        model.as_slice(),
+        1e-12,
+        1e-14,
+        &names,
+    );
 }
 
 #[test]

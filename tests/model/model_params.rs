@@ -1,5 +1,6 @@
 //! Parameters: flattening order and names, the L2 mask, and seeded initialisation.
 
+use dualgrad::Jet;
 use dualgrad::data::seeded_rng;
 use dualgrad::model::{
     Dense, LinearRegression, Mlp1, Mlp2, Model, Relu, Sigmoid, SoftmaxRegression, Tanh,
@@ -14,19 +15,84 @@ fn mlp1_flat_order_is_w1_rowwise_b1_w2_b2() {
     // entry k holds k: then W1[r,c] = r·I + c, b1[r] = H·I + r, ...
     let v = SVector::<f64, 67>::from_fn(|k, _| k as f64);
     let p = Mlp1Params::<f64, 4, 8, 3>::from_vector(&v);
+    let (l1, l2) = (&p.layers, &p.layers.next);
     for r in 0..8 {
         for c in 0..4 {
-            assert_eq!(p.w1[(r, c)], (r * 4 + c) as f64);
+            assert_eq!(l1.w[(r, c)], (r * 4 + c) as f64);
         }
-        assert_eq!(p.b1[r], (32 + r) as f64);
+        assert_eq!(l1.b[r], (32 + r) as f64);
     }
     for r in 0..3 {
         for c in 0..8 {
-            assert_eq!(p.w2[(r, c)], (40 + r * 8 + c) as f64);
+            assert_eq!(l2.w[(r, c)], (40 + r * 8 + c) as f64);
         }
-        assert_eq!(p.b2[r], (64 + r) as f64);
+        assert_eq!(l2.b[r], (64 + r) as f64);
     }
     assert_eq!(ParamVector::<f64, 67>::to_vector(&p), v);
+}
+
+#[test]
+fn mlp2_flat_order_is_layer_by_layer() {
+    // 2 → 4 → 4 → 1: W1 (4×2) b1 (4) | W2 (4×4) b2 (4) | W3 (1×4) b3 (1): offsets 0, 8, 12, 28, 32, 36
+    let v = SVector::<f64, 37>::from_fn(|k, _| k as f64);
+    let p = Mlp2Params::<f64, 2, 4, 4, 1>::from_vector(&v);
+    let (l1, l2, l3) = (&p.layers, &p.layers.next, &p.layers.next.next);
+    for r in 0..4 {
+        for c in 0..2 {
+            assert_eq!(l1.w[(r, c)], (r * 2 + c) as f64);
+        }
+        assert_eq!(l1.b[r], (8 + r) as f64);
+        for c in 0..4 {
+            assert_eq!(l2.w[(r, c)], (12 + r * 4 + c) as f64);
+        }
+        assert_eq!(l2.b[r], (28 + r) as f64);
+        assert_eq!(l3.w[(0, r)], (32 + r) as f64);
+    }
+    assert_eq!(l3.b[0], 36.0);
+    assert_eq!(ParamVector::<f64, 37>::to_vector(&p), v);
+}
+
+#[test]
+fn mlp_params_zeros_are_zero_vectors() {
+    let z: SVector<f64, 67> = Mlp1Params::<f64, 4, 8, 3>::zeros().to_vector();
+    assert_eq!(z, SVector::<f64, 67>::zeros());
+    let z: SVector<f64, 139> = Mlp2Params::<f64, 4, 8, 8, 3>::zeros().to_vector();
+    assert_eq!(z, SVector::<f64, 139>::zeros());
+}
+
+/// Dual parameters of at least 4 KiB per layer list are read by a call kept out of line (no
+/// copy per level); smaller ones inline. Both must give the documented layout, tangents too.
+#[test]
+fn wide_and_narrow_dual_parameters_read_the_same_layout() {
+    fn check<const P: usize, const I: usize, const H: usize, const O: usize>() {
+        let v = SVector::<Jet<f64, P>, P>::from_fn(|k, _| Jet::variable(k as f64, k));
+        let p = Mlp1Params::<Jet<f64, P>, I, H, O>::from_vector(&v);
+        let flat = p
+            .layers
+            .w
+            .transpose()
+            .iter()
+            .chain(p.layers.b.iter())
+            .chain(p.layers.next.w.transpose().iter())
+            .chain(p.layers.next.b.iter())
+            .copied()
+            .collect::<Vec<_>>();
+        assert_eq!(flat.len(), P);
+        for (k, x) in flat.iter().enumerate() {
+            assert_eq!(x.re, k as f64, "entry {k}");
+            assert!(
+                x.eps
+                    .iter()
+                    .enumerate()
+                    .all(|(j, &e)| e == f64::from(j == k))
+            );
+        }
+        assert_eq!(ParamVector::<Jet<f64, P>, P>::to_vector(&p), v);
+    }
+    // 67 entries of 68 doubles: 36 KiB, the output layer 15 KiB (both out of line)
+    check::<67, 4, 8, 3>();
+    // 13 entries of 14 doubles: 1.4 KiB (inline)
+    check::<13, 2, 3, 1>();
 }
 
 #[test]
@@ -59,6 +125,20 @@ fn only_weights_are_penalised() {
     let names: Vec<String> = <Mlp1Params<f64, 2, 3, 1> as ParamVector<f64, 13>>::names().collect();
     for (p, n) in pen.iter().zip(&names) {
         assert_eq!(*p, n.starts_with('W'), "{n}");
+    }
+}
+
+#[test]
+fn only_weights_are_penalised_in_every_layer() {
+    // 2 → 4 → 4 → 1: the biases are entries 8..12, 28..32 and 36
+    type P2 = Mlp2Params<f64, 2, 4, 4, 1>;
+    for i in 0..37 {
+        let bias = (8..12).contains(&i) || (28..32).contains(&i) || i == 36;
+        assert_eq!(
+            <P2 as ParamVector<f64, 37>>::penalised(i),
+            !bias,
+            "entry {i}"
+        );
     }
 }
 
@@ -97,7 +177,7 @@ fn init_draws_the_documented_stream() {
     for r in 0..8 {
         for c in 0..4 {
             let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            assert_eq!(p.w1[(r, c)], limit * (2.0 * u - 1.0));
+            assert_eq!(p.layers.w[(r, c)], limit * (2.0 * u - 1.0));
         }
     }
 }
@@ -108,19 +188,19 @@ fn xavier_and_he_limits_and_zero_biases() {
     let t = Mlp1::<Tanh, 4, 8, 3, 67>::new();
     let r = Mlp1::<Relu, 4, 8, 3, 67>::new();
     for seed in 0..20 {
-        let pt = t.unpack(&t.init(seed));
-        let pr = r.unpack(&r.init(seed));
-        assert!(pt.w1.iter().all(|w| w.abs() <= (6.0_f64 / 12.0).sqrt()));
-        assert!(pt.w2.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt()));
-        assert!(pr.w1.iter().all(|w| w.abs() <= (6.0_f64 / 4.0).sqrt()));
-        assert!(pr.w2.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt())); // output: Xavier
+        let pt = t.unpack(&t.init(seed)).layers;
+        let pr = r.unpack(&r.init(seed)).layers;
+        assert!(pt.w.iter().all(|w| w.abs() <= (6.0_f64 / 12.0).sqrt()));
+        assert!(pt.next.w.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt()));
+        assert!(pr.w.iter().all(|w| w.abs() <= (6.0_f64 / 4.0).sqrt()));
+        assert!(pr.next.w.iter().all(|w| w.abs() <= (6.0_f64 / 11.0).sqrt())); // output: Xavier
         assert_eq!(
-            pt.b1.amax() + pt.b2.amax() + pr.b1.amax() + pr.b2.amax(),
+            pt.b.amax() + pt.next.b.amax() + pr.b.amax() + pr.next.b.amax(),
             0.0
         );
     }
     // the He limit is wider than Xavier's here: some first-layer weight must exceed it
-    let wide = (0..20).any(|s| r.unpack(&r.init(s)).w1.amax() > (6.0_f64 / 12.0).sqrt());
+    let wide = (0..20).any(|s| r.unpack(&r.init(s)).layers.w.amax() > (6.0_f64 / 12.0).sqrt());
     assert!(wide);
 }
 

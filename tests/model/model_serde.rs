@@ -53,14 +53,17 @@ fn a_shape_mismatch_names_both_shapes() {
     assert_eq!(
         e,
         ModelError::Shape {
-            expected: "mlp1-tanh [4, 8, 3] (67 parameters)".into(),
-            found: "mlp1-tanh [4, 5, 3] (43 parameters)".into(),
+            expected: "network-tanh [4, 8, 3] (67 parameters)".into(),
+            found: "network-tanh [4, 5, 3] (43 parameters)".into(),
         }
     );
     // another activation is another model
     let relu = Mlp1::<Relu, 4, 5, 3, 43>::new();
     let e = load_json(&relu, &json).unwrap_err().to_string();
-    assert!(e.contains("mlp1-relu") && e.contains("mlp1-tanh"), "{e}");
+    assert!(
+        e.contains("network-relu") && e.contains("network-tanh"),
+        "{e}"
+    );
     // another depth
     let deep = Mlp2::<Tanh, 4, 5, 5, 3, 73>::new();
     assert!(matches!(
