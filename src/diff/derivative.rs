@@ -19,7 +19,6 @@ pub fn derivative<T: AnyScalar>(f: impl FnOnce(Jet<T, 1>) -> Jet<T, 1>, x: T) ->
 /// [`derivative`], NaN-safety included: at `x = 0`, `√x` gives `(0, ∞, −∞)`.
 ///
 /// ```
-/// use dualgrad::prelude::*;
 /// use dualgrad::second_derivative;
 /// // f = x^3: f' = 3x^2 = 12, f'' = 6x = 12 at x = 2
 /// let (f, d1, d2) = second_derivative(|x| x.powi(3), 2.0);
@@ -40,7 +39,6 @@ pub fn second_derivative<T: AnyScalar>(
 /// Value and first three derivatives of `f: R → R` at `x`, on jets nested three deep.
 ///
 /// ```
-/// use dualgrad::prelude::*;
 /// use dualgrad::third_derivative;
 /// // f = x⁴: 4x³ = 32, 12x² = 48, 24x = 48 at x = 2
 /// assert_eq!(third_derivative(|x| x.powi(4), 2.0), (16.0, 32.0, 48.0, 48.0));
