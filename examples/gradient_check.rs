@@ -1,8 +1,8 @@
 //! A tour of the gradient checker, on hand-derived gradients that are wrong.
 //!
-//! The seed articles this crate grew from derive gradients by hand, and several derivations
-//! are wrong. Each section below writes a function once over `Scalar` (so dualgrad can
-//! differentiate it exactly), writes the article's hand-derived gradient on `f64`, and asks the
+//! Tutorials derive gradients by hand, and derivations go wrong in a few typical ways. Each
+//! section below writes a function once over `Scalar` (so dualgrad can differentiate it
+//! exactly), writes a typical wrong hand-derived gradient on `f64`, and asks the
 //! checker to compare them component by component. The wrong components are flagged; then the
 //! corrected formula is checked and passes.
 //!
@@ -12,7 +12,7 @@
 //! 3. The sigmoid derivative written as `x (1 − x)`: true only when `x` is already `σ(z)`; as a
 //!    function of `z` it is `σ(z)(1 − σ(z))`.
 //! 4. The backward pass of a 2-3-1 tanh network on XOR with mean squared error, with the
-//!    article's mistakes: `tanh'` left out, and the update applied as ascent.
+//!    typical mistakes: `tanh'` left out, and the update applied as ascent.
 //!
 //! The reference is the exact derivative from forward-mode AD, not a finite difference, so a
 //! right formula agrees to rounding (relative error about `1e-16`) and a wrong one stands out.
@@ -108,7 +108,7 @@ fn linear_regression() -> Result<(), dualgrad::check::CheckError> {
     let p = SVector::from([1.0, 0.5]);
 
     let wrong = checker.gradient(&LinReg, &p, |p| linreg_gradient(p, 1.0));
-    println!("as written in the article:\n{wrong}\n");
+    println!("as commonly written by hand:\n{wrong}\n");
 
     // At random points the check fails too, and quickcheck-style shrinking reduces the failing
     // point to a simple one.
@@ -218,7 +218,7 @@ impl ScalarFn<13> for XorNet {
 }
 
 /// A hand-written backward pass. `hidden_tanh_prime: false` leaves out tanh'(z1) at the hidden
-/// layer; `sign: −1` is the article's `+=` (it climbs the loss: as a gradient, every sign is
+/// layer; `sign: −1` is the common `+=` slip (it climbs the loss: as a gradient, every sign is
 /// flipped).
 fn xor_backward(p: &SVector<f64, 13>, hidden_tanh_prime: bool, sign: f64) -> SVector<f64, 13> {
     let mut g = SVector::<f64, 13>::zeros();

@@ -1,4 +1,4 @@
-//! Linear regression on synthetic data: gradient descent with the seed articles' exponential
+//! Linear regression on synthetic data: gradient descent with the textbook exponential
 //! learning-rate decay, then Newton's method, both checked against the known coefficients and
 //! against the least-squares solution computed independently.
 //!
@@ -11,7 +11,7 @@
 //! ```
 //!
 //! 1. **Gradient descent** `θ ← θ − ηₜ ∇L(θ)` with `ηₜ = η·γᵗ` (`η = 0.5`, `γ = 0.99`), the
-//!    decay of the seed articles. The rates sum to `η/(1 − γ) = 50`, enough to converge.
+//!    textbook exponential decay. The rates sum to `η/(1 − γ) = 50`, enough to converge.
 //! 2. **Newton's method** `θ ← θ − H⁻¹ ∇L(θ)` with the exact Hessian `H = (2/n) Σ (x, 1)(x, 1)ᵀ`
 //!    (from nested dual numbers). `L` is quadratic, so one step lands on the minimiser.
 //!

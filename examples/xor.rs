@@ -1,4 +1,4 @@
-//! XOR with the seed articles' 2-3-1 tanh network, trained by Adam from a seeded start.
+//! XOR with the classic 2-3-1 tanh network, trained by Adam from a seeded start.
 //!
 //! XOR is the smallest problem no linear model solves: the points (0,0) and (1,1) are class 0,
 //! (0,1) and (1,0) class 1. A hidden layer of three tanh units is enough:
@@ -9,15 +9,15 @@
 //! L(θ) = ¼ Σₙ (ŷₙ − yₙ)²   the mean squared error over the four points
 //! ```
 //!
-//! dualgrad's `Mlp1<Tanh, 2, 3, 1, 13>` is this network (the seed articles also put a tanh on
-//! the output; an affine output is the usual head for a squared error). Its weights start from
+//! dualgrad's `Mlp1<Tanh, 2, 3, 1, 13>` is this network (some tutorials also put a tanh on the
+//! output; an affine output is the usual head for a squared error). Its weights start from
 //! a seeded Xavier draw, and Adam follows the exact gradient of `L` (forward-mode AD, no finite
 //! differences) until the loss is below 10⁻³. A prediction `ŷ ≥ ½` is class 1. From the
 //! default seed this takes about 150 epochs; from 199 of the seeds 0 to 199 it takes 28 to 985
 //! (the other one, seed 197, ends in a local minimum at 50 % accuracy: gradient descent on a
 //! non-convex loss depends on its start).
 //!
-//! The seed articles derive the backward pass by hand, with mistakes. At the end this example
+//! Tutorials derive this backward pass by hand, often with mistakes. At the end this example
 //! writes the backward pass by hand, correctly (the chain rule below), and the gradient checker
 //! compares it with the exact gradient at the trained parameters, component by component:
 //!
