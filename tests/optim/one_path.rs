@@ -5,7 +5,8 @@ use dualgrad::Scalar;
 use dualgrad::check::check_gradient;
 use dualgrad::objective::{BatchLoss, FullBatch, Objective, Samples};
 use dualgrad::optim::{
-    AdamConfig, Armijo, Lbfgs, Newton, NewtonCg, SgdConfig, StopReason, StopRules, minimize,
+    AdamConfig, Armijo, Lbfgs, Method, Newton, NewtonCg, Report, SgdConfig, StopReason, StopRules,
+    StrongWolfe, minimize,
 };
 use dualgrad::train::{TrainConfig, train, train_unrolled};
 use nalgebra::SVector;
@@ -171,59 +172,38 @@ fn assert_saddle(stop: StopReason) {
     }
 }
 
+/// Minimise the double well from `start` with `method` under the default rules.
+fn descend<const N: usize>(start: SVector<f64, N>, method: &mut impl Method<N>) -> Report<N> {
+    minimize(
+        &DoubleWell::<N>,
+        start,
+        method,
+        &StopRules::default(),
+        |_| {},
+    )
+    .unwrap()
+}
+
 #[test]
 fn newton_and_newton_cg_report_the_double_well_saddle_alike() {
     let start = SVector::from([0.0, 1.0]);
-    let rules = StopRules::default();
-    let newton = minimize(
-        &DoubleWell::<2>,
-        start,
-        &mut Newton::default(),
-        &rules,
-        |_| {},
-    )
-    .unwrap();
-    assert_saddle(newton.stop);
-    let cg = minimize(
-        &DoubleWell::<2>,
-        start,
-        &mut NewtonCg::default(),
-        &rules,
-        |_| {},
-    )
-    .unwrap();
-    assert_saddle(cg.stop);
+    assert_saddle(descend(start, &mut Newton::default()).stop);
+    assert_saddle(descend(start, &mut NewtonCg::default()).stop);
 }
 
 #[test]
 fn newton_cg_reports_a_saddle_at_size_from_hessian_vector_products() {
-    // above the dense limit the rule runs a Lanczos process on H v; in a 2 MiB thread, as
+    // the rule runs a Lanczos process on H v (40 steps at N = 100); in a 2 MiB thread, as
     // `cargo test` gives each test
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(|| {
             let mut start = SVector::<f64, 100>::from_element(1.0);
             start[0] = 0.0;
-            let rules = StopRules::default();
-            let cg = minimize(
-                &DoubleWell::<100>,
-                start,
-                &mut NewtonCg::default(),
-                &rules,
-                |_| {},
-            )
-            .unwrap();
-            assert_saddle(cg.stop);
+            assert_saddle(descend(start, &mut NewtonCg::default()).stop);
             // a start off the saddle's stable manifold reaches a minimum: no false alarm there
             start[0] = 0.5;
-            let cg = minimize(
-                &DoubleWell::<100>,
-                start,
-                &mut NewtonCg::default(),
-                &rules,
-                |_| {},
-            )
-            .unwrap();
+            let cg = descend(start, &mut NewtonCg::default());
             assert!(cg.stop.converged(), "{}", cg.stop);
             assert!((cg.params[0] - 1.0).abs() < 1e-6);
         })
@@ -235,22 +215,18 @@ fn newton_cg_reports_a_saddle_at_size_from_hessian_vector_products() {
 #[test]
 fn every_second_order_method_takes_another_line_search_the_same_way() {
     let start = SVector::from([0.5, 0.5]);
-    let rules = StopRules::default().with_grad_tol(1e-9);
-    let mut lbfgs = Lbfgs::<2, 5>::default().with_line_search(Armijo::default());
-    let r = minimize(&DoubleWell::<2>, start, &mut lbfgs, &rules, |_| {}).unwrap();
-    assert!(
-        r.stop.converged() && (r.params[0] - 1.0).abs() < 1e-8,
-        "{}",
-        r.stop
+    let lbfgs = descend(
+        start,
+        &mut Lbfgs::<2, 5>::default().with_line_search(Armijo::default()),
     );
-    let mut newton =
-        Newton::<2>::default().with_line_search(dualgrad::optim::StrongWolfe::default());
-    let r = minimize(&DoubleWell::<2>, start, &mut newton, &rules, |_| {}).unwrap();
-    assert!(
-        r.stop.converged() && (r.params[0] - 1.0).abs() < 1e-8,
-        "{}",
-        r.stop
+    let newton = descend(
+        start,
+        &mut Newton::<2>::default().with_line_search(StrongWolfe::default()),
     );
+    for r in [lbfgs, newton] {
+        assert!(r.stop.converged(), "{}", r.stop);
+        assert!((r.params[0] - 1.0).abs() < 1e-8, "{}", r.params[0]);
+    }
 }
 
 #[test]
