@@ -168,10 +168,7 @@
 // (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
-// Doc tests are merged into one binary (fast); CI also compiles each on its own with warnings
-// denied (`RUSTDOCFLAGS="--cfg dualgrad_strict_doctests" cargo test --doc`), which a merged
-// build cannot do.
-#![cfg_attr(dualgrad_strict_doctests, doc(test(attr(deny(warnings)))))]
+#![doc(test(attr(deny(warnings))))]
 
 pub mod check;
 pub mod data;
