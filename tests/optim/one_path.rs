@@ -1,7 +1,6 @@
 //! One path per concern: a loss written once over `Scalar` trains, minimises and is checked; the
 //! three training runs share one engine; every second-order method reports a saddle the same way.
 
-use dualgrad::Scalar;
 use dualgrad::check::check_gradient;
 use dualgrad::objective::{BatchLoss, FullBatch, Objective, Samples};
 use dualgrad::optim::{
@@ -9,6 +8,7 @@ use dualgrad::optim::{
     StrongWolfe, minimize,
 };
 use dualgrad::train::{TrainConfig, train, train_unrolled};
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 
 /// A straight-line fit `y ≈ a + b t` by mean squared error, written once over any scalar, with no
@@ -262,4 +262,54 @@ fn the_plateau_rule_lowers_the_optimizers_own_rate() {
     let mut theta = SVector::from([0.0]);
     sgd.step(&mut theta, &SVector::from([1.0]));
     assert_eq!(theta[0], -0.05);
+}
+
+/// `Σⱼ ½(pⱼ − yᵢ)²` averaged over the samples `y = (1, 3)`: the gradient is `pⱼ − 2`.
+struct Spread<const P: usize>;
+
+impl<const P: usize> Samples for Spread<P> {
+    fn len(&self) -> usize {
+        2
+    }
+}
+
+impl<const P: usize> BatchLoss<P> for Spread<P> {
+    fn batch_loss<T: Scalar>(&self, p: &SVector<T, P>, indices: &[usize]) -> T {
+        let mut sum = T::zero();
+        for &i in indices {
+            let y = 1.0 + 2.0 * i as f64;
+            for j in 0..P {
+                let r = p[j] - y;
+                sum += r * r * 0.5;
+            }
+        }
+        sum / indices.len() as f64
+    }
+}
+
+#[test]
+fn a_batch_loss_of_2000_parameters_trains_and_differentiates_in_a_2_mib_thread() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            const P: usize = 2000;
+            let p = SVector::<f64, P>::from_fn(|j, _| j as f64 / P as f64);
+            // the default loss_and_gradient_at, by the size policy's chunks
+            let (loss, grad) = Spread::<P>.loss_and_gradient_at(&p, &[0, 1]);
+            let exact = (0..P)
+                .map(|j| 0.5 * ((p[j] - 1.0).powi(2) + (p[j] - 3.0).powi(2)) / 2.0)
+                .sum::<f64>();
+            assert!((loss - exact).abs() <= 1e-12 * exact);
+            assert!((0..P).all(|j| (grad[j] - (p[j] - 2.0)).abs() <= 1e-15));
+            // FullBatch's gradient is the same path
+            assert_eq!(FullBatch::new(&Spread::<P>).gradient(&p), (loss, grad));
+            // one epoch of gradient descent with rate 1 lands on the minimiser p = 2
+            let mut sgd = SgdConfig::default().with_lr(1.0).build().unwrap();
+            let config = TrainConfig::default().with_epochs(1);
+            let report = train(&Spread::<P>, p, &mut sgd, &config, |_| {}).unwrap();
+            assert!(report.params.iter().all(|&v| (v - 2.0).abs() <= 1e-15));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
