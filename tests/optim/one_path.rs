@@ -147,7 +147,7 @@ fn train_and_train_unrolled_are_one_engine() {
 /// minima at `x = ±1`. Its Hessian at the origin is `diag(−1, 1, …, 1)`.
 struct DoubleWell<const N: usize>;
 
-impl<const N: usize> dualgrad::ScalarFn<N> for DoubleWell<N> {
+impl<const N: usize> ScalarFn<N> for DoubleWell<N> {
     fn eval<T: Scalar>(&self, v: &SVector<T, N>) -> T {
         let x = v[0];
         let mut f = x.powi(4) * 0.25 - x * x * 0.5;
