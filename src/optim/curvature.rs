@@ -141,7 +141,7 @@ const NEGATIVE_CURVATURE_TOL: f64 = 1e-8;
 /// (below `−1e-8 · max(1, max |hᵢⱼ|)`), found by bisection on the shift `λ` with a Cholesky
 /// test of `h − λI` (Sylvester's law of inertia); `None` if `h` is positive semidefinite to that
 /// tolerance or not finite.
-pub(crate) fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
+fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
     if h.iter().any(|v| !v.is_finite()) {
         return None;
     }

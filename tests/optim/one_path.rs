@@ -193,7 +193,7 @@ fn newton_and_newton_cg_report_the_double_well_saddle_alike() {
 
 #[test]
 fn newton_cg_reports_a_saddle_at_size_from_hessian_vector_products() {
-    // the rule runs a Lanczos process on H v (40 steps at N = 100); in a 2 MiB thread, as
+    // the rule runs a Lanczos process on H v (40 steps at N = 100 and 2000); in a 2 MiB thread, as
     // `cargo test` gives each test
     std::thread::Builder::new()
         .stack_size(2 << 20)
@@ -201,6 +201,10 @@ fn newton_cg_reports_a_saddle_at_size_from_hessian_vector_products() {
             let mut start = SVector::<f64, 100>::from_element(1.0);
             start[0] = 0.0;
             assert_saddle(descend(start, &mut NewtonCg::default()).stop);
+            // and at N = 2000, where H v runs in chunks
+            let mut big = SVector::<f64, 2000>::from_element(1.0);
+            big[0] = 0.0;
+            assert_saddle(descend(big, &mut NewtonCg::default()).stop);
             // a start off the saddle's stable manifold reaches a minimum: no false alarm there
             start[0] = 0.5;
             let cg = descend(start, &mut NewtonCg::default());
