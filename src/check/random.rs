@@ -172,7 +172,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Gradient, |x| f.gradient(x).1, hand)
+        self.run(
+            CheckKind::Gradient,
+            |x| f.gradient(x).1,
+            |x| SVector::from([f.value(x)]),
+            hand,
+        )
     }
 
     /// Check a hand-derived Jacobian of `f: Rᴺ → Rᴹ` at random points.
@@ -201,7 +206,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Jacobian, |x| f.jacobian(x).1, hand)
+        self.run(
+            CheckKind::Jacobian,
+            |x| f.jacobian(x).1,
+            |x| f.value(x),
+            hand,
+        )
     }
 
     /// Check a hand-derived Hessian of `f: Rᴺ → R` at random points.
@@ -224,7 +234,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Hessian, |x| f.hessian(x).2, hand)
+        self.run(
+            CheckKind::Hessian,
+            |x| f.hessian(x).2,
+            |x| SVector::from([f.value(x)]),
+            hand,
+        )
     }
 
     /// Check a hand-derived gradient of a black-box `f64` function at random points, against
@@ -281,19 +296,27 @@ impl<const N: usize> RandomCheck<N> {
         self.run_with(CheckKind::Hessian, |x| report_passes(&report(x)), report)
     }
 
-    fn run<const R: usize, const C: usize>(
+    fn run<const R: usize, const C: usize, const V: usize>(
         &self,
         kind: CheckKind,
         exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        value: impl Fn(&SVector<f64, N>) -> SVector<f64, V>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
     ) -> Result<RandomPass, FailingPoint> {
         self.run_with(
             kind,
             |x| {
-                let (ok, w) = self.checker.quick_exact(x, &hand, &exact);
+                let values = value(x);
+                let (ok, w) = self
+                    .checker
+                    .quick_exact(kind, x, &hand, &exact, values.as_slice());
                 (ok, w.map(|(at, jd)| (at, jd.rel_err)))
             },
-            |x| self.checker.exact_report(kind, x, &hand, &exact),
+            |x| {
+                let values = value(x);
+                self.checker
+                    .exact_report(kind, x, &hand, &exact, values.as_slice())
+            },
         )
     }
 

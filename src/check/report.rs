@@ -105,6 +105,11 @@ pub enum Verdict {
     /// hand-derived value can be neither confirmed nor refuted here. Not counted as right, never
     /// reported as wrong.
     Inconclusive,
+    /// The function's value at the point (of this row's output, for a Jacobian) is NaN: the
+    /// point is outside the function's domain (`ln` of a negative number, `0/0`), so its
+    /// derivatives mean nothing there, whatever the hand and exact values say. Not counted as
+    /// right. (An infinite value, an overflow, leaves finite derivatives checkable.)
+    ValueNaN,
 }
 
 impl Verdict {
@@ -129,6 +134,7 @@ impl fmt::Display for Verdict {
             Self::ExactNotFinite => "UNCHECKED (exact not finite)",
             Self::NoiseFloor => "ok (at the noise floor)",
             Self::Inconclusive => "INCONCLUSIVE (finite differences did not converge)",
+            Self::ValueNaN => "UNCHECKED (f is NaN here)",
         })
     }
 }
@@ -483,25 +489,37 @@ impl CheckReport {
                     .fold(0.0, f64::max)
             ),
         };
-        let inconclusive = self
-            .rows
-            .iter()
-            .filter(|r| r.verdict == Verdict::Inconclusive)
-            .count();
+        let count = |v: &[Verdict]| self.rows.iter().filter(|r| v.contains(&r.verdict)).count();
+        let inconclusive = count(&[Verdict::Inconclusive]);
+        let no_value = count(&[Verdict::ValueNaN]);
+        let no_exact = count(&[Verdict::ExactNotFinite]);
+        let wrong = self.wrong - inconclusive - no_value - no_exact;
         if self.is_ok() {
-            format!("all {n} components ok{worst}{noise}")
-        } else if inconclusive == self.wrong {
-            format!(
-                "{inconclusive} of {n} components inconclusive (finite differences did not converge){worst}{noise}"
-            )
-        } else if inconclusive > 0 {
-            format!(
-                "{} of {n} components wrong, {inconclusive} inconclusive{worst}{noise}",
-                self.wrong - inconclusive
-            )
-        } else {
-            format!("{} of {n} components wrong{worst}{noise}", self.wrong)
+            return format!("all {n} components ok{worst}{noise}");
         }
+        let parts: Vec<String> = [
+            (wrong, "wrong"),
+            (inconclusive, "inconclusive"),
+            (no_exact, "unchecked (exact value not finite)"),
+            (no_value, "unchecked (the function is NaN here)"),
+        ]
+        .into_iter()
+        .filter(|&(k, _)| k > 0)
+        .enumerate()
+        .map(|(at, (k, what))| {
+            if at == 0 {
+                format!("{k} of {n} components {what}")
+            } else {
+                format!("{k} {what}")
+            }
+        })
+        .collect();
+        let fd = if inconclusive == self.wrong {
+            " (finite differences did not converge)"
+        } else {
+            ""
+        };
+        format!("{}{fd}{worst}{noise}", parts.join(", "))
     }
 
     fn write_table(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -204,6 +204,20 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
                 expected: "0 with the averaged momentum form",
             });
         }
+        // PyTorch's update uses no buffer at μ = 0, so with dampening τ > 0 the run jumps
+        // there (b = g at μ = 0, b → (1 − τ)g as μ → 0+): a momentum jet at value 0 would
+        // run the μ > 0 branch and give another value than the f64 run.
+        if momentum == 0.0
+            && !self.momentum.is_zero()
+            && dampening != 0.0
+            && self.form == MomentumForm::PyTorch
+        {
+            return Err(OptimError::NotDifferentiable {
+                name: "momentum",
+                value: momentum,
+                why: "with dampening > 0 the update has no momentum buffer at 0 and a damped one above 0 (differentiate at a momentum > 0, or with dampening 0)",
+            });
+        }
         if self.nesterov && momentum == 0.0 {
             return Err(OptimError::NesterovWithoutMomentum);
         }

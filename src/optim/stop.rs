@@ -59,6 +59,17 @@ pub enum StopReason {
     },
     /// The observer asked to stop ([`Control::Stop`](crate::train::Control::Stop)).
     ObserverStopped,
+    /// [`train_monitored`](crate::train::train_monitored): the validation loss became NaN or
+    /// infinite while the training loss stayed finite. The run stops at once (early stopping and
+    /// the plateau rule cannot judge a non-finite loss); the report's parameters are those of
+    /// the last epoch whose validation loss was finite (the starting parameters if there was
+    /// none). Not [`converged`](StopReason::converged).
+    ValidationNotFinite {
+        /// The epoch (0 for the start) whose validation loss was not finite.
+        epoch: usize,
+        /// That loss.
+        loss: f64,
+    },
     /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
     /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
     /// every second-order method ([`Newton`](crate::optim::Newton), [`NewtonCg`](crate::optim::NewtonCg));
@@ -127,6 +138,11 @@ impl fmt::Display for StopReason {
                 Sci(best_loss)
             ),
             Self::ObserverStopped => write!(f, "the observer stopped the run"),
+            Self::ValidationNotFinite { epoch, loss } => write!(
+                f,
+                "the validation loss is {} at epoch {epoch} (not finite, the training loss is finite): stopped",
+                Sci(loss)
+            ),
             Self::SaddlePoint {
                 norm,
                 min_eigenvalue,
