@@ -427,3 +427,262 @@ fn clipping_line_search_and_epoch_settings_are_validated() {
         }
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// Round 3: validation losses (train_monitored, hypergradient) and differentiated runs at a
+// hyperparameter where the update is not differentiable.
+// ------------------------------------------------------------------------------------------
+
+mod round3 {
+    use crate::common::Mean;
+    use crate::hypergradient_runs::{Quadratic, gd_setup};
+    use dualgrad::objective::{BatchLoss, Objective, Samples};
+    use dualgrad::optim::{OptimError, RmspropConfig, SgdConfig, StopReason};
+    use dualgrad::train::{
+        Control, EarlyStopping, Monitor, ReduceLrOnPlateau, TrainConfig, hypergradient,
+        train_monitored, validation_after_training,
+    };
+    use dualgrad::{Jet, Scalar};
+    use nalgebra::SVector;
+
+    /// ½(p − 1)², but NaN (or `bad`) once `p` exceeds `limit`.
+    struct Breaks {
+        limit: f64,
+        bad: f64,
+    }
+    impl Samples for Breaks {
+        fn len(&self) -> usize {
+            1
+        }
+    }
+    impl Objective<1> for Breaks {
+        fn loss_and_gradient(&self, p: &SVector<f64, 1>, _: &[usize]) -> (f64, SVector<f64, 1>) {
+            if p[0] > self.limit {
+                (self.bad, SVector::from([self.bad]))
+            } else {
+                (0.5 * (p[0] - 1.0).powi(2), SVector::from([p[0] - 1.0]))
+            }
+        }
+    }
+
+    struct Empty;
+    impl Samples for Empty {
+        fn len(&self) -> usize {
+            0
+        }
+    }
+    impl Objective<1> for Empty {
+        fn loss_and_gradient(&self, _: &SVector<f64, 1>, _: &[usize]) -> (f64, SVector<f64, 1>) {
+            unreachable!("an empty validation set is never evaluated")
+        }
+    }
+    impl BatchLoss<2> for Empty {
+        fn batch_loss<T: Scalar>(&self, _: &SVector<T, 2>, _: &[usize]) -> T {
+            unreachable!("an empty validation set is never evaluated")
+        }
+    }
+
+    /// Training data with mean 2 from p = 0 at rate 0.5: p = 1, 1.5, 1.75, ...
+    fn monitored(
+        valid: &Breaks,
+        monitor: impl FnOnce(Monitor<'_, 1>) -> Monitor<'_, 1>,
+    ) -> dualgrad::train::MonitoredReport<1> {
+        let mut sgd = SgdConfig::default().with_lr(0.5).build().unwrap();
+        let cfg = TrainConfig::default().with_epochs(50).without_grad_tol();
+        let m = monitor(Monitor::new().with_validation(valid));
+        train_monitored(&Mean(vec![1.0, 3.0]), SVector::from([0.0]), &mut sgd, &cfg, m, |_| {
+            Control::Continue
+        })
+        .unwrap()
+    }
+
+    /// A NaN validation loss used to leave early stopping silent and the plateau rule cutting
+    /// the rate ×0.1 every `patience` epochs, with "reached the maximum of 50 iterations".
+    /// It now stops at once, naming the epoch, with the last validated parameters.
+    #[test]
+    fn a_nan_validation_loss_stops_the_run() {
+        for bad in [f64::NAN, f64::INFINITY] {
+            let valid = Breaks { limit: 1.6, bad };
+            let r = monitored(&valid, |m| {
+                m.with_early_stopping(EarlyStopping::new(3))
+                    .with_plateau(ReduceLrOnPlateau::new(1.0).with_patience(1))
+            });
+            let StopReason::ValidationNotFinite { epoch, loss } = r.report.stop else {
+                panic!("{:?}", r.report.stop);
+            };
+            assert_eq!(epoch, 3);
+            assert_eq!(loss.to_bits(), bad.to_bits());
+            assert!(!r.report.stop.converged());
+            assert_eq!(r.report.params, SVector::from([1.5]), "epoch 2's parameters");
+            assert_eq!(r.validation_history.len(), 4);
+            assert_eq!(r.learning_rates, [0.5, 0.5, 0.5], "the plateau rule never cut");
+            assert!(
+                r.report
+                    .stop
+                    .to_string()
+                    .starts_with(&format!("the validation loss is {} at epoch 3", if bad.is_nan() { "NaN" } else { "inf" })),
+                "{}",
+                r.report.stop
+            );
+        }
+    }
+
+    /// Without any rule the run stops all the same; from the start it keeps p0.
+    #[test]
+    fn a_validation_loss_nan_from_the_start_keeps_the_start() {
+        let valid = Breaks {
+            limit: f64::NEG_INFINITY,
+            bad: f64::NAN,
+        };
+        let r = monitored(&valid, |m| m);
+        assert!(
+            matches!(r.report.stop, StopReason::ValidationNotFinite { epoch: 0, .. }),
+            "{:?}",
+            r.report.stop
+        );
+        assert_eq!(r.report.params, SVector::from([0.0]));
+        assert_eq!(r.report.iterations, 0);
+        assert!(r.best.is_none());
+    }
+
+    /// An empty validation set used to say "the objective has no samples to train on".
+    #[test]
+    fn an_empty_validation_set_is_named() {
+        let mut sgd = SgdConfig::default().build().unwrap();
+        let e = train_monitored(
+            &Mean(vec![1.0]),
+            SVector::from([0.0]),
+            &mut sgd,
+            &TrainConfig::default(),
+            Monitor::new().with_validation(&Empty),
+            |_| Control::Continue,
+        )
+        .unwrap_err();
+        assert_eq!(e, OptimError::EmptyValidation);
+        assert_eq!(
+            e.to_string(),
+            "the validation objective has no samples: there is no validation loss"
+        );
+        let e = hypergradient(
+            &SVector::from([0.1, 1.0]),
+            gd_setup,
+            &Quadratic { validation: false },
+            &Empty,
+            &TrainConfig::default().with_epochs(2),
+        )
+        .unwrap_err();
+        assert_eq!(e, OptimError::EmptyValidation);
+    }
+
+    /// A validation loss that is NaN after a finite run is an error, not a NaN hypergradient.
+    #[test]
+    fn a_nan_validation_loss_after_a_differentiated_run_is_an_error() {
+        struct NanValidation;
+        impl Samples for NanValidation {
+            fn len(&self) -> usize {
+                1
+            }
+        }
+        impl BatchLoss<2> for NanValidation {
+            fn batch_loss<T: Scalar>(&self, x: &SVector<T, 2>, _: &[usize]) -> T {
+                (x[0] - 10.0).ln() // x stays below 10: NaN
+            }
+        }
+        let e = hypergradient(
+            &SVector::from([0.1, 1.0]),
+            gd_setup,
+            &Quadratic { validation: false },
+            &NanValidation,
+            &TrainConfig::default().with_epochs(3),
+        )
+        .unwrap_err();
+        assert!(matches!(e, OptimError::ValidationNotFinite { loss } if loss.is_nan()), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "the validation loss after training is NaN (the training run stayed finite): no hypergradient"
+        );
+    }
+
+    fn sgd_run<T: Scalar>(
+        h: &SVector<T, 1>,
+        dampening: f64,
+    ) -> Result<T, OptimError> {
+        let setup = |h: &SVector<T, 1>| {
+            let sgd = SgdConfig::default()
+                .lift::<T>()
+                .with_lr(T::lift(0.1))
+                .with_momentum(h[0])
+                .with_dampening(T::lift(dampening))
+                .build()?;
+            Ok((sgd, SVector::from([T::lift(1.5), T::lift(-0.5)])))
+        };
+        validation_after_training(
+            h,
+            setup,
+            &Quadratic { validation: false },
+            &Quadratic { validation: true },
+            &TrainConfig::default().with_epochs(5),
+        )
+    }
+
+    /// PyTorch's SGD has no momentum buffer at μ = 0, so with dampening 0.5 the run jumps there:
+    /// a momentum jet at value 0 used to run the μ > 0 branch (validation loss 0.3462 against
+    /// the f64 run's 0.1770). It is now an error naming the momentum.
+    #[test]
+    fn sgd_momentum_zero_with_dampening_is_not_differentiable() {
+        let f64_run: f64 = sgd_run(&SVector::from([0.0]), 0.5).unwrap();
+        let e = sgd_run(&SVector::from([Jet::<f64, 1>::variable(0.0, 0)]), 0.5).unwrap_err();
+        assert!(
+            matches!(e, OptimError::NotDifferentiable { name: "momentum", value, .. } if value == 0.0),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("the run is not differentiable in momentum at momentum = 0: "),
+            "{e}"
+        );
+        // Without dampening the update is smooth at 0: the value is the f64 run's.
+        let smooth = sgd_run(&SVector::from([Jet::<f64, 1>::variable(0.0, 0)]), 0.0).unwrap();
+        assert_eq!(smooth.re, sgd_run(&SVector::from([0.0]), 0.0).unwrap());
+        // Above 0 with dampening, the value is the f64 run's too.
+        let above = sgd_run(&SVector::from([Jet::<f64, 1>::variable(0.3, 0)]), 0.5).unwrap();
+        assert_eq!(above.re, sgd_run(&SVector::from([0.3]), 0.5).unwrap());
+        assert!(f64_run.is_finite());
+    }
+
+    fn rmsprop_run<T: Scalar>(h: &SVector<T, 1>) -> Result<T, OptimError> {
+        let setup = |h: &SVector<T, 1>| {
+            let opt = RmspropConfig::default()
+                .lift::<T>()
+                .with_lr(T::lift(0.05))
+                .with_momentum(h[0])
+                .build()?;
+            Ok((opt, SVector::from([T::lift(1.5), T::lift(-0.5)])))
+        };
+        validation_after_training(
+            h,
+            setup,
+            &Quadratic { validation: false },
+            &Quadratic { validation: true },
+            &TrainConfig::default().with_epochs(5),
+        )
+    }
+
+    /// RMSprop's momentum buffer `b ← μb + g/D` is continuous at μ = 0 (it is `g/D` there, the
+    /// update without momentum): a jet at 0 gives the f64 run's value and the one-sided
+    /// derivative, checked by Richardson-extrapolated forward differences.
+    #[test]
+    fn rmsprop_momentum_zero_is_differentiable_and_matches_f64() {
+        let jet = rmsprop_run(&SVector::from([Jet::<f64, 1>::variable(0.0, 0)])).unwrap();
+        let at = |m: f64| rmsprop_run(&SVector::from([m])).unwrap();
+        assert_eq!(jet.re, at(0.0));
+        let h = 1e-4;
+        let d1 = |h: f64| (at(h) - at(0.0)) / h;
+        let richardson = 2.0 * d1(h) - d1(2.0 * h);
+        assert!(
+            (jet.eps[0] - richardson).abs() <= 1e-6 * richardson.abs().max(1e-3),
+            "{} vs {richardson}",
+            jet.eps[0]
+        );
+    }
+}

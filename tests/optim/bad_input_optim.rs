@@ -1,0 +1,151 @@
+//! Bad inputs to the minimisers: saddle points for every method that can stop at a stationary
+//! point, L-BFGS's strong Wolfe search where the curvature condition cannot be met, and the
+//! optimizers' configurations. Each case asserts the documented result or the error's text.
+
+use dualgrad::optim::{
+    Armijo, Lbfgs, Newton, NewtonCg, OptimError, RmspropConfig, SgdConfig, StopReason, StopRules,
+    StrongWolfe, minimize,
+};
+use dualgrad::{Scalar, ScalarFn};
+use nalgebra::SVector;
+
+/// `x⁴/4 − x²/2 + y²/2`: minima at `(±1, 0)`, a saddle at the origin (Hessian `diag(−1, 1)`).
+struct DoubleWell;
+impl ScalarFn<2> for DoubleWell {
+    fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> T {
+        let (x, y) = (v[0], v[1]);
+        x.powi(4) * 0.25 - x * x * 0.5 + y * y * 0.5
+    }
+}
+
+/// `−x² + y²`: unbounded below along `x`.
+struct Unbounded;
+impl ScalarFn<2> for Unbounded {
+    fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> T {
+        -(v[0] * v[0]) + v[1] * v[1]
+    }
+}
+
+/// `(x − 1)² + |y|`: minimum 0 at `(1, 0)`, a kink along `y = 0`.
+struct Kink;
+impl ScalarFn<2> for Kink {
+    fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> T {
+        (v[0] - 1.0) * (v[0] - 1.0) + v[1].abs()
+    }
+}
+
+fn run<M: dualgrad::optim::Method<2>>(
+    f: &impl ScalarFn<2>,
+    x0: [f64; 2],
+    method: &mut M,
+    rules: &StopRules,
+) -> dualgrad::optim::Report<2> {
+    minimize(f, SVector::from(x0), method, rules, |_| {}).unwrap()
+}
+
+// ------------------------------------------------------------------------------------------
+// Stationary points that are not minima
+// ------------------------------------------------------------------------------------------
+
+/// From `(0, 1)` the iterates stay on the `y` axis and reach the saddle at the origin.
+/// Newton–CG reports it as a saddle point (as Newton does), not as convergence.
+#[test]
+fn newton_cg_at_a_saddle_reports_it() {
+    let rules = StopRules::default();
+    let r = run(&DoubleWell, [0.0, 1.0], &mut NewtonCg::default(), &rules);
+    let StopReason::SaddlePoint { min_eigenvalue, .. } = r.stop else {
+        panic!("{:?}", r.stop);
+    };
+    assert!((min_eigenvalue + 1.0).abs() < 1e-8, "{min_eigenvalue}");
+    assert!(!r.stop.converged());
+    assert!(r.stop.to_string().starts_with("stationary point that is not a minimum"));
+    let newton = run(&DoubleWell, [0.0, 1.0], &mut Newton::default(), &rules);
+    assert!(matches!(newton.stop, StopReason::SaddlePoint { .. }), "{:?}", newton.stop);
+}
+
+// ------------------------------------------------------------------------------------------
+// Every other method that can stop at a stationary point: L-BFGS and the first-order
+// optimizers used to report the saddle as convergence.
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn lbfgs_and_first_order_optimizers_at_a_saddle_report_it() {
+    let rules = StopRules::default().with_max_iterations(500);
+    let mut reports = vec![
+        ("L-BFGS", run(&DoubleWell, [0.0, 1.0], &mut Lbfgs::<2, 5>::default(), &rules)),
+        (
+            "L-BFGS (Armijo)",
+            run(
+                &DoubleWell,
+                [0.0, 1.0],
+                &mut Lbfgs::<2, 5>::default().with_line_search(Armijo::default()),
+                &rules,
+            ),
+        ),
+    ];
+    let mut sgd = SgdConfig::default().with_lr(0.5).build::<2>().unwrap();
+    reports.push(("SGD", run(&DoubleWell, [0.0, 1.0], &mut sgd, &rules)));
+    let mut adam = dualgrad::optim::AdamConfig::default()
+        .with_lr(0.05)
+        .build::<2>()
+        .unwrap();
+    reports.push(("Adam", run(&DoubleWell, [0.0, 1.0], &mut adam, &StopRules::default().with_grad_tol(1e-4).with_max_iterations(5000))));
+    for (name, r) in reports {
+        let StopReason::SaddlePoint { min_eigenvalue, .. } = r.stop else {
+            panic!("{name}: {:?}", r.stop);
+        };
+        assert!((min_eigenvalue + 1.0).abs() < 1e-6, "{name}: {min_eigenvalue}");
+        assert!(!r.stop.converged(), "{name}");
+    }
+    // At a true minimum the same methods converge.
+    let r = run(&DoubleWell, [0.5, 1.0], &mut Lbfgs::<2, 5>::default(), &rules);
+    assert!(r.stop.converged(), "{:?}", r.stop);
+    assert!((r.params - SVector::from([1.0, 0.0])).norm() < 1e-7);
+}
+
+// ------------------------------------------------------------------------------------------
+// L-BFGS's strong Wolfe search where the curvature condition cannot be met
+// ------------------------------------------------------------------------------------------
+
+/// `−x² + y²` from `(0.5, 0.5)` falls without bound: the curvature condition is never met.
+/// The search used to stop L-BFGS at iteration 0 with "no sufficient decrease" (false: f falls
+/// linearly). It now moves to the lowest point the search found, and the run goes on down.
+#[test]
+fn lbfgs_on_an_unbounded_function_keeps_descending() {
+    let rules = StopRules::default().with_max_iterations(50);
+    for (name, r) in [
+        ("default", run(&Unbounded, [0.5, 0.5], &mut Lbfgs::<2, 5>::default(), &rules)),
+        (
+            "one evaluation",
+            run(
+                &Unbounded,
+                [0.5, 0.5],
+                &mut Lbfgs::<2, 5>::default()
+                    .with_line_search(StrongWolfe::new(1e-4, 0.9, 1).unwrap()),
+                &rules,
+            ),
+        ),
+    ] {
+        assert_eq!(r.stop, StopReason::MaxIterations(50), "{name}");
+        let losses = &r.history;
+        assert!(losses.windows(2).all(|w| w[1] < w[0]), "{name}: {losses:?}");
+        assert!(*losses.last().unwrap() < -1e3, "{name}: {losses:?}");
+    }
+}
+
+/// `(x − 1)² + |y|`: the search used to stop L-BFGS after 3 iterations at loss 0.263. It now
+/// takes the lower points the search finds and restarts from steepest descent when the memory's
+/// direction fails; where no lower point exists along either (at the kink `y ≈ 0`) it stops
+/// with a message that says so. Every iterate lowers the loss.
+#[test]
+fn lbfgs_at_a_kink_goes_as_far_as_descent_can_and_says_why_it_stopped() {
+    let rules = StopRules::default().with_max_iterations(200);
+    let r = run(&Kink, [0.5, 0.5], &mut Lbfgs::<2, 5>::default(), &rules);
+    assert!(r.history.windows(2).all(|w| w[1] < w[0]), "{:?}", r.history);
+    assert!(*r.history.last().unwrap() < 0.01, "{:?}", r.history);
+    assert!(r.params[1].abs() < 1e-15, "{:?}", r.params);
+    if r.stop == StopReason::LineSearchFailed {
+        assert!(r.stop.to_string().contains("a kink or rounding noise"), "{}", r.stop);
+    }
+    assert!(!r.stop.converged());
+}
