@@ -158,7 +158,10 @@ impl StepFailure {
     fn at<const NX: usize>(self, x: &SVector<f64, NX>) -> ImplicitError<NX> {
         match self {
             Self::Residual(row) => ImplicitError::ResidualNotFinite { x: *x, row },
-            Self::Jacobian(i, j) => ImplicitError::JacobianNotFinite { x: *x, entry: (i, j) },
+            Self::Jacobian(i, j) => ImplicitError::JacobianNotFinite {
+                x: *x,
+                entry: (i, j),
+            },
             Self::Singular => ImplicitError::SingularJacobian { x: *x },
         }
     }

@@ -496,3 +496,98 @@ fn the_absolute_tolerance_scales_per_jacobian_row() {
     assert_eq!(r.rows()[0].verdict, Verdict::Ok);
     assert_eq!(r.rows()[1].verdict, Verdict::Wrong, "{r}");
 }
+
+// More bad inputs to the checker, tried as a new user would.
+
+#[test]
+fn checker_settings_name_the_bad_value() {
+    let e = Checker::<2>::new().names(["a"]).unwrap_err();
+    assert_eq!(
+        e,
+        dualgrad::check::CheckError::NamesLength {
+            expected: 2,
+            got: 1
+        }
+    );
+    let e = Checker::<2>::new().names(["a", "a"]).unwrap_err();
+    assert_eq!(
+        e,
+        dualgrad::check::CheckError::DuplicateName {
+            first: 0,
+            second: 1
+        }
+    );
+    assert!(matches!(
+        Tolerances::new(f64::NAN, 1e-8),
+        Err(dualgrad::check::CheckError::InvalidTolerance { which: "abs", .. })
+    ));
+    let c = Checker::<1>::new();
+    assert!(
+        c.random(&SVector::from([1.0]), &SVector::from([0.0]))
+            .is_err()
+    );
+    assert!(
+        c.random(&SVector::from([f64::NAN]), &SVector::from([1.0]))
+            .is_err()
+    );
+}
+
+/// A NaN coordinate makes f NaN: unchecked, not ok.
+#[test]
+fn a_nan_point_is_unchecked() {
+    let r = check_gradient(&Ln, &SVector::from([f64::NAN]), |x| x.map(|v| 1.0 / v));
+    assert!(!r.is_ok());
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+}
+
+/// `ln` at 0: the value is −∞ (not NaN) and the derivative +∞; the hand formula's +∞ is not
+/// agreement (unchecked), a finite hand value cannot be confirmed (unchecked).
+#[test]
+fn ln_at_zero_is_unchecked_whatever_the_hand_says() {
+    for hand in [f64::INFINITY, 1e300] {
+        let r = check_gradient(&Ln, &SVector::from([0.0]), |_| SVector::from([hand]));
+        assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite, "{r}");
+        assert!(!r.is_ok());
+    }
+}
+
+/// A random check on a box partly outside `ln`'s domain fails, at a point where `ln` is NaN,
+/// with the verdict saying so (it used to pass with the formula `1/x` everywhere).
+#[test]
+fn a_random_box_partly_outside_the_domain_fails() {
+    let c = Checker::new()
+        .random(&SVector::from([-1.0]), &SVector::from([1.0]))
+        .unwrap()
+        .seed(11);
+    let fail = c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).unwrap_err();
+    assert!(fail.point()[0] < 0.0, "{:?}", fail.point());
+    assert_eq!(fail.report().rows()[0].verdict, Verdict::ValueNaN);
+    // On the domain it passes.
+    let c = Checker::new()
+        .random(&SVector::from([0.1]), &SVector::from([10.0]))
+        .unwrap()
+        .seed(11);
+    assert!(c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).is_ok());
+}
+
+/// A hand formula that returns NaN is WRONG (not finite), even where the exact value is
+/// finite and the function is defined.
+#[test]
+fn a_nan_hand_formula_is_wrong_not_unchecked() {
+    let r = check_gradient(&Ln, &SVector::from([2.0]), |_| SVector::from([f64::NAN]));
+    assert_eq!(r.rows()[0].verdict, Verdict::HandNotFinite);
+    assert!(
+        r.summary().starts_with("1 of 1 components wrong"),
+        "{}",
+        r.summary()
+    );
+}
+
+/// An absolute tolerance set to infinity passes every finite value, as documented, also at
+/// small scale.
+#[test]
+fn an_infinite_absolute_tolerance_passes_finite_values() {
+    let c = Checker::new().tolerances(Tolerances::new(f64::INFINITY, 0.0).unwrap());
+    let r = c.gradient(&Ln, &SVector::from([2.0]), |_| SVector::from([7.0]));
+    assert!(r.is_ok(), "{r}");
+}

@@ -48,13 +48,19 @@ fn a_nan_theta_is_named() {
         &SVector::from([1.0, f64::NAN]),
     )
     .unwrap_err();
-    assert!(matches!(e, ImplicitError::ThetaNotFinite { index: 1, .. }), "{e:?}");
+    assert!(
+        matches!(e, ImplicitError::ThetaNotFinite { index: 1, .. }),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn a_non_finite_solution_is_named() {
     let e = implicit_solution(&SquareRoot, &SVector::from([f64::NAN]), &seeded(4.0)).unwrap_err();
-    assert!(matches!(e, ImplicitError::SolutionNotFinite { .. }), "{e:?}");
+    assert!(
+        matches!(e, ImplicitError::SolutionNotFinite { .. }),
+        "{e:?}"
+    );
     assert_eq!(
         e.to_string(),
         "implicit differentiation: the given solution x = [NaN] is not finite"
@@ -121,10 +127,13 @@ impl ImplicitFn<1, 2> for Kepler {
     }
 }
 
-/// Bisection on `[M − 1, M + 1]` until the bracket is below `rel·|E|`.
+/// Bisection on `[M − 1, M + 1]` until the bracket is below `rel·|E|` (at most 200 halvings).
 fn bisect(m: f64, e: f64, rel: f64) -> f64 {
     let (mut lo, mut hi) = (m - 1.0, m + 1.0);
-    while hi - lo > rel * lo.abs().max(hi.abs()) {
+    for _ in 0..200 {
+        if hi - lo <= rel * lo.abs().max(hi.abs()) {
+            break;
+        }
         let mid = 0.5 * (lo + hi);
         if mid - e * mid.sin() > m {
             hi = mid;
@@ -145,14 +154,76 @@ fn a_rough_solution_does_not_pass_its_error_on() {
     let closed = exact_e.sin() / (1.0 - e * exact_e.cos());
     for rel in [1e-9, 1e-7] {
         let rough = bisect(m, e, rel);
-        assert!((rough - exact_e).abs() > 1e-12 * exact_e, "the start must be rough");
+        assert!(
+            (rough - exact_e).abs() > 1e-12 * exact_e,
+            "the start must be rough"
+        );
         let th: SVector<Jet<f64, 1>, 2> = SVector::from([Jet::constant(m), Jet::variable(e, 0)]);
         let x = implicit_solution(&Kepler, &SVector::from([rough]), &th).unwrap()[0];
-        assert!((x.re - exact_e).abs() <= 4.0 * f64::EPSILON * exact_e, "{} vs {exact_e}", x.re);
+        assert!(
+            (x.re - exact_e).abs() <= 4.0 * f64::EPSILON * exact_e,
+            "{} vs {exact_e}",
+            x.re
+        );
         let d = x.eps[0];
         assert!(
             (d - closed).abs() <= 1e-14 * closed.abs(),
             "rel {rel}: dE/de = {d}, closed form {closed}"
         );
     }
+}
+
+// More bad inputs, tried as a new user would.
+
+struct Shifted;
+impl ParamObjective<1, 2> for Shifted {
+    fn value<T: Scalar>(&self, x: &SVector<T, 1>, th: &SVector<T, 2>) -> T {
+        (x[0] - th[0]) * (x[0] - th[0]) * th[1]
+    }
+}
+
+#[test]
+fn minimizer_errors_name_the_culprit() {
+    let th = SVector::from([3.0, 2.0]);
+    let e = implicit_minimizer(&Shifted, &SVector::from([f64::INFINITY]), &th).unwrap_err();
+    assert!(
+        matches!(e, ImplicitError::SolutionNotFinite { .. }),
+        "{e:?}"
+    );
+    // Not stationary: ∇ₓ = 2θ₁(x − θ₀) = 4 at x = 4.
+    let e = implicit_minimizer(&Shifted, &SVector::from([4.0]), &th).unwrap_err();
+    assert!(
+        matches!(e, ImplicitError::NotASolution { step, .. } if step == 1.0),
+        "{e:?}"
+    );
+    // A flat objective (θ₁ = 0): its Hessian in x is 0.
+    let e = implicit_minimizer(&Shifted, &SVector::from([3.0]), &SVector::from([3.0, 0.0]))
+        .unwrap_err();
+    assert!(matches!(e, ImplicitError::SingularJacobian { .. }), "{e:?}");
+}
+
+/// A solution so large that F overflows: F is named, not ∂F/∂x.
+#[test]
+fn an_overflowing_residual_is_named() {
+    struct Cube;
+    impl ImplicitFn<1, 1> for Cube {
+        fn residual<T: Scalar>(&self, x: &SVector<T, 1>, th: &SVector<T, 1>) -> SVector<T, 1> {
+            SVector::from([x[0] * x[0] * x[0] - th[0]])
+        }
+    }
+    let e = implicit_solution(&Cube, &SVector::from([1e200]), &seeded(1.0)).unwrap_err();
+    assert!(
+        matches!(e, ImplicitError::ResidualNotFinite { row: 0, .. }),
+        "{e:?}"
+    );
+}
+
+/// A solution that is exact already is left as it is, and the other root of `x² = θ` is
+/// followed with its own derivative (`−1/(2√θ)`), as documented.
+#[test]
+fn an_exact_solution_and_the_other_root() {
+    let x = implicit_solution(&SquareRoot, &SVector::from([2.0]), &seeded(4.0)).unwrap()[0];
+    assert_eq!((x.re, x.eps[0]), (2.0, 0.25));
+    let x = implicit_solution(&SquareRoot, &SVector::from([-2.0]), &seeded(4.0)).unwrap()[0];
+    assert_eq!((x.re, x.eps[0]), (-2.0, -0.25));
 }
