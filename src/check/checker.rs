@@ -567,7 +567,13 @@ impl<const N: usize> Checker<N> {
                 ));
             }
         }
-        CheckReport::new(kind, which, x.iter().copied().collect(), rows)
+        CheckReport::new(
+            kind,
+            which,
+            x.iter().copied().collect(),
+            rows,
+            self.tol.rel(),
+        )
     }
 
     /// The report of `hand` against the exact derivative `exact` at `x` (both are evaluated

@@ -269,6 +269,8 @@ pub struct CheckReport {
     rows: Vec<Row>,
     wrong: usize,
     worst: Option<usize>,
+    /// The relative tolerance the rows were judged with (to explain an "ok" beyond it).
+    rel_tol: f64,
 }
 
 impl CheckReport {
@@ -277,6 +279,7 @@ impl CheckReport {
         reference: CheckReference,
         point: Vec<f64>,
         rows: Vec<Row>,
+        rel_tol: f64,
     ) -> Self {
         let wrong = rows.iter().filter(|r| !r.is_ok()).count();
         // the first of the worst, by (not ok, relative error with NaN largest)
@@ -293,6 +296,7 @@ impl CheckReport {
             rows,
             wrong,
             worst,
+            rel_tol,
         }
     }
 
@@ -465,7 +469,12 @@ impl CheckReport {
     pub fn summary(&self) -> String {
         let n = self.rows.len();
         let worst = match self.worst() {
-            Some(w) => format!("; worst relative error {:.1e} at {}", w.rel_err, w.label),
+            Some(w) => format!(
+                "; worst relative error {:.1e} at {}{}",
+                w.rel_err,
+                w.label,
+                accepted_beyond_rel(w, self.rel_tol)
+            ),
             None => String::new(),
         };
         let noise: Vec<&Row> = self
@@ -605,6 +614,25 @@ impl fmt::Display for CheckReport {
 }
 
 /// `[a, b, c]` with each coordinate in its shortest round-trip form.
+/// Why a row is ok although its relative error exceeds the relative tolerance: the absolute
+/// tolerance or the finite-difference error estimate accepted it (a row at the noise floor is
+/// explained in the summary's noise note). Empty otherwise.
+pub(crate) fn accepted_beyond_rel(row: &Row, rel_tol: f64) -> String {
+    if row.verdict != Verdict::Ok || !(row.rel_err > rel_tol) {
+        return String::new();
+    }
+    match row.reference_error {
+        Some(err) if row.abs_err <= err => format!(
+            " (ok: within the finite-difference error estimate {:.1e})",
+            err
+        ),
+        _ => format!(
+            " (ok: the absolute error {:.1e} is within the absolute tolerance)",
+            row.abs_err
+        ),
+    }
+}
+
 pub(crate) fn point_string(p: &[f64]) -> String {
     let parts: Vec<String> = p.iter().map(|v| v.to_string()).collect();
     format!("[{}]", parts.join(", "))

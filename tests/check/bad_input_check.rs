@@ -560,7 +560,24 @@ fn a_random_box_partly_outside_the_domain_fails() {
         .unwrap()
         .seed(11);
     let fail = c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).unwrap_err();
-    assert!(fail.point()[0] < 0.0, "{:?}", fail.point());
+    // Found outside the domain; shrunk towards 0, where ln is −∞ and its derivative +∞: unchecked
+    // either way.
+    assert!(
+        fail.original_point()[0] < 0.0,
+        "{:?}",
+        fail.original_point()
+    );
+    assert!(fail.point()[0] <= 0.0, "{:?}", fail.point());
+    let verdict = fail.report().rows()[0].verdict;
+    assert!(
+        matches!(verdict, Verdict::ValueNaN | Verdict::ExactNotFinite),
+        "{verdict:?}"
+    );
+    let c = Checker::new()
+        .random(&SVector::from([-2.0]), &SVector::from([-1.0]))
+        .unwrap()
+        .seed(11);
+    let fail = c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).unwrap_err();
     assert_eq!(fail.report().rows()[0].verdict, Verdict::ValueNaN);
     // On the domain it passes.
     let c = Checker::new()
@@ -590,4 +607,38 @@ fn an_infinite_absolute_tolerance_passes_finite_values() {
     let c = Checker::new().tolerances(Tolerances::new(f64::INFINITY, 0.0).unwrap());
     let r = c.gradient(&Ln, &SVector::from([2.0]), |_| SVector::from([7.0]));
     assert!(r.is_ok(), "{r}");
+}
+
+/// An "ok" whose relative error is beyond the relative tolerance says why it is ok, in the
+/// report and in a random pass: no printed 50 % error next to a bare "ok".
+#[test]
+fn an_ok_beyond_the_relative_tolerance_says_why() {
+    struct Mixed;
+    impl ScalarFn<2> for Mixed {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+            x[0] * x[0] + x[1] * 1e-13
+        }
+    }
+    // ∂/∂y = 1e-13, hand 1.5e-13: relative error 1/3, absolute 5e-14 ≤ 1e-12 next to ∂/∂x = 2.
+    let hand = |x: &SVector<f64, 2>| SVector::from([2.0 * x[0], 1.5e-13]);
+    let r = check_gradient(&Mixed, &SVector::from([1.0, 0.0]), hand);
+    assert!(r.is_ok(), "{r}");
+    assert!(
+        r.summary()
+            .contains("(ok: the absolute error 5.0e-14 is within the absolute tolerance)"),
+        "{}",
+        r.summary()
+    );
+    let c = Checker::new()
+        .random(&SVector::from([0.5, -1.0]), &SVector::from([2.0, 1.0]))
+        .unwrap()
+        .cases(10)
+        .unwrap()
+        .seed(5);
+    let pass = c.gradient(&Mixed, hand).unwrap();
+    assert!(
+        pass.to_string()
+            .ends_with("(ok: within the absolute tolerance)"),
+        "{pass}"
+    );
 }
