@@ -618,7 +618,8 @@ impl fmt::Display for CheckReport {
 /// tolerance or the finite-difference error estimate accepted it (a row at the noise floor is
 /// explained in the summary's noise note). Empty otherwise.
 pub(crate) fn accepted_beyond_rel(row: &Row, rel_tol: f64) -> String {
-    if row.verdict != Verdict::Ok || !(row.rel_err > rel_tol) {
+    // (a NaN relative error is not beyond the tolerance: it is never an ok)
+    if row.verdict != Verdict::Ok || row.rel_err.is_nan() || row.rel_err <= rel_tol {
         return String::new();
     }
     match row.reference_error {

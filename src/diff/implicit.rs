@@ -297,7 +297,7 @@ pub fn implicit_solution<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, cons
             break;
         };
         polished = next;
-        let stalled = !(after.norm() < 0.5 * step.norm());
+        let stalled = after.norm().is_nan() || after.norm() >= 0.5 * step.norm();
         step = after;
         if stalled {
             break;
