@@ -181,6 +181,13 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
 
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
+    /// # Errors
+    /// [`OptimError`] naming the bad value: the schedule's, a momentum outside `[0, 1)`, a
+    /// dampening outside `[0, 1]` (or not 0 with the averaged form), Nesterov without momentum
+    /// or with dampening, a negative weight decay; and [`OptimError::NotDifferentiable`] for a
+    /// momentum that carries derivatives at the value 0 with dampening `> 0` (PyTorch's update
+    /// uses no buffer at 0, so the run jumps there).
+    ///
     /// ```
     /// # use dualgrad::optim::{OptimError, SgdConfig};
     /// let err = SgdConfig::default().with_momentum(0.9).with_dampening(0.1).with_nesterov(true);
