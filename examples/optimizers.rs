@@ -316,6 +316,9 @@ fn short(reason: &StopReason) -> String {
         StopReason::LineSearchFailed => "line search failed".into(),
         StopReason::EarlyStopped { best_epoch, .. } => format!("early stop (best {best_epoch})"),
         StopReason::ObserverStopped => "stopped by the observer".into(),
+        StopReason::ValidationNotFinite { epoch, .. } => {
+            format!("validation loss not finite (epoch {epoch})")
+        }
         StopReason::SaddlePoint { min_eigenvalue, .. } => {
             format!("saddle point (eigenvalue {min_eigenvalue:.1e})")
         }

@@ -3,7 +3,7 @@
 use super::fd::{ridders_gradient, ridders_jacobian};
 use super::noise::noise_floor;
 use super::report::{CheckKind, CheckReference, CheckReport, Entry, Row, Verdict};
-use super::tolerances::{Judgement, Tolerances, judge};
+use super::tolerances::{Judgement, Tolerances, judge_scaled};
 use super::{CheckError, RandomCheck};
 use crate::{ScalarFn, VectorFn};
 use nalgebra::{SMatrix, SVector};
@@ -272,9 +272,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> CheckReport {
-        self.exact_report(CheckKind::Gradient, x, hand, |v: &SVector<f64, N>| {
-            f.gradient(v).1
-        })
+        let values = [f.value(x)];
+        let exact = |v: &SVector<f64, N>| f.gradient(v).1;
+        self.exact_report(CheckKind::Gradient, x, hand, exact, values.as_slice())
     }
 
     /// Check a hand-derived Jacobian `J[(i, j)] = ∂fᵢ/∂xⱼ` of `f: Rᴺ → Rᴹ` at `x` against the
@@ -304,9 +304,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> CheckReport {
-        self.exact_report(CheckKind::Jacobian, x, hand, |v: &SVector<f64, N>| {
-            f.jacobian(v).1
-        })
+        let values = f.value(x);
+        let exact = |v: &SVector<f64, N>| f.jacobian(v).1;
+        self.exact_report(CheckKind::Jacobian, x, hand, exact, values.as_slice())
     }
 
     /// Check a hand-derived Hessian `H[(i, j)] = ∂²f/∂xᵢ∂xⱼ` of `f: Rᴺ → R` at `x` against the
@@ -332,9 +332,9 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> CheckReport {
-        self.exact_report(CheckKind::Hessian, x, hand, |v: &SVector<f64, N>| {
-            f.hessian(v).2
-        })
+        let values = [f.value(x)];
+        let exact = |v: &SVector<f64, N>| f.hessian(v).2;
+        self.exact_report(CheckKind::Hessian, x, hand, exact, values.as_slice())
     }
 
     /// Check a hand-derived gradient of a black-box `f64` function against a Ridders
@@ -370,6 +370,7 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl FnOnce(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> CheckReport {
+        let value = f(x);
         let (est, err) = ridders_gradient(f, x);
         self.report(
             CheckKind::Gradient,
@@ -377,6 +378,7 @@ impl<const N: usize> Checker<N> {
             x,
             &hand(x),
             &est,
+            &[value],
         )
     }
 
@@ -400,6 +402,7 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: impl FnOnce(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> CheckReport {
+        let values = f(x);
         let (est, err) = ridders_jacobian(f, x);
         self.report(
             CheckKind::Jacobian,
@@ -407,6 +410,7 @@ impl<const N: usize> Checker<N> {
             x,
             &hand(x),
             &est,
+            values.as_slice(),
         )
     }
 
@@ -442,6 +446,7 @@ impl<const N: usize> Checker<N> {
             x,
             &hand(x),
             &est,
+            &[],
         )
     }
 
@@ -474,17 +479,27 @@ impl<const N: usize> Checker<N> {
     }
 
     /// Compare the hand-derived and reference matrices entry by entry, without allocating.
-    /// Returns whether all are right and the worst entry with its judgement.
+    /// Returns whether all are right and the worst entry with its judgement. `values` is the
+    /// function's value at `x` (one for a scalar function, one per row for a vector function,
+    /// none when it is not known); an entry whose row's value is NaN is
+    /// [`Verdict::ValueNaN`].
     pub(crate) fn quick<const R: usize, const C: usize>(
         &self,
+        kind: CheckKind,
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
+        values: &[f64],
+        floor: Option<&SMatrix<f64, R, C>>,
     ) -> (bool, Option<Worst>) {
         let mut ok = true;
         let mut worst: Option<Worst> = None;
+        let whole = scale_of(hand, exact, None);
         for i in 0..R {
+            let scale = row_scale(kind, hand, exact, i, whole);
             for j in 0..C {
-                let jd = judge(hand[(i, j)], exact[(i, j)], self.tol);
+                let (a, e) = (hand[(i, j)], exact[(i, j)]);
+                let floor = floor.map(|m| m[(i, j)]);
+                let jd = self.judge_entry(a, e, scale, value_of(values, i), None, floor);
                 ok &= jd.is_ok();
                 if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
                     worst = Some(((i, j), jd));
@@ -494,7 +509,27 @@ impl<const N: usize> Checker<N> {
         (ok, worst)
     }
 
-    /// The full report for hand-derived and reference matrices at `x`.
+    /// The verdict on one entry: the tolerances (the absolute one scaled by `scale`, see
+    /// [`Tolerances`]), refined by the reference's error estimate or the noise floor, and
+    /// overruled when the function's value there is NaN.
+    fn judge_entry(
+        &self,
+        a: f64,
+        e: f64,
+        scale: f64,
+        value: f64,
+        err: Option<f64>,
+        floor: Option<f64>,
+    ) -> Judgement {
+        let mut jd = refine(judge_scaled(a, e, self.tol, scale), a, e, err, floor);
+        if value.is_nan() {
+            jd.verdict = Verdict::ValueNaN;
+        }
+        jd
+    }
+
+    /// The full report for hand-derived and reference matrices at `x` (`values` as in
+    /// [`quick`](Checker::quick)).
     pub(crate) fn report<const R: usize, const C: usize>(
         &self,
         kind: CheckKind,
@@ -502,18 +537,21 @@ impl<const N: usize> Checker<N> {
         x: &SVector<f64, N>,
         hand: &SMatrix<f64, R, C>,
         exact: &SMatrix<f64, R, C>,
+        values: &[f64],
     ) -> CheckReport {
         let (reference_error, noise, which) = match reference {
             Reference::Exact(noise) => (None, noise, CheckReference::Exact),
             Reference::Ridders(err) => (Some(err), None, CheckReference::Ridders),
         };
         let mut rows = Vec::with_capacity(R * C);
+        let whole = scale_of(hand, exact, None);
         for i in 0..R {
+            let scale = row_scale(kind, hand, exact, i, whole);
             for j in 0..C {
                 let (a, e) = (hand[(i, j)], exact[(i, j)]);
                 let err = reference_error.map(|m| m[(i, j)]);
                 let floor = noise.map(|m| m[(i, j)]);
-                let jd = refine(judge(a, e, self.tol), a, e, err, floor);
+                let jd = self.judge_entry(a, e, scale, value_of(values, i), err, floor);
                 let entry = match kind {
                     CheckKind::Gradient => Entry::Vector(i),
                     _ => Entry::Matrix(i, j),
@@ -529,51 +567,94 @@ impl<const N: usize> Checker<N> {
                 ));
             }
         }
-        CheckReport::new(kind, which, x.iter().copied().collect(), rows)
+        CheckReport::new(
+            kind,
+            which,
+            x.iter().copied().collect(),
+            rows,
+            self.tol.rel(),
+        )
     }
 
     /// The report of `hand` against the exact derivative `exact` at `x` (both are evaluated
     /// near `x` too, to measure their rounding noise, when some entry is outside the
-    /// tolerances).
+    /// tolerances); `values` is the function's value at `x`.
     pub(crate) fn exact_report<const R: usize, const C: usize>(
         &self,
         kind: CheckKind,
         x: &SVector<f64, N>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
         exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        values: &[f64],
     ) -> CheckReport {
         let (a, e) = (hand(x), exact(x));
-        let noise = (!self.quick(&a, &e).0).then(|| noise_floor(&hand, &exact, x));
-        self.report(kind, Reference::Exact(noise.as_ref()), x, &a, &e)
+        let noise =
+            (!self.quick(kind, &a, &e, values, None).0).then(|| noise_floor(&hand, &exact, x));
+        self.report(kind, Reference::Exact(noise.as_ref()), x, &a, &e, values)
     }
 
     /// [`quick`](Checker::quick), and for a failure a second look with the noise floor of
     /// `exact` at `x`.
     pub(crate) fn quick_exact<const R: usize, const C: usize>(
         &self,
+        kind: CheckKind,
         x: &SVector<f64, N>,
         hand: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
         exact: &impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        values: &[f64],
     ) -> (bool, Option<Worst>) {
         let (a, value) = (hand(x), exact(x));
-        let first = self.quick(&a, &value);
+        let first = self.quick(kind, &a, &value, values, None);
         if first.0 {
             return first;
         }
         let floor = noise_floor(hand, exact, x);
-        let mut ok = true;
-        let mut worst: Option<Worst> = None;
-        for i in 0..R {
-            for j in 0..C {
-                let (a, e) = (a[(i, j)], value[(i, j)]);
-                let jd = refine(judge(a, e, self.tol), a, e, None, Some(floor[(i, j)]));
-                ok &= jd.is_ok();
-                if worst.is_none_or(|(_, w)| jd.worse_than(&w)) {
-                    worst = Some(((i, j), jd));
+        self.quick(kind, &a, &value, values, Some(&floor))
+    }
+}
+
+/// The value of row `i` of a function with values `values` (a scalar function has one),
+/// or 0 (finite) when the values are not known.
+fn value_of(values: &[f64], i: usize) -> f64 {
+    match values {
+        [] => 0.0,
+        [v] => *v,
+        _ => values[i],
+    }
+}
+
+/// The largest finite magnitude among the hand and reference entries (of row `row`, or all).
+fn scale_of<const R: usize, const C: usize>(
+    hand: &SMatrix<f64, R, C>,
+    exact: &SMatrix<f64, R, C>,
+    row: Option<usize>,
+) -> f64 {
+    let rows = row.map_or(0..R, |i| i..i + 1);
+    let mut m = 0.0_f64;
+    for i in rows {
+        for j in 0..C {
+            for v in [hand[(i, j)], exact[(i, j)]] {
+                if v.is_finite() {
+                    m = m.max(v.abs());
                 }
             }
         }
-        (ok, worst)
+    }
+    m
+}
+
+/// The scale of the absolute tolerance for row `i`: its own largest magnitude for a Jacobian
+/// (each row is the gradient of another function), the whole derivative's otherwise.
+fn row_scale<const R: usize, const C: usize>(
+    kind: CheckKind,
+    hand: &SMatrix<f64, R, C>,
+    exact: &SMatrix<f64, R, C>,
+    i: usize,
+    whole: f64,
+) -> f64 {
+    match kind {
+        CheckKind::Jacobian => scale_of(hand, exact, Some(i)),
+        _ => whole,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Property checks: a hand-derived derivative at many random points of a box, with shrinking.
 
-use super::report::{CheckKind, CheckReport, Entry, point_string};
+use super::report::{CheckKind, CheckReport, Entry, Verdict, point_string};
 use super::{CheckError, Checker};
 use crate::{ScalarFn, VectorFn};
 use nalgebra::{SMatrix, SVector};
@@ -172,7 +172,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Gradient, |x| f.gradient(x).1, hand)
+        self.run(
+            CheckKind::Gradient,
+            |x| f.gradient(x).1,
+            |x| SVector::from([f.value(x)]),
+            hand,
+        )
     }
 
     /// Check a hand-derived Jacobian of `f: Rᴺ → Rᴹ` at random points.
@@ -201,7 +206,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, M, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Jacobian, |x| f.jacobian(x).1, hand)
+        self.run(
+            CheckKind::Jacobian,
+            |x| f.jacobian(x).1,
+            |x| f.value(x),
+            hand,
+        )
     }
 
     /// Check a hand-derived Hessian of `f: Rᴺ → R` at random points.
@@ -224,7 +234,12 @@ impl<const N: usize> RandomCheck<N> {
         f: &F,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> Result<RandomPass, FailingPoint> {
-        self.run(CheckKind::Hessian, |x| f.hessian(x).2, hand)
+        self.run(
+            CheckKind::Hessian,
+            |x| f.hessian(x).2,
+            |x| SVector::from([f.value(x)]),
+            hand,
+        )
     }
 
     /// Check a hand-derived gradient of a black-box `f64` function at random points, against
@@ -253,7 +268,11 @@ impl<const N: usize> RandomCheck<N> {
         hand: impl Fn(&SVector<f64, N>) -> SVector<f64, N>,
     ) -> Result<RandomPass, FailingPoint> {
         let report = |x: &SVector<f64, N>| self.checker.gradient_fd(&f, x, &hand);
-        self.run_with(CheckKind::Gradient, |x| report_passes(&report(x)), report)
+        self.run_with(
+            CheckKind::Gradient,
+            |x| report_passes(&report(x), self.checker.tolerance().rel()),
+            report,
+        )
     }
 
     /// Check a hand-derived Hessian at random points against Ridders finite differences of a
@@ -278,22 +297,44 @@ impl<const N: usize> RandomCheck<N> {
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, N, N>,
     ) -> Result<RandomPass, FailingPoint> {
         let report = |x: &SVector<f64, N>| self.checker.hessian_fd(&grad, x, &hand);
-        self.run_with(CheckKind::Hessian, |x| report_passes(&report(x)), report)
+        self.run_with(
+            CheckKind::Hessian,
+            |x| report_passes(&report(x), self.checker.tolerance().rel()),
+            report,
+        )
     }
 
-    fn run<const R: usize, const C: usize>(
+    fn run<const R: usize, const C: usize, const V: usize>(
         &self,
         kind: CheckKind,
         exact: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
+        value: impl Fn(&SVector<f64, N>) -> SVector<f64, V>,
         hand: impl Fn(&SVector<f64, N>) -> SMatrix<f64, R, C>,
     ) -> Result<RandomPass, FailingPoint> {
         self.run_with(
             kind,
             |x| {
-                let (ok, w) = self.checker.quick_exact(x, &hand, &exact);
-                (ok, w.map(|(at, jd)| (at, jd.rel_err)))
+                let values = value(x);
+                let (ok, w) = self
+                    .checker
+                    .quick_exact(kind, x, &hand, &exact, values.as_slice());
+                let rel_tol = self.checker.tolerance().rel();
+                (
+                    ok,
+                    w.map(|(at, jd)| {
+                        (
+                            at,
+                            jd.rel_err,
+                            why_ok(jd.verdict, jd.rel_err, rel_tol, false),
+                        )
+                    }),
+                )
             },
-            |x| self.checker.exact_report(kind, x, &hand, &exact),
+            |x| {
+                let values = value(x);
+                self.checker
+                    .exact_report(kind, x, &hand, &exact, values.as_slice())
+            },
         )
     }
 
@@ -307,7 +348,7 @@ impl<const N: usize> RandomCheck<N> {
     ) -> Result<RandomPass, FailingPoint> {
         let seed = self.seed.unwrap_or_else(fresh_seed);
         let mut g = Gen::from_size_and_seed(100, seed);
-        let mut worst: Option<(f64, String, SVector<f64, N>)> = None;
+        let mut worst: Option<(f64, String, SVector<f64, N>, &'static str)> = None;
         for case in 1..=self.cases {
             let x = self.draw(&mut g);
             let (ok, w) = passes(&x);
@@ -323,15 +364,15 @@ impl<const N: usize> RandomCheck<N> {
                     shrink_steps: steps,
                 })));
             }
-            if let Some(((i, j), rel_err)) = w
-                && worst.as_ref().is_none_or(|(r, _, _)| rel_err > *r)
+            if let Some(((i, j), rel_err, why)) = w
+                && worst.as_ref().is_none_or(|(r, _, _, _)| rel_err > *r)
             {
-                worst = Some((rel_err, self.checker.label(kind, i, j), x));
+                worst = Some((rel_err, self.checker.label(kind, i, j), x, why));
             }
         }
-        let (worst_rel_err, worst_label, worst_point) = match worst {
-            Some((r, l, p)) => (r, l, p.iter().copied().collect()),
-            None => (0.0, String::new(), Vec::new()),
+        let (worst_rel_err, worst_label, worst_point, worst_why) = match worst {
+            Some((r, l, p, why)) => (r, l, p.iter().copied().collect(), why),
+            None => (0.0, String::new(), Vec::new(), ""),
         };
         Ok(RandomPass {
             kind,
@@ -340,6 +381,7 @@ impl<const N: usize> RandomCheck<N> {
             worst_rel_err,
             worst_label,
             worst_point,
+            worst_why,
         })
     }
 
@@ -492,6 +534,9 @@ pub struct RandomPass {
     worst_rel_err: f64,
     worst_label: String,
     worst_point: Vec<f64>,
+    /// Why the worst entry is ok although its relative error exceeds the relative tolerance
+    /// (empty if it does not).
+    worst_why: &'static str,
 }
 
 impl RandomPass {
@@ -585,8 +630,8 @@ impl fmt::Display for RandomPass {
         if !self.worst_label.is_empty() {
             write!(
                 f,
-                "; worst relative error {:.1e} at {}",
-                self.worst_rel_err, self.worst_label
+                "; worst relative error {:.1e} at {}{}",
+                self.worst_rel_err, self.worst_label, self.worst_why
             )?;
         }
         Ok(())
@@ -764,16 +809,29 @@ impl fmt::Debug for FailingPoint {
 impl std::error::Error for FailingPoint {}
 
 /// An entry `(i, j)` and its relative error.
-type Place = ((usize, usize), f64);
+type Place = ((usize, usize), f64, &'static str);
+
+/// Why an entry with relative error `rel_err` and verdict `verdict` is ok beyond the relative
+/// tolerance (`fd`: against a finite-difference reference within its error estimate).
+fn why_ok(verdict: Verdict, rel_err: f64, rel_tol: f64, fd: bool) -> &'static str {
+    match verdict {
+        Verdict::NoiseFloor => " (ok: at the rounding-noise floor)",
+        Verdict::Ok if rel_err > rel_tol && fd => {
+            " (ok: within the absolute tolerance or the finite-difference error estimate)"
+        }
+        Verdict::Ok if rel_err > rel_tol => " (ok: within the absolute tolerance)",
+        _ => "",
+    }
+}
 
 /// Whether a full report passes, and the place and relative error of its worst entry.
-fn report_passes(report: &CheckReport) -> (bool, Option<Place>) {
+fn report_passes(report: &CheckReport, rel_tol: f64) -> (bool, Option<Place>) {
     let worst = report.worst().map(|r| {
         let at = match r.entry {
             Entry::Vector(i) => (i, 0),
             Entry::Matrix(i, j) => (i, j),
         };
-        (at, r.rel_err)
+        (at, r.rel_err, why_ok(r.verdict, r.rel_err, rel_tol, true))
     });
     (report.is_ok(), worst)
 }

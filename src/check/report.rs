@@ -105,6 +105,11 @@ pub enum Verdict {
     /// hand-derived value can be neither confirmed nor refuted here. Not counted as right, never
     /// reported as wrong.
     Inconclusive,
+    /// The function's value at the point (of this row's output, for a Jacobian) is NaN: the
+    /// point is outside the function's domain (`ln` of a negative number, `0/0`), so its
+    /// derivatives mean nothing there, whatever the hand and exact values say. Not counted as
+    /// right. (An infinite value, an overflow, leaves finite derivatives checkable.)
+    ValueNaN,
 }
 
 impl Verdict {
@@ -129,6 +134,7 @@ impl fmt::Display for Verdict {
             Self::ExactNotFinite => "UNCHECKED (exact not finite)",
             Self::NoiseFloor => "ok (at the noise floor)",
             Self::Inconclusive => "INCONCLUSIVE (finite differences did not converge)",
+            Self::ValueNaN => "UNCHECKED (f is NaN here)",
         })
     }
 }
@@ -263,6 +269,8 @@ pub struct CheckReport {
     rows: Vec<Row>,
     wrong: usize,
     worst: Option<usize>,
+    /// The relative tolerance the rows were judged with (to explain an "ok" beyond it).
+    rel_tol: f64,
 }
 
 impl CheckReport {
@@ -271,6 +279,7 @@ impl CheckReport {
         reference: CheckReference,
         point: Vec<f64>,
         rows: Vec<Row>,
+        rel_tol: f64,
     ) -> Self {
         let wrong = rows.iter().filter(|r| !r.is_ok()).count();
         // the first of the worst, by (not ok, relative error with NaN largest)
@@ -287,6 +296,7 @@ impl CheckReport {
             rows,
             wrong,
             worst,
+            rel_tol,
         }
     }
 
@@ -459,7 +469,12 @@ impl CheckReport {
     pub fn summary(&self) -> String {
         let n = self.rows.len();
         let worst = match self.worst() {
-            Some(w) => format!("; worst relative error {:.1e} at {}", w.rel_err, w.label),
+            Some(w) => format!(
+                "; worst relative error {:.1e} at {}{}",
+                w.rel_err,
+                w.label,
+                accepted_beyond_rel(w, self.rel_tol)
+            ),
             None => String::new(),
         };
         let noise: Vec<&Row> = self
@@ -483,25 +498,37 @@ impl CheckReport {
                     .fold(0.0, f64::max)
             ),
         };
-        let inconclusive = self
-            .rows
-            .iter()
-            .filter(|r| r.verdict == Verdict::Inconclusive)
-            .count();
+        let count = |v: &[Verdict]| self.rows.iter().filter(|r| v.contains(&r.verdict)).count();
+        let inconclusive = count(&[Verdict::Inconclusive]);
+        let no_value = count(&[Verdict::ValueNaN]);
+        let no_exact = count(&[Verdict::ExactNotFinite]);
+        let wrong = self.wrong - inconclusive - no_value - no_exact;
         if self.is_ok() {
-            format!("all {n} components ok{worst}{noise}")
-        } else if inconclusive == self.wrong {
-            format!(
-                "{inconclusive} of {n} components inconclusive (finite differences did not converge){worst}{noise}"
-            )
-        } else if inconclusive > 0 {
-            format!(
-                "{} of {n} components wrong, {inconclusive} inconclusive{worst}{noise}",
-                self.wrong - inconclusive
-            )
-        } else {
-            format!("{} of {n} components wrong{worst}{noise}", self.wrong)
+            return format!("all {n} components ok{worst}{noise}");
         }
+        let parts: Vec<String> = [
+            (wrong, "wrong"),
+            (inconclusive, "inconclusive"),
+            (no_exact, "unchecked (exact value not finite)"),
+            (no_value, "unchecked (the function is NaN here)"),
+        ]
+        .into_iter()
+        .filter(|&(k, _)| k > 0)
+        .enumerate()
+        .map(|(at, (k, what))| {
+            if at == 0 {
+                format!("{k} of {n} components {what}")
+            } else {
+                format!("{k} {what}")
+            }
+        })
+        .collect();
+        let fd = if inconclusive == self.wrong {
+            " (finite differences did not converge)"
+        } else {
+            ""
+        };
+        format!("{}{fd}{worst}{noise}", parts.join(", "))
     }
 
     fn write_table(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -587,6 +614,26 @@ impl fmt::Display for CheckReport {
 }
 
 /// `[a, b, c]` with each coordinate in its shortest round-trip form.
+/// Why a row is ok although its relative error exceeds the relative tolerance: the absolute
+/// tolerance or the finite-difference error estimate accepted it (a row at the noise floor is
+/// explained in the summary's noise note). Empty otherwise.
+pub(crate) fn accepted_beyond_rel(row: &Row, rel_tol: f64) -> String {
+    // (a NaN relative error is not beyond the tolerance: it is never an ok)
+    if row.verdict != Verdict::Ok || row.rel_err.is_nan() || row.rel_err <= rel_tol {
+        return String::new();
+    }
+    match row.reference_error {
+        Some(err) if row.abs_err <= err => format!(
+            " (ok: within the finite-difference error estimate {:.1e})",
+            err
+        ),
+        _ => format!(
+            " (ok: the absolute error {:.1e} is within the absolute tolerance)",
+            row.abs_err
+        ),
+    }
+}
+
 pub(crate) fn point_string(p: &[f64]) -> String {
     let parts: Vec<String> = p.iter().map(|v| v.to_string()).collect();
     format!("[{}]", parts.join(", "))

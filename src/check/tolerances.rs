@@ -10,8 +10,9 @@ use super::CheckError;
 /// - the [relative error](relative_error) `|a − e| / max(|a|, |e|) ≤ rel` (Ceres'
 ///   definition; when `a` or `e` is exactly zero it is the absolute error).
 ///
-/// Both values must be finite, unless they are identical (an infinite derivative that the hand
-/// formula also gives as the same infinity is right).
+/// Both values must be finite: where the exact value is infinite (an overflow, or a derivative
+/// that is infinite there) nothing is compared, even if the hand formula gives the same infinity
+/// ([`Verdict::ExactNotFinite`](crate::check::Verdict::ExactNotFinite), not a pass).
 ///
 /// # The defaults: `rel = 1e-8`, `abs = 1e-12`
 ///
@@ -32,8 +33,13 @@ use super::CheckError;
 /// from that one. `rel = 1e-8` sits in the gap, with more than three orders of magnitude to the
 /// correct side and almost two to the closest wrong case.
 ///
-/// `abs` is in the units of the derivative. If your derivatives are themselves tiny (below
-/// about `1e-10`), set `abs` lower, or to `0` for a purely relative test.
+/// `abs` is in the units of the derivative for derivatives of size 1 and above. The checker
+/// scales it down by the largest magnitude `s` among the hand and exact entries of the check
+/// (of the row, for a Jacobian: each row is another function) when `s < 1`, to `abs · s`: a
+/// derivative whose entries are all tiny (`1e-20 x²`) is then judged by its relative error, and
+/// a formula off by a factor of 2 there is WRONG instead of passing under `abs`. A component
+/// that cancels to nearly zero next to larger ones still passes under `abs`; one whose
+/// neighbours are tiny too is judged against its measured rounding noise. [`accepts`](Tolerances::accepts) judges a single value on its own, with `abs` unscaled.
 ///
 /// A component that is a sum of large terms cancelling to nearly zero can differ by more than
 /// both tolerances from rounding alone. The checker then measures the rounding noise of the
@@ -119,7 +125,7 @@ impl Tolerances {
     /// ```
     /// use dualgrad::check::Tolerances;
     /// let t = Tolerances::default();
-    /// assert!(t.accepts(f64::INFINITY, f64::INFINITY)); // the same infinity
+    /// assert!(!t.accepts(f64::INFINITY, f64::INFINITY)); // the same infinity: not comparable
     /// assert!(!t.accepts(f64::INFINITY, 1e300));
     /// assert!(!t.accepts(-0.5, 0.5)); // a sign flip
     /// ```
@@ -187,15 +193,31 @@ impl Judgement {
     }
 }
 
-/// Compare one hand-derived value with the reference value.
+/// Compare one hand-derived value with the reference value, the absolute tolerance in absolute
+/// units (as [`Tolerances::accepts`]).
 pub(crate) fn judge(hand: f64, exact: f64, tol: Tolerances) -> Judgement {
+    judge_scaled(hand, exact, tol, 1.0)
+}
+
+/// Compare one hand-derived value with the reference value, the absolute tolerance scaled by
+/// `min(scale, 1)`: `scale` is the largest magnitude of the derivative being checked, so that
+/// the absolute tolerance cannot pass a wrong formula whose values are all tiny.
+pub(crate) fn judge_scaled(hand: f64, exact: f64, tol: Tolerances, scale: f64) -> Judgement {
     use super::Verdict;
-    if hand == exact {
-        // identical, including the same infinity (where `hand − exact` would be NaN)
+    if hand == exact && hand.is_finite() {
         return Judgement {
             abs_err: 0.0,
             rel_err: 0.0,
             verdict: Verdict::Ok,
+        };
+    }
+    if hand == exact {
+        // The same infinity: nothing to compare (an overflow on both sides agrees with any
+        // formula that also overflows).
+        return Judgement {
+            abs_err: f64::NAN,
+            rel_err: f64::NAN,
+            verdict: Verdict::ExactNotFinite,
         };
     }
     let abs_err = (hand - exact).abs();
@@ -204,7 +226,7 @@ pub(crate) fn judge(hand: f64, exact: f64, tol: Tolerances) -> Judgement {
         Verdict::HandNotFinite
     } else if !exact.is_finite() {
         Verdict::ExactNotFinite
-    } else if abs_err <= tol.abs || rel_err <= tol.rel {
+    } else if abs_err <= tol.abs * scale.min(1.0) || rel_err <= tol.rel {
         Verdict::Ok
     } else {
         Verdict::Wrong

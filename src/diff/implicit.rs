@@ -5,7 +5,9 @@
 //! `custom_root`.
 //!
 //! `θ` may be any [`Scalar`], so first, second and higher derivatives in `θ` come out of the
-//! same call: with `θ` carrying derivatives of order `K`, the `f64` solution is lifted and
+//! same call: the `f64` solution is first polished by Newton steps in `f64` until they stop
+//! shrinking (to rounding level: a solution good to `1e-9` from a bisection would otherwise pass
+//! its error on to the derivatives), then, with `θ` carrying derivatives of order `K`, lifted and
 //! refined by `⌈log₂(K + 1)⌉` Newton steps in `θ`'s arithmetic, each of which doubles the number
 //! of correct derivative orders (the implicit function theorem, applied order by order). The
 //! Jacobian `∂F/∂x` is computed exactly by forward mode.
@@ -59,8 +61,8 @@ pub trait ParamObjective<const NX: usize, const NP: usize> {
 /// Why a solution could not be differentiated.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImplicitError<const NX: usize> {
-    /// `∂F/∂x` is singular (or not finite) at the given solution `x`: the solution is not
-    /// locally a function of `θ` there (a double root, a degenerate minimiser).
+    /// `∂F/∂x` is singular at the given solution `x`: the solution is not locally a function
+    /// of `θ` there (a double root, a degenerate minimiser).
     SingularJacobian {
         /// The solution that was passed in.
         x: SVector<f64, NX>,
@@ -72,6 +74,34 @@ pub enum ImplicitError<const NX: usize> {
         x: SVector<f64, NX>,
         /// The length of the Newton step `‖(∂F/∂x)⁻¹ F‖` at `x`.
         step: f64,
+    },
+    /// A component of `θ` is NaN or infinite.
+    ThetaNotFinite {
+        /// Which component.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A component of the given solution `x` is NaN or infinite.
+    SolutionNotFinite {
+        /// The point that was passed in.
+        x: SVector<f64, NX>,
+    },
+    /// `F(x, θ)` is NaN or infinite at the given solution (with `x` and `θ` finite): `x` lies
+    /// outside `F`'s domain, or `F` overflows there.
+    ResidualNotFinite {
+        /// The point that was passed in.
+        x: SVector<f64, NX>,
+        /// The first component of `F` that is not finite.
+        row: usize,
+    },
+    /// `∂F/∂x` has a NaN or infinite entry at the given solution (with `F` finite there): `F`
+    /// is not differentiable in `x` at that point.
+    JacobianNotFinite {
+        /// The point that was passed in.
+        x: SVector<f64, NX>,
+        /// The entry `(i, j) = ∂Fᵢ/∂xⱼ`.
+        entry: (usize, usize),
     },
 }
 
@@ -88,24 +118,82 @@ impl<const NX: usize> fmt::Display for ImplicitError<NX> {
                 "implicit differentiation: x = {:?} is not a solution (Newton step of length {step:e})",
                 x.as_slice()
             ),
+            Self::ThetaNotFinite { index, value } => write!(
+                f,
+                "implicit differentiation: θ[{index}] = {value} is not finite"
+            ),
+            Self::SolutionNotFinite { x } => write!(
+                f,
+                "implicit differentiation: the given solution x = {:?} is not finite",
+                x.as_slice()
+            ),
+            Self::ResidualNotFinite { x, row } => write!(
+                f,
+                "implicit differentiation: F[{row}](x, θ) is not finite at the given solution x = {:?}",
+                x.as_slice()
+            ),
+            Self::JacobianNotFinite { x, entry: (i, j) } => write!(
+                f,
+                "implicit differentiation: ∂F[{i}]/∂x[{j}] is not finite at the given solution x = {:?}",
+                x.as_slice()
+            ),
         }
     }
 }
 
 impl<const NX: usize> std::error::Error for ImplicitError<NX> {}
 
+/// Why no Newton step could be taken.
+#[derive(Clone, Copy, Debug)]
+enum StepFailure {
+    /// `F` is not finite in this row.
+    Residual(usize),
+    /// `∂F/∂x` is not finite at this entry.
+    Jacobian(usize, usize),
+    /// `∂F/∂x` is singular (or the step overflows).
+    Singular,
+}
+
+impl StepFailure {
+    fn at<const NX: usize>(self, x: &SVector<f64, NX>) -> ImplicitError<NX> {
+        match self {
+            Self::Residual(row) => ImplicitError::ResidualNotFinite { x: *x, row },
+            Self::Jacobian(i, j) => ImplicitError::JacobianNotFinite {
+                x: *x,
+                entry: (i, j),
+            },
+            Self::Singular => ImplicitError::SingularJacobian { x: *x },
+        }
+    }
+}
+
 /// `F(x, θ)` and `∂F/∂x` at `x`, in `T`'s arithmetic, and the Newton step `(∂F/∂x)⁻¹ F`.
 fn newton_step<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, const NP: usize>(
     f: &F,
     x: &SVector<T, NX>,
     theta: &SVector<T, NP>,
-) -> Option<SVector<T, NX>> {
+) -> Result<SVector<T, NX>, StepFailure> {
     let xs = SVector::<Jet<T, NX>, NX>::from_fn(|i, _| Jet::variable(x[i], i));
     let r = f.residual(&xs, &theta.map(Jet::constant));
+    if let Some(row) = (0..NX).find(|&i| !r[i].re.value().is_finite()) {
+        return Err(StepFailure::Residual(row));
+    }
     let jac = SMatrix::<T, NX, NX>::from_fn(|i, j| r[i].eps[j]);
-    let step = solve(jac, r.map(|ri| ri.re))?;
-    step.iter().all(|s| s.value().is_finite()).then_some(step)
+    for i in 0..NX {
+        if let Some(j) = (0..NX).find(|&j| !jac[(i, j)].value().is_finite()) {
+            return Err(StepFailure::Jacobian(i, j));
+        }
+    }
+    let step = solve(jac, r.map(|ri| ri.re)).ok_or(StepFailure::Singular)?;
+    if step.iter().all(|s| s.value().is_finite()) {
+        Ok(step)
+    } else {
+        Err(StepFailure::Singular)
+    }
 }
+
+/// At most this many Newton steps in `f64` polish the given solution.
+const POLISH_STEPS: usize = 8;
 
 /// `A⁻¹ b` by Gaussian elimination with partial pivoting (by the values), in place; `None` if a
 /// pivot is zero. (nalgebra's `lu()` needs a `typenum` bound that a generic `NX` cannot give.)
@@ -163,18 +251,33 @@ fn solve<T: Scalar, const N: usize>(
 /// assert_eq!(derivative(root, 4.0), (2.0, 0.25)); // d√θ/dθ = 1/(2√θ)
 /// ```
 ///
+/// `x_star` is polished first by Newton steps in `f64` while they keep shrinking, so the value
+/// and the derivatives are as accurate as `F` allows even when `x_star` is only good to, say,
+/// `1e-9` (the acceptance threshold below is loose on purpose).
+///
 /// # Errors
-/// [`ImplicitError::SingularJacobian`] if `∂F/∂x` is singular at `x_star`;
-/// [`ImplicitError::NotASolution`] if `x_star` is not a solution at the value of `θ` (one Newton
-/// step from it is longer than `1e-6 (1 + ‖x_star‖)`).
+/// [`ImplicitError::ThetaNotFinite`] for a NaN or infinite `θ`,
+/// [`ImplicitError::SolutionNotFinite`] for a NaN or infinite `x_star`,
+/// [`ImplicitError::ResidualNotFinite`] or [`ImplicitError::JacobianNotFinite`] when `F` or
+/// `∂F/∂x` is not finite at `x_star`; [`ImplicitError::SingularJacobian`] if `∂F/∂x` is singular
+/// at `x_star`; [`ImplicitError::NotASolution`] if `x_star` is not a solution at the value of `θ`
+/// (one Newton step from it is longer than `1e-6 (1 + ‖x_star‖)`).
 pub fn implicit_solution<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, const NP: usize>(
     f: &F,
     x_star: &SVector<f64, NX>,
     theta: &SVector<T, NP>,
 ) -> Result<SVector<T, NX>, ImplicitError<NX>> {
     let theta0 = theta.map(|t| t.value());
-    let step0 =
-        newton_step(f, x_star, &theta0).ok_or(ImplicitError::SingularJacobian { x: *x_star })?;
+    if let Some(index) = (0..NP).find(|&k| !theta0[k].is_finite()) {
+        return Err(ImplicitError::ThetaNotFinite {
+            index,
+            value: theta0[index],
+        });
+    }
+    if !x_star.iter().all(|v| v.is_finite()) {
+        return Err(ImplicitError::SolutionNotFinite { x: *x_star });
+    }
+    let step0 = newton_step(f, x_star, &theta0).map_err(|e| e.at(x_star))?;
     let len = step0.norm();
     if len.is_nan() || len > 1e-6 * (1.0 + x_star.norm()) {
         return Err(ImplicitError::NotASolution {
@@ -182,11 +285,28 @@ pub fn implicit_solution<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, cons
             step: len,
         });
     }
-    let mut x = x_star.map(T::lift);
+    // Polish in f64 while the Newton steps keep shrinking (quadratic convergence): the lifted
+    // steps below take the value as exact.
+    let (mut polished, mut step) = (*x_star, step0);
+    for _ in 0..POLISH_STEPS {
+        if step.norm() == 0.0 {
+            break;
+        }
+        let next = polished - step;
+        let Ok(after) = newton_step(f, &next, &theta0) else {
+            break;
+        };
+        polished = next;
+        let stalled = after.norm().is_nan() || after.norm() >= 0.5 * step.norm();
+        step = after;
+        if stalled {
+            break;
+        }
+    }
+    let mut x = polished.map(T::lift);
     let mut correct_orders = 0;
     while correct_orders < T::NDERIV {
-        let step =
-            newton_step(f, &x, theta).ok_or(ImplicitError::SingularJacobian { x: *x_star })?;
+        let step = newton_step(f, &x, theta).map_err(|e| e.at(x_star))?;
         x -= step;
         correct_orders = 2 * correct_orders + 1;
     }

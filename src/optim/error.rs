@@ -55,6 +55,29 @@ pub enum OptimError {
     },
     /// The objective to train on has no samples.
     EmptyObjective,
+    /// The validation objective (of a [`Monitor`](crate::train::Monitor) or a
+    /// [`hypergradient`](crate::train::hypergradient)) has no samples: there is no validation
+    /// loss to watch or to differentiate.
+    EmptyValidation,
+    /// The validation loss after a differentiated training run
+    /// ([`hypergradient`](crate::train::hypergradient)) is NaN or infinite although the run
+    /// itself stayed finite: the validation data or the model's loss on it cannot be evaluated
+    /// at the trained parameters, and its derivative would be meaningless.
+    ValidationNotFinite {
+        /// The validation loss.
+        loss: f64,
+    },
+    /// A hyperparameter carrying derivatives (a [`Jet`](crate::Jet)) sits at a value where the
+    /// update is not differentiable in it: the value of the differentiated run would differ
+    /// from the `f64` run, or its derivative would be one-sided.
+    NotDifferentiable {
+        /// Which hyperparameter.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// Why the update is not differentiable there, in words.
+        why: &'static str,
+    },
     /// A differentiated training run ([`train_unrolled`](crate::train::train_unrolled)) met a
     /// non-finite mini-batch loss or gradient at optimizer step `step`: its derivative would be
     /// meaningless, so [`hypergradient`](crate::train::hypergradient) reports it instead.
@@ -111,6 +134,18 @@ impl fmt::Display for OptimError {
                 expected,
             } => write!(f, "invalid {name} = {value}: must be {expected}"),
             Self::EmptyObjective => write!(f, "the objective has no samples to train on"),
+            Self::EmptyValidation => write!(
+                f,
+                "the validation objective has no samples: there is no validation loss"
+            ),
+            Self::ValidationNotFinite { loss } => write!(
+                f,
+                "the validation loss after training is {loss} (the training run stayed finite): no hypergradient"
+            ),
+            Self::NotDifferentiable { name, value, why } => write!(
+                f,
+                "the run is not differentiable in {name} at {name} = {value}: {why}"
+            ),
             Self::DivergedRun { step, loss } => write!(
                 f,
                 "the training run diverged at step {step} (mini-batch loss {loss}): no hypergradient"

@@ -1,5 +1,6 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
+use super::curvature::saddle_point_hessian_free;
 use super::line_search::{LineSearch, line_search_step};
 use super::method::{Method, Point};
 use super::report::Evaluations;
@@ -15,7 +16,9 @@ use nalgebra::SVector;
 /// (Nocedal & Wright, Algorithm 7.4), with the initial scaling `γ = sᵀy / yᵀy` of the newest
 /// pair. With an empty memory the direction is `−g / max(1, ‖g‖)`. A pair is stored only if
 /// `sᵀy > sqrt(ε_mach) ‖s‖ ‖y‖` (the curvature condition, which keeps the approximation
-/// positive definite); if the direction is not a descent direction anyway, the memory is cleared.
+/// positive definite); if the direction is not a descent direction anyway, or the line search
+/// finds no lower point along it, the memory is cleared and the step retried along the scaled
+/// steepest descent.
 /// The step length comes from the line search, trying `α = 1` first: by default
 /// [`StrongWolfe`] (Moré–Thuente), whose curvature condition guarantees `sᵀy > 0`, so every
 /// accepted step adds a pair and the memory stays a sound positive-definite model;
@@ -188,10 +191,30 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
             d = self.direction(g);
             slope = g.dot(&d);
         }
-        let next = line_search_step(&self.line_search, f, point, slope, &d, evals)?;
+        let next = match line_search_step(&self.line_search, f, point, slope, &d, evals) {
+            Ok(next) => next,
+            // The memory's direction led nowhere (a kink, a stale model): restart from the
+            // scaled steepest descent before giving up.
+            Err(_) if self.len > 0 => {
+                self.clear();
+                d = self.direction(g);
+                slope = g.dot(&d);
+                line_search_step(&self.line_search, f, point, slope, &d, evals)?
+            }
+            Err(reason) => return Err(reason),
+        };
         self.update(&(next.x - point.x), &(next.gradient - point.gradient));
         *point = next;
         Ok(())
+    }
+
+    fn confirm_stationary<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &Point<N>,
+        evals: &mut Evaluations,
+    ) -> Option<StopReason> {
+        saddle_point_hessian_free(f, point, evals)
     }
 
     fn reset(&mut self) {

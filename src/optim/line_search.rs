@@ -228,8 +228,13 @@ pub(crate) fn search_counted<const N: usize, L: LineSearch, F: ScalarFn<N>>(
 /// ([`search_counted`]), and return the new point, its gradient taken from the search where the
 /// search computed it (strong Wolfe), else evaluated once.
 ///
+/// A search that met no acceptance condition but hands back a point (with its gradient) where
+/// `f` is lower than at the start, as strong Wolfe does when the curvature condition is never
+/// met (`f` falls without bound along the direction, a kink, or its evaluation budget ran out),
+/// still moves there: stopping at a point with a known lower value would be a false verdict.
+///
 /// # Errors
-/// [`StopReason::LineSearchFailed`] when the search accepts no step.
+/// [`StopReason::LineSearchFailed`] when the search found no step that lowers `f`.
 pub(crate) fn line_search_step<const N: usize, L: LineSearch, F: ScalarFn<N>>(
     line_search: &L,
     f: &F,
@@ -239,7 +244,8 @@ pub(crate) fn line_search_step<const N: usize, L: LineSearch, F: ScalarFn<N>>(
     evals: &mut Evaluations,
 ) -> Result<Point<N>, StopReason> {
     let (ls, found) = search_counted(line_search, f, point, slope, direction, evals);
-    if !ls.accepted {
+    let lower = found.is_some() && ls.step > 0.0 && ls.value < point.value;
+    if !ls.accepted && !lower {
         return Err(StopReason::LineSearchFailed);
     }
     let x = point.x + direction * ls.step;

@@ -1,5 +1,6 @@
 //! A minimisation method: how [`minimize`](crate::optim::minimize) moves from one iterate to the next.
 
+use super::curvature::saddle_point_hessian_free;
 use super::error::OptimError;
 use super::optimizer::Optimizer;
 use super::report::Evaluations;
@@ -83,15 +84,15 @@ pub trait Method<const N: usize> {
 
     /// Called when the gradient-norm test has passed at `point`: a method that knows the
     /// curvature may say the point is not a minimum (a saddle point or a maximum). The default
-    /// says nothing; every second-order method applies the crate's one curvature rule and
-    /// reports [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue:
+    /// says nothing; every method of the crate applies the one curvature rule and reports
+    /// [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue:
     /// [`Newton`](crate::optim::Newton) from its exact Hessian,
-    /// [`NewtonCg`](crate::optim::NewtonCg) from Hessian-vector products.
-    ///
+    /// [`NewtonCg`](crate::optim::NewtonCg), [`Lbfgs`](crate::optim::Lbfgs) and every
+    /// first-order [`Optimizer`] from Hessian-vector products (at most 40, once, at the end).
     /// ```
     /// use dualgrad::{Scalar, ScalarFn};
     /// use dualgrad::optim::SgdConfig;
-    /// use dualgrad::optim::{Evaluations, Method, Point};
+    /// use dualgrad::optim::{Evaluations, Method, Point, StopReason};
     /// use nalgebra::SVector;
     /// struct Saddle; // f = x² − y², stationary at 0
     /// impl ScalarFn<2> for Saddle {
@@ -99,7 +100,8 @@ pub trait Method<const N: usize> {
     /// }
     /// let p = Point { x: SVector::zeros(), value: 0.0, gradient: SVector::zeros() };
     /// let mut sgd = SgdConfig::default().build::<2>().unwrap();
-    /// assert_eq!(sgd.confirm_stationary(&Saddle, &p, &mut Evaluations::default()), None);
+    /// let verdict = sgd.confirm_stationary(&Saddle, &p, &mut Evaluations::default());
+    /// assert!(matches!(verdict, Some(StopReason::SaddlePoint { min_eigenvalue, .. }) if (min_eigenvalue + 2.0).abs() < 1e-12));
     /// ```
     fn confirm_stationary<F: ScalarFn<N>>(
         &mut self,
@@ -133,5 +135,14 @@ impl<const N: usize, O: Optimizer<N>> Method<N> for O {
 
     fn check_next(&self) -> Result<(), OptimError> {
         check_scheduled_rate(self)
+    }
+
+    fn confirm_stationary<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        point: &Point<N>,
+        evals: &mut Evaluations,
+    ) -> Option<StopReason> {
+        saddle_point_hessian_free(f, point, evals)
     }
 }

@@ -17,9 +17,9 @@ use nalgebra::SVector;
 /// the last finite parameters. Nothing is allocated per iteration (the history is allocated once).
 ///
 /// When the gradient-norm test passes, the method is asked whether the point is a minimum
-/// ([`Method::confirm_stationary`]): [`Newton`](crate::optim::Newton) and
-/// [`NewtonCg`](crate::optim::NewtonCg) report a stationary point whose
-/// exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as convergence.
+/// ([`Method::confirm_stationary`]): every method of the crate reports a stationary point
+/// whose exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as
+/// convergence.
 ///
 /// # Errors
 /// [`OptimError`] if a stopping rule is invalid (a NaN target, a negative tolerance);

@@ -181,6 +181,13 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
 
     /// Validate the hyperparameters and build the optimizer for `N` parameters.
     ///
+    /// # Errors
+    /// [`OptimError`] naming the bad value: the schedule's, a momentum outside `[0, 1)`, a
+    /// dampening outside `[0, 1]` (or not 0 with the averaged form), Nesterov without momentum
+    /// or with dampening, a negative weight decay; and [`OptimError::NotDifferentiable`] for a
+    /// momentum that carries derivatives at the value 0 with dampening `> 0` (PyTorch's update
+    /// uses no buffer at 0, so the run jumps there).
+    ///
     /// ```
     /// # use dualgrad::optim::{OptimError, SgdConfig};
     /// let err = SgdConfig::default().with_momentum(0.9).with_dampening(0.1).with_nesterov(true);
@@ -202,6 +209,20 @@ impl<T: Scalar, S: Schedule<T>> SgdConfig<S, T> {
                 name: "dampening",
                 value: dampening,
                 expected: "0 with the averaged momentum form",
+            });
+        }
+        // PyTorch's update uses no buffer at μ = 0, so with dampening τ > 0 the run jumps
+        // there (b = g at μ = 0, b → (1 − τ)g as μ → 0+): a momentum jet at value 0 would
+        // run the μ > 0 branch and give another value than the f64 run.
+        if momentum == 0.0
+            && !self.momentum.is_zero()
+            && dampening != 0.0
+            && self.form == MomentumForm::PyTorch
+        {
+            return Err(OptimError::NotDifferentiable {
+                name: "momentum",
+                value: momentum,
+                why: "with dampening > 0 the update has no momentum buffer at 0 and a damped one above 0 (differentiate at a momentum > 0, or with dampening 0)",
             });
         }
         if self.nesterov && momentum == 0.0 {

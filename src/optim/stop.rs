@@ -47,7 +47,11 @@ pub enum StopReason {
         /// The offending gradient's norm.
         grad_norm: f64,
     },
-    /// The line search found no step with sufficient decrease.
+    /// The line search found no step that lowers the loss along the search direction (no trial
+    /// met its acceptance condition, and none was lower than the start): typically rounding at
+    /// the optimum, or a direction spoiled by a kink or a non-finite region. A strong Wolfe
+    /// search that found a lower point without meeting the curvature condition moves there
+    /// instead of stopping.
     LineSearchFailed,
     /// Early stopping: the monitored loss did not improve for `patience` epochs; the report's
     /// parameters are those of `best_epoch`.
@@ -59,10 +63,22 @@ pub enum StopReason {
     },
     /// The observer asked to stop ([`Control::Stop`](crate::train::Control::Stop)).
     ObserverStopped,
+    /// [`train_monitored`](crate::train::train_monitored): the validation loss became NaN or
+    /// infinite while the training loss stayed finite. The run stops at once (early stopping and
+    /// the plateau rule cannot judge a non-finite loss); the report's parameters are those of
+    /// the last epoch whose validation loss was finite (the starting parameters if there was
+    /// none). Not [`converged`](StopReason::converged).
+    ValidationNotFinite {
+        /// The epoch (0 for the start) whose validation loss was not finite.
+        epoch: usize,
+        /// That loss.
+        loss: f64,
+    },
     /// The gradient norm fell below the tolerance at a point that is not a minimum: the exact
     /// Hessian there has a negative eigenvalue (a saddle point or a maximum). Reported by
-    /// every second-order method ([`Newton`](crate::optim::Newton), [`NewtonCg`](crate::optim::NewtonCg));
-    /// not [`converged`](StopReason::converged).
+    /// every method [`minimize`](crate::optim::minimize) runs ([`Newton`](crate::optim::Newton),
+    /// [`NewtonCg`](crate::optim::NewtonCg), [`Lbfgs`](crate::optim::Lbfgs), the first-order
+    /// optimizers); not [`converged`](StopReason::converged).
     SaddlePoint {
         /// The gradient's Euclidean norm.
         norm: f64,
@@ -117,7 +133,10 @@ impl fmt::Display for StopReason {
                 Sci(loss),
                 Sci(grad_norm)
             ),
-            Self::LineSearchFailed => write!(f, "the line search found no sufficient decrease"),
+            Self::LineSearchFailed => write!(
+                f,
+                "the line search found no step that lowers the loss enough along the search direction (not even after restarting from steepest descent): a kink or rounding noise at this point"
+            ),
             Self::EarlyStopped {
                 best_epoch,
                 best_loss,
@@ -127,6 +146,11 @@ impl fmt::Display for StopReason {
                 Sci(best_loss)
             ),
             Self::ObserverStopped => write!(f, "the observer stopped the run"),
+            Self::ValidationNotFinite { epoch, loss } => write!(
+                f,
+                "the validation loss is {} at epoch {epoch} (not finite, the training loss is finite): stopped",
+                Sci(loss)
+            ),
             Self::SaddlePoint {
                 norm,
                 min_eigenvalue,

@@ -188,7 +188,8 @@ fn next_step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi
             } else {
                 stpq
             };
-            s.clamp(lo, hi)
+            // Not `clamp`: after a non-finite trial has pulled `hi` in, `lo` may exceed it.
+            s.max(lo).min(hi)
         }
     } else if *bracketed {
         // Case 4: lower value, same-sign slope not decreasing: cubic step to the y end.
@@ -260,7 +261,7 @@ impl LineSearch for StrongWolfe {
         let mut width = stpmax - stpmin;
         let mut width1 = 2.0 * width;
         let mut stp: f64 = 1.0;
-        let (mut lo, mut hi) = (0.0, stp + 4.0 * stp);
+        let (mut lo, mut hi): (f64, f64) = (0.0, stp + 4.0 * stp);
         for _ in 0..self.max_evaluations {
             let (fv, g) = fg(&(x + direction * stp));
             result.evaluations += 1;
@@ -269,6 +270,7 @@ impl LineSearch for StrongWolfe {
             if !fv.is_finite() || !dg.is_finite() {
                 stpmax = stp;
                 hi = hi.min(stp);
+                lo = lo.min(hi);
                 stp = bx.step + 0.5 * (stp - bx.step);
                 continue;
             }

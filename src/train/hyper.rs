@@ -123,7 +123,9 @@ where
 ///
 /// # Errors
 /// The errors of `setup` and of [`train_unrolled`]; [`OptimError::DivergedRun`] if the run
-/// diverged; [`OptimError::EmptyObjective`] for an empty validation set.
+/// diverged; [`OptimError::EmptyValidation`] for an empty validation set;
+/// [`OptimError::ValidationNotFinite`] when the validation loss after training is NaN or
+/// infinite.
 ///
 /// ```
 /// use dualgrad::Scalar;
@@ -159,7 +161,7 @@ where
     Opt: Optimizer<P, T>,
 {
     if validation.is_empty() {
-        return Err(OptimError::EmptyObjective);
+        return Err(OptimError::EmptyValidation);
     }
     let (mut optimizer, p0) = setup(hyper)?;
     let run = train_unrolled(objective, p0, &mut optimizer, config)?;
@@ -167,7 +169,11 @@ where
         return Err(OptimError::DivergedRun { step, loss });
     }
     let all: Vec<usize> = (0..validation.len()).collect();
-    Ok(validation.batch_loss(&run.params, &all))
+    let loss = validation.batch_loss(&run.params, &all);
+    if !loss.value().is_finite() {
+        return Err(OptimError::ValidationNotFinite { loss: loss.value() });
+    }
+    Ok(loss)
 }
 
 /// The validation loss after a training run and its exact gradient with respect to `H`

@@ -137,7 +137,7 @@ impl<'a, const P: usize> Monitor<'a, P> {
         if let Some(v) = self.validation
             && v.is_empty()
         {
-            return Err(OptimError::EmptyObjective);
+            return Err(OptimError::EmptyValidation);
         }
         if let Some(rule) = self.early_stopping {
             rule.validate()?;

@@ -57,7 +57,10 @@ pub enum ThresholdMode {
 ///
 /// [`train_monitored`](crate::train::train_monitored) steps it once per epoch on the validation loss
 /// (the training loss without a validation objective) and scales the optimizer's steps by
-/// `lr / initial_lr`.
+/// `lr / initial_lr`. It never steps it with a NaN or infinite loss: the run stops first
+/// ([`StopReason::ValidationNotFinite`](crate::optim::StopReason::ValidationNotFinite), or
+/// `Diverged` for the training loss). Called directly, `step(NaN)` counts a bad epoch, as
+/// PyTorch's rule does.
 ///
 /// ```
 /// use dualgrad::train::ReduceLrOnPlateau;

@@ -93,8 +93,13 @@ pub fn train<const P: usize, O: Objective<P> + ?Sized, Opt: Optimizer<P>>(
 /// with [`StopReason::ObserverStopped`].
 ///
 /// # Errors
-/// As [`train`](crate::train::train), and [`OptimError::EmptyObjective`] for a validation objective
+/// As [`train`](crate::train::train), and [`OptimError::EmptyValidation`] for a validation objective
 /// without samples, [`OptimError`] for an invalid early-stopping or plateau setting.
+///
+/// A validation loss that is NaN or infinite while the training loss is finite stops the run at
+/// once with [`StopReason::ValidationNotFinite`] (naming the epoch and the loss), with the
+/// parameters of the last epoch whose validation loss was finite: early stopping could never
+/// fire on it and the plateau rule would keep cutting the rate.
 ///
 /// ```
 /// use dualgrad::objective::{Objective, Samples};
@@ -206,8 +211,12 @@ fn run<const P: usize, O: Objective<P> + ?Sized, Opt: Optimizer<P>>(
         stop = watch.after_epoch(progress, optimizer, stop, &mut observer);
     };
     let mut report = tracker.finish(stop, epochs, steps);
-    if let (StopReason::EarlyStopped { .. }, Some(b)) = (stop, watch.best) {
-        report.params = b.params;
+    match (stop, watch.best) {
+        (StopReason::EarlyStopped { .. }, Some(b)) => report.params = b.params,
+        (StopReason::ValidationNotFinite { .. }, _) => {
+            report.params = watch.last_validated.unwrap_or(p0);
+        }
+        _ => {}
     }
     Ok(MonitoredReport {
         report,
@@ -226,6 +235,8 @@ struct Watch<'a, const P: usize> {
     plateau: Option<ReduceLrOnPlateau>,
     initial_rate: f64,
     best: Option<BestEpoch<P>>,
+    /// The parameters of the last epoch whose validation loss was finite.
+    last_validated: Option<SVector<f64, P>>,
     /// The monitored loss at the last significant improvement.
     reference: Option<f64>,
     since_improvement: usize,
@@ -242,6 +253,7 @@ impl<'a, const P: usize> Watch<'a, P> {
             plateau,
             initial_rate: plateau.map_or(1.0, |p| p.learning_rate()),
             best: None,
+            last_validated: None,
             reference: None,
             since_improvement: 0,
         }
@@ -261,11 +273,19 @@ impl<'a, const P: usize> Watch<'a, P> {
             .monitor
             .validation()
             .map(|v| v.loss_and_gradient(progress.params, &self.all_valid).0);
+        let mut stop = stop;
         if let Some(v) = validation {
             self.validation_history.push(v);
+            // A non-finite validation loss cannot be judged by early stopping (it would never
+            // fire) or the plateau rule (NaN is never better: it would cut the rate every
+            // `patience` epochs): stop and say so, unless the training itself diverged.
+            if !v.is_finite() && !matches!(stop, Some(StopReason::Diverged { .. })) {
+                stop = Some(StopReason::ValidationNotFinite { epoch, loss: v });
+            } else if v.is_finite() {
+                self.last_validated = Some(*progress.params);
+            }
         }
         let monitored = validation.unwrap_or(progress.loss);
-        let mut stop = stop;
         let min_delta = self.monitor.early_stopping().map_or(0.0, |r| r.min_delta());
         if !matches!(stop, Some(StopReason::Diverged { .. })) && monitored.is_finite() {
             if self.best.is_none_or(|b| monitored < b.loss) {
@@ -295,6 +315,7 @@ impl<'a, const P: usize> Watch<'a, P> {
             });
         }
         if epoch > 0
+            && !matches!(stop, Some(StopReason::ValidationNotFinite { .. }))
             && let Some(rule) = self.plateau.as_mut()
         {
             // A rule started at rate 0 never changes it: the schedule is left alone then.

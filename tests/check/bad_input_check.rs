@@ -5,7 +5,8 @@
 //! Also: black-box Hessian checks, row-major hand matrices, and the verdicts' conventions.
 
 use dualgrad::check::{
-    CheckKind, CheckReference, Checker, Tolerances, Verdict, check_gradient, matrix_from_rows,
+    CheckKind, CheckReference, Checker, Tolerances, Verdict, check_gradient, check_hessian,
+    matrix_from_rows,
 };
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{SMatrix, SVector};
@@ -77,7 +78,7 @@ fn gaussian_nll_at_its_minimiser_is_noise_not_wrong() {
         .collect();
     assert!(!at_floor.is_empty(), "{r:#}");
     for row in &at_floor {
-        assert!(!Tolerances::default().accepts(row.hand, row.exact));
+        assert!(row.rel_err > Tolerances::default().rel(), "{row:?}");
         let floor = row.noise_floor.unwrap();
         assert!(
             row.abs_err <= floor && floor > 0.0 && floor < 1e-6,
@@ -264,10 +265,12 @@ fn an_infinite_exact_derivative_is_unchecked() {
     let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| SVector::from([1e300]));
     assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite);
     assert!(!r.is_ok());
+    // The same infinity cannot be compared either: not a pass.
     let r = check_gradient(&Sqrt, &SVector::from([0.0]), |_| {
         SVector::from([f64::INFINITY])
     });
-    assert!(r.is_ok(), "the same infinity is right");
+    assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite);
+    assert!(!r.is_ok());
 }
 
 /// A hand value that is NaN is wrong, whatever the noise floor.
@@ -299,4 +302,343 @@ fn a_kink_is_not_noise() {
     // away from the kink the right formula passes
     let r = check_gradient(&Relu, &SVector::from([0.5]), |_| SVector::from([1.0]));
     assert!(r.is_ok());
+}
+
+// ------------------------------------------------------------------------------------------
+// Round 3: the checker looks at f's value, equal infinities, the absolute tolerance at small
+// scale.
+// ------------------------------------------------------------------------------------------
+
+/// `ln x`: NaN for `x < 0`, where its derivative formula `1/x` is still finite.
+struct Ln;
+impl ScalarFn<1> for Ln {
+    fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+        x[0].ln()
+    }
+}
+
+/// At a point outside the domain the derivatives mean nothing: the hand formula `1/x` agrees
+/// with the exact one there, but the verdict is UNCHECKED (f is NaN), not ok.
+#[test]
+fn a_point_where_f_is_nan_is_unchecked_not_ok() {
+    let r = check_gradient(&Ln, &SVector::from([-1.0]), |x| x.map(|v| 1.0 / v));
+    assert_eq!(r.rows()[0].hand, r.rows()[0].exact, "the formulas agree");
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+    assert!(!r.is_ok());
+    assert!(
+        r.summary()
+            .starts_with("1 of 1 components unchecked (the function is NaN here)"),
+        "{}",
+        r.summary()
+    );
+    assert!(format!("{r}").contains("UNCHECKED (f is NaN here)"), "{r}");
+    // The same through finite differences of a black box and the Hessian check.
+    let r = Checker::new().gradient_fd(
+        |x: &SVector<f64, 1>| x[0].ln(),
+        &SVector::from([-1.0]),
+        |x| x.map(|v| 1.0 / v),
+    );
+    assert!(!r.is_ok(), "{r}");
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+    let r = Checker::new().hessian(&Ln, &SVector::from([-1.0]), |x| {
+        SMatrix::from([[-1.0 / (x[0] * x[0])]])
+    });
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+    // Inside the domain the same formula passes.
+    assert!(check_gradient(&Ln, &SVector::from([2.0]), |x| x.map(|v| 1.0 / v)).is_ok());
+}
+
+/// A function that is NaN everywhere (`0 · ln(−1)`): its exact gradient is NaN-free only by
+/// accident of the rules; a zero hand gradient used to pass. Now nothing is checked.
+#[test]
+fn a_function_nan_everywhere_does_not_pass() {
+    struct Nan;
+    impl ScalarFn<2> for Nan {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+            x[0] * 0.0 + f64::NAN
+        }
+    }
+    let r = check_gradient(&Nan, &SVector::from([1.0, 2.0]), |_| SVector::zeros());
+    assert!(!r.is_ok(), "{r}");
+    assert!(r.rows().iter().all(|row| row.verdict == Verdict::ValueNaN));
+    // At random points too.
+    let c = Checker::new()
+        .random(&SVector::repeat(-1.0), &SVector::repeat(1.0))
+        .unwrap()
+        .cases(5)
+        .unwrap()
+        .seed(1);
+    let fail = c.gradient(&Nan, |_| SVector::zeros()).unwrap_err();
+    assert_eq!(fail.report().rows()[0].verdict, Verdict::ValueNaN);
+}
+
+/// A Jacobian judges each output's rows by that output's value: `(ln x, x)` at `x = −1` has
+/// row 0 unchecked and row 1 checked.
+#[test]
+fn a_jacobian_row_whose_output_is_nan_is_unchecked() {
+    struct LnAndX;
+    impl dualgrad::VectorFn<1, 2> for LnAndX {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 2> {
+            SVector::from([x[0].ln(), x[0]])
+        }
+    }
+    let r = Checker::new().jacobian(&LnAndX, &SVector::from([-1.0]), |x| {
+        SMatrix::<f64, 2, 1>::new(1.0 / x[0], 1.0)
+    });
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+    assert_eq!(r.rows()[1].verdict, Verdict::Ok);
+    let r = Checker::new().jacobian_fd(
+        |x: &SVector<f64, 1>| SVector::from([x[0].ln(), x[0]]),
+        &SVector::from([-1.0]),
+        |x| SMatrix::<f64, 2, 1>::new(1.0 / x[0], 1.0),
+    );
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+}
+
+/// An overflowed value (`x·y` at `1e200`) leaves finite derivatives checkable.
+#[test]
+fn an_infinite_value_with_finite_derivatives_is_still_checked() {
+    struct Xy;
+    impl ScalarFn<2> for Xy {
+        fn eval<T: Scalar>(&self, v: &SVector<T, 2>) -> T {
+            v[0] * v[1]
+        }
+    }
+    let x = SVector::from([1e200, 1e200]);
+    assert!(check_gradient(&Xy, &x, |v| SVector::from([v[1], v[0]])).is_ok());
+    assert!(!check_gradient(&Xy, &x, |v| SVector::from([v[0], v[0] * 2.0])).is_ok());
+}
+
+/// `5x³` is not the derivative of `x⁴`, even where both overflow to the same infinity
+/// (`x = 1e103`): not comparable, so UNCHECKED, never ok.
+#[test]
+fn equal_infinities_are_not_agreement() {
+    struct Quartic;
+    impl ScalarFn<1> for Quartic {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            x[0].powi(4)
+        }
+    }
+    let r = check_gradient(&Quartic, &SVector::from([1e103]), |x| {
+        x.map(|v| 5.0 * v * v * v)
+    });
+    assert_eq!(r.rows()[0].hand, f64::INFINITY);
+    assert_eq!(r.rows()[0].exact, f64::INFINITY);
+    assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite);
+    assert!(!r.is_ok());
+    assert!(
+        r.summary()
+            .starts_with("1 of 1 components unchecked (exact value not finite)"),
+        "{}",
+        r.summary()
+    );
+    assert!(!Tolerances::default().accepts(f64::INFINITY, f64::INFINITY));
+    assert!(!Tolerances::default().accepts(f64::NEG_INFINITY, f64::NEG_INFINITY));
+}
+
+/// `1e-20·x²` with a hand gradient off by a factor 2: the absolute tolerance `1e-12` used to
+/// pass it ("ok" with a printed relative error of 50 %). The absolute tolerance now scales
+/// with the derivative's own size, so it is WRONG.
+#[test]
+fn the_absolute_tolerance_does_not_hide_a_wrong_formula_at_small_scale() {
+    struct Tiny;
+    impl ScalarFn<1> for Tiny {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T {
+            x[0] * x[0] * 1e-20
+        }
+    }
+    let x = SVector::from([1.0]);
+    let wrong = |x: &SVector<f64, 1>| x.map(|v| 1e-20 * v); // true: 2e-20 x
+    let r = check_gradient(&Tiny, &x, wrong);
+    assert_eq!(r.rows()[0].verdict, Verdict::Wrong, "{r}");
+    assert!(
+        r.summary()
+            .starts_with("1 of 1 components wrong; worst relative error 5.0e-1")
+    );
+    // The same through finite differences, at random points, and in a Hessian.
+    let fd = Checker::new().gradient_fd(|v: &SVector<f64, 1>| 1e-20 * v[0] * v[0], &x, wrong);
+    assert!(!fd.is_ok(), "{fd}");
+    let c = Checker::new()
+        .random(&SVector::from([0.5]), &SVector::from([2.0]))
+        .unwrap()
+        .seed(3);
+    assert!(c.gradient(&Tiny, wrong).is_err());
+    let h = check_hessian(&Tiny, &x, |_| SMatrix::from([[1e-20]]));
+    assert_eq!(h.rows()[0].verdict, Verdict::Wrong, "{h}");
+    // The right formula passes; so does a component cancelling to ~0 next to large ones.
+    assert!(check_gradient(&Tiny, &x, |x| x.map(|v| 2e-20 * v)).is_ok());
+    struct Mixed;
+    impl ScalarFn<2> for Mixed {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+            x[0] * x[0] + x[1] * 1e-3
+        }
+    }
+    // ∂/∂y off by 1e-13 absolute (relative 1e-10 after all), ∂/∂x exact.
+    let r = check_gradient(&Mixed, &SVector::from([1.0, 0.0]), |x| {
+        SVector::from([2.0 * x[0], 1e-3 + 1e-13])
+    });
+    assert!(r.is_ok(), "{r}");
+}
+
+/// A Jacobian's absolute tolerance scales per row: a tiny output's wrong row is WRONG even
+/// next to a large output.
+#[test]
+fn the_absolute_tolerance_scales_per_jacobian_row() {
+    struct TwoScales;
+    impl dualgrad::VectorFn<1, 2> for TwoScales {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 2> {
+            SVector::from([x[0] * 1e3, x[0] * x[0] * 1e-20])
+        }
+    }
+    let r = Checker::new().jacobian(&TwoScales, &SVector::from([1.0]), |x| {
+        SMatrix::<f64, 2, 1>::new(1e3, 1e-20 * x[0])
+    });
+    assert_eq!(r.rows()[0].verdict, Verdict::Ok);
+    assert_eq!(r.rows()[1].verdict, Verdict::Wrong, "{r}");
+}
+
+// More bad inputs to the checker, tried as a new user would.
+
+#[test]
+fn checker_settings_name_the_bad_value() {
+    let e = Checker::<2>::new().names(["a"]).unwrap_err();
+    assert_eq!(
+        e,
+        dualgrad::check::CheckError::NamesLength {
+            expected: 2,
+            got: 1
+        }
+    );
+    let e = Checker::<2>::new().names(["a", "a"]).unwrap_err();
+    assert_eq!(
+        e,
+        dualgrad::check::CheckError::DuplicateName {
+            first: 0,
+            second: 1
+        }
+    );
+    assert!(matches!(
+        Tolerances::new(f64::NAN, 1e-8),
+        Err(dualgrad::check::CheckError::InvalidTolerance { which: "abs", .. })
+    ));
+    let c = Checker::<1>::new();
+    assert!(
+        c.random(&SVector::from([1.0]), &SVector::from([0.0]))
+            .is_err()
+    );
+    assert!(
+        c.random(&SVector::from([f64::NAN]), &SVector::from([1.0]))
+            .is_err()
+    );
+}
+
+/// A NaN coordinate makes f NaN: unchecked, not ok.
+#[test]
+fn a_nan_point_is_unchecked() {
+    let r = check_gradient(&Ln, &SVector::from([f64::NAN]), |x| x.map(|v| 1.0 / v));
+    assert!(!r.is_ok());
+    assert_eq!(r.rows()[0].verdict, Verdict::ValueNaN);
+}
+
+/// `ln` at 0: the value is −∞ (not NaN) and the derivative +∞; the hand formula's +∞ is not
+/// agreement (unchecked), a finite hand value cannot be confirmed (unchecked).
+#[test]
+fn ln_at_zero_is_unchecked_whatever_the_hand_says() {
+    for hand in [f64::INFINITY, 1e300] {
+        let r = check_gradient(&Ln, &SVector::from([0.0]), |_| SVector::from([hand]));
+        assert_eq!(r.rows()[0].verdict, Verdict::ExactNotFinite, "{r}");
+        assert!(!r.is_ok());
+    }
+}
+
+/// A random check on a box partly outside `ln`'s domain fails, at a point where `ln` is NaN,
+/// with the verdict saying so (it used to pass with the formula `1/x` everywhere).
+#[test]
+fn a_random_box_partly_outside_the_domain_fails() {
+    let c = Checker::new()
+        .random(&SVector::from([-1.0]), &SVector::from([1.0]))
+        .unwrap()
+        .seed(11);
+    let fail = c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).unwrap_err();
+    // Found outside the domain; shrunk towards 0, where ln is −∞ and its derivative +∞: unchecked
+    // either way.
+    assert!(
+        fail.original_point()[0] < 0.0,
+        "{:?}",
+        fail.original_point()
+    );
+    assert!(fail.point()[0] <= 0.0, "{:?}", fail.point());
+    let verdict = fail.report().rows()[0].verdict;
+    assert!(
+        matches!(verdict, Verdict::ValueNaN | Verdict::ExactNotFinite),
+        "{verdict:?}"
+    );
+    let c = Checker::new()
+        .random(&SVector::from([-2.0]), &SVector::from([-1.0]))
+        .unwrap()
+        .seed(11);
+    let fail = c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).unwrap_err();
+    assert_eq!(fail.report().rows()[0].verdict, Verdict::ValueNaN);
+    // On the domain it passes.
+    let c = Checker::new()
+        .random(&SVector::from([0.1]), &SVector::from([10.0]))
+        .unwrap()
+        .seed(11);
+    assert!(c.gradient(&Ln, |x| x.map(|v| 1.0 / v)).is_ok());
+}
+
+/// A hand formula that returns NaN is WRONG (not finite), even where the exact value is
+/// finite and the function is defined.
+#[test]
+fn a_nan_hand_formula_is_wrong_not_unchecked() {
+    let r = check_gradient(&Ln, &SVector::from([2.0]), |_| SVector::from([f64::NAN]));
+    assert_eq!(r.rows()[0].verdict, Verdict::HandNotFinite);
+    assert!(
+        r.summary().starts_with("1 of 1 components wrong"),
+        "{}",
+        r.summary()
+    );
+}
+
+/// An absolute tolerance set to infinity passes every finite value, as documented, also at
+/// small scale.
+#[test]
+fn an_infinite_absolute_tolerance_passes_finite_values() {
+    let c = Checker::new().tolerances(Tolerances::new(f64::INFINITY, 0.0).unwrap());
+    let r = c.gradient(&Ln, &SVector::from([2.0]), |_| SVector::from([7.0]));
+    assert!(r.is_ok(), "{r}");
+}
+
+/// An "ok" whose relative error is beyond the relative tolerance says why it is ok, in the
+/// report and in a random pass: no printed 50 % error next to a bare "ok".
+#[test]
+fn an_ok_beyond_the_relative_tolerance_says_why() {
+    struct Mixed;
+    impl ScalarFn<2> for Mixed {
+        fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T {
+            x[0] * x[0] + x[1] * 1e-13
+        }
+    }
+    // ∂/∂y = 1e-13, hand 1.5e-13: relative error 1/3, absolute 5e-14 ≤ 1e-12 next to ∂/∂x = 2.
+    let hand = |x: &SVector<f64, 2>| SVector::from([2.0 * x[0], 1.5e-13]);
+    let r = check_gradient(&Mixed, &SVector::from([1.0, 0.0]), hand);
+    assert!(r.is_ok(), "{r}");
+    assert!(
+        r.summary()
+            .contains("(ok: the absolute error 5.0e-14 is within the absolute tolerance)"),
+        "{}",
+        r.summary()
+    );
+    let c = Checker::new()
+        .random(&SVector::from([0.5, -1.0]), &SVector::from([2.0, 1.0]))
+        .unwrap()
+        .cases(10)
+        .unwrap()
+        .seed(5);
+    let pass = c.gradient(&Mixed, hand).unwrap();
+    assert!(
+        pass.to_string()
+            .ends_with("(ok: within the absolute tolerance)"),
+        "{pass}"
+    );
 }

@@ -9,6 +9,7 @@ mod common;
 mod f32_functions;
 
 mod bad_input_conventions;
+mod bad_input_implicit;
 mod custom_rules;
 mod edges;
 mod envelope;

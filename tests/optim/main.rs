@@ -5,6 +5,7 @@
 #[path = "../support/common.rs"]
 mod common;
 
+mod bad_input_optim;
 mod one_path;
 mod optim_amsgrad;
 mod optim_convergence;
