@@ -4,6 +4,61 @@
 
 use nalgebra::{SMatrix, SVector};
 
+/// The Euclidean norm of `v` at the cost of a sum of squares: `sqrt(Σ vᵢ²)` when that sum
+/// neither overflows nor loses precision to underflow, otherwise the same sum scaled by the
+/// largest magnitude (as LAPACK's `dnrm2`, but in two passes only on the rare slow path).
+pub(crate) fn norm2(v: &[f64]) -> f64 {
+    // Below this sum of squares the smallest entries may have underflowed in `vᵢ²`.
+    const TINY: f64 = 1e-280;
+    let s = dot(v, v);
+    if s.is_finite() && s >= TINY {
+        return s.sqrt();
+    }
+    let big = v.iter().fold(0.0_f64, |a, x| a.max(x.abs()));
+    if big == 0.0 || !big.is_finite() {
+        // Zero, or an infinite/NaN entry: the norm is that entry's magnitude (or NaN).
+        return if v.iter().any(|x| x.is_nan()) {
+            f64::NAN
+        } else {
+            big
+        };
+    }
+    let inv = 1.0 / big;
+    let scaled: f64 = if inv.is_finite() {
+        v.iter().map(|x| (x * inv) * (x * inv)).sum()
+    } else {
+        v.iter().map(|x| (x / big) * (x / big)).sum()
+    };
+    big * scaled.sqrt()
+}
+
+/// `Σ aᵢ bᵢ` over two slices of equal length, in four independent partial sums (so the
+/// compiler can vectorise it; the sum's rounding differs from a left-to-right sum by the
+/// order only).
+#[inline]
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut acc = [0.0_f64; 4];
+    let (ca, ra) = (a.chunks_exact(4), a.chunks_exact(4).remainder());
+    let cb = b.chunks_exact(4);
+    let rb = cb.remainder();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// `y ← y − s x` over two slices of equal length.
+#[inline]
+fn axpy(s: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi -= s * xi;
+    }
+}
+
 /// Householder QR of the column-major `m × N` matrix in `jac` (destroyed): returns `R` and
 /// overwrites `rhs` (length `m`) with `Qᵀ rhs`. No pivoting; a zero column gives a zero row of
 /// `R`.
@@ -14,33 +69,30 @@ pub(crate) fn householder_qr<const N: usize>(
 ) -> SMatrix<f64, N, N> {
     let mut r = SMatrix::<f64, N, N>::zeros();
     for k in 0..N.min(m) {
-        let col = k * m;
-        let norm = jac[col + k..col + m]
-            .iter()
-            .fold(0.0_f64, |a, v| a.hypot(*v));
+        let (done, rest) = jac.split_at_mut((k + 1) * m);
+        let v = &mut done[k * m + k..];
+        let norm = norm2(v);
         if norm == 0.0 {
             continue;
         }
-        let alpha = if jac[col + k] > 0.0 { -norm } else { norm };
-        jac[col + k] -= alpha;
-        let vnorm2: f64 = jac[col + k..col + m].iter().map(|v| v * v).sum();
+        let alpha = if v[0] > 0.0 { -norm } else { norm };
+        v[0] -= alpha;
         r[(k, k)] = alpha;
-        if vnorm2 == 0.0 {
+        // 2 / ‖v‖² with ‖v‖² = ‖x‖² − 2αx₀ + α² = −2α v₀ (v₀ = x₀ − α has the sign opposite
+        // to α): no cancellation, no second pass, and no overflow of ‖v‖².
+        let beta = -1.0 / alpha / v[0];
+        if beta == 0.0 || !beta.is_finite() {
             continue;
         }
-        let beta = 2.0 / vnorm2;
+        let v: &[f64] = v;
         for j in k + 1..N {
-            let cj = j * m;
-            let s: f64 = (k..m).map(|i| jac[col + i] * jac[cj + i]).sum::<f64>() * beta;
-            for i in k..m {
-                jac[cj + i] -= s * jac[col + i];
-            }
-            r[(k, j)] = jac[cj + k];
+            let cj = &mut rest[(j - k - 1) * m + k..(j - k) * m];
+            let s = dot(v, cj) * beta;
+            axpy(s, v, cj);
+            r[(k, j)] = cj[0];
         }
-        let s: f64 = (k..m).map(|i| jac[col + i] * rhs[i]).sum::<f64>() * beta;
-        for i in k..m {
-            rhs[i] -= s * jac[col + i];
-        }
+        let s = dot(v, &rhs[k..m]) * beta;
+        axpy(s, v, &mut rhs[k..m]);
     }
     r
 }
@@ -99,6 +151,19 @@ pub(crate) fn upper_solve<const N: usize>(
         x[i] = v / r[(i, i)];
     }
     x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// The first column `k` of `J` that is numerically a combination of the columns before it:
+/// `|Rₖₖ| <= tol · ‖Jₖ‖` (`|Rₖₖ| / ‖Jₖ‖` is the sine of the angle between column `k` and the
+/// span of the earlier columns), with `tol = max(m, 10) · ε`, the rounding level of the QR.
+/// A zero column counts as dependent.
+pub(crate) fn dependent_column<const N: usize>(
+    r: &SMatrix<f64, N, N>,
+    norms: &SVector<f64, N>,
+    m: usize,
+) -> Option<usize> {
+    let tol = (m.max(10) as f64) * f64::EPSILON;
+    (0..N).find(|&k| !(r[(k, k)].abs() > tol * norms[k]))
 }
 
 /// `(RᵀR)⁻¹ = R⁻¹R⁻ᵀ`, or `None` if `R` is singular.
