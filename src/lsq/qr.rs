@@ -106,6 +106,16 @@ pub(crate) fn damped_step<const N: usize>(
     d: &SVector<f64, N>,
     lambda: f64,
 ) -> Option<SVector<f64, N>> {
+    damped_factor(r, qtr, d, lambda).map(|(x, _)| x)
+}
+
+/// [`damped_step`] and the triangle `S` with `SᵀS = RᵀR + λD²`.
+fn damped_factor<const N: usize>(
+    r: &SMatrix<f64, N, N>,
+    qtr: &SVector<f64, N>,
+    d: &SVector<f64, N>,
+    lambda: f64,
+) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)> {
     let mut s = *r;
     let mut b = -qtr;
     let root = lambda.sqrt();
@@ -131,7 +141,97 @@ pub(crate) fn damped_step<const N: usize>(
             }
         }
     }
-    upper_solve(&s, &b)
+    upper_solve(&s, &b).map(|x| (x, s))
+}
+
+/// Forward substitution `Sᵀ x = b` for upper-triangular `S`; `None` if singular or not finite.
+fn lower_solve_transposed<const N: usize>(
+    s: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+) -> Option<SVector<f64, N>> {
+    let mut x = *b;
+    for i in 0..N {
+        let mut v = x[i];
+        for j in 0..i {
+            v -= s[(j, i)] * x[j];
+        }
+        if s[(i, i)] == 0.0 {
+            return None;
+        }
+        x[i] = v / s[(i, i)];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// The Levenberg–Marquardt step for the trust region `‖Dδ‖ <= Δ` (Moré 1978; MINPACK's
+/// `lmpar`): the Gauss–Newton step if it fits (within 10 %), otherwise the damped step whose
+/// `‖Dδ‖` is within 10 % of `Δ`, its `λ` found by safeguarded Newton iterations on the secular
+/// equation `‖Dδ(λ)‖ = Δ` (at most 10), started from the previous `λ`. Returns the step and its
+/// `λ`, or `None` if no finite step exists.
+pub(crate) fn trust_region_step<const N: usize>(
+    r: &SMatrix<f64, N, N>,
+    qtr: &SVector<f64, N>,
+    d: &SVector<f64, N>,
+    delta: f64,
+    previous: f64,
+) -> Option<(SVector<f64, N>, f64)> {
+    let mut lower = 0.0;
+    let mut fp = f64::INFINITY;
+    let mut gn_norm = 0.0;
+    if let Some(x) = upper_solve(r, &-qtr) {
+        let dx = d.component_mul(&x);
+        gn_norm = dx.norm();
+        fp = gn_norm - delta;
+        if fp <= 0.1 * delta {
+            return Some((x, 0.0));
+        }
+        // Newton's lower bound: −φ(0)/φ′(0) with φ′(0) from R.
+        let w = d.component_mul(&dx) / gn_norm;
+        if let Some(v) = lower_solve_transposed(r, &w) {
+            let t = v.norm();
+            lower = fp / delta / t / t;
+        }
+    }
+    let g = r.transpose() * qtr;
+    let gnorm = g.component_div(d).norm();
+    let mut upper = gnorm / delta;
+    if upper == 0.0 {
+        upper = f64::MIN_POSITIVE / delta.min(0.1);
+    }
+    let mut par = previous.max(lower).min(upper);
+    if par == 0.0 && gn_norm > 0.0 {
+        par = gnorm / gn_norm;
+    }
+    for iteration in 1..=10 {
+        if par == 0.0 {
+            par = f64::MIN_POSITIVE.max(1e-3 * upper);
+        }
+        let (x, s) = damped_factor(r, qtr, d, par)?;
+        let dx = d.component_mul(&x);
+        let dxnorm = dx.norm();
+        let previous_fp = fp;
+        fp = dxnorm - delta;
+        if fp.abs() <= 0.1 * delta
+            || (lower == 0.0 && fp <= previous_fp && previous_fp < 0.0)
+            || iteration == 10
+            || dxnorm == 0.0
+        {
+            return Some((x, par));
+        }
+        let w = d.component_mul(&dx) / dxnorm;
+        let Some(v) = lower_solve_transposed(&s, &w) else {
+            return Some((x, par));
+        };
+        let t = v.norm();
+        let correction = fp / delta / t / t;
+        if fp > 0.0 {
+            lower = lower.max(par);
+        } else {
+            upper = upper.min(par);
+        }
+        par = lower.max(par + correction);
+    }
+    None
 }
 
 /// Back substitution `R x = b`; `None` if a diagonal entry is zero or the result not finite.

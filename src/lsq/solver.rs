@@ -1,6 +1,8 @@
 //! Levenberg–Marquardt and Gauss–Newton for `min ½ Σ rᵢ(θ)²`, Jacobians exact by forward mode.
 
-use super::qr::{damped_step, dependent_column, householder_qr, inverse_gram, norm2};
+use super::qr::{
+    damped_step, dependent_column, householder_qr, inverse_gram, norm2, trust_region_step, upper_solve,
+};
 use super::report::{LsqError, LsqIteration, LsqReport, LsqStop, NoCovariance};
 use super::residuals::{Residuals, jacobian_into, residuals_into};
 use crate::optim::{Armijo, LineSearch};
@@ -297,7 +299,11 @@ impl<const N: usize> Work<N> {
     }
 
     /// A convergence stop checked against the Jacobian: a zero Jacobian, or a column that
-    /// vanished during the run (a parameter running off), is not convergence.
+    /// vanished during the run (a parameter running off), is not convergence. A column below
+    /// `VANISHED` of its largest norm always counts; after a small step or reduction, so does
+    /// one below `sqrt(ε)` of it that carries the largest component of a Gauss–Newton step
+    /// still longer than `1e-4 ‖Dθ‖` (the sum of squares is flat to rounding there, so the
+    /// steps stalled, while the linearisation still points far away along that parameter).
     fn vet(&self, stop: LsqStop, theta: &SVector<f64, N>, rss: f64) -> LsqStop {
         if !stop.converged() || stop == LsqStop::ZeroResidual || rss == 0.0 {
             return stop;
@@ -305,14 +311,27 @@ impl<const N: usize> Work<N> {
         if self.norms.iter().all(|&v| v == 0.0) {
             return LsqStop::ZeroJacobian;
         }
-        match (0..N).find(|&k| self.norms[k] < VANISHED * self.largest[k]) {
-            Some(index) => LsqStop::Diverging {
-                index,
-                value: theta[index],
-                column: self.norms[index] / self.largest[index],
-            },
-            None => stop,
+        let diverging = |index: usize| LsqStop::Diverging {
+            index,
+            value: theta[index],
+            column: self.norms[index] / self.largest[index],
+        };
+        if let Some(index) = (0..N).find(|&k| self.norms[k] < VANISHED * self.largest[k]) {
+            return diverging(index);
         }
+        if stalled(stop) {
+            let d = self.largest.map(|v| if v > 0.0 { v } else { 1.0 });
+            if let Some(step) = upper_solve(&self.rmat, &-self.qtr_head()) {
+                let ds = d.component_mul(&step);
+                let k = ds.iamax();
+                if ds.norm() > 1e-4 * d.component_mul(theta).norm()
+                    && self.norms[k] < f64::EPSILON.sqrt() * self.largest[k]
+                {
+                    return diverging(k);
+                }
+            }
+        }
+        stop
     }
 
     fn check_start(&self) -> Result<(), LsqError> {
@@ -494,50 +513,74 @@ impl Scaling {
     }
 }
 
-/// The damping after an accepted step with gain ratio `rho` (Nielsen 1999, with a floor of
-/// 1/3 per step), and the damping of the next trial after a rejected one (`λν`, `ν ← 2ν`).
-fn damping_after_accept(lambda: f64, rho: f64) -> f64 {
-    match std::env::var("DG_DAMP").ok().as_deref() {
-        Some("steps") => {
-            if rho > 0.75 {
-                lambda / 3.0
-            } else if rho < 0.25 {
-                lambda * 2.0
-            } else {
-                lambda
-            }
-        }
-        Some("steps10") => {
-            if rho > 0.75 {
-                lambda / 10.0
-            } else if rho < 0.25 {
-                lambda * 2.0
-            } else {
-                lambda
-            }
-        }
-        Some("nielsen10") => lambda * (1.0 - (2.0 * rho - 1.0).powi(3)).max(0.1),
-        Some("linear") => lambda * (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0) * if rho > 0.5 { 0.5 } else { 1.0 },
-        _ => lambda * (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0),
+/// How [`LevenbergMarquardt`] adapts its damping `λ` between steps.
+///
+/// ```
+/// use dualgrad::lsq::{Damping, LevenbergMarquardt};
+/// assert_eq!(LevenbergMarquardt::default().damping(), Damping::TrustRegion { factor: 100.0 });
+/// let lm = LevenbergMarquardt::default().with_initial_damping(1e-3);
+/// assert_eq!(lm.damping(), Damping::Nielsen { initial: 1e-3 });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Damping {
+    /// Moré's trust region (1978; MINPACK's `lmder`): each step is the Gauss–Newton step if
+    /// `‖Dδ‖ <= Δ`, otherwise the damped step with `‖Dδ‖ ≈ Δ` (its `λ` from the secular
+    /// equation). `Δ` starts at `factor · ‖Dθ₀‖` (`factor` if that is 0), is halved or cut
+    /// further after a poor step (gain ratio `ρ <= 1/4`) and set to `2‖Dδ‖` after a very good
+    /// one (`ρ >= 3/4`) or a Gauss–Newton step. `λ` can thus fall to 0 in one step where the
+    /// Gauss–Newton step is trusted, which a multiplicative update of `λ` cannot.
+    TrustRegion {
+        /// The initial step bound relative to `‖Dθ₀‖` (finite, `> 0`; MINPACK's default 100).
+        factor: f64,
+    },
+    /// Nielsen's update of `λ` itself (1999): from `initial`, after an accepted step
+    /// `λ ← λ max(1/3, 1 − (2ρ − 1)³)`, `ν ← 2`; after a rejected one `λ ← λν`, `ν ← 2ν`
+    /// (Madsen, Nielsen & Tingleff, *Methods for non-linear least squares problems*, 2004).
+    Nielsen {
+        /// `λ₀` (relative to `D²`; finite, `> 0`).
+        initial: f64,
+    },
+}
+
+impl Default for Damping {
+    fn default() -> Self {
+        Self::TrustRegion { factor: 100.0 }
     }
 }
 
-/// Levenberg–Marquardt with Marquardt–Moré scaling and Nielsen's damping update.
+impl Damping {
+    fn validate(&self) -> Result<(), LsqError> {
+        let (name, value) = match *self {
+            Self::TrustRegion { factor } => ("trust-region factor", factor),
+            Self::Nielsen { initial } => ("initial_damping", initial),
+        };
+        if value.is_finite() && value > 0.0 {
+            Ok(())
+        } else {
+            Err(LsqError::InvalidValue {
+                name,
+                value,
+                expected: "finite and > 0",
+            })
+        }
+    }
+}
+
+/// Levenberg–Marquardt with Moré's scaling and trust region (the algorithm of MINPACK's
+/// `lmder`), or Nielsen's damping update.
 ///
 /// Each iteration solves `min ‖r + Jδ‖² + λ‖Dδ‖²` with `D = diag(dₖ)` (by default `dₖ` the
 /// largest Jacobian column norm seen so far, Moré 1978, which makes the method invariant to the
 /// scale of each parameter; see [`Scaling`]), by a Householder QR of `J` and Givens rotations
-/// of `√λ D` into `R` (MINPACK's `qrsolv`; `JᵀJ` is never formed). With the gain ratio `ρ` of
-/// actual to predicted reduction, a step with `ρ > 1e-4` is taken and
-/// `λ ← λ max(1/3, 1 − (2ρ − 1)³)`, `ν ← 2`; otherwise `λ ← λν`, `ν ← 2ν` (Nielsen 1999;
-/// Madsen, Nielsen & Tingleff, *Methods for non-linear least squares problems*, 2004). `λ`
-/// starts at `1e-3` (relative to `D²`). Stopping: [`LsqRules`]; a stop on a small step, reduction
-/// or gradient where the Jacobian is zero or one of its columns has vanished is reported as
-/// [`LsqStop::ZeroJacobian`] or [`LsqStop::Diverging`], not as convergence. After a small-step
-/// or small-reduction stop, undamped Gauss–Newton steps refine the point while they contract
-/// (at most 50; counted in [`LsqReport::refinement_steps`]): near the solution the sum of
-/// squares is flat to rounding before the parameters are, which makes the gain ratio noise,
-/// while the Gauss–Newton step still solves `Jᵀr = 0` accurately.
+/// of `√λ D` into `R` (MINPACK's `qrsolv`; `JᵀJ` is never formed). A step whose gain ratio `ρ`
+/// (actual over predicted reduction of the sum of squares) exceeds `1e-4` is taken; `λ` is
+/// adapted as [`Damping`] says (by default Moré's trust region). Stopping: [`LsqRules`]; a stop
+/// on a small step, reduction or gradient where the Jacobian is zero or one of its columns has
+/// vanished is reported as [`LsqStop::ZeroJacobian`] or [`LsqStop::Diverging`], not as
+/// convergence. After a small-step or small-reduction stop, undamped Gauss–Newton steps refine
+/// the point while they contract (at most 50; counted in [`LsqReport::refinement_steps`]): near
+/// the solution the sum of squares is flat to rounding before the parameters are, which makes
+/// the gain ratio noise, while the Gauss–Newton step still solves `Jᵀr = 0` accurately.
 ///
 /// ```
 /// use dualgrad::Scalar;
@@ -559,7 +602,7 @@ fn damping_after_accept(lambda: f64, rho: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LevenbergMarquardt {
     rules: LsqRules,
-    initial_damping: f64,
+    damping: Damping,
     scaling: Scaling,
 }
 
@@ -567,7 +610,7 @@ impl Default for LevenbergMarquardt {
     fn default() -> Self {
         Self {
             rules: LsqRules::default(),
-            initial_damping: 1e-3,
+            damping: Damping::default(),
             scaling: Scaling::default(),
         }
     }
@@ -586,7 +629,8 @@ impl LevenbergMarquardt {
         self
     }
 
-    /// The initial damping `λ₀ > 0` (relative to `D²`; default `1e-3`).
+    /// Nielsen's damping update from `λ₀ > 0` (relative to `D²`): shorthand for
+    /// [`with_damping`](Self::with_damping)`(Damping::Nielsen { initial: lambda })`.
     ///
     /// ```
     /// # use dualgrad::Scalar;
@@ -599,8 +643,30 @@ impl LevenbergMarquardt {
     /// assert!(matches!(lm.solve(&One, SVector::from([1.0])), Err(LsqError::InvalidValue { .. })));
     /// ```
     pub fn with_initial_damping(mut self, lambda: f64) -> Self {
-        self.initial_damping = lambda;
+        self.damping = Damping::Nielsen { initial: lambda };
         self
+    }
+
+    /// How the damping adapts (default [`Damping::TrustRegion`] with factor 100).
+    ///
+    /// ```
+    /// # use dualgrad::lsq::{Damping, LevenbergMarquardt};
+    /// let lm = LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 1.0 });
+    /// assert_eq!(lm.damping(), Damping::TrustRegion { factor: 1.0 });
+    /// ```
+    pub fn with_damping(mut self, damping: Damping) -> Self {
+        self.damping = damping;
+        self
+    }
+
+    /// How the damping adapts.
+    ///
+    /// ```
+    /// # use dualgrad::lsq::{Damping, LevenbergMarquardt};
+    /// assert!(matches!(LevenbergMarquardt::default().damping(), Damping::TrustRegion { .. }));
+    /// ```
+    pub fn damping(&self) -> Damping {
+        self.damping
     }
 
     /// The per-parameter scaling of the damping (default [`Scaling::RunningMax`]).
@@ -642,7 +708,7 @@ impl LevenbergMarquardt {
     /// [`LsqError::TooFewResiduals`] if there are fewer residuals than parameters,
     /// [`LsqError::NonFiniteParameter`] if `theta0` has a NaN or infinite entry,
     /// [`LsqError::NonFiniteStart`] if a residual or Jacobian entry is not finite at `theta0`,
-    /// [`LsqError::InvalidValue`] for a bad tolerance or initial damping.
+    /// [`LsqError::InvalidValue`] for a bad tolerance or [`Damping`] setting.
     ///
     /// ```
     /// use dualgrad::Scalar;
@@ -765,19 +831,22 @@ impl LevenbergMarquardt {
         R: Residuals<N, K>,
         F: FnMut(&LsqIteration<'_, N>) -> ControlFlow<()>,
     {
-        let lambda0 = self.initial_damping;
-        if !(lambda0.is_finite() && lambda0 > 0.0) {
-            return Err(LsqError::InvalidValue {
-                name: "initial_damping",
-                value: lambda0,
-                expected: "finite and > 0",
-            });
-        }
+        self.damping.validate()?;
         let rules = self.rules;
         let (mut w, mut rss) = Work::start(problem, &theta0, &rules)?;
         let mut d = self.scaling.initial(&w.norms);
         let mut theta = theta0;
-        let (mut lambda, mut nu) = (lambda0, 2.0);
+        // Nielsen: λ and ν. Trust region: λ of the last step (the secular equation's start) and
+        // the radius Δ (set at the first step).
+        let (mut lambda, mut nu, mut radius) = match self.damping {
+            Damping::Nielsen { initial } => (initial, 2.0, f64::NAN),
+            Damping::TrustRegion { factor } => {
+                let norm = d.component_mul(&theta).norm();
+                (0.0, 2.0, if norm > 0.0 { factor * norm } else { factor })
+            }
+        };
+        let trust_region = matches!(self.damping, Damping::TrustRegion { .. });
+        let mut first = true;
         let mut iterations = 0;
         let stop = 'outer: loop {
             if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
@@ -788,9 +857,18 @@ impl LevenbergMarquardt {
             let held = bounds.held(&theta, &w);
             let d_step = d.zip_map(&held, |v, h| if h { v * PIN } else { v });
             loop {
-                let Some(raw) = damped_step(&w.rmat, &qtr, &d_step, lambda) else {
+                let step = if trust_region {
+                    trust_region_step(&w.rmat, &qtr, &d_step, radius, lambda)
+                } else {
+                    damped_step(&w.rmat, &qtr, &d_step, lambda).map(|x| (x, lambda))
+                };
+                let Some((raw, used)) = step else {
                     break 'outer LsqStop::NoProgress;
                 };
+                if first && trust_region {
+                    radius = radius.min(d_step.component_mul(&raw).norm());
+                }
+                first = false;
                 let trial = bounds.project(&(theta + raw));
                 let delta = trial - theta;
                 let trial_rss = w.trial_rss(problem, &trial);
@@ -807,13 +885,17 @@ impl LevenbergMarquardt {
                 let small_step = dx <= rules.xtol * (dtheta + rules.xtol);
                 let small_reduction =
                     actual.abs() <= rules.ftol * rss && predicted <= rules.ftol * rss && rho <= 2.0;
+                if trust_region {
+                    (radius, lambda) = update_radius(radius, used, rho, rss, trial_rss, rd.norm_squared(), dx);
+                }
                 if rho > 1e-4 {
                     theta = trial;
                     iterations += 1;
                     rss = w.linearise(problem, &theta);
-                    let used = lambda;
-                    lambda = damping_after_accept(lambda, rho);
-                    nu = 2.0;
+                    if !trust_region {
+                        lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
+                        nu = 2.0;
+                    }
                     let seen = w.observe(iterations, &theta, rss, used, rho, dx);
                     if observer(&seen).is_break() {
                         break 'outer LsqStop::ObserverStopped;
@@ -844,14 +926,19 @@ impl LevenbergMarquardt {
                         tol: rules.xtol,
                     };
                 }
-                lambda *= nu;
-                nu *= 2.0;
-                if !lambda.is_finite() || lambda > 1e300 {
-                    break 'outer LsqStop::NoProgress;
+                if trust_region {
+                    if !(radius > f64::EPSILON * dtheta && radius > f64::MIN_POSITIVE) {
+                        break 'outer LsqStop::NoProgress;
+                    }
+                } else {
+                    lambda *= nu;
+                    nu *= 2.0;
+                    if !lambda.is_finite() || lambda > 1e300 {
+                        break 'outer LsqStop::NoProgress;
+                    }
                 }
             }
         };
-        let stop = w.vet(stop, &theta, rss);
         let refinement = if stalled(stop) {
             polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds)
         } else {
@@ -863,6 +950,43 @@ impl LevenbergMarquardt {
             refinement,
         };
         Ok(w.report(theta, rss, stop, counts))
+    }
+}
+
+/// Moré's update of the trust-region radius `Δ` and of the secular equation's starting `λ`
+/// after a trial step (MINPACK's `lmder`): `rss` and `trial_rss` the sums of squares before and
+/// at the trial, `jd2 = ‖Jδ‖²`, `dx = ‖Dδ‖`, `lambda` the step's `λ`.
+fn update_radius(
+    radius: f64,
+    lambda: f64,
+    rho: f64,
+    rss: f64,
+    trial_rss: f64,
+    jd2: f64,
+    dx: f64,
+) -> (f64, f64) {
+    if rho <= 0.25 {
+        // Relative actual reduction (−1 if the sum of squares grew a hundredfold or more) and
+        // the directional derivative of the model, both relative to the sum of squares.
+        let actual = if trial_rss < 100.0 * rss {
+            1.0 - trial_rss / rss
+        } else {
+            -1.0
+        };
+        let slope = -(jd2 + lambda * dx * dx) / rss;
+        let mut shrink = if actual >= 0.0 {
+            0.5
+        } else {
+            0.5 * slope / (slope + 0.5 * actual)
+        };
+        if trial_rss >= 100.0 * rss || !(shrink >= 0.1) {
+            shrink = 0.1;
+        }
+        (shrink * radius.min(dx / 0.1), lambda / shrink)
+    } else if lambda == 0.0 || rho >= 0.75 {
+        (2.0 * dx, 0.5 * lambda)
+    } else {
+        (radius, lambda)
     }
 }
 
@@ -1189,7 +1313,6 @@ impl GaussNewton {
                 };
             }
         };
-        let stop = w.vet(stop, &theta, rss);
         let refinement = if stalled(stop) {
             polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds)
         } else {
