@@ -18,7 +18,10 @@
 mod nist;
 
 use dualgrad::data::Dataset;
-use dualgrad::lsq::{DataResiduals, LevenbergMarquardt, ObservationResidual, Residuals, jacobian_into, residuals_into};
+use dualgrad::lsq::{
+    DataResiduals, LevenbergMarquardt, ObservationResidual, Residuals, jacobian_into,
+    residuals_into,
+};
 use levenberg_marquardt::LeastSquaresProblem;
 use nalgebra::SVector;
 use nalgebra034::storage::Owned;
@@ -32,7 +35,13 @@ use std::time::Instant;
 fn cpu_seconds() -> f64 {
     thread_local!(static START: Instant = Instant::now());
     match std::fs::read_to_string("/proc/thread-self/schedstat") {
-        Ok(s) => s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) * 1e-9,
+        Ok(s) => {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                * 1e-9
+        }
         Err(_) => START.with(|t| t.elapsed().as_secs_f64()),
     }
 }
@@ -72,7 +81,9 @@ struct Glue<'a, R, const N: usize> {
     m: usize,
 }
 
-impl<R: Residuals<N, 1>, const N: usize> LeastSquaresProblem<f64, Dyn, Const<N>> for Glue<'_, R, N> {
+impl<R: Residuals<N, 1>, const N: usize> LeastSquaresProblem<f64, Dyn, Const<N>>
+    for Glue<'_, R, N>
+{
     type ResidualStorage = Owned<f64, Dyn>;
     type JacobianStorage = Owned<f64, Dyn, Const<N>>;
     type ParameterStorage = Owned<f64, Const<N>>;
@@ -87,14 +98,23 @@ impl<R: Residuals<N, 1>, const N: usize> LeastSquaresProblem<f64, Dyn, Const<N>>
 
     fn residuals(&self) -> Option<OVector<f64, Dyn>> {
         let mut r = OVector::<f64, Dyn>::zeros(self.m);
-        residuals_into(self.problem, &SVector::from_column_slice(self.params.as_slice()), r.as_mut_slice());
+        residuals_into(
+            self.problem,
+            &SVector::from_column_slice(self.params.as_slice()),
+            r.as_mut_slice(),
+        );
         Some(r)
     }
 
     fn jacobian(&self) -> Option<OMatrix<f64, Dyn, Const<N>>> {
         let mut r = vec![0.0; self.m];
         let mut j = OMatrix::<f64, Dyn, Const<N>>::zeros(self.m);
-        jacobian_into(self.problem, &SVector::from_column_slice(self.params.as_slice()), &mut r, j.as_mut_slice());
+        jacobian_into(
+            self.problem,
+            &SVector::from_column_slice(self.params.as_slice()),
+            &mut r,
+            j.as_mut_slice(),
+        );
         Some(j)
     }
 }
@@ -110,25 +130,49 @@ struct Timing {
 }
 
 fn load(name: &str) -> Problem {
-    nist::parse(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nist-strd").join(format!("{name}.dat")))
+    nist::parse(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/nist-strd")
+            .join(format!("{name}.dat")),
+    )
 }
 
 fn dataset(p: &Problem) -> Dataset<1, f64> {
-    Dataset::new(p.data.iter().map(|&(x, _)| SVector::from([x])).collect(), p.data.iter().map(|&(_, y)| y).collect()).unwrap()
+    Dataset::new(
+        p.data.iter().map(|&(x, _)| SVector::from([x])).collect(),
+        p.data.iter().map(|&(_, y)| y).collect(),
+    )
+    .unwrap()
 }
 
-fn time_one<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(model: M, p: &Problem, start: usize) -> Timing {
+fn time_one<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
+    model: M,
+    p: &Problem,
+    start: usize,
+) -> Timing {
     let data = dataset(p);
     let problem = DataResiduals::new(model, &data);
     let theta0 = SVector::<f64, N>::from_fn(|i, _| p.params[i][start - 1]);
-    let min_lre = |x: &[f64]| (0..N).map(|i| lre(x[i], p.params[i][2])).fold(f64::INFINITY, f64::min);
+    let min_lre = |x: &[f64]| {
+        (0..N)
+            .map(|i| lre(x[i], p.params[i][2]))
+            .fold(f64::INFINITY, f64::min)
+    };
     let lm = LevenbergMarquardt::default();
     let fit = lm.solve(&problem, theta0).unwrap();
     let dualgrad_us = per_call(|| {
         black_box(lm.solve(black_box(&problem), theta0).unwrap());
     });
-    let other = levenberg_marquardt::LevenbergMarquardt::new().with_ftol(1e-15).with_xtol(1e-15).with_gtol(1e-15).with_patience(10_000);
-    let glue = || Glue { problem: &problem, params: OVector::<f64, Const<N>>::from_column_slice(theta0.as_slice()), m: data.len() };
+    let other = levenberg_marquardt::LevenbergMarquardt::new()
+        .with_ftol(1e-15)
+        .with_xtol(1e-15)
+        .with_gtol(1e-15)
+        .with_patience(10_000);
+    let glue = || Glue {
+        problem: &problem,
+        params: OVector::<f64, Const<N>>::from_column_slice(theta0.as_slice()),
+        m: data.len(),
+    };
     let (solved, _) = other.minimize(glue());
     let lm_crate_us = per_call(|| {
         black_box(other.minimize(glue()));
@@ -144,17 +188,31 @@ fn time_one<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(model: M, p: &
 
 /// MINPACK's CPU times from `tests/reference/nist_minpack.json`: (lmder tight, lmdif defaults).
 fn minpack_us(name: &str, start: usize) -> (f64, f64) {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/nist_minpack.json")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/nist_minpack.json"),
+    )
+    .unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let row = json["rows"].as_array().unwrap().iter().find(|r| r["problem"] == name && r["start"] == start as u64).unwrap();
-    (row["lmder_tight"]["cpu_us"].as_f64().unwrap(), row["lmdif"]["cpu_us"].as_f64().unwrap())
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["problem"] == name && r["start"] == start as u64)
+        .unwrap();
+    (
+        row["lmder_tight"]["cpu_us"].as_f64().unwrap(),
+        row["lmdif"]["cpu_us"].as_f64().unwrap(),
+    )
 }
 
 /// The callgrind cases: (name, NIST problem, start).
 const CASES: [(&str, &str, usize); 2] = [("gauss1-250", "Gauss1", 1), ("misra1a-14", "Misra1a", 2)];
 
 fn callgrind(case: &str, count: usize) {
-    let &(_, name, start) = CASES.iter().find(|c| c.0 == case).unwrap_or_else(|| panic!("no case {case}"));
+    let &(_, name, start) = CASES
+        .iter()
+        .find(|c| c.0 == case)
+        .unwrap_or_else(|| panic!("no case {case}"));
     let p = load(name);
     macro_rules! go {
         ($m:expr) => {{
@@ -171,7 +229,10 @@ fn callgrind(case: &str, count: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["--list"] => {
@@ -187,7 +248,9 @@ fn main() {
         }
         _ => {}
     }
-    println!("| problem | start | dualgrad µs | min LRE | Jacobians | levenberg-marquardt crate (tight, same Jacobians) µs | min LRE | MINPACK lmder tight µs (scipy) | lmdif defaults µs (scipy) |");
+    println!(
+        "| problem | start | dualgrad µs | min LRE | Jacobians | levenberg-marquardt crate (tight, same Jacobians) µs | min LRE | MINPACK lmder tight µs (scipy) | lmdif defaults µs (scipy) |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     let (mut ours, mut theirs, mut lmdif, mut lmder) = (0.0, 0.0, 0.0, 0.0);
     let (mut faster_than_lmdif, mut runs) = (0, 0);
@@ -198,7 +261,13 @@ fn main() {
             let (der, dif) = minpack_us(name, start);
             println!(
                 "| {name} | {start} | {:.0} | {:.1} | {} | {:.0} | {:.1} | {:.0} | {:.0} |",
-                t.dualgrad_us, t.dualgrad_lre, t.dualgrad_jac, t.lm_crate_us, t.lm_crate_lre, der, dif
+                t.dualgrad_us,
+                t.dualgrad_lre,
+                t.dualgrad_jac,
+                t.lm_crate_us,
+                t.lm_crate_lre,
+                der,
+                dif
             );
             ours += t.dualgrad_us;
             theirs += t.lm_crate_us;
@@ -210,6 +279,10 @@ fn main() {
     }
     println!(
         "| **total** | | {:.0} | | | {:.0} | | {:.0} | {:.0} |\n\ndualgrad is faster than lmdif (defaults) on {faster_than_lmdif} of {runs} runs; total CPU {:.2}× the levenberg-marquardt crate's.",
-        ours, theirs, lmder, lmdif, ours / theirs
+        ours,
+        theirs,
+        lmder,
+        lmdif,
+        ours / theirs
     );
 }

@@ -263,7 +263,10 @@ pub(crate) fn dependent_column<const N: usize>(
     m: usize,
 ) -> Option<usize> {
     let tol = (m.max(10) as f64) * f64::EPSILON;
-    (0..N).find(|&k| !(r[(k, k)].abs() > tol * norms[k]))
+    (0..N).find(|&k| {
+        let d = r[(k, k)].abs();
+        d.is_nan() || d <= tol * norms[k]
+    })
 }
 
 /// `(RᵀR)⁻¹ = R⁻¹R⁻ᵀ`, or `None` if `R` is singular.

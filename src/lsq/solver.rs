@@ -1,7 +1,8 @@
 //! Levenberg–Marquardt and Gauss–Newton for `min ½ Σ rᵢ(θ)²`, Jacobians exact by forward mode.
 
 use super::qr::{
-    damped_step, dependent_column, householder_qr, inverse_gram, norm2, trust_region_step, upper_solve,
+    damped_step, dependent_column, householder_qr, inverse_gram, norm2, trust_region_step,
+    upper_solve,
 };
 use super::report::{LsqError, LsqIteration, LsqReport, LsqStop, NoCovariance};
 use super::residuals::{Residuals, jacobian_into, residuals_into};
@@ -343,7 +344,13 @@ impl<const N: usize> Work<N> {
         }
     }
 
-    fn report(&self, params: SVector<f64, N>, rss: f64, stop: LsqStop, counts: Counts) -> LsqReport<N> {
+    fn report(
+        &self,
+        params: SVector<f64, N>,
+        rss: f64,
+        stop: LsqStop,
+        counts: Counts,
+    ) -> LsqReport<N> {
         let dof = self.m - N;
         let covariance = if dof == 0 {
             Err(NoCovariance::NoDegreesOfFreedom)
@@ -358,7 +365,10 @@ impl<const N: usize> Work<N> {
             params,
             rss,
             dof,
-            std_errors: covariance.as_ref().ok().map(|c| c.diagonal().map(f64::sqrt)),
+            std_errors: covariance
+                .as_ref()
+                .ok()
+                .map(|c| c.diagonal().map(f64::sqrt)),
             no_covariance: covariance.as_ref().err().copied(),
             covariance: covariance.ok(),
             stop,
@@ -496,7 +506,11 @@ pub enum Scaling {
 impl Scaling {
     /// The new scaling from the previous one and the current column norms (a zero column
     /// keeps its previous value; the first previous value is 1).
-    fn update<const N: usize>(self, d: &SVector<f64, N>, norms: &SVector<f64, N>) -> SVector<f64, N> {
+    fn update<const N: usize>(
+        self,
+        d: &SVector<f64, N>,
+        norms: &SVector<f64, N>,
+    ) -> SVector<f64, N> {
         match self {
             Self::RunningMax => d.zip_map(norms, f64::max),
             Self::Current => d.zip_map(norms, |old, v| if v > 0.0 { v } else { old }),
@@ -599,21 +613,11 @@ impl Damping {
 /// assert!((fit.params - SVector::from([2.0, 1.0])).norm() < 1e-12);
 /// assert!(fit.stop.converged());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LevenbergMarquardt {
     rules: LsqRules,
     damping: Damping,
     scaling: Scaling,
-}
-
-impl Default for LevenbergMarquardt {
-    fn default() -> Self {
-        Self {
-            rules: LsqRules::default(),
-            damping: Damping::default(),
-            scaling: Scaling::default(),
-        }
-    }
 }
 
 impl LevenbergMarquardt {
@@ -729,7 +733,9 @@ impl LevenbergMarquardt {
         problem: &R,
         theta0: SVector<f64, N>,
     ) -> Result<LsqReport<N>, LsqError> {
-        self.solve_in(problem, theta0, &Bounds::none(), &mut |_| ControlFlow::Continue(()))
+        self.solve_in(problem, theta0, &Bounds::none(), &mut |_| {
+            ControlFlow::Continue(())
+        })
     }
 
     /// [`solve`](Self::solve) with an observer called after each accepted step of the main
@@ -886,7 +892,8 @@ impl LevenbergMarquardt {
                 let small_reduction =
                     actual.abs() <= rules.ftol * rss && predicted <= rules.ftol * rss && rho <= 2.0;
                 if trust_region {
-                    (radius, lambda) = update_radius(radius, used, rho, rss, trial_rss, rd.norm_squared(), dx);
+                    (radius, lambda) =
+                        update_radius(radius, used, rho, rss, trial_rss, rd.norm_squared(), dx);
                 }
                 if rho > 1e-4 {
                     theta = trial;
@@ -979,7 +986,7 @@ fn update_radius(
         } else {
             0.5 * slope / (slope + 0.5 * actual)
         };
-        if trial_rss >= 100.0 * rss || !(shrink >= 0.1) {
+        if trial_rss >= 100.0 * rss || shrink.is_nan() || shrink < 0.1 {
             shrink = 0.1;
         }
         (shrink * radius.min(dx / 0.1), lambda / shrink)
@@ -1152,7 +1159,9 @@ impl GaussNewton {
         problem: &R,
         theta0: SVector<f64, N>,
     ) -> Result<LsqReport<N>, LsqError> {
-        self.solve_in(problem, theta0, &Bounds::none(), &mut |_| ControlFlow::Continue(()))
+        self.solve_in(problem, theta0, &Bounds::none(), &mut |_| {
+            ControlFlow::Continue(())
+        })
     }
 
     /// [`solve`](Self::solve) with an observer called after each accepted step (`lambda` is 0;
@@ -1265,7 +1274,7 @@ impl GaussNewton {
             };
             // ∇(½‖r‖²)·δ = (Rᵀ Qᵀr)·δ.
             let slope = qtr.dot(&(w.rmat * delta));
-            if !(slope < 0.0) {
+            if slope.is_nan() || slope >= 0.0 {
                 break LsqStop::NoProgress;
             }
             let mut evals = 0;

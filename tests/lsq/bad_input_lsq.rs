@@ -5,8 +5,8 @@
 
 use dualgrad::Scalar;
 use dualgrad::lsq::{
-    GaussNewton, LevenbergMarquardt, LsqError, LsqStop, NoCovariance, Residuals,
-    jacobian_matrix, residual_vector,
+    GaussNewton, LevenbergMarquardt, LsqError, LsqStop, NoCovariance, Residuals, jacobian_matrix,
+    residual_vector,
 };
 use nalgebra::SVector;
 use std::ops::ControlFlow;
@@ -48,7 +48,10 @@ fn rank_deficient_jacobian_has_no_standard_errors_and_says_why() {
             let y = 2.0 * t + [0.1, -0.1, 0.05, 0.0, -0.05][i - 1];
             (a + t * y, b + t * t)
         });
-        assert!((fit.params[0] * fit.params[1] - sty / stt).abs() < 1e-10, "{fit}");
+        assert!(
+            (fit.params[0] * fit.params[1] - sty / stt).abs() < 1e-10,
+            "{fit}"
+        );
         assert_eq!(fit.std_errors, None, "{fit}");
         assert_eq!(fit.covariance, None);
         assert_eq!(
@@ -137,7 +140,11 @@ fn a_model_that_underflows_to_zero_is_not_convergence() {
     assert!(!fit.stop.converged());
     assert_eq!(fit.rss, 2.0);
     assert_eq!(fit.iterations, 1);
-    assert!(fit.stop.to_string().starts_with("the Jacobian is zero at nonzero residuals"));
+    assert!(
+        fit.stop
+            .to_string()
+            .starts_with("the Jacobian is zero at nonzero residuals")
+    );
     // Levenberg–Marquardt walks out more carefully, but ends the same way: not converged.
     let fit = LevenbergMarquardt::default()
         .solve(&Underflow, SVector::from([0.01]))

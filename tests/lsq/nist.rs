@@ -145,7 +145,8 @@ model!(Eckerle4, 3, |x, b| {
     (-(u * u) * 0.5).exp() * b[0] / b[1]
 });
 
-model!(Misra1b, 2, |x, b| b[0] * (-((b[1] * (x / 2.0) + 1.0).powi(-2)) + 1.0));
+model!(Misra1b, 2, |x, b| b[0]
+    * (-((b[1] * (x / 2.0) + 1.0).powi(-2)) + 1.0));
 model!(Misra1d, 2, |x, b| b[0] * b[1] * x / (b[1] * x + 1.0));
 model!(Bennett5, 3, |x, b| b[0] * ((b[1] + x).ln() / (-b[2])).exp());
 model!(Mgh10, 3, |x, b| b[0] * (b[1] / (b[2] + x)).exp());
@@ -153,31 +154,87 @@ model!(Rat42, 3, |x, b| b[0] / ((b[1] - b[2] * x).exp() + 1.0));
 model!(Rat43, 4, |x, b| b[0]
     / (((b[1] - b[2] * x).exp() + 1.0).ln() / b[3]).exp());
 
-
 /// Run `$body` with `$m` bound to the model of the problem named `$name` (each arm its own
 /// type, so `$body` is instantiated once per model).
 macro_rules! with_model {
     ($name:expr, $m:ident => $body:expr) => {
         match $name {
-            "Misra1a" => { let $m = Misra1a; $body }
-            "Chwirut2" | "Chwirut1" => { let $m = Chwirut2; $body }
-            "Lanczos3" | "Lanczos1" | "Lanczos2" => { let $m = Lanczos; $body }
-            "Gauss1" | "Gauss2" | "Gauss3" => { let $m = Gauss1; $body }
-            "DanWood" => { let $m = DanWood; $body }
-            "Kirby2" => { let $m = Kirby2; $body }
-            "Hahn1" | "Thurber" => { let $m = Cubic; $body }
-            "MGH17" => { let $m = Mgh17; $body }
-            "Misra1c" => { let $m = Misra1c; $body }
-            "ENSO" => { let $m = Enso; $body }
-            "MGH09" => { let $m = Mgh09; $body }
-            "BoxBOD" => { let $m = BoxBod; $body }
-            "Eckerle4" => { let $m = Eckerle4; $body }
-            "Misra1b" => { let $m = Misra1b; $body }
-            "Misra1d" => { let $m = Misra1d; $body }
-            "Bennett5" => { let $m = Bennett5; $body }
-            "MGH10" => { let $m = Mgh10; $body }
-            "Rat42" => { let $m = Rat42; $body }
-            "Rat43" => { let $m = Rat43; $body }
+            "Misra1a" => {
+                let $m = Misra1a;
+                $body
+            }
+            "Chwirut2" | "Chwirut1" => {
+                let $m = Chwirut2;
+                $body
+            }
+            "Lanczos3" | "Lanczos1" | "Lanczos2" => {
+                let $m = Lanczos;
+                $body
+            }
+            "Gauss1" | "Gauss2" | "Gauss3" => {
+                let $m = Gauss1;
+                $body
+            }
+            "DanWood" => {
+                let $m = DanWood;
+                $body
+            }
+            "Kirby2" => {
+                let $m = Kirby2;
+                $body
+            }
+            "Hahn1" | "Thurber" => {
+                let $m = Cubic;
+                $body
+            }
+            "MGH17" => {
+                let $m = Mgh17;
+                $body
+            }
+            "Misra1c" => {
+                let $m = Misra1c;
+                $body
+            }
+            "ENSO" => {
+                let $m = Enso;
+                $body
+            }
+            "MGH09" => {
+                let $m = Mgh09;
+                $body
+            }
+            "BoxBOD" => {
+                let $m = BoxBod;
+                $body
+            }
+            "Eckerle4" => {
+                let $m = Eckerle4;
+                $body
+            }
+            "Misra1b" => {
+                let $m = Misra1b;
+                $body
+            }
+            "Misra1d" => {
+                let $m = Misra1d;
+                $body
+            }
+            "Bennett5" => {
+                let $m = Bennett5;
+                $body
+            }
+            "MGH10" => {
+                let $m = Mgh10;
+                $body
+            }
+            "Rat42" => {
+                let $m = Rat42;
+                $body
+            }
+            "Rat43" => {
+                let $m = Rat43;
+                $body
+            }
             other => panic!("no model for {other}"),
         }
     };

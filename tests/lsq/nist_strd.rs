@@ -90,7 +90,14 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
     macro_rules! run {
         ($m:expr) => {{
             let (r, params, rss, se) = fit($m, &p, start, solver);
-            (params, rss, se, r.stop.to_string(), r.jacobian_evaluations, r.residual_evaluations)
+            (
+                params,
+                rss,
+                se,
+                r.stop.to_string(),
+                r.jacobian_evaluations,
+                r.residual_evaluations,
+            )
         }};
     }
     let (params, rss, std_errors, report, jacobians, residuals) = with_model!(name, m => run!(m));
@@ -256,7 +263,12 @@ fn nist_strd_gauss_newton() {
     let table = table(&rows, false);
     println!("{table}");
     for r in rows.iter().take(30).filter(|r| r.start == 2) {
-        assert!(min(&r.params) >= 9.0, "{} start 2: min LRE {:.1}", r.problem, min(&r.params));
+        assert!(
+            min(&r.params) >= 9.0,
+            "{} start 2: min LRE {:.1}",
+            r.problem,
+            min(&r.params)
+        );
     }
     sync_doc("gauss-newton", &table);
 }
