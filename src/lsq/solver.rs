@@ -531,7 +531,7 @@ impl Scaling {
 ///
 /// ```
 /// use dualgrad::lsq::{Damping, LevenbergMarquardt};
-/// assert_eq!(LevenbergMarquardt::default().damping(), Damping::TrustRegion { factor: 100.0 });
+/// assert_eq!(LevenbergMarquardt::default().damping(), Damping::TrustRegion { factor: 1.0 });
 /// let lm = LevenbergMarquardt::default().with_initial_damping(1e-3);
 /// assert_eq!(lm.damping(), Damping::Nielsen { initial: 1e-3 });
 /// ```
@@ -544,7 +544,7 @@ pub enum Damping {
     /// one (`ρ >= 3/4`) or a Gauss–Newton step. `λ` can thus fall to 0 in one step where the
     /// Gauss–Newton step is trusted, which a multiplicative update of `λ` cannot.
     TrustRegion {
-        /// The initial step bound relative to `‖Dθ₀‖` (finite, `> 0`; MINPACK's default 100).
+        /// The initial step bound relative to `‖Dθ₀‖` (finite, `> 0`; default 1, MINPACK's 100).
         factor: f64,
     },
     /// Nielsen's update of `λ` itself (1999): from `initial`, after an accepted step
@@ -558,7 +558,7 @@ pub enum Damping {
 
 impl Default for Damping {
     fn default() -> Self {
-        Self::TrustRegion { factor: 100.0 }
+        Self::TrustRegion { factor: 1.0 }
     }
 }
 
@@ -651,12 +651,12 @@ impl LevenbergMarquardt {
         self
     }
 
-    /// How the damping adapts (default [`Damping::TrustRegion`] with factor 100).
+    /// How the damping adapts (default [`Damping::TrustRegion`] with factor 1).
     ///
     /// ```
     /// # use dualgrad::lsq::{Damping, LevenbergMarquardt};
-    /// let lm = LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 1.0 });
-    /// assert_eq!(lm.damping(), Damping::TrustRegion { factor: 1.0 });
+    /// let lm = LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 100.0 });
+    /// assert_eq!(lm.damping(), Damping::TrustRegion { factor: 100.0 });
     /// ```
     pub fn with_damping(mut self, damping: Damping) -> Self {
         self.damping = damping;
