@@ -198,14 +198,24 @@ impl<const N: usize> Work<N> {
         })
     }
 
+    /// Residuals into `r` and the Jacobian into `jac` at `theta`: the solvers' one Jacobian
+    /// evaluation ([`jacobian_into`]), counted.
+    fn evaluate<const K: usize, R: Residuals<N, K>>(
+        &mut self,
+        problem: &R,
+        theta: &SVector<f64, N>,
+    ) {
+        jacobian_into(problem, theta, &mut self.r, &mut self.jac);
+        self.jacobian_evaluations += 1;
+    }
+
     /// Residuals and Jacobian at `theta`, factored; returns `Σ r²`.
     fn linearise<const K: usize, R: Residuals<N, K>>(
         &mut self,
         problem: &R,
         theta: &SVector<f64, N>,
     ) -> f64 {
-        jacobian_into(problem, theta, &mut self.r, &mut self.jac);
-        self.jacobian_evaluations += 1;
+        self.evaluate(problem, theta);
         self.factor()
     }
 
@@ -268,8 +278,7 @@ impl<const N: usize> Work<N> {
             });
         }
         let mut w = Self::new(problem, rules)?;
-        jacobian_into(problem, theta0, &mut w.r, &mut w.jac);
-        w.jacobian_evaluations += 1;
+        w.evaluate(problem, theta0);
         w.check_start()?;
         let rss = w.factor();
         if !rss.is_finite() {
