@@ -278,3 +278,44 @@ pub(crate) fn inverse_gram<const N: usize>(r: &SMatrix<f64, N, N>) -> Option<SMa
     }
     Some(inv * inv.transpose())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 3-4-5 triangles at every scale: the fast path, underflowing squares, overflowing squares.
+    #[test]
+    fn norm2_is_exact_on_pythagorean_triples_at_extreme_scales() {
+        for scale in [1.0, 1e-200, 1e-305, 1e200, 1e300] {
+            let n = norm2(&[3.0 * scale, 4.0 * scale]);
+            assert!(
+                (n - 5.0 * scale).abs() <= 4.0 * f64::EPSILON * 5.0 * scale,
+                "{scale}: {n}"
+            );
+        }
+        assert_eq!(norm2(&[0.0; 7]), 0.0);
+        assert_eq!(norm2(&[]), 0.0);
+        assert_eq!(norm2(&[f64::INFINITY, 1.0]), f64::INFINITY);
+        assert!(norm2(&[f64::NAN, 1.0]).is_nan());
+        assert!(norm2(&[f64::INFINITY, f64::NAN]).is_nan());
+        // Mixed magnitudes: 1e200 dominates exactly.
+        assert_eq!(norm2(&[1e200, 1e-200, 3.0]), 1e200);
+    }
+
+    /// Householder QR of a 3×2 matrix against the closed form: R's first row holds ±‖col₀‖
+    /// and col₀·col₁/‖col₀‖, and |R₁₁| is the distance of col₁ from span(col₀).
+    #[test]
+    fn householder_qr_matches_the_gram_schmidt_closed_form() {
+        // Column-major: col₀ = (1, 2, 2) (norm 3), col₁ = (0, 3, 3).
+        let mut jac = [1.0, 2.0, 2.0, 0.0, 3.0, 3.0];
+        let mut rhs = [1.0, 0.0, 0.0];
+        let r = householder_qr::<2>(&mut jac, 3, &mut rhs);
+        assert!((r[(0, 0)].abs() - 3.0).abs() < 1e-15);
+        // col₀·col₁ = 12, so R₀₁ = 12/3 = 4 with R₀₀'s sign.
+        assert!((r[(0, 1)] - 4.0 * r[(0, 0)].signum()).abs() < 1e-15);
+        // col₁ − (4/3)·col₀ = (−4/3, 1/3, 1/3): norm sqrt(18)/3 = sqrt(2).
+        assert!((r[(1, 1)].abs() - 2.0_f64.sqrt()).abs() < 1e-15);
+        // Qᵀ preserves the norm of rhs.
+        assert!((rhs.iter().map(|v| v * v).sum::<f64>() - 1.0).abs() < 1e-15);
+    }
+}
