@@ -96,7 +96,7 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
                 params,
                 rss,
                 se,
-                r.stop.to_string(),
+                format!("{} + {}; {}", r.iterations, r.refinement_steps, r.stop),
                 r.jacobian_evaluations,
                 r.residual_evaluations,
             )
