@@ -289,3 +289,43 @@ fn gauss_newton_respects_bounds() {
     });
     assert!((fit.params[0] - num / den).abs() < 1e-12, "{fit}");
 }
+
+#[test]
+fn damping_and_scaling_settings_are_checked_and_all_solve() {
+    use dualgrad::lsq::{Damping, Scaling};
+    let e = LevenbergMarquardt::default()
+        .with_damping(Damping::TrustRegion { factor: 0.0 })
+        .solve(&Growth, SVector::from([1.0, 0.0]))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid trust-region factor = 0: must be finite and > 0"
+    );
+    let e = LevenbergMarquardt::default()
+        .with_initial_damping(f64::NAN)
+        .solve(&Growth, SVector::from([1.0, 0.0]))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid initial_damping = NaN: must be finite and > 0"
+    );
+    // Growth is exactly θ₀ exp(θ₁ t) with θ = (2, 0.5): every setting reaches it to rounding.
+    for damping in [
+        Damping::TrustRegion { factor: 1.0 },
+        Damping::TrustRegion { factor: 100.0 },
+        Damping::Nielsen { initial: 1e-3 },
+    ] {
+        for scaling in [Scaling::RunningMax, Scaling::Current, Scaling::Unit] {
+            let fit = LevenbergMarquardt::default()
+                .with_damping(damping)
+                .with_scaling(scaling)
+                .solve(&Growth, SVector::from([1.0, 0.0]))
+                .unwrap();
+            assert!(
+                (fit.params - SVector::from([2.0, 0.5])).norm() < 1e-12,
+                "{damping:?} {scaling:?}: {fit}"
+            );
+            assert!(fit.stop.converged(), "{damping:?} {scaling:?}: {fit}");
+        }
+    }
+}
