@@ -8,6 +8,8 @@
 #   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
 #   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built
 #                                            # with other RUSTFLAGS or another engine)
+#   benches/callgrind.sh lsq        # only the least-squares solves (benches/lsq.rs: NIST's Gauss1,
+#                                   # 250 points, and Misra1a, 14 points, by LevenbergMarquardt)
 #
 # Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
 # difference divided by COUNT is the exact count per evaluation: setup (building the data and
@@ -34,6 +36,32 @@ instructions() { # workload variant count
         "$bin" --callgrind "$1" "$2" "$3" 2>&1 >/dev/null |
         sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
 }
+
+# Least squares (benches/lsq.rs): instructions per whole solve, by the same two-run difference.
+if [[ "lsq" == *"$filter"* || "$filter" == "lsq" ]]; then
+    lsq_bin=$(cargo bench --bench lsq --no-run --message-format=json 2>/dev/null |
+        python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "lsq" and m.get("executable"):
+        print(m["executable"])')
+    [ -x "$lsq_bin" ] || { echo "could not build the lsq bench" >&2; exit 1; }
+    echo "| least-squares solve | instructions / solve |"
+    echo "|---|---:|"
+    while read -r case count; do
+        lsq_ir() {
+            valgrind --tool=callgrind --callgrind-out-file="$out/lsq.$case.$1.out" \
+                "$lsq_bin" --callgrind "$case" "$1" 2>&1 >/dev/null |
+                sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+        }
+        base=$(lsq_ir 0)
+        full=$(lsq_ir "$count")
+        per=$(( (full - base + count / 2) / count ))
+        printf '| %s | %s |\n' "$case" "$(python3 -c "print(f'{$per:,}')")"
+    done < <("$lsq_bin" --list)
+    [ "$filter" = lsq ] && exit 0
+    echo
+fi
 
 rows=()
 declare -A hand

@@ -5,14 +5,19 @@
 //! | piece | items |
 //! |---|---|
 //! | residuals | [`Residuals`] (blocks), [`VectorResiduals`] (a [`VectorFn`](crate::VectorFn)), [`DataResiduals`] + [`ObservationResidual`] (one block per row of a [`Dataset`](crate::data::Dataset)) |
-//! | solvers | [`LevenbergMarquardt`], [`GaussNewton`], stopping rules [`LsqRules`] |
-//! | outcome | [`LsqReport`] (parameters, RSS, standard errors, stop reason, counts), [`LsqStop`], [`LsqError`] |
+//! | solvers | [`LevenbergMarquardt`] (with [`Damping`], [`Scaling`]), [`GaussNewton`], stopping rules [`LsqRules`] |
+//! | outcome | [`LsqReport`] (parameters, RSS, standard errors or [`NoCovariance`], stop reason, counts), [`LsqStop`], [`LsqError`] |
+//! | watching a run | [`LsqIteration`] (what an observer sees after each accepted step) |
+//! | exact derivatives for other solvers | [`residuals_into`], [`jacobian_into`] (no allocation), [`residual_vector`], [`jacobian_matrix`] |
 
 mod qr;
 mod report;
 mod residuals;
 mod solver;
 
-pub use report::{LsqError, LsqReport, LsqStop};
-pub use residuals::{DataResiduals, ObservationResidual, Residuals, VectorResiduals};
-pub use solver::{GaussNewton, LevenbergMarquardt, LsqRules};
+pub use report::{LsqError, LsqIteration, LsqReport, LsqStop, NoCovariance};
+pub use residuals::{
+    DataResiduals, ObservationResidual, Residuals, VectorResiduals, jacobian_into, jacobian_matrix,
+    residual_vector, residuals_into,
+};
+pub use solver::{Damping, GaussNewton, LevenbergMarquardt, LsqRules, Scaling};

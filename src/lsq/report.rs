@@ -10,6 +10,7 @@ use std::fmt;
 /// use dualgrad::lsq::LsqStop;
 /// assert!(LsqStop::SmallStep { step: 1e-14, tol: 1e-12 }.converged());
 /// assert!(!LsqStop::MaxIterations(100).converged());
+/// assert!(!LsqStop::ZeroJacobian.converged());
 /// assert_eq!(LsqStop::ZeroResidual.to_string(), "the residuals are all zero");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,16 +43,46 @@ pub enum LsqStop {
     MaxIterations(usize),
     /// No step reduced the sum of squares (the damping or the step shrank to its limit).
     NoProgress,
+    /// Every column of the Jacobian is zero at a point where the residuals are not: the model
+    /// does not depend on any parameter there (it underflowed to a constant, or saturated), so
+    /// the gradient is zero without the point being a solution.
+    ZeroJacobian,
+    /// A convergence test passed, but column `index` of the Jacobian had vanished: its norm
+    /// fell below `1e-12` of the largest it had during the run. The parameter no longer moves
+    /// the residuals: it is running off towards infinity (or into a region where the model
+    /// saturates) along a direction in which the sum of squares keeps falling ever more
+    /// slowly, so small steps and a small gradient do not mean a minimum was reached.
+    Diverging {
+        /// The parameter's index.
+        index: usize,
+        /// Its value where the run stopped.
+        value: f64,
+        /// Its Jacobian column's norm there, relative to the largest during the run.
+        column: f64,
+    },
+    /// The observer asked to stop.
+    ObserverStopped,
 }
 
 impl LsqStop {
-    /// Whether a convergence test passed.
+    /// Whether the run converged: a convergence test passed (small reduction, step or
+    /// gradient) with every Jacobian column alive, or the residuals are all zero. `false` for
+    /// the iteration limit, no progress, a zero Jacobian, a diverging parameter and an
+    /// observer's stop.
     ///
     /// ```
-    /// assert!(!dualgrad::lsq::LsqStop::NoProgress.converged());
+    /// use dualgrad::lsq::LsqStop;
+    /// assert!(!LsqStop::NoProgress.converged());
+    /// assert!(!LsqStop::Diverging { index: 1, value: 40.0, column: 1e-17 }.converged());
     /// ```
     pub fn converged(&self) -> bool {
-        !matches!(self, Self::MaxIterations(_) | Self::NoProgress)
+        matches!(
+            self,
+            Self::SmallReduction { .. }
+                | Self::SmallStep { .. }
+                | Self::SmallGradient { .. }
+                | Self::ZeroResidual
+        )
     }
 }
 
@@ -78,6 +109,23 @@ impl fmt::Display for LsqStop {
             Self::ZeroResidual => write!(f, "the residuals are all zero"),
             Self::MaxIterations(n) => write!(f, "reached the maximum of {}", Count(n, "iteration")),
             Self::NoProgress => write!(f, "no step reduced the sum of squares"),
+            Self::ZeroJacobian => write!(
+                f,
+                "the Jacobian is zero at nonzero residuals: the model does not depend on the \
+                 parameters there (underflow or saturation), not a solution"
+            ),
+            Self::Diverging {
+                index,
+                value,
+                column,
+            } => write!(
+                f,
+                "parameter {index} is diverging (value {}; its Jacobian column fell to {} of \
+                 its largest norm): not a solution",
+                Sci(value),
+                Sci(column)
+            ),
+            Self::ObserverStopped => write!(f, "the observer stopped the run"),
         }
     }
 }
@@ -98,7 +146,14 @@ pub enum LsqError {
         /// The number of parameters.
         params: usize,
     },
-    /// A residual (or a Jacobian entry) is not finite at the starting point.
+    /// A starting parameter is NaN or infinite.
+    NonFiniteParameter {
+        /// The parameter's index.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A residual (or a Jacobian entry) is not finite at the (finite) starting point.
     NonFiniteStart {
         /// The index of the first non-finite residual row.
         row: usize,
@@ -138,6 +193,10 @@ impl fmt::Display for LsqError {
                     "{residuals} residuals cannot determine {params} parameters"
                 )
             }
+            Self::NonFiniteParameter { index, value } => write!(
+                f,
+                "the starting point's parameter {index} is {value}: it must be finite"
+            ),
             Self::NonFiniteStart { row } => write!(
                 f,
                 "residual row {row} or its Jacobian row is not finite at the starting point"
@@ -165,11 +224,50 @@ impl fmt::Display for LsqError {
 
 impl std::error::Error for LsqError {}
 
+/// Why a report has no standard errors or covariance.
+///
+/// ```
+/// use dualgrad::lsq::NoCovariance;
+/// assert_eq!(
+///     NoCovariance::RankDeficient { column: 1 }.to_string(),
+///     "the Jacobian is rank deficient at the solution: column 1 is a combination of the \
+///      columns before it (to rounding), so the parameters are not all identifiable"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCovariance {
+    /// As many residuals as parameters: `σ̂² = RSS / (m − N)` is undefined.
+    NoDegreesOfFreedom,
+    /// Column `column` of the Jacobian at the solution is zero or, to rounding, a linear
+    /// combination of the columns before it (`|Rₖₖ| <= max(m, 10) ε ‖Jₖ‖` in its QR).
+    RankDeficient {
+        /// The first dependent column.
+        column: usize,
+    },
+}
+
+impl fmt::Display for NoCovariance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::NoDegreesOfFreedom => write!(
+                f,
+                "as many residuals as parameters: no degrees of freedom to estimate the variance"
+            ),
+            Self::RankDeficient { column } => write!(
+                f,
+                "the Jacobian is rank deficient at the solution: column {column} is a \
+                 combination of the columns before it (to rounding), so the parameters are not \
+                 all identifiable"
+            ),
+        }
+    }
+}
+
 /// The outcome of a least-squares solve: `θ̂` minimising `½ Σ rᵢ(θ)²`.
 ///
 /// `std_errors` and `covariance` are the usual asymptotic ones, `σ̂² (JᵀJ)⁻¹` with
 /// `σ̂² = RSS / (m − N)` and `J` the Jacobian at `θ̂` (from its QR factors, never forming
-/// `JᵀJ`); `None` when `m = N` or `J` is rank deficient.
+/// `JᵀJ`); `None` when `m = N` or `J` is rank deficient, with the reason in `no_covariance`.
 ///
 /// ```
 /// use dualgrad::Scalar;
@@ -202,13 +300,22 @@ pub struct LsqReport<const N: usize> {
     pub std_errors: Option<SVector<f64, N>>,
     /// The covariance estimate `σ̂² (JᵀJ)⁻¹`.
     pub covariance: Option<SMatrix<f64, N, N>>,
+    /// Why `std_errors` and `covariance` are `None` (`None` when they are present).
+    pub no_covariance: Option<NoCovariance>,
     /// Why the solve stopped.
     pub stop: LsqStop,
-    /// Accepted steps.
+    /// Accepted steps of the main iteration (comparable with
+    /// [`LsqRules::max_iterations`](crate::lsq::LsqRules::max_iterations) and with other
+    /// solvers' iteration counts).
     pub iterations: usize,
-    /// Residual vectors evaluated on `f64` (trial points).
+    /// Undamped Gauss–Newton steps taken after the main iteration stopped on a small step or
+    /// reduction (at most 50), each with one residual and one Jacobian evaluation.
+    pub refinement_steps: usize,
+    /// Residual vectors evaluated on `f64` alone (trial points), all phases included.
     pub residual_evaluations: usize,
-    /// Jacobians evaluated (each with its residuals, by forward mode).
+    /// Jacobians evaluated by forward mode, all phases included, the start's included. Each
+    /// pass also yields the residuals at its point (not counted in `residual_evaluations`):
+    /// the residual vector is computed `residual_evaluations + jacobian_evaluations` times.
     pub jacobian_evaluations: usize,
 }
 
@@ -216,12 +323,53 @@ impl<const N: usize> fmt::Display for LsqReport<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; {}; RSS {}; {}, {}",
+            "{}; {}{}; RSS {}; {}, {}",
             self.stop,
             Count(self.iterations, "iteration"),
+            if self.refinement_steps > 0 {
+                format!(" + {}", Count(self.refinement_steps, "refinement step"))
+            } else {
+                String::new()
+            },
             Sci(self.rss),
             Count(self.residual_evaluations, "residual evaluation"),
             Count(self.jacobian_evaluations, "Jacobian")
         )
     }
+}
+
+/// What the observer of [`LevenbergMarquardt::solve_observed`](crate::lsq::LevenbergMarquardt::solve_observed)
+/// and [`GaussNewton::solve_observed`](crate::lsq::GaussNewton::solve_observed) sees after each
+/// accepted step of the main iteration.
+///
+/// ```
+/// use dualgrad::lsq::LsqIteration;
+/// use nalgebra::SVector;
+/// let p = SVector::from([1.0, 2.0]);
+/// let it = LsqIteration { iteration: 3, params: &p, rss: 0.5, lambda: 1e-3, gain_ratio: 0.9,
+///     step_norm: 0.1, gradient: SVector::from([1e-3, -2e-3]), residual_evaluations: 4,
+///     jacobian_evaluations: 4 };
+/// assert_eq!(it.gradient.amax(), 2e-3);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LsqIteration<'a, const N: usize> {
+    /// Accepted steps so far (1 after the first).
+    pub iteration: usize,
+    /// The parameters after the step.
+    pub params: &'a SVector<f64, N>,
+    /// The residual sum of squares there.
+    pub rss: f64,
+    /// The damping `λ` the step was computed with (relative to `D²`; 0 for Gauss–Newton).
+    pub lambda: f64,
+    /// The gain ratio `ρ`: actual over predicted reduction of the sum of squares (for
+    /// Gauss–Newton, of the step the line search chose).
+    pub gain_ratio: f64,
+    /// The scaled step length `‖Dδ‖`.
+    pub step_norm: f64,
+    /// The gradient `Jᵀr` of `½ Σ rᵢ²` at the new parameters.
+    pub gradient: SVector<f64, N>,
+    /// Residual evaluations so far (trial points).
+    pub residual_evaluations: usize,
+    /// Jacobian evaluations so far (the start's included).
+    pub jacobian_evaluations: usize,
 }

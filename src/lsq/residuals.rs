@@ -3,7 +3,7 @@
 
 use crate::data::Dataset;
 use crate::{Jet, Scalar, VectorFn};
-use nalgebra::SVector;
+use nalgebra::{DMatrix, DVector, SVector};
 
 /// Residuals `r(θ)` of a least-squares problem over `N` parameters, in blocks of `K`
 /// residuals each (one block per observation, usually), written once over [`Scalar`].
@@ -170,27 +170,88 @@ where
     }
 }
 
-/// Write the residuals at `params` into `r` (length `K · blocks`).
-pub(crate) fn eval_residuals<const N: usize, const K: usize, R: Residuals<N, K>>(
+/// The residual vector `r(θ)` of a [`Residuals`] problem, written into `r` (length
+/// `K · blocks()`, block `b`'s residuals at `b·K .. b·K + K`): one `f64` evaluation per block,
+/// no allocation.
+///
+/// # Panics
+/// If `r.len() != K · problem.blocks()`.
+///
+/// ```
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::{Residuals, residuals_into};
+/// use nalgebra::SVector;
+/// struct Line;
+/// impl Residuals<2, 1> for Line {
+///     fn blocks(&self) -> usize { 3 }
+///     fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 2>) -> SVector<T, 1> {
+///         SVector::from([p[0] + p[1] * i as f64 - 1.0])
+///     }
+/// }
+/// let mut r = [0.0; 3];
+/// residuals_into(&Line, &SVector::from([1.0, 2.0]), &mut r);
+/// assert_eq!(r, [0.0, 2.0, 4.0]);
+/// ```
+pub fn residuals_into<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized>(
     problem: &R,
     params: &SVector<f64, N>,
     r: &mut [f64],
 ) {
+    assert_eq!(
+        r.len(),
+        K * problem.blocks(),
+        "residuals_into: the buffer must hold K · blocks() residuals"
+    );
     for (b, out) in r.chunks_exact_mut(K).enumerate() {
         let block = problem.residual(b, params);
         out.copy_from_slice(block.as_slice());
     }
 }
 
-/// Write the residuals into `r` and the Jacobian, row by row, into the column-major `m × N`
-/// buffer `jac` (row `i`, column `k` at `k·m + i`). One jet evaluation per block, no allocation.
-pub(crate) fn eval_jacobian<const N: usize, const K: usize, R: Residuals<N, K>>(
+/// The residuals `r(θ)` into `r` and the exact `m × N` Jacobian `∂rᵢ/∂θₖ` into `jac`,
+/// column-major (row `i`, column `k` at `jac[k·m + i]`, `m = K · blocks()`, the layout of
+/// nalgebra's `DMatrix` and of LAPACK): one forward-mode ([`Jet`]) evaluation per block, no
+/// allocation. This is the one place where the solvers build their Jacobians, and what another
+/// solver can call to use this crate's exact derivatives.
+///
+/// # Panics
+/// If `r.len() != m` or `jac.len() != m · N`.
+///
+/// ```
+/// use dualgrad::Scalar;
+/// use dualgrad::lsq::{Residuals, jacobian_into};
+/// use nalgebra::SVector;
+/// /// rᵢ = θ₀ exp(θ₁ tᵢ), tᵢ = i.
+/// struct Exp;
+/// impl Residuals<2, 1> for Exp {
+///     fn blocks(&self) -> usize { 2 }
+///     fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 2>) -> SVector<T, 1> {
+///         SVector::from([p[0] * (p[1] * i as f64).exp()])
+///     }
+/// }
+/// let (mut r, mut jac) = ([0.0; 2], [0.0; 4]);
+/// jacobian_into(&Exp, &SVector::from([2.0, 0.0]), &mut r, &mut jac);
+/// assert_eq!(r, [2.0, 2.0]);
+/// // columns: ∂/∂θ₀ = exp(θ₁ t) = (1, 1); ∂/∂θ₁ = θ₀ t exp(θ₁ t) = (0, 2).
+/// assert_eq!(jac, [1.0, 1.0, 0.0, 2.0]);
+/// ```
+pub fn jacobian_into<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized>(
     problem: &R,
     params: &SVector<f64, N>,
     r: &mut [f64],
     jac: &mut [f64],
 ) {
     let m = r.len();
+    assert_eq!(
+        m,
+        K * problem.blocks(),
+        "jacobian_into: the residual buffer must hold K · blocks() residuals"
+    );
+    assert_eq!(
+        jac.len(),
+        m * N,
+        "jacobian_into: the Jacobian buffer must hold m · N entries"
+    );
     let seeded: SVector<Jet<f64, N>, N> = SVector::from_fn(|i, _| Jet::variable(params[i], i));
     for b in 0..problem.blocks() {
         let block = problem.residual(b, &seeded);
@@ -202,4 +263,57 @@ pub(crate) fn eval_jacobian<const N: usize, const K: usize, R: Residuals<N, K>>(
             }
         }
     }
+}
+
+/// The residual vector of a [`Residuals`] problem at `params`, allocated
+/// ([`residuals_into`] without allocation).
+///
+/// ```
+/// use dualgrad::{Scalar, VectorFn};
+/// use dualgrad::lsq::{VectorResiduals, residual_vector};
+/// use nalgebra::SVector;
+/// struct Shift;
+/// impl VectorFn<1, 2> for Shift {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 2> {
+///         SVector::from([x[0] - 1.0, x[0] - 3.0])
+///     }
+/// }
+/// let r = residual_vector(&VectorResiduals(Shift), &SVector::from([2.0]));
+/// assert_eq!(r.as_slice(), [1.0, -1.0]);
+/// ```
+pub fn residual_vector<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized>(
+    problem: &R,
+    params: &SVector<f64, N>,
+) -> DVector<f64> {
+    let mut r = DVector::zeros(K * problem.blocks());
+    residuals_into(problem, params, r.as_mut_slice());
+    r
+}
+
+/// The residual vector and the exact `m × N` Jacobian of a [`Residuals`] problem at `params`,
+/// allocated ([`jacobian_into`] without allocation).
+///
+/// ```
+/// use dualgrad::{Scalar, VectorFn};
+/// use dualgrad::lsq::{VectorResiduals, jacobian_matrix};
+/// use nalgebra::SVector;
+/// struct Square;
+/// impl VectorFn<2, 2> for Square {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> SVector<T, 2> {
+///         SVector::from([x[0] * x[1], x[1] * x[1]])
+///     }
+/// }
+/// let (r, j) = jacobian_matrix(&VectorResiduals(Square), &SVector::from([2.0, 3.0]));
+/// assert_eq!(r.as_slice(), [6.0, 9.0]);
+/// assert_eq!((j[(0, 0)], j[(0, 1)], j[(1, 0)], j[(1, 1)]), (3.0, 2.0, 0.0, 6.0));
+/// ```
+pub fn jacobian_matrix<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized>(
+    problem: &R,
+    params: &SVector<f64, N>,
+) -> (DVector<f64>, DMatrix<f64>) {
+    let m = K * problem.blocks();
+    let mut r = DVector::zeros(m);
+    let mut jac = DMatrix::zeros(m, N);
+    jacobian_into(problem, params, r.as_mut_slice(), jac.as_mut_slice());
+    (r, jac)
 }

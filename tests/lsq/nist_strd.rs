@@ -1,7 +1,9 @@
-//! NIST StRD nonlinear regression: the fifteen problems of `data/nist-strd/`, each solved by
-//! Levenberg–Marquardt (and, in a second table, Gauss–Newton) from both of NIST's starting points, scored by the log relative error
-//! (LRE, correct significant digits) of every parameter, of the residual sum of squares and of
-//! the standard errors against NIST's certified values.
+//! NIST StRD nonlinear regression: the 25 problems of `data/nist-strd/`, each solved by
+//! Levenberg–Marquardt (and, in a second table, Gauss–Newton) from both of NIST's starting
+//! points, scored by the log relative error (LRE, correct significant digits) of every
+//! parameter, of the residual sum of squares and of the standard errors against NIST's certified
+//! values, with the counts beside MINPACK's on the same runs (`tests/reference/nist_minpack.py`,
+//! its output `tests/reference/nist_minpack.json`).
 //!
 //! The tables in `docs/nist-strd.md` are these tests' output; regenerate it with
 //! `DUALGRAD_WRITE_NIST=1 cargo test --test lsq nist_strd::`. Without the variable the tests
@@ -9,77 +11,15 @@
 
 use crate::nist;
 
-use dualgrad::Scalar;
 use dualgrad::data::Dataset;
 use dualgrad::lsq::{
     DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, ObservationResidual,
     Residuals,
 };
 use nalgebra::SVector;
-use nist::{Problem, lre};
+use nist::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-macro_rules! model {
-    ($name:ident, $n:literal, |$x:ident, $b:ident| $body:expr) => {
-        struct $name;
-        impl ObservationResidual<$n, 1, f64, 1> for $name {
-            fn residual<T: Scalar>(
-                &self,
-                x: &SVector<f64, 1>,
-                y: &f64,
-                $b: &SVector<T, $n>,
-            ) -> SVector<T, 1> {
-                let $x = x[0];
-                SVector::from([$body - *y])
-            }
-        }
-    };
-}
-
-const TAU: f64 = 2.0 * std::f64::consts::PI;
-
-model!(Misra1a, 2, |x, b| b[0] * (-(b[1] * (-x)).exp() + 1.0));
-model!(Chwirut2, 3, |x, b| (b[0] * (-x)).exp() / (b[1] + b[2] * x));
-model!(Lanczos, 6, |x, b| (b[1] * (-x)).exp() * b[0]
-    + (b[3] * (-x)).exp() * b[2]
-    + (b[5] * (-x)).exp() * b[4]);
-model!(Gauss1, 8, |x, b| {
-    let u = (-b[3] + x) / b[4];
-    let v = (-b[6] + x) / b[7];
-    (b[1] * (-x)).exp() * b[0] + (-(u * u)).exp() * b[2] + (-(v * v)).exp() * b[5]
-});
-model!(DanWood, 2, |x, b| b[0] * (b[1] * x.ln()).exp());
-model!(Kirby2, 5, |x, b| (b[0] + b[1] * x + b[2] * (x * x))
-    / (b[3] * x + b[4] * (x * x) + 1.0));
-model!(Cubic, 7, |x, b| (b[0]
-    + b[1] * x
-    + b[2] * (x * x)
-    + b[3] * (x * x * x))
-    / (b[4] * x + b[5] * (x * x) + b[6] * (x * x * x) + 1.0));
-model!(Mgh17, 5, |x, b| b[0]
-    + (b[3] * (-x)).exp() * b[1]
-    + (b[4] * (-x)).exp() * b[2]);
-model!(Misra1c, 2, |x, b| b[0]
-    * (-((b[1] * (2.0 * x) + 1.0).sqrt().recip()) + 1.0));
-model!(Enso, 9, |x, b| {
-    let a = TAU * x / 12.0;
-    let w4 = b[3].recip() * (TAU * x);
-    let w7 = b[6].recip() * (TAU * x);
-    b[0] + b[1] * a.cos()
-        + b[2] * a.sin()
-        + b[4] * w4.cos()
-        + b[5] * w4.sin()
-        + b[7] * w7.cos()
-        + b[8] * w7.sin()
-});
-model!(Mgh09, 4, |x, b| b[0] * (b[1] * x + x * x)
-    / (b[2] * x + b[3] + x * x));
-model!(BoxBod, 2, |x, b| b[0] * (-(b[1] * (-x)).exp() + 1.0));
-model!(Eckerle4, 3, |x, b| {
-    let u = (-b[2] + x) / b[1];
-    (-(u * u) * 0.5).exp() * b[0] / b[1]
-});
 
 /// One solve: the LREs of the parameters, of the RSS and (minimum over parameters) of the
 /// standard errors, and the report's counts.
@@ -87,16 +27,12 @@ struct Row {
     problem: String,
     difficulty: &'static str,
     start: usize,
-    /// The start as shown in the table (with the solver setting, if not the default).
-    label: String,
     params: Vec<f64>,
     rss: f64,
     std_errors: f64,
     report: String,
-    /// The residual sum of squares reached.
-    rss_value: f64,
-    /// `Σ (yᵢ − ȳ)²`: the sum of squares of the best constant.
-    constant_rss: f64,
+    jacobians: usize,
+    residuals: usize,
 }
 
 fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
@@ -126,11 +62,12 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
     (report, params, rss, se)
 }
 
-/// The solver of a row: Levenberg–Marquardt (with its settings) or Gauss–Newton (Armijo).
+/// The solver of a row: Levenberg–Marquardt (defaults) or Gauss–Newton (Armijo).
 #[derive(Clone, Copy)]
 enum Solver {
-    Lm(LevenbergMarquardt),
+    Lm,
     Gn,
+    With(LevenbergMarquardt),
 }
 
 impl Solver {
@@ -140,8 +77,9 @@ impl Solver {
         theta0: SVector<f64, N>,
     ) -> Result<LsqReport<N>, LsqError> {
         match self {
-            Self::Lm(lm) => lm.solve(problem, theta0),
+            Self::Lm => LevenbergMarquardt::default().solve(problem, theta0),
             Self::Gn => GaussNewton::default().solve(problem, theta0),
+            Self::With(lm) => lm.solve(problem, theta0),
         }
     }
 }
@@ -154,31 +92,18 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
     macro_rules! run {
         ($m:expr) => {{
             let (r, params, rss, se) = fit($m, &p, start, solver);
-            (params, rss, se, r.to_string(), r.rss)
+            (
+                params,
+                rss,
+                se,
+                format!("{} + {}; {}", r.iterations, r.refinement_steps, r.stop),
+                r.jacobian_evaluations,
+                r.residual_evaluations,
+            )
         }};
     }
-    let (params, rss, std_errors, report, rss_value) = match name {
-        "Misra1a" => run!(Misra1a),
-        "Chwirut2" => run!(Chwirut2),
-        "Lanczos3" | "Lanczos1" => run!(Lanczos),
-        "Gauss1" => run!(Gauss1),
-        "DanWood" => run!(DanWood),
-        "Kirby2" => run!(Kirby2),
-        "Hahn1" | "Thurber" => run!(Cubic),
-        "MGH17" => run!(Mgh17),
-        "Misra1c" => run!(Misra1c),
-        "ENSO" => run!(Enso),
-        "MGH09" => run!(Mgh09),
-        "BoxBOD" => run!(BoxBod),
-        "Eckerle4" => run!(Eckerle4),
-        other => panic!("no model for {other}"),
-    };
-    let mean = p.data.iter().map(|d| d.1).sum::<f64>() / p.data.len() as f64;
-    let constant_rss = p.data.iter().map(|d| (d.1 - mean).powi(2)).sum();
+    let (params, rss, std_errors, report, jacobians, residuals) = with_model!(name, m => run!(m));
     Row {
-        label: start.to_string(),
-        rss_value,
-        constant_rss,
         problem: name.to_string(),
         difficulty,
         start,
@@ -186,49 +111,110 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
         rss,
         std_errors,
         report,
+        jacobians,
+        residuals,
     }
 }
 
-const PROBLEMS: [(&str, &str); 15] = [
-    ("Misra1a", "lower"),
-    ("Chwirut2", "lower"),
-    ("Lanczos3", "lower"),
-    ("Gauss1", "lower"),
-    ("DanWood", "lower"),
-    ("Kirby2", "average"),
-    ("Hahn1", "average"),
-    ("MGH17", "average"),
-    ("Lanczos1", "average"),
-    ("Misra1c", "average"),
-    ("ENSO", "average"),
-    ("MGH09", "higher"),
-    ("Thurber", "higher"),
-    ("BoxBOD", "higher"),
-    ("Eckerle4", "higher"),
-];
+/// MINPACK's runs of one (problem, start) from `tests/reference/nist_minpack.json`.
+struct Minpack {
+    /// lmder, exact Jacobian, tight tolerances: (Jacobians, residual evaluations, min LRE).
+    tight: (usize, usize, f64),
+    /// lmder, exact Jacobian, defaults: (Jacobians, min LRE).
+    default: (usize, f64),
+    /// lmdif, defaults: (residual evaluations outside the finite differences, min LRE).
+    lmdif: (usize, f64),
+}
 
-fn table(rows: &[Row]) -> String {
+fn minpack() -> Vec<((String, usize), Minpack)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/nist_minpack.json");
+    let text = std::fs::read_to_string(&path).expect("tests/reference/nist_minpack.json");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = |r: &serde_json::Value, key: &str| {
+        let v = &r[key];
+        (
+            v["njev"].as_u64().unwrap() as usize,
+            v["nfev"].as_u64().unwrap() as usize,
+            v["min_lre"].as_f64().unwrap(),
+        )
+    };
+    json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key = (
+                r["problem"].as_str().unwrap().to_string(),
+                r["start"].as_u64().unwrap() as usize,
+            );
+            let (tj, tf, tl) = run(r, "lmder_tight");
+            let (dj, _, dl) = run(r, "lmder");
+            let (_, ff, fl) = run(r, "lmdif");
+            (
+                key,
+                Minpack {
+                    tight: (tj, tf, tl),
+                    default: (dj, dl),
+                    lmdif: (ff, fl),
+                },
+            )
+        })
+        .collect()
+}
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn table(rows: &[Row], with_minpack: bool) -> String {
+    let reference = minpack();
     let mut s = String::new();
-    s.push_str(
-        "| problem | difficulty | start | LRE of b1, b2, … | min LRE (params) | LRE RSS | min LRE (std errors) | solver |\n\
-         |---|---|---|---|---|---|---|---|\n",
-    );
+    if with_minpack {
+        s.push_str(
+            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | residual evals | × MINPACK's Jacobians | MINPACK lmder tight: Jacobians, evals, min LRE | lmder defaults: Jacobians, min LRE | lmdif defaults: evals, min LRE | iterations + refinement steps; stop |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        );
+    } else {
+        s.push_str(
+            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | residual evals | iterations + refinement steps; stop |\n\
+             |---|---|---|---|---|---|---|---|---|\n",
+        );
+    }
     for r in rows {
-        let each: Vec<String> = r.params.iter().map(|v| format!("{v:.1}")).collect();
-        let min = r.params.iter().copied().fold(f64::INFINITY, f64::min);
-        writeln!(
+        write!(
             s,
-            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
             r.problem,
             r.difficulty,
-            r.label,
-            each.join(", "),
-            min,
+            r.start,
+            min(&r.params),
             r.rss,
             r.std_errors,
-            r.report
+            r.jacobians,
+            r.residuals
         )
         .unwrap();
+        if with_minpack {
+            let m = &reference
+                .iter()
+                .find(|(k, _)| k.0 == r.problem && k.1 == r.start)
+                .unwrap_or_else(|| panic!("no MINPACK row for {} {}", r.problem, r.start))
+                .1;
+            write!(
+                s,
+                " {:.2} | {}, {}, {:.1} | {}, {:.1} | {}, {:.1} |",
+                r.jacobians as f64 / m.tight.0 as f64,
+                m.tight.0,
+                m.tight.1,
+                m.tight.2,
+                m.default.0,
+                m.default.1,
+                m.lmdif.0,
+                m.lmdif.1
+            )
+            .unwrap();
+        }
+        writeln!(s, " {} |", r.report).unwrap();
     }
     s
 }
@@ -271,68 +257,119 @@ fn all_rows(solver: Solver) -> Vec<Row> {
 }
 
 /// Gauss–Newton with Armijo backtracking: no damping, so it may fail from the far starts; from
-/// the near starts (start 2) it must reach 9 digits everywhere. Its own table in the docs.
+/// the near starts (start 2) it must reach 9 digits on the fifteen problems of the shared set.
+/// Its own table in the docs.
 #[test]
 fn nist_strd_gauss_newton() {
     let rows = all_rows(Solver::Gn);
-    let table = table(&rows);
+    let table = table(&rows, false);
     println!("{table}");
-    for r in rows.iter().filter(|r| r.start == 2) {
-        let min = r.params.iter().copied().fold(f64::INFINITY, f64::min);
-        assert!(min >= 9.0, "{} start 2: min LRE {min:.1}", r.problem);
+    for r in rows.iter().take(30).filter(|r| r.start == 2) {
+        assert!(
+            min(&r.params) >= 9.0,
+            "{} start 2: min LRE {:.1}",
+            r.problem,
+            min(&r.params)
+        );
     }
     sync_doc("gauss-newton", &table);
 }
 
+/// `LevenbergMarquardt::default()` from both starts of all 25 problems: at least 10 digits in
+/// every parameter, and in the standard errors except where NIST's certified RSS is below the
+/// rounding of the residuals (Lanczos1, see `docs/nist-strd.md`).
 #[test]
 fn nist_strd_all_problems_both_starts() {
-    let mut rows = all_rows(Solver::Lm(LevenbergMarquardt::default()));
-    // BoxBOD from start 1 with a cautious first step (initial damping 100 instead of 1e-3).
-    let cautious = LevenbergMarquardt::default().with_initial_damping(100.0);
-    let mut extra = solve("BoxBOD", "higher", 1, Solver::Lm(cautious));
-    extra.label = "1, λ₀ = 100".into();
-    rows.push(extra);
-    let table = table(&rows);
+    let rows = all_rows(Solver::Lm);
+    let table = table(&rows, true);
     println!("{table}");
     let mut failures = Vec::new();
     for r in &rows {
-        let min = r.params.iter().copied().fold(f64::INFINITY, f64::min);
-        let need = if r.difficulty == "higher" { 6.0 } else { 9.0 };
-        if r.problem == "BoxBOD" && r.label == "1" {
-            // The known miss: from b = (1, 1) the iterates run to b₂ → ∞, where the model is
-            // the constant b₁ and the sum of squares that of the mean. Check that this, and
-            // nothing else, is what happened.
-            assert!(
-                (r.rss_value - r.constant_rss).abs() <= 1e-6 * r.constant_rss,
-                "BoxBOD start 1: RSS {} is not the constant model's {}",
-                r.rss_value,
-                r.constant_rss
-            );
-            continue;
-        }
-        // Standard errors: at least 6 digits, except Lanczos1, whose certified RSS (1.4e-25)
-        // is below the rounding of its residuals (see docs/nist-strd.md); there the fit must
-        // still be exact to rounding.
-        if r.problem == "Lanczos1" {
-            assert!(
-                r.rss_value < 1e-24,
-                "Lanczos1 start {}: RSS {}",
-                r.start,
-                r.rss_value
-            );
-        } else if r.std_errors < 6.0 {
+        if min(&r.params) < 10.0 {
             failures.push(format!(
-                "{} start {}: standard errors LRE {:.1} < 6",
-                r.problem, r.start, r.std_errors
+                "{} start {}: min LRE {:.1} < 10",
+                r.problem,
+                r.start,
+                min(&r.params)
             ));
         }
-        if min < need {
+        if r.problem != "Lanczos1" && r.std_errors < 9.0 {
             failures.push(format!(
-                "{} start {}: min LRE {min:.1} < {need}",
-                r.problem, r.start
+                "{} start {}: standard errors LRE {:.1} < 9",
+                r.problem, r.start, r.std_errors
             ));
         }
     }
     sync_doc("table", &table);
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The damping and scaling choices on all 50 runs (Jacobians in total, runs below 10 digits):
+/// the measurement behind the defaults, printed (`--ignored --nocapture`).
+#[test]
+#[ignore = "a survey of settings; prints only"]
+fn nist_strd_settings_survey() {
+    use dualgrad::lsq::{Damping, Scaling};
+    let settings = [
+        (
+            "trust region, factor 1, running max (default)",
+            LevenbergMarquardt::default(),
+        ),
+        (
+            "trust region, current norms",
+            LevenbergMarquardt::default().with_scaling(Scaling::Current),
+        ),
+        (
+            "trust region, unit",
+            LevenbergMarquardt::default().with_scaling(Scaling::Unit),
+        ),
+        (
+            "trust region, factor 100 (MINPACK's)",
+            LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 100.0 }),
+        ),
+        (
+            "trust region, factor 0.1",
+            LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 0.1 }),
+        ),
+        (
+            "trust region, factor 10",
+            LevenbergMarquardt::default().with_damping(Damping::TrustRegion { factor: 10.0 }),
+        ),
+        (
+            "Nielsen λ₀ = 1e-3, running max",
+            LevenbergMarquardt::default().with_initial_damping(1e-3),
+        ),
+        (
+            "Nielsen λ₀ = 1e-3, current norms",
+            LevenbergMarquardt::default()
+                .with_initial_damping(1e-3)
+                .with_scaling(Scaling::Current),
+        ),
+    ];
+    for (label, lm) in settings {
+        let rows = all_rows(Solver::With(lm));
+        let jacobians: usize = rows.iter().map(|r| r.jacobians).sum();
+        let short: Vec<String> = rows
+            .iter()
+            .filter(|r| min(&r.params) < 10.0)
+            .map(|r| format!("{} {}", r.problem, r.start))
+            .collect();
+        let reference = minpack();
+        let within = rows
+            .iter()
+            .filter(|r| {
+                let m = &reference
+                    .iter()
+                    .find(|(k, _)| k.0 == r.problem && k.1 == r.start)
+                    .unwrap()
+                    .1;
+                r.jacobians as f64 <= 1.5 * m.tight.0 as f64
+            })
+            .count();
+        println!(
+            "{label}: {jacobians} Jacobians, {within} of {} runs within 1.5× MINPACK's; \
+             below 10 digits: {short:?}",
+            rows.len()
+        );
+    }
 }
