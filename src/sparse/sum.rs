@@ -438,7 +438,8 @@ fn hessian_passes<F: TermSum, const W: usize>(
                     let row = &t.eps[cj - p * W].eps;
                     for (b, &k) in vars.iter().enumerate() {
                         let ck = colours[k];
-                        if ck / W != q {
+                        // within one block, each pair once: the Hessian is exactly symmetric
+                        if ck / W != q || (p == q && b < a) {
                             continue;
                         }
                         let d = row[ck - q * W];
@@ -446,7 +447,7 @@ fn hessian_passes<F: TermSum, const W: usize>(
                         if s != NO_SLOT {
                             h[s] += d;
                         }
-                        if p != q {
+                        if a != b {
                             let s = slots[b * vars.len() + a];
                             if s != NO_SLOT {
                                 h[s] += d;
