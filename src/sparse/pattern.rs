@@ -291,7 +291,7 @@ pub fn hessian_pattern(f: impl FnOnce(&[Trace]) -> Trace, x: &[f64]) -> Sparsity
 ///
 /// ```
 /// use dualgrad::sparse::union;
-/// use nalgebra_sparse::pattern::SparsityPattern;
+/// use dualgrad::nalgebra_sparse::pattern::SparsityPattern;
 /// let a = SparsityPattern::try_from_offsets_and_indices(2, 2, vec![0, 1, 1], vec![0]).unwrap();
 /// let b = SparsityPattern::try_from_offsets_and_indices(2, 2, vec![0, 1, 2], vec![1, 1]).unwrap();
 /// let u = union(&a, &b);
