@@ -12,7 +12,9 @@ mod qr;
 mod report;
 mod residuals;
 mod solver;
+mod sparse;
 
 pub use report::{LsqError, LsqReport, LsqStop};
 pub use residuals::{DataResiduals, ObservationResidual, Residuals, VectorResiduals};
 pub use solver::{GaussNewton, LevenbergMarquardt, LsqRules};
+pub use sparse::{SparseLevenbergMarquardt, SparseLsqReport};

@@ -140,6 +140,16 @@ impl<F: SliceFn> SparseJacobian<F> {
         self.colouring.count()
     }
 
+    /// The function.
+    pub fn function(&self) -> &F {
+        &self.f
+    }
+
+    /// The Jacobian of the last call to [`jacobian`](Self::jacobian) (zeros before the first).
+    pub fn matrix(&self) -> &CsrMatrix<f64> {
+        &self.matrix
+    }
+
     /// The column colouring.
     pub fn colouring(&self) -> &Colouring {
         &self.colouring

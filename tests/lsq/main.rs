@@ -7,6 +7,9 @@ mod common;
 #[path = "../support/lsq_problems.rs"]
 mod lsq_problems;
 mod nist;
+#[path = "../support/springs.rs"]
+mod springs;
 
 mod lsq;
 mod nist_strd;
+mod sparse_lsq;
