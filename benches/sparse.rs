@@ -16,9 +16,19 @@
 //! | `sparse` | `SparseSum::gradient` / `hessian` / `hvp`, built once outside the measured loop |
 //! | `sparse-matvec` | `H v` as the sparse product `&h * &v` of a Hessian already known (`CsrMatrix`) |
 //!
+//! And one least-squares fit: the chain of 150 springs of `tests/support/springs.rs` (300
+//! parameters, 453 residuals, four nonzeros a Jacobian row), solved from its start by the dense
+//! `LevenbergMarquardt` (`dense-lm`: a Jacobian of 300 tangents and a Householder QR per step)
+//! and by `SparseLevenbergMarquardt` (`sparse-lm`: one compressed pass of 4 colours and a sparse
+//! Cholesky per step), one whole solve per evaluation.
+//!
 //! Each case's result is checked against the hand-written one before anything is measured.
 
+#[path = "../tests/support/springs.rs"]
+mod springs;
+
 use criterion::Criterion;
+use dualgrad::lsq::{LevenbergMarquardt, SparseLevenbergMarquardt, VectorResiduals};
 use dualgrad::nalgebra_sparse::CsrMatrix;
 use dualgrad::sparse::{SparseSum, TermSum};
 use dualgrad::{Scalar, ScalarFn};
@@ -309,7 +319,53 @@ fn cases() -> Vec<Case> {
     cases_at::<50>(&mut out, 4_000, Some(20));
     cases_at::<200>(&mut out, 1_000, Some(1));
     cases_at::<2000>(&mut out, 100, None);
+    spring_cases(&mut out);
     out
+}
+
+/// The chain of 150 springs, dense and sparse Levenberg–Marquardt, checked against each other.
+fn spring_cases(out: &mut Vec<Case>) {
+    use springs::{DenseSprings, Springs};
+    const N: usize = 300;
+    const M: usize = 149 + 4 + 300;
+    let chain = Springs { nodes: 150 };
+    let x0 = chain.start();
+    let sparse = SparseLevenbergMarquardt::default()
+        .solve(chain, M, &x0)
+        .unwrap();
+    let start = SVector::<f64, N>::from_column_slice(&x0);
+    let dense = LevenbergMarquardt::default()
+        .solve(&VectorResiduals(DenseSprings::<N, M>), start)
+        .unwrap();
+    assert!(sparse.stop.converged() && dense.stop.converged());
+    assert!((sparse.rss - dense.rss).abs() <= 1e-9 * dense.rss, "{} {}", sparse.rss, dense.rss);
+    for (k, (a, b)) in sparse.params.iter().zip(dense.params.iter()).enumerate() {
+        assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "θ[{k}]: sparse {a}, dense {b}");
+    }
+    eprintln!("springs-300: sparse {sparse}; dense {}, {} iterations", dense.stop, dense.iterations);
+    out.push(Case {
+        workload: "springs-300-lm".into(),
+        variant: "dense-lm",
+        count: 1,
+        run: Box::new(move |n| {
+            for _ in 0..n {
+                let r = LevenbergMarquardt::default()
+                    .solve(&VectorResiduals(DenseSprings::<N, M>), black_box(start));
+                black_box(r.map(|r| r.rss).ok());
+            }
+        }),
+    });
+    out.push(Case {
+        workload: "springs-300-lm".into(),
+        variant: "sparse-lm",
+        count: 5,
+        run: Box::new(move |n| {
+            for _ in 0..n {
+                let r = SparseLevenbergMarquardt::default().solve(chain, M, black_box(&x0));
+                black_box(r.map(|r| r.rss).ok());
+            }
+        }),
+    });
 }
 
 fn main() {
