@@ -338,11 +338,22 @@ fn spring_cases(out: &mut Vec<Case>) {
         .solve(&VectorResiduals(DenseSprings::<N, M>), start)
         .unwrap();
     assert!(sparse.stop.converged() && dense.stop.converged());
-    assert!((sparse.rss - dense.rss).abs() <= 1e-9 * dense.rss, "{} {}", sparse.rss, dense.rss);
+    assert!(
+        (sparse.rss - dense.rss).abs() <= 1e-9 * dense.rss,
+        "{} {}",
+        sparse.rss,
+        dense.rss
+    );
     for (k, (a, b)) in sparse.params.iter().zip(dense.params.iter()).enumerate() {
-        assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "θ[{k}]: sparse {a}, dense {b}");
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+            "θ[{k}]: sparse {a}, dense {b}"
+        );
     }
-    eprintln!("springs-300: sparse {sparse}; dense {}, {} iterations", dense.stop, dense.iterations);
+    eprintln!(
+        "springs-300: sparse {sparse}; dense {}, {} iterations",
+        dense.stop, dense.iterations
+    );
     out.push(Case {
         workload: "springs-300-lm".into(),
         variant: "dense-lm",

@@ -120,7 +120,7 @@ impl<F: SliceFn> SparseJacobian<F> {
             || Buffers::new(n, m),
         );
         let nnz = pattern.nnz();
-        let matrix = CsrMatrix::try_from_pattern_and_values(pattern.into(), vec![0.0; nnz])
+        let matrix = CsrMatrix::try_from_pattern_and_values(pattern, vec![0.0; nnz])
             .expect("as many values as entries");
         Self {
             f,

@@ -55,9 +55,9 @@ mod trace;
 
 pub use colour::{Colouring, column_colouring, star_colouring, star_sources};
 pub use jacobian::{SliceFn, SparseJacobian};
-pub use pattern::{hessian_pattern, jacobian_pattern, union};
 /// A row-major pattern from unsorted rows with repeats (for the layers above).
 pub(crate) use pattern::from_rows as pattern_from_rows;
+pub use pattern::{hessian_pattern, jacobian_pattern, union};
 pub use sum::{SparseSum, TermSum};
 pub use trace::Trace;
 

@@ -176,7 +176,7 @@ impl<F: TermSum> SparseSum<F> {
             slot_offsets.push(slots.len());
         }
         let nnz = hessian_pattern.nnz();
-        let hessian = CsrMatrix::try_from_pattern_and_values(hessian_pattern.into(), vec![0.0; nnz])
+        let hessian = CsrMatrix::try_from_pattern_and_values(hessian_pattern, vec![0.0; nnz])
             .expect("as many values as entries");
         let width = Width::for_colours(
             colouring.count(),

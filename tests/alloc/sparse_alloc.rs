@@ -56,14 +56,26 @@ fn compressed_passes_allocate_nothing_at_new_points() {
     let mut sum = SparseSum::new(Chain { n }, &x0);
     let mut jac = SparseJacobian::new(Band, &x0, n);
     for x in [&x0, &x1] {
-        assert_eq!(allocations(|| sum.gradient(x, &mut g).unwrap()), 0, "gradient");
-        assert_eq!(allocations(|| sum.hessian(x, &mut g).unwrap().0), 0, "hessian");
+        assert_eq!(
+            allocations(|| sum.gradient(x, &mut g).unwrap()),
+            0,
+            "gradient"
+        );
+        assert_eq!(
+            allocations(|| sum.hessian(x, &mut g).unwrap().0),
+            0,
+            "hessian"
+        );
         assert_eq!(
             allocations(|| sum.hessian_dense(x, &mut g, &mut dense).unwrap()),
             0,
             "dense hessian"
         );
-        assert_eq!(allocations(|| sum.hvp(x, &v, &mut g, &mut hv).unwrap()), 0, "hvp");
+        assert_eq!(
+            allocations(|| sum.hvp(x, &v, &mut g, &mut hv).unwrap()),
+            0,
+            "hvp"
+        );
         assert_eq!(
             allocations(|| jac.jacobian(x, &mut y).unwrap().nnz()),
             0,

@@ -191,7 +191,11 @@ fn structural_hessian(f: &Random) -> BTreeSet<(usize, usize)> {
             Kind::SinTimes | Kind::Quotient => {
                 // sin(a)·b: (a, a), (a, b); a / (b² + 1): (a, b), (b, b)
                 s.extend([(j, k), (k, j)]);
-                s.insert(if e.kind == Kind::SinTimes { (j, j) } else { (k, k) });
+                s.insert(if e.kind == Kind::SinTimes {
+                    (j, j)
+                } else {
+                    (k, k)
+                });
             }
             Kind::ExpDifference => {
                 s.extend([(j, j), (j, k), (k, j), (k, k)]);
@@ -323,7 +327,10 @@ fn colourings_meet_their_definitions_and_recover_a_random_symmetric_matrix() {
         let k = sc.count();
         let seeds = DMatrix::from_fn(N, k, |i, c| f64::from(u8::from(sc.colours()[i] == c)));
         let b = &h * seeds;
-        let b_row_major: Vec<f64> = (0..N).flat_map(|i| (0..k).map(move |c| (i, c))).map(|(i, c)| b[(i, c)]).collect();
+        let b_row_major: Vec<f64> = (0..N)
+            .flat_map(|i| (0..k).map(move |c| (i, c)))
+            .map(|(i, c)| b[(i, c)])
+            .collect();
         for ((i, j), src) in hp.entries().zip(star_sources(&hp, &sc)) {
             if b_row_major[src] != h[(i, j)] {
                 return TestResult::error(format!("({i}, {j}) recovered wrong"));
@@ -410,7 +417,9 @@ fn sparse_sum_equals_the_dense_gradient_hessian_and_hvp() {
         let mut h = DMatrix::zeros(N, N);
         let f1 = sum.gradient(x.as_slice(), &mut g).unwrap();
         let f2 = sum.hessian_dense(x.as_slice(), &mut g2, &mut h).unwrap();
-        let f3 = sum.hvp(x.as_slice(), v.as_slice(), &mut g3, &mut hv).unwrap();
+        let f3 = sum
+            .hvp(x.as_slice(), v.as_slice(), &mut g3, &mut hv)
+            .unwrap();
         let mut checks = vec![
             close_rel("f", f1, fd),
             close_rel("f (hessian)", f2, fd),
@@ -466,13 +475,15 @@ fn several_blocks_of_colours_match_the_dense_results() {
         }
         s
     }
-    let (_, gd, hd): (f64, SVector<f64, M>, SMatrix<f64, M, M>) = dualgrad::hessian_chunked(|x| dense(x), &x, dualgrad::Chunk::<4>);
+    let (_, gd, hd): (f64, SVector<f64, M>, SMatrix<f64, M, M>) =
+        dualgrad::hessian_chunked(dense, &x, dualgrad::Chunk::<4>);
     let v = SVector::<f64, M>::from_fn(|i, _| 1.0 - 0.05 * i as f64);
-    let (_, _, hvd) = hvp(|x| dense(x), &x, &v);
+    let (_, _, hvd) = hvp(dense, &x, &v);
     let (mut g, mut g2, mut hv) = ([0.0; M], [0.0; M], [0.0; M]);
     let mut h = DMatrix::zeros(M, M);
     sum.hessian_dense(x.as_slice(), &mut g, &mut h).unwrap();
-    sum.hvp(x.as_slice(), v.as_slice(), &mut g2, &mut hv).unwrap();
+    sum.hvp(x.as_slice(), v.as_slice(), &mut g2, &mut hv)
+        .unwrap();
     for i in 0..M {
         close_rel("g", g[i], gd[i]).unwrap();
         close_rel("g (hvp)", g2[i], gd[i]).unwrap();
@@ -599,13 +610,20 @@ fn sparse_rosenbrock_hessian_at_2000_in_a_2_mib_thread() {
 #[test]
 fn patterns_follow_the_branch_taken() {
     fn f<T: Scalar>(x: &[T]) -> T {
-        if x[0] > T::zero() { x[0] * x[1] } else { x[2].exp() }
+        if x[0] > T::zero() {
+            x[0] * x[1]
+        } else {
+            x[2].exp()
+        }
     }
     let pos = hessian_pattern(|x: &[Trace]| f(x), &[1.0, 1.0, 1.0]);
     let neg = hessian_pattern(|x: &[Trace]| f(x), &[-1.0, 1.0, 1.0]);
     assert_eq!(entries(&pos), BTreeSet::from([(0, 1), (1, 0)]));
     assert_eq!(entries(&neg), BTreeSet::from([(2, 2)]));
-    assert_eq!(entries(&union(&pos, &neg)), BTreeSet::from([(0, 1), (1, 0), (2, 2)]));
+    assert_eq!(
+        entries(&union(&pos, &neg)),
+        BTreeSet::from([(0, 1), (1, 0), (2, 2)])
+    );
 }
 
 /// Operations among constants record nothing; a traced zero still depends on its inputs; a
@@ -640,5 +658,8 @@ fn wrong_lengths_are_errors() {
     let mut jac = SparseJacobian::new(Band, &[0.0; 6], 6);
     assert!(jac.jacobian(&[0.0; 6], &mut [0.0; 5]).is_err());
     let mut small = DMatrix::zeros(5, 6);
-    assert!(jac.jacobian_dense(&[0.0; 6], &mut [0.0; 6], &mut small).is_err());
+    assert!(
+        jac.jacobian_dense(&[0.0; 6], &mut [0.0; 6], &mut small)
+            .is_err()
+    );
 }

@@ -3,9 +3,9 @@
 //! solution checked with the dense Jacobian.
 
 use crate::springs::{DenseSprings, Springs};
-use dualgrad::{Scalar, ScalarFn};
 use dualgrad::lsq::{LevenbergMarquardt, LsqError, SparseLevenbergMarquardt, VectorResiduals};
 use dualgrad::sparse::SliceFn;
+use dualgrad::{Scalar, ScalarFn};
 use nalgebra::SVector;
 
 #[test]
@@ -28,7 +28,10 @@ fn spring_chain_sparse_lm_matches_the_dense_solve() {
         .unwrap();
     assert!(dense.stop.converged(), "{}", dense.stop);
     for (k, (a, b)) in sparse.params.iter().zip(dense.params.iter()).enumerate() {
-        assert!((a - b).abs() <= 1e-8 * (1.0 + b.abs()), "θ[{k}]: sparse {a}, dense {b}");
+        assert!(
+            (a - b).abs() <= 1e-8 * (1.0 + b.abs()),
+            "θ[{k}]: sparse {a}, dense {b}"
+        );
     }
     assert!((sparse.rss - dense.rss).abs() <= 1e-10 * dense.rss);
 }
@@ -83,4 +86,3 @@ fn sparse_lm_errors() {
         Err(LsqError::NonFiniteStart { .. })
     ));
 }
-

@@ -9,8 +9,8 @@
 #![allow(dead_code)]
 
 use dualgrad::Scalar;
-use dualgrad::sparse::SliceFn;
 use dualgrad::VectorFn;
+use dualgrad::sparse::SliceFn;
 use nalgebra::SVector;
 
 /// The chain of `nodes` nodes.
@@ -45,7 +45,10 @@ impl Springs {
         (0..self.nodes)
             .flat_map(|k| {
                 let (tx, ty) = self.target(k);
-                [tx + 0.1 * (k as f64).sin(), ty + 0.1 * (1.3 * k as f64).cos()]
+                [
+                    tx + 0.1 * (k as f64).sin(),
+                    ty + 0.1 * (1.3 * k as f64).cos(),
+                ]
             })
             .collect()
     }
