@@ -172,17 +172,19 @@ pub fn star_sources(pattern: &SparsityPattern, colouring: &Colouring) -> Vec<usi
     for (i, j) in pattern.entries() {
         counts[i * k + c[j]] += 1;
     }
+    // one source per unordered pair, so that the recovered matrix is exactly symmetric
     pattern
         .entries()
         .map(|(i, j)| {
-            if counts[i * k + c[j]] == 1 {
-                i * k + c[j]
+            let (a, b) = (i.min(j), i.max(j));
+            if counts[a * k + c[b]] == 1 {
+                a * k + c[b]
             } else {
                 assert!(
-                    counts[j * k + c[i]] == 1,
+                    counts[b * k + c[a]] == 1,
                     "not a star colouring: entry ({i}, {j}) is not alone in its row or column"
                 );
-                j * k + c[i]
+                b * k + c[a]
             }
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Partially separable objectives `f(x) = Σᵢ fᵢ(x)`: gradients, Hessians and Hessian-vector
 //! products in as many passes as the terms' Jacobian has colours.
 
-use super::colour::{Colouring, column_colouring};
+use super::colour::{Colouring, column_colouring, star_colouring, star_sources};
 use super::pattern::{Run, Walker, add_interactions, from_rows};
 use super::{SparseError, Width, check_len, seed};
 use crate::{Jet, Scalar};
@@ -92,6 +92,14 @@ const NO_SLOT: usize = usize::MAX;
 /// | [`hessian`](Self::hessian) | `b (b + 1) / 2`, `b = ⌈c / W⌉` | `Jet<Jet<f64, W>, W>`: `Sᵀ Hᵢ S` for two blocks of colours |
 /// | [`hvp`](Self::hvp) | `⌈c / W⌉` | `Jet<Jet<f64, 1>, W>`: `Sᵀ Hᵢ v` |
 ///
+/// When the terms' colours take more than one block (`c > 8`), the Hessian may instead come from
+/// a [`star_colouring`](super::star_colouring) of its pattern with `s` colours: `⌈n / 8⌉ ⌈s / 8⌉`
+/// passes on `Jet<Jet<f64, 8>, 8>` (outer tangents a chunk of 8 variables, inner ones a block
+/// of colour directions) give `B = H S`, and each entry is read off `B` as
+/// [`star_sources`](super::star_sources) says. It is chosen when it takes fewer passes: for a
+/// function of few terms that each touch many variables (one term is a general function), not for
+/// sums of small terms. [`hessian_passes`](Self::hessian_passes) says which.
+///
 /// A term's variables have distinct colours, so the compressed results of a term give its own
 /// derivatives exactly: `∂fᵢ/∂xⱼ` is its tangent of colour `c(j)`, `(Hᵢ)ⱼₖ` its second tangent
 /// of colours `(c(j), c(k))`. The gradient and Hessian are their sums over the terms. The cost is
@@ -132,6 +140,18 @@ pub struct SparseSum<F> {
     slot_offsets: Vec<usize>,
     slots: Vec<usize>,
     width: Width<Buffers<1>, Buffers<2>, Buffers<4>, Buffers<8>>,
+    star: Option<Star>,
+}
+
+/// The Hessian by a star colouring of its pattern, chosen when it takes fewer passes than the
+/// terms' colours (a sum of few terms that each touch many variables).
+#[derive(Clone, Debug)]
+struct Star {
+    colouring: Colouring,
+    /// For each Hessian entry, its position in `compressed`.
+    sources: Vec<usize>,
+    /// `H S`, row-major, `n × colours`.
+    compressed: Vec<f64>,
 }
 
 impl<F: TermSum> SparseSum<F> {
@@ -175,6 +195,16 @@ impl<F: TermSum> SparseSum<F> {
             }
             slot_offsets.push(slots.len());
         }
+        // more than one block of colours: a star colouring of the Hessian may need fewer passes
+        let blocks = colouring.count().div_ceil(8);
+        let star = (blocks > 1)
+            .then(|| star_colouring(&hessian_pattern))
+            .filter(|star| n.div_ceil(8) * star.count().div_ceil(8) < blocks * (blocks + 1) / 2)
+            .map(|star| Star {
+                sources: star_sources(&hessian_pattern, &star),
+                compressed: vec![0.0; n * star.count()],
+                colouring: star,
+            });
         let nnz = hessian_pattern.nnz();
         let hessian = CsrMatrix::try_from_pattern_and_values(hessian_pattern, vec![0.0; nnz])
             .expect("as many values as entries");
@@ -193,6 +223,7 @@ impl<F: TermSum> SparseSum<F> {
             slot_offsets,
             slots,
             width,
+            star,
         }
     }
 
@@ -225,6 +256,19 @@ impl<F: TermSum> SparseSum<F> {
     /// Passes per gradient or Hessian-vector product: `⌈colours / width⌉` (at least 1).
     pub fn passes(&self) -> usize {
         self.colouring.count().div_ceil(self.width.lanes()).max(1)
+    }
+
+    /// Passes per Hessian: `b (b + 1) / 2` with `b = ⌈colours / width⌉` by the terms' colours,
+    /// or `⌈n / 8⌉ ⌈s / 8⌉` by a star colouring of the Hessian with `s` colours when that is fewer
+    /// (chosen at construction; see the type's documentation).
+    pub fn hessian_passes(&self) -> usize {
+        match &self.star {
+            Some(star) => self.inputs().div_ceil(8) * star.colouring.count().div_ceil(8).max(1),
+            None => {
+                let b = self.passes();
+                b * (b + 1) / 2
+            }
+        }
     }
 
     /// The function.
@@ -277,9 +321,17 @@ impl<F: TermSum> SparseSum<F> {
             slot_offsets,
             slots,
             width,
+            star,
         } = self;
         let values = hessian.values_mut();
         values.fill(0.0);
+        if let (Some(star), Width::W8(b)) = (star, &mut *width) {
+            let value = star_passes(f, variables.major_dim(), star, &mut b.second, x, g);
+            for (v, &src) in values.iter_mut().zip(&star.sources) {
+                *v = star.compressed[src];
+            }
+            return Ok((value, &self.hessian));
+        }
         let layout = Layout {
             variables,
             colouring,
@@ -453,6 +505,59 @@ fn hessian_passes<F: TermSum, const W: usize>(
                                 h[s] += d;
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+    value
+}
+
+/// `B = H S` for a star colouring: one pass per chunk of 8 variables (the outer tangents) and
+/// block of 8 colours (the inner tangents), every term evaluated and summed.
+fn star_passes<F: TermSum>(
+    f: &F,
+    terms: usize,
+    star: &mut Star,
+    xs: &mut [Jet<Jet<f64, 8>, 8>],
+    x: &[f64],
+    g: &mut [f64],
+) -> f64 {
+    const W: usize = 8;
+    let colours = star.colouring.colours();
+    let k = star.colouring.count();
+    let mut value = 0.0;
+    for chunk in 0..x.len().div_ceil(W) {
+        for q in 0..k.div_ceil(W).max(1) {
+            for (j, ((xj, &v), &c)) in xs.iter_mut().zip(x).zip(colours).enumerate() {
+                let mut inner = Jet::constant(v);
+                if c / W == q {
+                    inner.eps[c - q * W] = 1.0;
+                }
+                *xj = Jet::constant(inner);
+                if j / W == chunk {
+                    xj.eps[j - chunk * W] = Jet::constant(1.0);
+                }
+            }
+            let mut total = Jet::constant(Jet::constant(0.0));
+            for i in 0..terms {
+                total += f.term(i, xs);
+            }
+            if chunk == 0 && q == 0 {
+                value = total.re.re;
+            }
+            for (i, d) in total.eps.iter().enumerate() {
+                let row = chunk * W + i;
+                if row >= x.len() {
+                    break;
+                }
+                if q == 0 {
+                    g[row] = d.re;
+                }
+                for (b, &e) in d.eps.iter().enumerate() {
+                    let c = q * W + b;
+                    if c < k {
+                        star.compressed[row * k + c] = e;
                     }
                 }
             }

@@ -43,6 +43,21 @@ impl SliceFn for Band {
     }
 }
 
+/// Σ sin(xᵢ xᵢ₊₂) + xᵢ₊₁³ as one term.
+struct OneTerm;
+impl TermSum for OneTerm {
+    fn terms(&self) -> usize {
+        1
+    }
+    fn term<T: Scalar>(&self, _: usize, x: &[T]) -> T {
+        let mut s = T::zero();
+        for i in 0..x.len() - 2 {
+            s += (x[i] * x[i + 2]).sin() + x[i + 1].powi(3);
+        }
+        s
+    }
+}
+
 #[test]
 fn compressed_passes_allocate_nothing_at_new_points() {
     assert_counter_works();
@@ -87,6 +102,15 @@ fn compressed_passes_allocate_nothing_at_new_points() {
             "dense jacobian"
         );
     }
+    // a general function (one term): the Hessian by its star colouring, also without allocation
+    let mut one = SparseSum::new(OneTerm, &x0[..40]);
+    assert_eq!(one.hessian_passes(), 5);
+    let mut g40 = vec![0.0; 40];
+    assert_eq!(
+        allocations(|| one.hessian(&x1[..40], &mut g40).unwrap().0),
+        0,
+        "star hessian"
+    );
     // building does allocate: the counter sees it
     assert!(allocations(|| SparseSum::new(Chain { n }, &x0).colours()) > 0);
 }

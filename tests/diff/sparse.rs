@@ -445,6 +445,97 @@ fn sparse_sum_equals_the_dense_gradient_hessian_and_hvp() {
     check_n(300, prop as fn(u64, u8) -> TestResult);
 }
 
+/// The random functions summed into one term: a general function, whose Hessian comes from a
+/// star colouring when that takes fewer passes than the 12 colours of its one term.
+struct OneTerm(Random);
+impl TermSum for OneTerm {
+    fn terms(&self) -> usize {
+        1
+    }
+    fn term<T: Scalar>(&self, _: usize, x: &[T]) -> T {
+        let mut s = T::zero();
+        for e in &self.0.edges {
+            s += phi(e, x);
+        }
+        s
+    }
+}
+
+#[test]
+fn star_coloured_hessian_of_one_term_equals_the_dense_one() {
+    fn prop(seed: u64, shape: u8) -> TestResult {
+        let f = OneTerm(random_function(seed, SHAPES[usize::from(shape % 4)]));
+        let mut sum = SparseSum::new(&f, point(seed).as_slice());
+        let star = star_colouring(sum.hessian_pattern()).count();
+        let by_terms = sum.colours().div_ceil(8);
+        let expected =
+            if by_terms > 1 && N.div_ceil(8) * star.div_ceil(8) < by_terms * (by_terms + 1) / 2 {
+                N.div_ceil(8) * star.div_ceil(8)
+            } else {
+                sum.passes() * (sum.passes() + 1) / 2
+            };
+        if sum.hessian_passes() != expected {
+            return TestResult::error(format!(
+                "{} passes, expected {expected}",
+                sum.hessian_passes()
+            ));
+        }
+        let x = point(seed.wrapping_add(1));
+        let (fd, gd, hd) = hessian(|x| f.term(0, x.as_slice()), &x);
+        let mut g = [0.0; N];
+        let mut h = DMatrix::zeros(N, N);
+        let value = sum.hessian_dense(x.as_slice(), &mut g, &mut h).unwrap();
+        let mut checks = vec![close_rel("f", value, fd)];
+        for i in 0..N {
+            checks.push(close_rel("g", g[i], gd[i]));
+            for j in 0..N {
+                checks.push(close_rel(&format!("H[{i}, {j}]"), h[(i, j)], hd[(i, j)]));
+                if h[(i, j)] != h[(j, i)] {
+                    checks.push(Err(format!("H not symmetric at ({i}, {j})")));
+                }
+            }
+        }
+        match checks.into_iter().find(Result::is_err) {
+            Some(Err(e)) => TestResult::error(e),
+            _ => TestResult::passed(),
+        }
+    }
+    check_n(300, prop as fn(u64, u8) -> TestResult);
+}
+
+/// A banded function of 40 variables as one term: the star colouring (at most 8 colours) takes
+/// ⌈40 / 8⌉ = 5 passes, the term's 40 colours 15.
+#[test]
+fn one_banded_term_takes_the_star_path() {
+    struct Banded;
+    impl TermSum for Banded {
+        fn terms(&self) -> usize {
+            1
+        }
+        fn term<T: Scalar>(&self, _: usize, x: &[T]) -> T {
+            let mut s = T::zero();
+            for i in 0..x.len() - 2 {
+                s += (x[i] * x[i + 2]).sin() + x[i + 1].powi(3);
+            }
+            s
+        }
+    }
+    let x = SVector::<f64, 40>::from_fn(|i, _| 0.3 * (i as f64).cos());
+    let mut sum = SparseSum::new(Banded, x.as_slice());
+    assert_eq!(sum.hessian_passes(), 5);
+    let (_, gd, hd) =
+        dualgrad::hessian_chunked(|x| Banded.term(0, x.as_slice()), &x, dualgrad::Chunk::<8>);
+    let mut g = [0.0; 40];
+    let mut h = DMatrix::zeros(40, 40);
+    sum.hessian_dense(x.as_slice(), &mut g, &mut h).unwrap();
+    for i in 0..40 {
+        close_rel("g", g[i], gd[i]).unwrap();
+        for j in 0..40 {
+            close_rel("H", h[(i, j)], hd[(i, j)]).unwrap();
+        }
+    }
+}
+
 /// Σ (x_{i} + … + x_{i+w−1})³ over windows of width 12: 12 colours, more than one jet width
 /// (8), so the gradient takes 2 passes and the Hessian 3 pairs of colour blocks.
 struct Windows {
