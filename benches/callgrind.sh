@@ -10,6 +10,8 @@
 #                                            # with other RUSTFLAGS or another engine)
 #   benches/callgrind.sh lsq        # only the least-squares solves (benches/lsq.rs: NIST's Gauss1,
 #                                   # 250 points, and Misra1a, 14 points, by LevenbergMarquardt)
+#   BENCH=sparse benches/callgrind.sh        # the cases of another bench target that speaks the
+#                                            # same --list / --callgrind protocol (benches/sparse.rs)
 #
 # Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
 # difference divided by COUNT is the exact count per evaluation: setup (building the data and
@@ -21,14 +23,15 @@ filter="${1:-}"
 out="${OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
+bench="${BENCH:-report}"
 bin="${BIN:-}"
-[ -n "$bin" ] || bin=$(cargo bench --bench report --no-run --message-format=json 2>/dev/null |
+[ -n "$bin" ] || bin=$(cargo bench --bench "$bench" --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "report" and m.get("executable"):
-        print(m["executable"])')
-[ -x "$bin" ] || { echo "could not build the report bench" >&2; exit 1; }
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$bench")
+[ -x "$bin" ] || { echo "could not build the $bench bench" >&2; exit 1; }
 
 # Instructions (Ir) collected by one run of the report binary in --callgrind mode.
 instructions() { # workload variant count

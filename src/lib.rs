@@ -17,6 +17,7 @@
 //! |---|---|
 //! | [`jet`] | the dual number [`Jet`]; nalgebra's linear algebra on jets; `f64` data times dual matrices |
 //! | [`diff`] | the derivative entry points; the one size policy ([`diff::size`]); custom rules ([`diff::custom`]); implicit differentiation ([`diff::implicit`]) |
+//! | [`sparse`] | sparsity patterns traced from generic code, colourings, compressed Jacobians; sums of terms (gradient, Hessian, `H v` in as many passes as colours) |
 //! | [`functions`] | numerically stable elementary functions: `sigmoid`, `softplus`, `log_sum_exp`, cross-entropies, `erf` |
 //! | [`check`] | hand-derived gradients, Jacobians and Hessians checked against the exact ones; finite differences |
 //! | [`data`] | data sets, CSV loading, splits, mini-batches, standardisation; the seeded generator |
@@ -182,6 +183,7 @@ pub mod objective;
 pub mod optim;
 pub mod params;
 mod scalar;
+pub mod sparse;
 pub mod train;
 
 pub use diff::{
@@ -195,7 +197,7 @@ pub use jet::Jet;
 /// its own; the trait and generator themselves are [`data::Rng`] and [`data::ChaCha8Rng`].
 pub use rand;
 pub use scalar::{AnyScalar, Precision, Scalar};
-pub use {nalgebra, num_dual};
+pub use {nalgebra, nalgebra_sparse, num_dual};
 
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]
@@ -225,6 +227,8 @@ mod guide_doctests {
     struct Training;
     #[doc = include_str!("../docs/guide/least-squares.md")]
     struct LeastSquares;
+    #[doc = include_str!("../docs/guide/sparse.md")]
+    struct Sparse;
 }
 
 /// The names most programs need: `use dualgrad::prelude::*;`. Everything else is one module

@@ -22,5 +22,6 @@ mod nested;
 mod rules;
 mod scalar_types;
 mod second_order;
+mod sparse;
 #[allow(unused_imports)] // the point is that these traits are in scope
 mod vocabulary;
