@@ -17,7 +17,17 @@
 //! A zero tangent stays zero even where the local derivative is infinite. For example
 //! `∂/∂y (sqrt(x) + y)` at `x = 0` is `1`, and the Euclidean norm at the origin has gradient `0`
 //! (the derivative of `sqrt` at `0` is infinite, but the tangent of `x·x` there is exactly zero).
-//! The check costs one `is_finite` test per elementary function and nothing on the usual path.
+//! The check costs one `is_finite` test of the local derivative per elementary function whose
+//! derivative can be unbounded (`exp`, `ln`, `sqrt`, `recip`, ...; not `tanh`, `sin`, `cos`,
+//! `atan`), and the repair, when the test fails, runs inline.
+//!
+//! # Wide vectors
+//!
+//! On x86-64 processors with AVX2, the models' gradient runs a copy of its evaluation compiled
+//! for AVX2, chosen at run time; the results are bit-identical to the default path.
+//! [`wide_vectors`] says whether this machine takes it, and why the closure entry points do not
+//! dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide vectors in
+//! every jet operation.
 //!
 //! Nested jets (second and higher order) go further: there the inner jets' values are first
 //! derivatives, which can be infinite where the function is finite, so products, quotients,

@@ -46,13 +46,8 @@ pub(crate) fn one_pass<T: AnyScalar, const N: usize>(
     f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    crate::jet::wide(
-        #[inline(always)]
-        || {
-            let r = f(&seed(x));
-            (r.re, SVector::from(r.eps))
-        },
-    )
+    let r = f(&seed(x));
+    (r.re, SVector::from(r.eps))
 }
 
 /// The chunk size `C` of [`gradient_chunked`], as a value: `Chunk::<8>`.
@@ -100,18 +95,6 @@ pub fn gradient_chunked<T: AnyScalar, const N: usize, const C: usize>(
             "gradient_chunked: the chunk size C must be at least 1"
         )
     };
-    crate::jet::wide(
-        #[inline(always)]
-        || chunked_passes(f, x),
-    )
-}
-
-/// The passes of [`gradient_chunked`].
-#[inline(always)]
-fn chunked_passes<T: AnyScalar, const N: usize, const C: usize>(
-    f: impl Fn(&SVector<Jet<T, C>, N>) -> Jet<T, C>,
-    x: &SVector<T, N>,
-) -> (T, SVector<T, N>) {
     let mut xs = filled!(Jet::constant(T::zero()); N);
     for i in 0..N {
         xs[i] = Jet::constant(x[i]);

@@ -219,13 +219,14 @@ const FORMULA: &str = "the sum over the layers of O*I + O";
 /// Hidden weights are initialised by each layer's activation's scheme (Xavier for tanh and
 /// sigmoid, He for ReLU), output weights by Xavier, biases at zero.
 ///
-/// The gradient ([`Model::loss_and_gradient_sum`]) is exact forward-mode AD over each layer's
-/// pre-activations: since `z = W a + b` is affine in the parameters, one pass per sample per
-/// layer, with only that layer's `zₗ` seeded (`Hₗ` tangents), gives `∂L/∂zₗ`, and
-/// `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For the 4 → 8 → 3 iris network that is 8 + 3
-/// tangents instead of the 67 of the generic path; for 2 → 8 → 6 → 2, 8 + 6 + 2 instead of 92.
-/// The activations and the loss are differentiated by the dual arithmetic, so any
-/// [`Activation`] and [`Loss`] work.
+/// The gradient ([`Model::loss_and_gradient_sum`]) is exact: per sample, the loss is
+/// differentiated by one dual pass with the network's outputs `z` seeded (`O` tangents), each
+/// activation by a one-tangent jet (`A(zₖ)` and `A′(zₖ)` together), and the affine maps
+/// `z = W a + b`, being linear, are stepped through backwards: `∂L/∂aₗ₋₁ = Wₗᵀ ∂L/∂zₗ`,
+/// `∂L/∂zₗ₋₁ = ∂L/∂aₗ₋₁ ⊙ A′(zₗ₋₁)`, and `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For the
+/// 4 → 8 → 3 iris network that is 3 tangents and 8 one-tangent jets instead of the 67 tangents
+/// of the generic path. The activations and the loss are differentiated by the dual arithmetic,
+/// so any [`Activation`] and [`Loss`] work.
 ///
 /// ```
 /// use dualgrad::network;
