@@ -44,13 +44,6 @@ pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
             return unsafe { with_avx2(f) };
         }
     }
-    default_path(f)
-}
-
-/// `f` out of line, as [`with_avx2`] is: the caller's frame then holds the locals of neither
-/// copy, so the stack used is one copy's, whichever runs.
-#[inline(never)]
-fn default_path<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
