@@ -12,6 +12,6 @@ mod model_network;
 #[cfg(feature = "parallel")]
 mod model_parallel;
 mod model_params;
-mod model_wide;
 #[cfg(feature = "serde")]
 mod model_serde;
+mod model_wide;

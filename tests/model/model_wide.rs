@@ -52,11 +52,23 @@ where
 fn model_gradients_are_bit_identical_on_both_paths() {
     println!("wide vectors (AVX2) on this machine: {}", wide_vectors());
     let classes = Dataset::new(features(40), (0..40).map(|k| (k * 7) % 3).collect()).unwrap();
-    both_paths(Mlp1::<Tanh, 4, 8, 3, 67>::new(), SoftmaxCrossEntropy, &classes);
+    both_paths(
+        Mlp1::<Tanh, 4, 8, 3, 67>::new(),
+        SoftmaxCrossEntropy,
+        &classes,
+    );
     both_paths(TanhRelu::new(), SoftmaxCrossEntropy, &classes);
     let values: Vec<f64> = (0..40).map(|k| (k as f64 * 0.3).cos()).collect();
     let regression = Dataset::new(features(40), values).unwrap();
     both_paths(TanhReluOne::new(), MeanSquaredError, &regression);
-    let labels = Dataset::new(features(40), (0..40).map(|k| f64::from(k % 2 == 0)).collect()).unwrap();
-    both_paths(LogisticRegression::<4, 5>::new(), BinaryCrossEntropy, &labels);
+    let labels = Dataset::new(
+        features(40),
+        (0..40).map(|k| f64::from(k % 2 == 0)).collect(),
+    )
+    .unwrap();
+    both_paths(
+        LogisticRegression::<4, 5>::new(),
+        BinaryCrossEntropy,
+        &labels,
+    );
 }
