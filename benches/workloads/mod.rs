@@ -15,7 +15,7 @@
 //! | `num_dual-nalgebra` | XOR only: raw `num_dual::gradient` on the nalgebra-style loss |
 //! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
 //! | `hand-hvp`, `floor-hvp`, `dualgrad-hvp`, `dualgrad-hvp-chunkC` | Rosenbrock: value, gradient and Hessian-vector product `H v` along `(1, …, 1)`, by hand, on the floor's nested dual (`floor.rs`, forward over forward with nothing else), by `ScalarFn::hvp` (one pass or chunks of `HVP_CHUNK`), and by `hvp_chunked` |
-//! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
+//! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
 //! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as `Mlp2<Tanh, ..>` (an alias of the same network type) and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
@@ -671,7 +671,7 @@ where
         }
     }
 
-    /// Mean loss and gradient over all samples: the model's pre-activation path.
+    /// Mean loss and gradient over all samples: the model's per-layer path.
     pub fn loss_and_gradient(&self) -> (f64, SVector<f64, P>) {
         self.obj.loss_and_gradient(&self.p, self.obj.all_indices())
     }
