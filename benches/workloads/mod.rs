@@ -20,6 +20,11 @@
 //! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as `Mlp2<Tanh, ..>` (an alias of the same network type) and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
 //!
+//! Besides the workloads whose losses call the crate's stable `softmax_cross_entropy` and
+//! `bce_with_logits` (`iris`, `logistic`), `iris-plain` and `logistic-plain` write those losses
+//! out with plain `exp`, `ln` and `ln_1p`, as a user would, and `products-W` (`W` = 1 … 17)
+//! runs the same product-rule-heavy recurrence at every jet width.
+//!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
 //! into the model's documented flat layout ([`Layout`]); the layout is checked against the
 //! model's typed parameters when the cases are built, and the gradient is mapped back before
