@@ -5,6 +5,8 @@
 #   benches/callgrind.sh            # every case (the multi-threaded model rows are timed only,
 #                                   # in `cargo bench --bench report --features parallel`)
 #   benches/callgrind.sh xor        # only workloads whose name contains "xor"
+#   VARIANTS='^(hand|floor|dualgrad|model)$' benches/callgrind.sh  # only variants matching the
+#                                   # (bash) regular expression; `hand` is always kept (the ratio)
 #   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
 #   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built
 #                                            # with other RUSTFLAGS or another engine)
@@ -70,6 +72,7 @@ rows=()
 declare -A hand
 while read -r workload variant count; do
     [[ "$workload" == *"$filter"* ]] || continue
+    [[ "$variant" == hand || "$variant" =~ ${VARIANTS:-.} ]] || continue
     base=$(instructions "$workload" "$variant" 0)
     full=$(instructions "$workload" "$variant" "$count")
     per=$(( (full - base + count / 2) / count ))

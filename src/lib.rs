@@ -165,8 +165,10 @@
 //!
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
-// `deny`, not `forbid`: nalgebra's `SimdValue` makes every scalar implement two `unsafe fn`
-// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
+// `deny`, not `forbid`, for two audited exceptions: nalgebra's `SimdValue` makes every scalar
+// implement two `unsafe fn` (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to
+// the safe ones. And src/jet/wide.rs calls a function compiled for AVX2, only after
+// `is_x86_feature_detected!("avx2")` said the processor has it (run-time dispatch).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
