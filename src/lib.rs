@@ -165,7 +165,9 @@
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
 // `deny`, not `forbid`: nalgebra's `SimdValue` makes every scalar implement two `unsafe fn`
-// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
+// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones. The one
+// unsafe operation, audited where it stands: `diff::size::boxed_zeros` casts a heap array to the
+// nalgebra matrix of the same layout, so large results never touch the stack.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
@@ -186,8 +188,9 @@ pub mod train;
 
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
-    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, second_derivative,
-    third_derivative,
+    hessian, hessian_chunked, hessian_chunked_boxed, hessian_chunked_into, hvp, hvp_chunked,
+    jacobian, jacobian_chunked, jacobian_chunked_boxed, jacobian_chunked_into, jvp,
+    second_derivative, third_derivative,
 };
 pub use jet::Jet;
 /// The `rand` version dualgrad is built with (for [`Model::init_with`](model::Model::init_with)

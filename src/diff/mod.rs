@@ -76,9 +76,12 @@ pub mod size;
 pub use derivative::{derivative, second_derivative, third_derivative};
 pub use fn_traits::{ScalarFn, VectorFn};
 pub use gradient::{Chunk, gradient, gradient_chunked};
-pub use hessian::{hessian, hessian_chunked};
+pub use hessian::{hessian, hessian_chunked, hessian_chunked_boxed, hessian_chunked_into};
 pub use hvp::{hvp, hvp_chunked};
-pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
+pub use jacobian::{
+    directional_derivative, jacobian, jacobian_chunked, jacobian_chunked_boxed,
+    jacobian_chunked_into, jvp,
+};
 
 use crate::{AnyScalar, Jet};
 use nalgebra::SVector;
