@@ -11,6 +11,7 @@ mod f32_functions;
 mod bad_input_conventions;
 mod custom_rules;
 mod edges;
+mod elementary_reference;
 mod envelope;
 mod f32;
 mod identities;
