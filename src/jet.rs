@@ -17,6 +17,9 @@
 //! A zero tangent stays zero even where the local derivative is infinite. For example
 //! `∂/∂y (sqrt(x) + y)` at `x = 0` is `1`, and the Euclidean norm at the origin has gradient `0`
 //! (the derivative of `sqrt` at `0` is infinite, but the tangent of `x·x` there is exactly zero).
+//! Its Hessian there is `∞` on the diagonal and `0` off it (`sqrt(x·x)` in two variables:
+//! `[[∞, 0], [0, ∞]]`): `|t|` has a kink along each coordinate, and the chain rule gives
+//! `√'(0) · ∂²(x·x)/∂xᵢ² = ∞ · 2` there, while the off-diagonal `∂²(x·x)/∂xᵢ∂xⱼ` is `0`.
 //! The check costs one `is_finite` test per elementary function and nothing on the usual path.
 //!
 //! Nested jets (second and higher order) go further: there the inner jets' values are first
