@@ -79,11 +79,8 @@ fn hessian_destructured<const N: usize>() {
 
 #[inline(never)]
 fn hessian_chunked_destructured<const N: usize>() {
-    let (f, g, h) = dualgrad::hessian_chunked(
-        |x| Rosenbrock::<N>.eval(x),
-        &point(),
-        dualgrad::Chunk::<8>,
-    );
+    let (f, g, h) =
+        dualgrad::hessian_chunked(|x| Rosenbrock::<N>.eval(x), &point(), dualgrad::Chunk::<8>);
     black_box((&f, &g, &h));
 }
 

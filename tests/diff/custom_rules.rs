@@ -7,10 +7,10 @@ use crate::common;
 use common::*;
 use dualgrad::check::ridders_derivative;
 use dualgrad::diff::custom::{Derivatives, MAX_RULE_ORDER, Rule, apply_rule};
-use dualgrad::third_derivative;
 use dualgrad::functions::{erf, erfc};
 use dualgrad::prelude::*;
 use dualgrad::second_derivative;
+use dualgrad::third_derivative;
 use nalgebra::SVector;
 use num_dual::{DualSVec64, HyperDual64};
 use quickcheck::TestResult;
@@ -191,7 +191,10 @@ fn a_first_order_rule_refuses_second_derivatives() {
     let msg = panic_message(|| {
         hessian(|x| cube1(x[0]), &SVector::from([2.0]));
     });
-    assert!(msg.contains("Cube1") && msg.contains("needs order 2"), "{msg}");
+    assert!(
+        msg.contains("Cube1") && msg.contains("needs order 2"),
+        "{msg}"
+    );
 }
 
 /// A rule that declares order 2 but writes only `f` and `f'`: the unwritten `f''` reads as NaN
@@ -273,7 +276,12 @@ fn prop_rule_composition_matches_direct_evaluation() {
         let a = third_derivative(|t| apply_rule(&Cubic(c), inner(t)), x);
         let b = third_derivative(|t| cubic_direct(c, inner(t)), x);
         let atol = 1e-13 * (1.0 + 30.0 * c.iter().map(|v| v.abs()).sum::<f64>());
-        let parts = [("value", a.0, b.0), ("f'", a.1, b.1), ("f''", a.2, b.2), ("f'''", a.3, b.3)];
+        let parts = [
+            ("value", a.0, b.0),
+            ("f'", a.1, b.1),
+            ("f''", a.2, b.2),
+            ("f'''", a.3, b.3),
+        ];
         let r = parts
             .into_iter()
             .try_for_each(|(w, p, q)| close(w, p, q, atol, 1e-12))

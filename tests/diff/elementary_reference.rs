@@ -97,7 +97,10 @@ fn no_overflow_far_out() {
     ] {
         let got = orders(name, x);
         assert!(got.iter().all(|v| v.is_finite()), "{name}({x:e}): {got:?}");
-        assert!(got[1..].iter().all(|v| v.abs() < 1e-299), "{name}({x:e}): {got:?}");
+        assert!(
+            got[1..].iter().all(|v| v.abs() < 1e-299),
+            "{name}({x:e}): {got:?}"
+        );
     }
     // the derivative of asinh, atan, acosh keeps its relative accuracy up to the largest f64
     let x = 1e300_f64;

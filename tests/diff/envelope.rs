@@ -5,11 +5,11 @@
 
 use dualgrad::check::ridders_derivative;
 use dualgrad::data::{CsvLoader, Standardizer};
+use dualgrad::diff::size::boxed_zeros;
 use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
 use dualgrad::objective::FullBatch;
 use dualgrad::optim::{Newton, NewtonCg};
 use dualgrad::optim::{StopReason, StopRules, minimize};
-use dualgrad::diff::size::boxed_zeros;
 use dualgrad::{
     Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked,
     hessian_chunked_boxed, hessian_chunked_into, hvp, hvp_chunked, jacobian, jacobian_chunked,
