@@ -146,7 +146,7 @@ pub fn jacobian_chunked_boxed<T: AnyScalar, const N: usize, const M: usize, cons
 /// let (mut v, mut j) = (SVector::zeros(), SMatrix::<f64, 2, 2>::zeros());
 /// let x = SVector::from([2.0, 3.0]);
 /// jacobian_chunked_into(|x| SVector::from([x[0] + x[1], x[0] * x[1]]), &x, Chunk::<1>, &mut v, &mut j);
-/// assert_eq!((v, j), (SVector::from([5.0, 6.0]), SMatrix::new(1.0, 1.0, 3.0, 2.0)));
+/// assert_eq!((v, j), (SVector::from([5.0, 6.0]), SMatrix::<f64, 2, 2>::new(1.0, 1.0, 3.0, 2.0)));
 /// ```
 pub fn jacobian_chunked_into<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
     f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
