@@ -165,10 +165,12 @@
 //!
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
-// `deny`, not `forbid`, for two audited exceptions: nalgebra's `SimdValue` makes every scalar
+// `deny`, not `forbid`, for three audited exceptions: nalgebra's `SimdValue` makes every scalar
 // implement two `unsafe fn` (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to
-// the safe ones. And src/jet/wide.rs calls a function compiled for AVX2, only after
-// `is_x86_feature_detected!("avx2")` said the processor has it (run-time dispatch).
+// the safe ones. src/jet/wide.rs calls a function compiled for AVX2, only after
+// `is_x86_feature_detected!("avx2")` said the processor has it (run-time dispatch). And
+// `diff::size::boxed_zeros` casts a heap array to the nalgebra matrix of the same layout, so
+// large results never touch the stack.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
@@ -190,8 +192,9 @@ pub mod train;
 
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
-    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, second_derivative,
-    third_derivative,
+    hessian, hessian_chunked, hessian_chunked_boxed, hessian_chunked_into, hvp, hvp_chunked,
+    jacobian, jacobian_chunked, jacobian_chunked_boxed, jacobian_chunked_into, jvp,
+    second_derivative, third_derivative,
 };
 pub use jet::Jet;
 /// The `rand` version dualgrad is built with (for [`Model::init_with`](model::Model::init_with)

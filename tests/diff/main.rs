@@ -12,6 +12,7 @@ mod bad_input_conventions;
 mod bad_input_implicit;
 mod custom_rules;
 mod edges;
+mod elementary_reference;
 mod envelope;
 mod f32;
 mod identities;
