@@ -22,6 +22,10 @@
 //! and by `SparseLevenbergMarquardt` (`sparse-lm`: one compressed pass of 4 colours and a sparse
 //! Cholesky per step), one whole solve per evaluation.
 //!
+//! And sparse-only rows `sum-doubling-N-*` at N = 250, 500, 1,000, 2,000 and 4,000 (with the
+//! hand-written ones beside them), to show the cost of successive doublings:
+//! `BENCH=sparse benches/callgrind.sh sum-doubling`.
+//!
 //! Each case's result is checked against the hand-written one before anything is measured.
 
 #[path = "../tests/support/springs.rs"]
@@ -313,13 +317,134 @@ fn cases_at<const N: usize>(out: &mut Vec<Case>, count: u64, dense_hessian: Opti
     }
 }
 
-fn cases() -> Vec<Case> {
+/// Sparse-only cases at successive doublings of `n` (with the hand-written ones beside them), to
+/// show how the cost grows with `n`.
+fn doubling_cases(out: &mut Vec<Case>) {
+    for n in [250, 500, 1000, 2000, 4000] {
+        let x = point(n);
+        let v: Vec<f64> = (0..n).map(|i| 1.0 - 0.0001 * i as f64).collect();
+        let (mut g, mut d, mut o, mut hv) =
+            (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let f = hand_hessian(&x, &mut g, &mut d, &mut o);
+        hand_hvp(&x, &v, &mut vec![0.0; n], &mut hv);
+        let mut sum = SparseSum::new(Terms { n }, &x);
+        let mut gs = vec![0.0; n];
+        close("sparse f", &[sum.gradient(&x, &mut gs).unwrap()], &[f]);
+        close("sparse g", &gs, &g);
+        let (_, h) = sum.hessian(&x, &mut gs).unwrap();
+        for i in 0..n {
+            close(
+                "sparse H diagonal",
+                &[h.get_entry(i, i).unwrap().into_value()],
+                &[d[i]],
+            );
+        }
+        let mut hvs = vec![0.0; n];
+        sum.hvp(&x, &v, &mut gs, &mut hvs).unwrap();
+        close("sparse hv", &hvs, &hv);
+        // about 10⁸ instructions a case
+        let count = (400_000 / n) as u64;
+        let name = |what: &str| format!("sum-doubling-{n}-{what}");
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            out.push(Case {
+                workload: name("gradient"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_gradient(black_box(&x), &mut g));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            let mut sum = SparseSum::new(Terms { n }, &x);
+            out.push(Case {
+                workload: name("gradient"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(sum.gradient(black_box(&x), &mut g).unwrap());
+                    }
+                }),
+            });
+        }
+        {
+            let x = x.clone();
+            let (mut g, mut d, mut o) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hessian"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_hessian(black_box(&x), &mut g, &mut d, &mut o));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            let mut sum = SparseSum::new(Terms { n }, &x);
+            out.push(Case {
+                workload: name("hessian"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        let (f, h) = sum.hessian(black_box(&x), &mut g).unwrap();
+                        black_box((f, h.values()[0]));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, v) = (x.clone(), v.clone());
+            let (mut g, mut hv) = (vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hvp"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_hvp(black_box(&x), &v, &mut g, &mut hv));
+                    }
+                }),
+            });
+        }
+        {
+            let (mut g, mut hv) = (vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hvp"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(sum.hvp(black_box(&x), &v, &mut g, &mut hv).unwrap());
+                    }
+                }),
+            });
+        }
+    }
+}
+
+/// Every case; only the doubling ones when `doubling_only` (they need none of the others' setup,
+/// whose dense solves dominate a run under callgrind).
+fn cases(doubling_only: bool) -> Vec<Case> {
     let mut out = Vec::new();
+    if doubling_only {
+        doubling_cases(&mut out);
+        return out;
+    }
     cases_at::<10>(&mut out, 20_000, Some(2_000));
     cases_at::<50>(&mut out, 4_000, Some(20));
     cases_at::<200>(&mut out, 1_000, Some(1));
     cases_at::<2000>(&mut out, 100, None);
     spring_cases(&mut out);
+    doubling_cases(&mut out);
     out
 }
 
@@ -387,7 +512,9 @@ fn main() {
         .map(String::as_str)
         .filter(|a| *a != "--bench")
         .collect();
-    let mut cases = cases();
+    let doubling_only =
+        matches!(args.as_slice(), ["--callgrind", w, ..] if w.starts_with("sum-doubling-"));
+    let mut cases = cases(doubling_only);
     match args.as_slice() {
         ["--callgrind", workload, variant, count] => {
             let count: u64 = count.parse().expect("COUNT must be an integer");
