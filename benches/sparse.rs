@@ -26,6 +26,11 @@
 //! hand-written ones beside them), to show the cost of successive doublings:
 //! `BENCH=sparse benches/callgrind.sh sum-doubling`.
 //!
+//! And `auto-400-density-D`: one Jacobian of a band of density `D` (`m = n = 400`) and the
+//! products `J v`, `Jᵀw`, in sparse (`CsrMatrix`) and dense (`DMatrix`) storage, by
+//! `AutoJacobian` forced either way: where sparse storage stops paying
+//! (`BENCH=sparse benches/callgrind.sh auto`).
+//!
 //! Each case's result is checked against the hand-written one before anything is measured.
 
 #[path = "../tests/support/springs.rs"]
@@ -34,7 +39,7 @@ mod springs;
 use criterion::Criterion;
 use dualgrad::lsq::{LevenbergMarquardt, SparseLevenbergMarquardt, VectorResiduals};
 use dualgrad::nalgebra_sparse::CsrMatrix;
-use dualgrad::sparse::{SparseSum, TermSum};
+use dualgrad::sparse::{AutoJacobian, JacobianMatrix, SliceFn, SparseSum, Storage, TermSum};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{DVector, SVector};
 use std::hint::black_box;
@@ -431,13 +436,115 @@ fn doubling_cases(out: &mut Vec<Case>) {
     }
 }
 
-/// Every case; only the doubling ones when `doubling_only` (they need none of the others' setup,
-/// whose dense solves dominate a run under callgrind).
-fn cases(doubling_only: bool) -> Vec<Case> {
+/// `yᵢ = sin(Σₖ cₖ x₍ᵢ₊ₖ₎ mod n)` over `width` consecutive (circular) inputs: a pattern of density
+/// `width / n`, `width` colours.
+#[derive(Clone, Copy)]
+struct Band {
+    width: usize,
+}
+impl SliceFn for Band {
+    fn eval<T: Scalar>(&self, x: &[T], y: &mut [T]) {
+        let n = x.len();
+        for (i, yi) in y.iter_mut().enumerate() {
+            let mut s = T::zero();
+            for k in 0..self.width {
+                s += x[(i + k) % n] * (1.0 + 0.01 * k as f64);
+            }
+            *yi = s.sin();
+        }
+    }
+}
+
+/// One Jacobian and the products `J v`, `Jᵀw` (what a least-squares step needs), in dense and
+/// in sparse storage, for patterns of density 1/40 to 1 at `m = n = 400`: where sparse storage
+/// stops paying ([`AutoJacobian::DENSITY_THRESHOLD`]).
+fn auto_cases(out: &mut Vec<Case>) {
+    use dualgrad::nalgebra_sparse::ops::{Op, serial::spmm_csr_dense};
+    const N: usize = 400;
+    for width in [10, 40, 80, 120, 160, 200, 280, 400] {
+        let x = point(N);
+        let f = Band { width };
+        let v = DVector::from_fn(N, |i, _| 1.0 - 0.001 * i as f64);
+        let w = DVector::from_fn(N, |i, _| 0.5 + 0.001 * i as f64);
+        let mut sparse = AutoJacobian::with_threshold(f, &x, N, 1.0);
+        let mut dense = AutoJacobian::with_threshold(f, &x, N, 0.0);
+        assert_eq!(
+            (sparse.storage(), dense.storage()),
+            (Storage::Sparse, Storage::Dense)
+        );
+        let mut y = vec![0.0; N];
+        let (mut jv, mut jtw) = (DVector::zeros(N), DVector::zeros(N));
+        let (mut jv_d, mut jtw_d) = (DVector::zeros(N), DVector::zeros(N));
+        {
+            let JacobianMatrix::Sparse(js) = sparse.jacobian(&x, &mut y).unwrap() else {
+                unreachable!()
+            };
+            spmm_csr_dense(0.0, &mut jv, 1.0, Op::NoOp(js), Op::NoOp(&v));
+            spmm_csr_dense(0.0, &mut jtw, 1.0, Op::Transpose(js), Op::NoOp(&w));
+            let JacobianMatrix::Dense(jd) = dense.jacobian(&x, &mut y).unwrap() else {
+                unreachable!()
+            };
+            jv_d.gemv(1.0, jd, &v, 0.0);
+            jtw_d.gemv_tr(1.0, jd, &w, 0.0);
+            close("auto J v", jv.as_slice(), jv_d.as_slice());
+            close("auto Jᵀw", jtw.as_slice(), jtw_d.as_slice());
+        }
+        let workload = format!("auto-{N}-density-{:.3}", width as f64 / N as f64);
+        let count = (40_000 / width) as u64;
+        {
+            let (x, v, w) = (x.clone(), v.clone(), w.clone());
+            let mut y = vec![0.0; N];
+            out.push(Case {
+                workload: workload.clone(),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        let JacobianMatrix::Sparse(js) =
+                            sparse.jacobian(black_box(&x), &mut y).unwrap()
+                        else {
+                            unreachable!()
+                        };
+                        spmm_csr_dense(0.0, &mut jv, 1.0, Op::NoOp(js), Op::NoOp(&v));
+                        spmm_csr_dense(0.0, &mut jtw, 1.0, Op::Transpose(js), Op::NoOp(&w));
+                        black_box((&jv, &jtw));
+                    }
+                }),
+            });
+        }
+        out.push(Case {
+            workload,
+            variant: "dense",
+            count,
+            run: Box::new(move |k| {
+                for _ in 0..k {
+                    let JacobianMatrix::Dense(jd) = dense.jacobian(black_box(&x), &mut y).unwrap()
+                    else {
+                        unreachable!()
+                    };
+                    jv_d.gemv(1.0, jd, &v, 0.0);
+                    jtw_d.gemv_tr(1.0, jd, &w, 0.0);
+                    black_box((&jv_d, &jtw_d));
+                }
+            }),
+        });
+    }
+}
+
+/// Every case; only the doubling or the auto ones when asked (they need none of the others'
+/// setup, whose dense solves dominate a run under callgrind).
+fn cases(only: Option<&str>) -> Vec<Case> {
     let mut out = Vec::new();
-    if doubling_only {
-        doubling_cases(&mut out);
-        return out;
+    match only {
+        Some("doubling") => {
+            doubling_cases(&mut out);
+            return out;
+        }
+        Some("auto") => {
+            auto_cases(&mut out);
+            return out;
+        }
+        _ => {}
     }
     cases_at::<10>(&mut out, 20_000, Some(2_000));
     cases_at::<50>(&mut out, 4_000, Some(20));
@@ -445,6 +552,7 @@ fn cases(doubling_only: bool) -> Vec<Case> {
     cases_at::<2000>(&mut out, 100, None);
     spring_cases(&mut out);
     doubling_cases(&mut out);
+    auto_cases(&mut out);
     out
 }
 
@@ -512,9 +620,12 @@ fn main() {
         .map(String::as_str)
         .filter(|a| *a != "--bench")
         .collect();
-    let doubling_only =
-        matches!(args.as_slice(), ["--callgrind", w, ..] if w.starts_with("sum-doubling-"));
-    let mut cases = cases(doubling_only);
+    let only = match args.as_slice() {
+        ["--callgrind", w, ..] if w.starts_with("sum-doubling-") => Some("doubling"),
+        ["--callgrind", w, ..] if w.starts_with("auto-") => Some("auto"),
+        _ => None,
+    };
+    let mut cases = cases(only);
     match args.as_slice() {
         ["--callgrind", workload, variant, count] => {
             let count: u64 = count.parse().expect("COUNT must be an integer");
@@ -524,7 +635,7 @@ fn main() {
                 .unwrap_or_else(|| panic!("no case {workload} {variant}"));
             (case.run)(count);
         }
-        ["--list"] => {
+        ["--list"] | ["--list", "auto"] => {
             for c in &cases {
                 println!("{} {} {}", c.workload, c.variant, c.count);
             }

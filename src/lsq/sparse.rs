@@ -427,13 +427,22 @@ impl SparseGaussNewton {
                 }
                 t *= 0.5;
             }
+            let d = e.scale();
             if !accepted {
+                // At the bottom of the sum of squares no trial lowers it beyond rounding: if
+                // the full Gauss–Newton step is itself below xtol, that is the small step.
+                let (dx, dtheta) = (norm_scaled(&delta, &d), norm_scaled(&e.x, &d));
+                if dx <= rules.xtol() * (dtheta + rules.xtol()) {
+                    break LsqStop::SmallStep {
+                        step: dx / dtheta,
+                        tol: rules.xtol(),
+                    };
+                }
                 break LsqStop::NoProgress;
             }
             for v in &mut delta {
                 *v *= t;
             }
-            let d = e.scale();
             let dx = norm_scaled(&delta, &d);
             let dtheta = norm_scaled(&e.x, &d);
             let predicted = e.predicted(&delta);
