@@ -337,11 +337,11 @@ fn doubling_cases(out: &mut Vec<Case>) {
         close("sparse f", &[sum.gradient(&x, &mut gs).unwrap()], &[f]);
         close("sparse g", &gs, &g);
         let (_, h) = sum.hessian(&x, &mut gs).unwrap();
-        for i in 0..n {
+        for (i, di) in d.iter().enumerate() {
             close(
                 "sparse H diagonal",
                 &[h.get_entry(i, i).unwrap().into_value()],
-                &[d[i]],
+                &[*di],
             );
         }
         let mut hvs = vec![0.0; n];
@@ -458,10 +458,14 @@ impl SliceFn for Band {
 /// One Jacobian and the products `J v`, `Jᵀw` (what a least-squares step needs), in dense and
 /// in sparse storage, for patterns of density 1/40 to 1 at `m = n = 400`: where sparse storage
 /// stops paying ([`AutoJacobian::DENSITY_THRESHOLD`]).
-fn auto_cases(out: &mut Vec<Case>) {
+fn auto_cases(out: &mut Vec<Case>, only: Option<&str>) {
     use dualgrad::nalgebra_sparse::ops::{Op, serial::spmm_csr_dense};
     const N: usize = 400;
-    for width in [10, 40, 80, 120, 160, 200, 280, 400] {
+    for width in [8, 20, 40, 80, 120, 160, 240] {
+        let workload = format!("auto-{N}-density-{:.3}", width as f64 / N as f64);
+        if only.is_some_and(|w| w != workload) {
+            continue;
+        }
         let x = point(N);
         let f = Band { width };
         let v = DVector::from_fn(N, |i, _| 1.0 - 0.001 * i as f64);
@@ -489,8 +493,8 @@ fn auto_cases(out: &mut Vec<Case>) {
             close("auto J v", jv.as_slice(), jv_d.as_slice());
             close("auto Jᵀw", jtw.as_slice(), jtw_d.as_slice());
         }
-        let workload = format!("auto-{N}-density-{:.3}", width as f64 / N as f64);
-        let count = (40_000 / width) as u64;
+        // about 10⁸ instructions a case: the passes cost about w² · 10 instructions
+        let count = (10_000 / (width * width)).max(1) as u64;
         {
             let (x, v, w) = (x.clone(), v.clone(), w.clone());
             let mut y = vec![0.0; N];
@@ -531,7 +535,7 @@ fn auto_cases(out: &mut Vec<Case>) {
     }
 }
 
-/// Every case; only the doubling or the auto ones when asked (they need none of the others'
+/// Every case; only the doubling ones, or one auto workload, when asked (they need none of the others'
 /// setup, whose dense solves dominate a run under callgrind).
 fn cases(only: Option<&str>) -> Vec<Case> {
     let mut out = Vec::new();
@@ -540,8 +544,8 @@ fn cases(only: Option<&str>) -> Vec<Case> {
             doubling_cases(&mut out);
             return out;
         }
-        Some("auto") => {
-            auto_cases(&mut out);
+        Some(workload) if workload.starts_with("auto-") => {
+            auto_cases(&mut out, Some(workload));
             return out;
         }
         _ => {}
@@ -552,7 +556,7 @@ fn cases(only: Option<&str>) -> Vec<Case> {
     cases_at::<2000>(&mut out, 100, None);
     spring_cases(&mut out);
     doubling_cases(&mut out);
-    auto_cases(&mut out);
+    auto_cases(&mut out, None);
     out
 }
 
@@ -622,7 +626,7 @@ fn main() {
         .collect();
     let only = match args.as_slice() {
         ["--callgrind", w, ..] if w.starts_with("sum-doubling-") => Some("doubling"),
-        ["--callgrind", w, ..] if w.starts_with("auto-") => Some("auto"),
+        ["--callgrind", w, ..] if w.starts_with("auto-") => Some(*w),
         _ => None,
     };
     let mut cases = cases(only);

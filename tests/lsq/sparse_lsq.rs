@@ -184,9 +184,9 @@ impl Laplacian {
 }
 impl SliceFn for Laplacian {
     fn eval<T: Scalar>(&self, x: &[T], r: &mut [T]) {
-        for i in 0..self.n {
+        for (i, ri) in r.iter_mut().enumerate() {
             let b = self.apply(|k| self.solution(k), i);
-            r[i] = self.apply(|k| x[k], i) - b;
+            *ri = self.apply(|k| x[k], i) - b;
         }
     }
 }
