@@ -20,7 +20,8 @@
 //! parameters, 453 residuals, four nonzeros a Jacobian row), solved from its start by the dense
 //! `LevenbergMarquardt` (`dense-lm`: a Jacobian of 300 tangents and a Householder QR per step)
 //! and by `SparseLevenbergMarquardt` (`sparse-lm`: one compressed pass of 4 colours and a sparse
-//! Cholesky per step), one whole solve per evaluation.
+//! Cholesky per step) and by `SparseGaussNewton` (`sparse-gn`: the same, undamped, with a line
+//! search), one whole solve per evaluation.
 //!
 //! And sparse-only rows `sum-doubling-N-*` at N = 250, 500, 1,000, 2,000 and 4,000 (with the
 //! hand-written ones beside them), to show the cost of successive doublings:
@@ -37,7 +38,9 @@
 mod springs;
 
 use criterion::Criterion;
-use dualgrad::lsq::{LevenbergMarquardt, SparseLevenbergMarquardt, VectorResiduals};
+use dualgrad::lsq::{
+    LevenbergMarquardt, SparseGaussNewton, SparseLevenbergMarquardt, VectorResiduals,
+};
 use dualgrad::nalgebra_sparse::CsrMatrix;
 use dualgrad::sparse::{AutoJacobian, JacobianMatrix, SliceFn, SparseSum, Storage, TermSum};
 use dualgrad::{Scalar, ScalarFn};
@@ -599,6 +602,22 @@ fn spring_cases(out: &mut Vec<Case>) {
             for _ in 0..n {
                 let r = LevenbergMarquardt::default()
                     .solve(&VectorResiduals(DenseSprings::<N, M>), black_box(start));
+                black_box(r.map(|r| r.rss).ok());
+            }
+        }),
+    });
+    let gn = SparseGaussNewton::default().solve(chain, M, &x0).unwrap();
+    assert!(gn.stop.converged(), "{gn}");
+    assert!((gn.rss - dense.rss).abs() <= 1e-9 * dense.rss);
+    eprintln!("springs-300: sparse GN {gn}");
+    let x0_gn = x0.clone();
+    out.push(Case {
+        workload: "springs-300-lm".into(),
+        variant: "sparse-gn",
+        count: 5,
+        run: Box::new(move |n| {
+            for _ in 0..n {
+                let r = SparseGaussNewton::default().solve(chain, M, black_box(&x0_gn));
                 black_box(r.map(|r| r.rss).ok());
             }
         }),
