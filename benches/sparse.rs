@@ -609,6 +609,12 @@ fn spring_cases(out: &mut Vec<Case>) {
     let gn = SparseGaussNewton::default().solve(chain, M, &x0).unwrap();
     assert!(gn.stop.converged(), "{gn}");
     assert!((gn.rss - dense.rss).abs() <= 1e-9 * dense.rss);
+    for (k, (a, b)) in gn.params.iter().zip(dense.params.iter()).enumerate() {
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+            "θ[{k}]: sparse GN {a}, dense {b}"
+        );
+    }
     eprintln!("springs-300: sparse GN {gn}");
     let x0_gn = x0.clone();
     out.push(Case {
