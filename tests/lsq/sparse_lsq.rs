@@ -390,3 +390,102 @@ fn the_normal_equations_stop_short_where_the_condition_number_squared_exceeds_on
     assert!(lm.stop.converged(), "{lm}");
     assert!((lm.params[0] - 1.0).abs() < 1e-6 && (lm.params[1] - 1.0).abs() < 1e-6);
 }
+
+/// A random zero-residual problem with a banded Jacobian: `rᵢ = Σₖ aᵢₖ gₖ(x₍ᵢ₊ₖ₎ mod 8) − bᵢ` for
+/// 12 residuals, `k < 3`, `gₖ` among `x`, `x + 0.1 x³`, `sin`-like smooth maps, and `b` chosen so
+/// that a random `x*` solves it: the dense solvers (QR) and the sparse ones (normal equations)
+/// must find the same point.
+#[derive(Clone, Copy)]
+struct RandomBanded {
+    a: [[f64; 3]; 12],
+    target: [f64; 8],
+}
+impl RandomBanded {
+    fn model<T: Scalar>(&self, x: &[T], i: usize) -> T {
+        (0..3).fold(T::zero(), |s, k| {
+            let v = x[(i + k) % 8];
+            let g = match (i + k) % 3 {
+                0 => v,
+                1 => v + v * v * v * 0.1,
+                _ => v.atan() * 2.0,
+            };
+            s + g * self.a[i][k]
+        })
+    }
+}
+impl SliceFn for RandomBanded {
+    fn eval<T: Scalar>(&self, x: &[T], r: &mut [T]) {
+        let target: Vec<T> = self.target.iter().map(|&v| T::lift(v)).collect();
+        for (i, ri) in r.iter_mut().enumerate() {
+            *ri = self.model(x, i) - self.model(&target, i);
+        }
+    }
+}
+impl dualgrad::VectorFn<8, 12> for RandomBanded {
+    fn eval<T: Scalar>(&self, x: &SVector<T, 8>) -> SVector<T, 12> {
+        let mut r = [T::zero(); 12];
+        SliceFn::eval(self, x.as_slice(), &mut r);
+        SVector::from(r)
+    }
+}
+
+#[test]
+fn sparse_solvers_find_the_dense_solvers_point_on_random_banded_problems() {
+    fn prop(seed: u64) -> quickcheck::TestResult {
+        let a_flat = crate::common::vec_from_seed::<36>(seed, 0.5, 2.0);
+        let target = crate::common::vec_from_seed::<8>(seed ^ 0xABCD, -1.0, 1.0);
+        let x0 = crate::common::vec_from_seed::<8>(seed ^ 0x1234, -1.5, 1.5);
+        let mut a = [[0.0; 3]; 12];
+        for (i, row) in a.iter_mut().enumerate() {
+            for (k, v) in row.iter_mut().enumerate() {
+                *v = a_flat[(3 * i + k) % 36];
+            }
+        }
+        let problem = RandomBanded {
+            a,
+            target: target.into(),
+        };
+        let dense_lm = LevenbergMarquardt::default()
+            .solve(&VectorResiduals(problem), x0)
+            .unwrap();
+        let dense_gn = GaussNewton::default()
+            .solve(&VectorResiduals(problem), x0)
+            .unwrap();
+        let lm = SparseLevenbergMarquardt::default()
+            .solve(problem, 12, x0.as_slice())
+            .unwrap();
+        let gn = SparseGaussNewton::default()
+            .solve(problem, 12, x0.as_slice())
+            .unwrap();
+        // same verdicts, and where they converge, the same point
+        if lm.stop.converged() != dense_lm.stop.converged()
+            || gn.stop.converged() != dense_gn.stop.converged()
+        {
+            return quickcheck::TestResult::error(format!(
+                "verdicts differ: LM {} / {}, GN {} / {}",
+                lm.stop, dense_lm.stop, gn.stop, dense_gn.stop
+            ));
+        }
+        for (name, sparse, dense) in [("LM", &lm, &dense_lm.params), ("GN", &gn, &dense_gn.params)]
+        {
+            if !sparse.stop.converged() {
+                continue;
+            }
+            COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            for k in 0..8 {
+                if (sparse.params[k] - dense[k]).abs() > 1e-9 * (1.0 + dense[k].abs()) {
+                    return quickcheck::TestResult::error(format!(
+                        "{name} θ[{k}]: sparse {} ({}), dense {}",
+                        sparse.params[k], sparse.stop, dense[k]
+                    ));
+                }
+            }
+        }
+        quickcheck::TestResult::passed()
+    }
+    static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    crate::common::check_n(100, prop as fn(u64) -> quickcheck::TestResult);
+    // most of the 2 × 100 solves converge, so the points were compared
+    let compared = COMPARED.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(compared >= 150, "only {compared} converged solves compared");
+}
