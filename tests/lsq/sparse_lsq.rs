@@ -393,8 +393,9 @@ fn the_normal_equations_stop_short_where_the_condition_number_squared_exceeds_on
 
 /// A random zero-residual problem with a banded Jacobian: `rᵢ = Σₖ aᵢₖ gₖ(x₍ᵢ₊ₖ₎ mod 8) − bᵢ` for
 /// 12 residuals, `k < 3`, `gₖ` among `x`, `x + 0.1 x³`, `sin`-like smooth maps, and `b` chosen so
-/// that a random `x*` solves it: the dense solvers (QR) and the sparse ones (normal equations)
-/// must find the same point.
+/// that a random `x*` solves it. From a start near `x*` (within 0.3 in each parameter, where
+/// the solution is isolated) the dense solvers (QR) and the sparse ones (normal equations) must
+/// all converge, to `x*`.
 #[derive(Clone, Copy)]
 struct RandomBanded {
     a: [[f64; 3]; 12],
@@ -434,7 +435,7 @@ fn sparse_solvers_find_the_dense_solvers_point_on_random_banded_problems() {
     fn prop(seed: u64) -> quickcheck::TestResult {
         let a_flat = crate::common::vec_from_seed::<36>(seed, 0.5, 2.0);
         let target = crate::common::vec_from_seed::<8>(seed ^ 0xABCD, -1.0, 1.0);
-        let x0 = crate::common::vec_from_seed::<8>(seed ^ 0x1234, -1.5, 1.5);
+        let x0 = target + crate::common::vec_from_seed::<8>(seed ^ 0x1234, -0.3, 0.3);
         let mut a = [[0.0; 3]; 12];
         for (i, row) in a.iter_mut().enumerate() {
             for (k, v) in row.iter_mut().enumerate() {
@@ -457,26 +458,41 @@ fn sparse_solvers_find_the_dense_solvers_point_on_random_banded_problems() {
         let gn = SparseGaussNewton::default()
             .solve(problem, 12, x0.as_slice())
             .unwrap();
-        // same verdicts, and where they converge, the same point
-        if lm.stop.converged() != dense_lm.stop.converged()
-            || gn.stop.converged() != dense_gn.stop.converged()
-        {
-            return quickcheck::TestResult::error(format!(
-                "verdicts differ: LM {} / {}, GN {} / {}",
-                lm.stop, dense_lm.stop, gn.stop, dense_gn.stop
-            ));
-        }
-        for (name, sparse, dense) in [("LM", &lm, &dense_lm.params), ("GN", &gn, &dense_gn.params)]
-        {
-            if !sparse.stop.converged() {
-                continue;
+        for (name, converged, params, stop) in [
+            (
+                "sparse LM",
+                lm.stop.converged(),
+                lm.params.as_slice(),
+                lm.stop,
+            ),
+            (
+                "sparse GN",
+                gn.stop.converged(),
+                gn.params.as_slice(),
+                gn.stop,
+            ),
+            (
+                "dense LM",
+                dense_lm.stop.converged(),
+                dense_lm.params.as_slice(),
+                dense_lm.stop,
+            ),
+            (
+                "dense GN",
+                dense_gn.stop.converged(),
+                dense_gn.params.as_slice(),
+                dense_gn.stop,
+            ),
+        ] {
+            if !converged {
+                return quickcheck::TestResult::error(format!("{name}: {stop}"));
             }
             COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             for k in 0..8 {
-                if (sparse.params[k] - dense[k]).abs() > 1e-9 * (1.0 + dense[k].abs()) {
+                if (params[k] - target[k]).abs() > 1e-9 {
                     return quickcheck::TestResult::error(format!(
-                        "{name} θ[{k}]: sparse {} ({}), dense {}",
-                        sparse.params[k], sparse.stop, dense[k]
+                        "{name} θ[{k}]: {} against x* = {} ({stop})",
+                        params[k], target[k]
                     ));
                 }
             }
@@ -485,7 +501,6 @@ fn sparse_solvers_find_the_dense_solvers_point_on_random_banded_problems() {
     }
     static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     crate::common::check_n(100, prop as fn(u64) -> quickcheck::TestResult);
-    // most of the 2 × 100 solves converge, so the points were compared
     let compared = COMPARED.load(std::sync::atomic::Ordering::Relaxed);
-    assert!(compared >= 150, "only {compared} converged solves compared");
+    assert!(compared >= 400, "only {compared} solves compared");
 }
