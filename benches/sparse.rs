@@ -20,7 +20,17 @@
 //! parameters, 453 residuals, four nonzeros a Jacobian row), solved from its start by the dense
 //! `LevenbergMarquardt` (`dense-lm`: a Jacobian of 300 tangents and a Householder QR per step)
 //! and by `SparseLevenbergMarquardt` (`sparse-lm`: one compressed pass of 4 colours and a sparse
-//! Cholesky per step), one whole solve per evaluation.
+//! Cholesky per step) and by `SparseGaussNewton` (`sparse-gn`: the same, undamped, with a line
+//! search), one whole solve per evaluation.
+//!
+//! And sparse-only rows `sum-doubling-N-*` at N = 250, 500, 1,000, 2,000 and 4,000 (with the
+//! hand-written ones beside them), to show the cost of successive doublings:
+//! `BENCH=sparse benches/callgrind.sh sum-doubling`.
+//!
+//! And `auto-400-density-D`: one Jacobian of a band of density `D` (`m = n = 400`) and the
+//! products `J v`, `Jᵀw`, in sparse (`CsrMatrix`) and dense (`DMatrix`) storage, by
+//! `AutoJacobian` forced either way: where sparse storage stops paying
+//! (`BENCH=sparse benches/callgrind.sh auto`).
 //!
 //! Each case's result is checked against the hand-written one before anything is measured.
 
@@ -28,9 +38,11 @@
 mod springs;
 
 use criterion::Criterion;
-use dualgrad::lsq::{LevenbergMarquardt, SparseLevenbergMarquardt, VectorResiduals};
+use dualgrad::lsq::{
+    LevenbergMarquardt, SparseGaussNewton, SparseLevenbergMarquardt, VectorResiduals,
+};
 use dualgrad::nalgebra_sparse::CsrMatrix;
-use dualgrad::sparse::{SparseSum, TermSum};
+use dualgrad::sparse::{AutoJacobian, JacobianMatrix, SliceFn, SparseSum, Storage, TermSum};
 use dualgrad::{Scalar, ScalarFn};
 use nalgebra::{DVector, SVector};
 use std::hint::black_box;
@@ -313,13 +325,241 @@ fn cases_at<const N: usize>(out: &mut Vec<Case>, count: u64, dense_hessian: Opti
     }
 }
 
-fn cases() -> Vec<Case> {
+/// Sparse-only cases at successive doublings of `n` (with the hand-written ones beside them), to
+/// show how the cost grows with `n`.
+fn doubling_cases(out: &mut Vec<Case>) {
+    for n in [250, 500, 1000, 2000, 4000] {
+        let x = point(n);
+        let v: Vec<f64> = (0..n).map(|i| 1.0 - 0.0001 * i as f64).collect();
+        let (mut g, mut d, mut o, mut hv) =
+            (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let f = hand_hessian(&x, &mut g, &mut d, &mut o);
+        hand_hvp(&x, &v, &mut vec![0.0; n], &mut hv);
+        let mut sum = SparseSum::new(Terms { n }, &x);
+        let mut gs = vec![0.0; n];
+        close("sparse f", &[sum.gradient(&x, &mut gs).unwrap()], &[f]);
+        close("sparse g", &gs, &g);
+        let (_, h) = sum.hessian(&x, &mut gs).unwrap();
+        for (i, di) in d.iter().enumerate() {
+            close(
+                "sparse H diagonal",
+                &[h.get_entry(i, i).unwrap().into_value()],
+                &[*di],
+            );
+        }
+        let mut hvs = vec![0.0; n];
+        sum.hvp(&x, &v, &mut gs, &mut hvs).unwrap();
+        close("sparse hv", &hvs, &hv);
+        // about 10⁸ instructions a case
+        let count = (400_000 / n) as u64;
+        let name = |what: &str| format!("sum-doubling-{n}-{what}");
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            out.push(Case {
+                workload: name("gradient"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_gradient(black_box(&x), &mut g));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            let mut sum = SparseSum::new(Terms { n }, &x);
+            out.push(Case {
+                workload: name("gradient"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(sum.gradient(black_box(&x), &mut g).unwrap());
+                    }
+                }),
+            });
+        }
+        {
+            let x = x.clone();
+            let (mut g, mut d, mut o) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hessian"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_hessian(black_box(&x), &mut g, &mut d, &mut o));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, mut g) = (x.clone(), vec![0.0; n]);
+            let mut sum = SparseSum::new(Terms { n }, &x);
+            out.push(Case {
+                workload: name("hessian"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        let (f, h) = sum.hessian(black_box(&x), &mut g).unwrap();
+                        black_box((f, h.values()[0]));
+                    }
+                }),
+            });
+        }
+        {
+            let (x, v) = (x.clone(), v.clone());
+            let (mut g, mut hv) = (vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hvp"),
+                variant: "hand",
+                count: count * 20,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(hand_hvp(black_box(&x), &v, &mut g, &mut hv));
+                    }
+                }),
+            });
+        }
+        {
+            let (mut g, mut hv) = (vec![0.0; n], vec![0.0; n]);
+            out.push(Case {
+                workload: name("hvp"),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        black_box(sum.hvp(black_box(&x), &v, &mut g, &mut hv).unwrap());
+                    }
+                }),
+            });
+        }
+    }
+}
+
+/// `yᵢ = sin(Σₖ cₖ x₍ᵢ₊ₖ₎ mod n)` over `width` consecutive (circular) inputs: a pattern of density
+/// `width / n`, `width` colours.
+#[derive(Clone, Copy)]
+struct Band {
+    width: usize,
+}
+impl SliceFn for Band {
+    fn eval<T: Scalar>(&self, x: &[T], y: &mut [T]) {
+        let n = x.len();
+        for (i, yi) in y.iter_mut().enumerate() {
+            let mut s = T::zero();
+            for k in 0..self.width {
+                s += x[(i + k) % n] * (1.0 + 0.01 * k as f64);
+            }
+            *yi = s.sin();
+        }
+    }
+}
+
+/// One Jacobian and the products `J v`, `Jᵀw` (what a least-squares step needs), in dense and
+/// in sparse storage, for patterns of density 1/40 to 1 at `m = n = 400`: where sparse storage
+/// stops paying ([`AutoJacobian::DENSITY_THRESHOLD`]).
+fn auto_cases(out: &mut Vec<Case>, only: Option<&str>) {
+    use dualgrad::nalgebra_sparse::ops::{Op, serial::spmm_csr_dense};
+    const N: usize = 400;
+    for width in [8, 20, 40, 80, 120, 160, 240] {
+        let workload = format!("auto-{N}-density-{:.3}", width as f64 / N as f64);
+        if only.is_some_and(|w| w != workload) {
+            continue;
+        }
+        let x = point(N);
+        let f = Band { width };
+        let v = DVector::from_fn(N, |i, _| 1.0 - 0.001 * i as f64);
+        let w = DVector::from_fn(N, |i, _| 0.5 + 0.001 * i as f64);
+        let mut sparse = AutoJacobian::with_threshold(f, &x, N, 1.0);
+        let mut dense = AutoJacobian::with_threshold(f, &x, N, 0.0);
+        assert_eq!(
+            (sparse.storage(), dense.storage()),
+            (Storage::Sparse, Storage::Dense)
+        );
+        let mut y = vec![0.0; N];
+        let (mut jv, mut jtw) = (DVector::zeros(N), DVector::zeros(N));
+        let (mut jv_d, mut jtw_d) = (DVector::zeros(N), DVector::zeros(N));
+        {
+            let JacobianMatrix::Sparse(js) = sparse.jacobian(&x, &mut y).unwrap() else {
+                unreachable!()
+            };
+            spmm_csr_dense(0.0, &mut jv, 1.0, Op::NoOp(js), Op::NoOp(&v));
+            spmm_csr_dense(0.0, &mut jtw, 1.0, Op::Transpose(js), Op::NoOp(&w));
+            let JacobianMatrix::Dense(jd) = dense.jacobian(&x, &mut y).unwrap() else {
+                unreachable!()
+            };
+            jv_d.gemv(1.0, jd, &v, 0.0);
+            jtw_d.gemv_tr(1.0, jd, &w, 0.0);
+            close("auto J v", jv.as_slice(), jv_d.as_slice());
+            close("auto Jᵀw", jtw.as_slice(), jtw_d.as_slice());
+        }
+        // about 10⁸ instructions a case: the passes cost about w² · 10 instructions
+        let count = (10_000 / (width * width)).max(1) as u64;
+        {
+            let (x, v, w) = (x.clone(), v.clone(), w.clone());
+            let mut y = vec![0.0; N];
+            out.push(Case {
+                workload: workload.clone(),
+                variant: "sparse",
+                count,
+                run: Box::new(move |k| {
+                    for _ in 0..k {
+                        let JacobianMatrix::Sparse(js) =
+                            sparse.jacobian(black_box(&x), &mut y).unwrap()
+                        else {
+                            unreachable!()
+                        };
+                        spmm_csr_dense(0.0, &mut jv, 1.0, Op::NoOp(js), Op::NoOp(&v));
+                        spmm_csr_dense(0.0, &mut jtw, 1.0, Op::Transpose(js), Op::NoOp(&w));
+                        black_box((&jv, &jtw));
+                    }
+                }),
+            });
+        }
+        out.push(Case {
+            workload,
+            variant: "dense",
+            count,
+            run: Box::new(move |k| {
+                for _ in 0..k {
+                    let JacobianMatrix::Dense(jd) = dense.jacobian(black_box(&x), &mut y).unwrap()
+                    else {
+                        unreachable!()
+                    };
+                    jv_d.gemv(1.0, jd, &v, 0.0);
+                    jtw_d.gemv_tr(1.0, jd, &w, 0.0);
+                    black_box((&jv_d, &jtw_d));
+                }
+            }),
+        });
+    }
+}
+
+/// Every case; only the doubling ones, or one auto workload, when asked (they need none of the others'
+/// setup, whose dense solves dominate a run under callgrind).
+fn cases(only: Option<&str>) -> Vec<Case> {
     let mut out = Vec::new();
+    match only {
+        Some("doubling") => {
+            doubling_cases(&mut out);
+            return out;
+        }
+        Some(workload) if workload.starts_with("auto-") => {
+            auto_cases(&mut out, Some(workload));
+            return out;
+        }
+        _ => {}
+    }
     cases_at::<10>(&mut out, 20_000, Some(2_000));
     cases_at::<50>(&mut out, 4_000, Some(20));
     cases_at::<200>(&mut out, 1_000, Some(1));
     cases_at::<2000>(&mut out, 100, None);
     spring_cases(&mut out);
+    doubling_cases(&mut out);
+    auto_cases(&mut out, None);
     out
 }
 
@@ -366,6 +606,28 @@ fn spring_cases(out: &mut Vec<Case>) {
             }
         }),
     });
+    let gn = SparseGaussNewton::default().solve(chain, M, &x0).unwrap();
+    assert!(gn.stop.converged(), "{gn}");
+    assert!((gn.rss - dense.rss).abs() <= 1e-9 * dense.rss);
+    for (k, (a, b)) in gn.params.iter().zip(dense.params.iter()).enumerate() {
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+            "θ[{k}]: sparse GN {a}, dense {b}"
+        );
+    }
+    eprintln!("springs-300: sparse GN {gn}");
+    let x0_gn = x0.clone();
+    out.push(Case {
+        workload: "springs-300-lm".into(),
+        variant: "sparse-gn",
+        count: 5,
+        run: Box::new(move |n| {
+            for _ in 0..n {
+                let r = SparseGaussNewton::default().solve(chain, M, black_box(&x0_gn));
+                black_box(r.map(|r| r.rss).ok());
+            }
+        }),
+    });
     out.push(Case {
         workload: "springs-300-lm".into(),
         variant: "sparse-lm",
@@ -387,7 +649,12 @@ fn main() {
         .map(String::as_str)
         .filter(|a| *a != "--bench")
         .collect();
-    let mut cases = cases();
+    let only = match args.as_slice() {
+        ["--callgrind", w, ..] if w.starts_with("sum-doubling-") => Some("doubling"),
+        ["--callgrind", w, ..] if w.starts_with("auto-") => Some(*w),
+        _ => None,
+    };
+    let mut cases = cases(only);
     match args.as_slice() {
         ["--callgrind", workload, variant, count] => {
             let count: u64 = count.parse().expect("COUNT must be an integer");
@@ -397,7 +664,7 @@ fn main() {
                 .unwrap_or_else(|| panic!("no case {workload} {variant}"));
             (case.run)(count);
         }
-        ["--list"] => {
+        ["--list"] | ["--list", "auto"] => {
             for c in &cases {
                 println!("{} {} {}", c.workload, c.variant, c.count);
             }

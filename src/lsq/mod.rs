@@ -22,4 +22,6 @@ pub use residuals::{
     residual_vector, residuals_into,
 };
 pub use solver::{Damping, GaussNewton, LevenbergMarquardt, LsqRules, Scaling};
-pub use sparse::{SparseLevenbergMarquardt, SparseLsqReport};
+pub use sparse::{
+    SparseGaussNewton, SparseLevenbergMarquardt, SparseLsqIteration, SparseLsqReport,
+};

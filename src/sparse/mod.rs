@@ -47,12 +47,14 @@
 //! assert_eq!(g, [-4.0, -28.0, 32.0 - 108.0, 108.0]);
 //! ```
 
+mod auto;
 mod colour;
 mod jacobian;
 mod pattern;
 mod sum;
 mod trace;
 
+pub use auto::{AutoJacobian, JacobianMatrix, Storage};
 pub use colour::{Colouring, column_colouring, star_colouring, star_sources};
 pub use jacobian::{SliceFn, SparseJacobian};
 /// A row-major pattern from unsorted rows with repeats (for the layers above).

@@ -10,8 +10,9 @@
 use crate::common::{check_n, close};
 use dualgrad::nalgebra_sparse::pattern::SparsityPattern;
 use dualgrad::sparse::{
-    SliceFn, SparseError, SparseJacobian, SparseSum, TermSum, Trace, column_colouring,
-    hessian_pattern, jacobian_pattern, star_colouring, star_sources, union,
+    AutoJacobian, JacobianMatrix, SliceFn, SparseError, SparseJacobian, SparseSum, Storage,
+    TermSum, Trace, column_colouring, hessian_pattern, jacobian_pattern, star_colouring,
+    star_sources, union,
 };
 use dualgrad::{Scalar, gradient, hessian, hvp, jacobian};
 use nalgebra::{DMatrix, SMatrix, SVector};
@@ -753,4 +754,74 @@ fn wrong_lengths_are_errors() {
         jac.jacobian_dense(&[0.0; 6], &mut [0.0; 6], &mut small)
             .is_err()
     );
+}
+
+#[test]
+fn auto_jacobian_picks_the_storage_by_density_and_equals_the_dense_jacobian() {
+    let threshold = AutoJacobian::<&Random>::DENSITY_THRESHOLD;
+    let mut seen = [0usize; 2];
+    for seed in 0..150u64 {
+        for shape in SHAPES {
+            let f = random_function(seed, shape);
+            let x0 = point(seed);
+            let mut auto = AutoJacobian::new(&f, x0.as_slice(), N);
+            let nnz = jacobian_pattern(|x, y| f.eval(x, y), x0.as_slice(), N).nnz();
+            let density = nnz as f64 / (N * N) as f64;
+            assert_eq!(auto.density(), density);
+            let want = if density > threshold {
+                Storage::Dense
+            } else {
+                Storage::Sparse
+            };
+            assert_eq!(auto.storage(), want, "density {density}");
+            seen[usize::from(want == Storage::Dense)] += 1;
+            // built at one point, used at another, against the dense forward-mode Jacobian
+            let x = point(seed.wrapping_add(1));
+            let (yd, jd) = jacobian(|x| dense_map(&f, x), &x);
+            let mut y = [0.0; N];
+            let j = auto.jacobian(x.as_slice(), &mut y).unwrap();
+            assert_eq!(
+                matches!(j, JacobianMatrix::Dense(_)),
+                want == Storage::Dense
+            );
+            let v: Vec<f64> = (0..N).map(|i| 1.0 - 0.1 * i as f64).collect();
+            let mut jv = [0.0; N];
+            j.mul_into(&v, &mut jv);
+            let jv_dense = jd * SVector::<f64, N>::from_column_slice(&v);
+            for r in 0..N {
+                close_rel("y", y[r], yd[r]).unwrap();
+                close("J v", jv[r], jv_dense[r], 1e-12, 1e-12).unwrap();
+                for c in 0..N {
+                    close_rel(&format!("J[{r}, {c}]"), j.get(r, c), jd[(r, c)]).unwrap();
+                }
+            }
+        }
+    }
+    // both sides of the threshold were exercised
+    assert!(
+        seen[0] > 50 && seen[1] > 50,
+        "sparse {}, dense {}",
+        seen[0],
+        seen[1]
+    );
+}
+
+#[test]
+fn auto_jacobian_thresholds_force_either_storage() {
+    let f = random_function(7, Shape::Banded);
+    let x = point(7);
+    assert_eq!(
+        AutoJacobian::with_threshold(&f, x.as_slice(), N, 0.0).storage(),
+        Storage::Dense
+    );
+    assert_eq!(
+        AutoJacobian::with_threshold(&f, x.as_slice(), N, 1.0).storage(),
+        Storage::Sparse
+    );
+    assert_eq!(Storage::Dense.to_string(), "dense");
+    let mut auto = AutoJacobian::new(&f, x.as_slice(), N);
+    assert!(matches!(
+        auto.jacobian(&[0.0; 3], &mut [0.0; N]),
+        Err(SparseError::Length { what: "x", .. })
+    ));
 }
