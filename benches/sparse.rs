@@ -642,6 +642,17 @@ fn spring_cases(out: &mut Vec<Case>) {
 }
 
 fn main() {
+    // The dense comparison rows build `N = 2000` jets and results by value: more than the 8 MiB
+    // of a main thread. Everything runs in one thread with room for them.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(run)
+        .expect("spawn the bench thread")
+        .join()
+        .expect("the bench thread panicked");
+}
+
+fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bench_mode = args.iter().any(|a| a == "--bench");
     let args: Vec<&str> = args
