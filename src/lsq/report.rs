@@ -317,13 +317,16 @@ pub struct LsqReport<const N: usize> {
     /// pass also yields the residuals at its point (not counted in `residual_evaluations`):
     /// the residual vector is computed `residual_evaluations + jacobian_evaluations` times.
     pub jacobian_evaluations: usize,
+    /// Exact second-derivative passes `Σ rᵢ∇²rᵢ` (nested forward-mode jets over every block,
+    /// each costing about `N + 1` Jacobian passes) taken by the refinement's Newton steps.
+    pub hessian_evaluations: usize,
 }
 
 impl<const N: usize> fmt::Display for LsqReport<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; {}{}; RSS {}; {}, {}",
+            "{}; {}{}; RSS {}; {}, {}{}",
             self.stop,
             Count(self.iterations, "iteration"),
             if self.refinement_steps > 0 {
@@ -333,7 +336,12 @@ impl<const N: usize> fmt::Display for LsqReport<N> {
             },
             Sci(self.rss),
             Count(self.residual_evaluations, "residual evaluation"),
-            Count(self.jacobian_evaluations, "Jacobian")
+            Count(self.jacobian_evaluations, "Jacobian"),
+            if self.hessian_evaluations > 0 {
+                format!(", {}", Count(self.hessian_evaluations, "Hessian"))
+            } else {
+                String::new()
+            }
         )
     }
 }
