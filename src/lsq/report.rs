@@ -173,6 +173,24 @@ pub enum LsqError {
         /// Its upper bound.
         upper: f64,
     },
+    /// A parameter scale given by
+    /// [`LevenbergMarquardt::with_x_scale`](crate::lsq::LevenbergMarquardt::with_x_scale) that
+    /// is not finite and positive.
+    InvalidScale {
+        /// The parameter's index.
+        index: usize,
+        /// The scale given.
+        value: f64,
+    },
+    /// A scale vector given by
+    /// [`LevenbergMarquardt::with_x_scale`](crate::lsq::LevenbergMarquardt::with_x_scale)
+    /// whose length is not the number of parameters.
+    ScaleLength {
+        /// Its length.
+        len: usize,
+        /// The number of parameters.
+        params: usize,
+    },
     /// A tolerance or setting out of range.
     InvalidValue {
         /// The setting's name.
@@ -212,6 +230,14 @@ impl fmt::Display for LsqError {
             } => write!(
                 f,
                 "invalid bounds for parameter {index}: lower {lower} > upper {upper} or NaN"
+            ),
+            Self::InvalidScale { index, value } => write!(
+                f,
+                "invalid x_scale[{index}] = {value}: must be finite and > 0"
+            ),
+            Self::ScaleLength { len, params } => write!(
+                f,
+                "x_scale has {len} entries for {params} parameters: it needs one per parameter"
             ),
             Self::InvalidValue {
                 name,

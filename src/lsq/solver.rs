@@ -523,6 +523,13 @@ pub enum Scaling {
     /// `dₖ = 1`: plain Levenberg damping `λ‖δ‖²` (MINPACK's `mode = 2` with unit `diag`,
     /// scipy's `x_scale = 1`); scale the parameters yourself to order 1.
     Unit,
+    /// `dₖ = 1 / sₖ` for the typical size `sₖ` of parameter `k` given by
+    /// [`LevenbergMarquardt::with_x_scale`], fixed for the run (MINPACK's `mode = 2` with
+    /// `diag = 1/s`, scipy's `x_scale = s`): the method then runs as on the parameters
+    /// `θₖ / sₖ`. Set by `with_x_scale`; chosen alone with
+    /// [`with_scaling`](LevenbergMarquardt::with_scaling) it makes a solve fail with
+    /// [`LsqError::ScaleLength`] (no scale given).
+    Given,
 }
 
 impl Scaling {
@@ -537,13 +544,14 @@ impl Scaling {
             Self::RunningMax => d.zip_map(norms, f64::max),
             Self::Current => d.zip_map(norms, |old, v| if v > 0.0 { v } else { old }),
             Self::Unit => SVector::repeat(1.0),
+            Self::Given => *d,
         }
     }
 
-    /// The scaling at the start.
+    /// The scaling at the start (for [`Scaling::Given`], see [`LevenbergMarquardt::given_d`]).
     fn initial<const N: usize>(self, norms: &SVector<f64, N>) -> SVector<f64, N> {
         match self {
-            Self::Unit => SVector::repeat(1.0),
+            Self::Unit | Self::Given => SVector::repeat(1.0),
             _ => norms.map(|v| if v > 0.0 { v } else { 1.0 }),
         }
     }
@@ -635,11 +643,12 @@ impl Damping {
 /// assert!((fit.params - SVector::from([2.0, 1.0])).norm() < 1e-12);
 /// assert!(fit.stop.converged());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LevenbergMarquardt {
     rules: LsqRules,
     damping: Damping,
     scaling: Scaling,
+    x_scale: Option<std::sync::Arc<[f64]>>,
 }
 
 impl LevenbergMarquardt {
@@ -703,7 +712,78 @@ impl LevenbergMarquardt {
     /// ```
     pub fn with_scaling(mut self, scaling: Scaling) -> Self {
         self.scaling = scaling;
+        if scaling != Scaling::Given {
+            self.x_scale = None;
+        }
         self
+    }
+
+    /// The typical size `sₖ > 0` of each parameter (scipy's `x_scale`; MINPACK's `diag = 1/s`
+    /// with `mode = 2`): the damping and the small-step test measure steps as `‖δ / s‖`
+    /// instead of by the Jacobian's column norms ([`Scaling::Given`]). Useful where the column
+    /// norms mislead, e.g. a parameter whose column is tiny at the start; the default
+    /// ([`Scaling::RunningMax`]) already makes the method invariant to each parameter's unit.
+    /// Checked when solving: one entry per parameter ([`LsqError::ScaleLength`]), each finite
+    /// and positive ([`LsqError::InvalidScale`] names the first that is not).
+    ///
+    /// ```
+    /// use dualgrad::Scalar;
+    /// use dualgrad::lsq::{LevenbergMarquardt, LsqError, Residuals, Scaling};
+    /// use nalgebra::SVector;
+    /// /// y = a·exp(−b t) with a near 1e6 and b near 1e-3 (t in 0..1000).
+    /// struct Decay;
+    /// impl Residuals<2, 1> for Decay {
+    ///     fn blocks(&self) -> usize { 20 }
+    ///     fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 2>) -> SVector<T, 1> {
+    ///         let t = 50.0 * i as f64;
+    ///         SVector::from([p[0] * (-p[1] * t).exp() - 2e6 * (-1.5e-3 * t).exp()])
+    ///     }
+    /// }
+    /// let lm = LevenbergMarquardt::default().with_x_scale(&[1e6, 1e-3]);
+    /// assert_eq!(lm.scaling(), Scaling::Given);
+    /// let fit = lm.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap();
+    /// assert!((fit.params[0] / 2e6 - 1.0).abs() < 1e-12 && (fit.params[1] / 1.5e-3 - 1.0).abs() < 1e-12);
+    /// // Errors name the bad entry, or the length.
+    /// let bad = LevenbergMarquardt::default().with_x_scale(&[1e6, -1.0]);
+    /// assert_eq!(bad.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap_err(),
+    ///     LsqError::InvalidScale { index: 1, value: -1.0 });
+    /// let short = LevenbergMarquardt::default().with_x_scale(&[1.0]);
+    /// assert_eq!(short.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap_err(),
+    ///     LsqError::ScaleLength { len: 1, params: 2 });
+    /// ```
+    pub fn with_x_scale(mut self, scale: &[f64]) -> Self {
+        self.scaling = Scaling::Given;
+        self.x_scale = Some(scale.into());
+        self
+    }
+
+    /// The parameter scale given by [`with_x_scale`](Self::with_x_scale), if any.
+    ///
+    /// ```
+    /// # use dualgrad::lsq::LevenbergMarquardt;
+    /// assert_eq!(LevenbergMarquardt::default().with_x_scale(&[2.0]).x_scale(), Some(&[2.0][..]));
+    /// assert_eq!(LevenbergMarquardt::default().x_scale(), None);
+    /// ```
+    pub fn x_scale(&self) -> Option<&[f64]> {
+        self.x_scale.as_deref()
+    }
+
+    /// `D = diag(1/sₖ)` from the given scale, checked.
+    fn given_d<const N: usize>(&self) -> Result<SVector<f64, N>, LsqError> {
+        let scale = self.x_scale.as_deref().unwrap_or(&[]);
+        if scale.len() != N {
+            return Err(LsqError::ScaleLength {
+                len: scale.len(),
+                params: N,
+            });
+        }
+        if let Some(index) = scale.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(LsqError::InvalidScale {
+                index,
+                value: scale[index],
+            });
+        }
+        Ok(SVector::from_fn(|k, _| 1.0 / scale[k]))
     }
 
     /// The per-parameter scaling of the damping.
@@ -860,9 +940,13 @@ impl LevenbergMarquardt {
         F: FnMut(&LsqIteration<'_, N>) -> ControlFlow<()>,
     {
         self.damping.validate()?;
+        let given = match self.scaling {
+            Scaling::Given => Some(self.given_d::<N>()?),
+            _ => None,
+        };
         let rules = self.rules;
         let (mut w, mut rss) = Work::start(problem, &theta0, &rules)?;
-        let mut d = self.scaling.initial(&w.norms);
+        let mut d = given.unwrap_or_else(|| self.scaling.initial(&w.norms));
         let mut theta = theta0;
         // Nielsen: λ and ν. Trust region: λ of the last step (the secular equation's start) and
         // the radius Δ (set at the first step).
@@ -882,6 +966,8 @@ impl LevenbergMarquardt {
         // converge, the main iteration resumes from its point).
         let mut handover_open = N <= NEWTON_MAX;
         let mut handed = false;
+        // The ratio of the last two accepted steps' lengths (NaN before two).
+        let (mut last_dx, mut contraction) = (f64::NAN, f64::NAN);
         let stop = loop {
             let stop = 'outer: loop {
                 if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
@@ -928,6 +1014,8 @@ impl LevenbergMarquardt {
                     if rho > 1e-4 {
                         theta = trial;
                         iterations += 1;
+                        contraction = dx / last_dx;
+                        last_dx = dx;
                         rss = w.linearise(problem, &theta);
                         if !trust_region {
                             lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
@@ -986,8 +1074,16 @@ impl LevenbergMarquardt {
             if handed {
                 handed = false;
                 handover_open = false;
-                let (steps, done) =
-                    polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds);
+                let (steps, done) = polish(
+                    problem,
+                    &mut w,
+                    &mut theta,
+                    &mut rss,
+                    &d,
+                    &rules,
+                    bounds,
+                    contraction,
+                );
                 refinement += steps;
                 match done {
                     Some(_) if rss == 0.0 => break LsqStop::ZeroResidual,
@@ -1001,7 +1097,17 @@ impl LevenbergMarquardt {
                 }
             }
             if stalled(stop) {
-                refinement += polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds).0;
+                refinement += polish(
+                    problem,
+                    &mut w,
+                    &mut theta,
+                    &mut rss,
+                    &d,
+                    &rules,
+                    bounds,
+                    contraction,
+                )
+                .0;
             }
             break stop;
         };
@@ -1055,6 +1161,10 @@ fn update_radius(
     }
 }
 
+/// A contraction ratio of successive Gauss–Newton steps above which the refinement takes
+/// Newton steps.
+const SLOW: f64 = 0.01;
+
 /// The largest `N` for which the refinement takes Newton steps with the exact Hessian (its
 /// nested jets hold `(N + 1)²` numbers each; beyond, Gauss–Newton steps).
 const NEWTON_MAX: usize = crate::diff::size::CLOSURE_HESSIAN_LIMIT;
@@ -1099,13 +1209,17 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     d: &SVector<f64, N>,
     rules: &LsqRules,
     bounds: &Bounds<N>,
+    contraction: f64,
 ) -> (usize, Option<f64>) {
     let mut previous = f64::INFINITY;
     let mut curvature: Option<SMatrix<f64, N, N>> = None;
+    // Newton steps once the Gauss–Newton steps contract slowly (large residuals); before,
+    // Gauss–Newton steps, which need no second derivatives.
+    let mut slow = contraction > SLOW;
     for step in 0..50 {
         // Undamped, except that held parameters are pinned (no rows for the free ones).
         let held = bounds.held(theta, w);
-        let newton = N <= NEWTON_MAX && !held.iter().any(|&h| h);
+        let newton = slow && N <= NEWTON_MAX && !held.iter().any(|&h| h);
         let raw = if newton {
             let s = match curvature {
                 Some(s) => s,
@@ -1142,6 +1256,9 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         } else {
             1.0
         };
+        if previous.is_finite() && q > SLOW {
+            slow = true;
+        }
         previous = size;
         // Done when the step, or the next one predicted from the contraction ratio, is below
         // a tenth (a hundredth) of xtol relative to ‖Dθ‖: further steps would not change the
@@ -1430,7 +1547,17 @@ impl GaussNewton {
             }
         };
         let refinement = if stalled(stop) {
-            polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds).0
+            polish(
+                problem,
+                &mut w,
+                &mut theta,
+                &mut rss,
+                &d,
+                &rules,
+                bounds,
+                f64::NAN,
+            )
+            .0
         } else {
             0
         };

@@ -64,7 +64,7 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
 }
 
 /// The solver of a row: Levenberg–Marquardt (defaults) or Gauss–Newton (Armijo).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Solver {
     Lm,
     Gn,
@@ -289,7 +289,7 @@ fn all_rows(solver: Solver) -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, difficulty) in PROBLEMS {
         for start in [1, 2] {
-            rows.push(solve(name, difficulty, start, solver));
+            rows.push(solve(name, difficulty, start, solver.clone()));
         }
     }
     rows
