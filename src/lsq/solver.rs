@@ -1192,15 +1192,23 @@ fn stalled(stop: LsqStop) -> bool {
     )
 }
 
-/// Refine a point where a solver stopped on a small step or reduction by undamped Gauss–Newton
-/// steps while they contract (each `‖Dδ‖` smaller than the previous one, at most 50) and do not
-/// raise the sum of squares beyond rounding, until the step (or the next one, predicted from
-/// the contraction) is negligible against `xtol`; returns the number of steps taken.
+/// Refine a point near the solution (where a solver stopped on a small step or reduction, or
+/// where Levenberg–Marquardt handed over) by undamped steps while they contract (each `‖Dδ‖`
+/// smaller than the previous one, at most 50) and do not raise the sum of squares beyond
+/// rounding, until the step (or the next one, predicted from the contraction) is negligible
+/// against `xtol`; returns the number of steps taken and, if it got there, the last step
+/// relative to `‖Dθ‖`.
 ///
-/// Near the solution the sum of squares stops changing to machine precision before the
-/// parameters do (its minimum is flat to second order), so the gain ratio becomes noise and
-/// the damping grows; the Gauss–Newton step solves `Jᵀr = 0` from the linearisation instead,
-/// which is accurate to far more digits.
+/// The steps are Gauss–Newton steps while they contract by more than `1/SLOW` a step
+/// (`contraction` is the ratio of the main iteration's last two steps, NaN if unknown), then
+/// Newton steps with the exact Hessian `JᵀJ + S`, `S = Σ rᵢ∇²rᵢ` evaluated once and reused
+/// (it changes by the step's size, so the contraction becomes about that size): on
+/// large-residual problems Gauss–Newton converges only linearly, by a factor near `‖S‖`
+/// relative to `JᵀJ`. Near the solution the sum of squares stops changing to machine precision
+/// before the parameters do (its minimum is flat to second order), so the gain ratio becomes
+/// noise and the damping grows, while these steps solve `∇ = 0` from the linearisation, which
+/// is accurate to far more digits.
+#[allow(clippy::too_many_arguments)] // the solver state it refines, passed apart to borrow separately
 fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     problem: &R,
     w: &mut Work<N>,
