@@ -476,3 +476,63 @@ fn bad_parameter_scales_are_named() {
     assert_eq!(lm.x_scale(), None);
     assert!(lm.solve(&WideDecay, start).is_ok());
 }
+
+/// `N` separate parameters, each with the residuals `pₖ² − 1` and `pₖ − 3`, which cannot both
+/// vanish: a large-residual problem on which Gauss–Newton contracts only by about 1/6 a step.
+struct Separate<const N: usize>;
+impl<const N: usize> Residuals<N, 2> for Separate<N> {
+    fn blocks(&self) -> usize {
+        N
+    }
+    fn residual<T: Scalar>(&self, k: usize, p: &SVector<T, N>) -> SVector<T, 2> {
+        SVector::from([p[k] * p[k] - 1.0, p[k] - 3.0])
+    }
+}
+
+/// The root of `2p³ − p − 3 = 0` (the stationary point of `(p² − 1)² + (p − 3)²`), by
+/// bisection: the closed form's value, independent of the solver.
+fn separate_root() -> f64 {
+    let (mut lo, mut hi) = (1.0_f64, 2.0_f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if 2.0 * mid.powi(3) - mid - 3.0 > 0.0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The refinement's exact Hessian (nested jets, `(N + 1)²` numbers each) at the largest `N` it
+/// is used for, 16, in a 2 MiB thread in a debug build; at `N = 17` the refinement takes
+/// Gauss–Newton steps. Both reach the closed form.
+#[test]
+fn newton_refinement_at_its_largest_size_fits_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let root = separate_root();
+            let fit = LevenbergMarquardt::default()
+                .solve(&Separate::<16>, SVector::repeat(0.5))
+                .unwrap();
+            assert!(fit.stop.converged(), "{fit}");
+            assert!(fit.hessian_evaluations >= 1, "{fit}");
+            assert!(
+                fit.params.iter().all(|p| (p - root).abs() < 1e-14 * root),
+                "{fit}"
+            );
+            let fit = LevenbergMarquardt::default()
+                .solve(&Separate::<17>, SVector::repeat(0.5))
+                .unwrap();
+            assert!(fit.stop.converged(), "{fit}");
+            assert_eq!(fit.hessian_evaluations, 0, "{fit}");
+            assert!(
+                fit.params.iter().all(|p| (p - root).abs() < 1e-13 * root),
+                "{fit}"
+            );
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
