@@ -30,6 +30,18 @@ pub enum LsqStop {
         /// The tolerance.
         tol: f64,
     },
+    /// The refinement's steps contracted so fast that the next one, predicted from the last
+    /// two (`step · step / previous`), is below a hundredth of `xtol` relative to the scaled
+    /// parameters, while the last step itself was not below `xtol` (a Newton step from a few
+    /// digits: the step taken is the error it removed, the next one far smaller).
+    Refined {
+        /// The last step, `‖Dδ‖ / ‖Dθ‖`.
+        step: f64,
+        /// The next step predicted from the contraction, relative to `‖Dθ‖`.
+        predicted: f64,
+        /// The tolerance `xtol`.
+        tol: f64,
+    },
     /// The largest cosine between the residual vector and a Jacobian column was at most `gtol`.
     SmallGradient {
         /// The largest `|Jₖᵀr| / (‖Jₖ‖ ‖r‖)`.
@@ -80,6 +92,7 @@ impl LsqStop {
             self,
             Self::SmallReduction { .. }
                 | Self::SmallStep { .. }
+                | Self::Refined { .. }
                 | Self::SmallGradient { .. }
                 | Self::ZeroResidual
         )
@@ -98,6 +111,17 @@ impl fmt::Display for LsqStop {
             Self::SmallStep { step, tol } => {
                 write!(f, "relative step {} is below xtol {}", Sci(step), Sci(tol))
             }
+            Self::Refined {
+                step,
+                predicted,
+                tol,
+            } => write!(
+                f,
+                "relative step {} predicts a next step of {}, below xtol {}",
+                Sci(step),
+                Sci(predicted),
+                Sci(tol)
+            ),
             Self::SmallGradient { cosine, tol } => {
                 write!(
                     f,

@@ -1087,9 +1087,16 @@ impl LevenbergMarquardt {
                 refinement += steps;
                 match done {
                     Some(_) if rss == 0.0 => break LsqStop::ZeroResidual,
-                    Some(step) => {
+                    Some((step, _)) if step <= rules.xtol => {
                         break LsqStop::SmallStep {
                             step,
+                            tol: rules.xtol,
+                        };
+                    }
+                    Some((step, predicted)) => {
+                        break LsqStop::Refined {
+                            step,
+                            predicted,
                             tol: rules.xtol,
                         };
                     }
@@ -1188,7 +1195,7 @@ fn newton_step<const N: usize>(
 fn stalled(stop: LsqStop) -> bool {
     matches!(
         stop,
-        LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. }
+        LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. } | LsqStop::Refined { .. }
     )
 }
 
@@ -1196,8 +1203,8 @@ fn stalled(stop: LsqStop) -> bool {
 /// where Levenberg–Marquardt handed over) by undamped steps while they contract (each `‖Dδ‖`
 /// smaller than the previous one, at most 50) and do not raise the sum of squares beyond
 /// rounding, until the step (or the next one, predicted from the contraction) is negligible
-/// against `xtol`; returns the number of steps taken and, if it got there, the last step
-/// relative to `‖Dθ‖`.
+/// against `xtol`; returns the number of steps taken and, if it got there, the last step and
+/// the next one predicted from the contraction, both relative to `‖Dθ‖`.
 ///
 /// The steps are Gauss–Newton steps while they contract by more than `1/SLOW` a step
 /// (`contraction` is the ratio of the main iteration's last two steps, NaN if unknown), then
@@ -1218,7 +1225,7 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     rules: &LsqRules,
     bounds: &Bounds<N>,
     contraction: f64,
-) -> (usize, Option<f64>) {
+) -> (usize, Option<(f64, f64)>) {
     let mut previous = f64::INFINITY;
     let mut curvature: Option<SMatrix<f64, N, N>> = None;
     // Newton steps once the Gauss–Newton steps contract slowly (large residuals); before,
@@ -1276,7 +1283,7 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         let tol = rules.xtol.min(1e-13);
         let done = size <= 0.1 * tol * scale || size * q <= 0.01 * tol * scale;
         if done {
-            return (step + 1, Some(size / scale));
+            return (step + 1, Some((size / scale, size * q / scale)));
         }
     }
     (50, None)
