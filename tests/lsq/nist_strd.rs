@@ -13,8 +13,8 @@ use crate::nist;
 
 use dualgrad::data::Dataset;
 use dualgrad::lsq::{
-    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, ObservationResidual,
-    Residuals,
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqStop,
+    ObservationResidual, Residuals,
 };
 use nalgebra::SVector;
 use nist::*;
@@ -50,6 +50,21 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
     let report = solver
         .solve(&DataResiduals::new(model, &data), theta0)
         .unwrap_or_else(|e| panic!("{} start {start}: {e}", p.name));
+    // The stop says what happened: a small step was below xtol; a refinement that stopped on
+    // its prediction took a last step above xtol and predicts one below a hundredth of it.
+    match report.stop {
+        LsqStop::SmallStep { step, tol } => assert!(step <= tol, "{}: {report}", p.name),
+        LsqStop::Refined {
+            step,
+            predicted,
+            tol,
+        } => assert!(
+            step > tol && predicted <= 0.01 * tol,
+            "{}: {report}",
+            p.name
+        ),
+        _ => {}
+    }
     let params = (0..N)
         .map(|i| lre(report.params[i], p.params[i][2]))
         .collect();
