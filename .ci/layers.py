@@ -16,6 +16,7 @@ LAYERS = [
     ["scalar"],
     ["jet"],
     ["diff"],
+    ["sparse"],
     ["functions"],
     ["check"],
     ["data"],

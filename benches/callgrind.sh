@@ -5,11 +5,15 @@
 #   benches/callgrind.sh            # every case (the multi-threaded model rows are timed only,
 #                                   # in `cargo bench --bench report --features parallel`)
 #   benches/callgrind.sh xor        # only workloads whose name contains "xor"
+#   VARIANTS='^(hand|floor|dualgrad|model)$' benches/callgrind.sh  # only variants matching the
+#                                   # (bash) regular expression; `hand` is always kept (the ratio)
 #   OUT=/tmp/cg benches/callgrind.sh  # keep the callgrind.out files there (for callgrind_annotate)
 #   BIN=path/to/report benches/callgrind.sh  # use an already built report binary (e.g. one built
 #                                            # with other RUSTFLAGS or another engine)
 #   benches/callgrind.sh lsq        # only the least-squares solves (benches/lsq.rs: NIST's Gauss1,
 #                                   # 250 points, and Misra1a, 14 points, by LevenbergMarquardt)
+#   BENCH=sparse benches/callgrind.sh        # the cases of another bench target that speaks the
+#                                            # same --list / --callgrind protocol (benches/sparse.rs)
 #
 # Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
 # difference divided by COUNT is the exact count per evaluation: setup (building the data and
@@ -21,14 +25,15 @@ filter="${1:-}"
 out="${OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
+bench="${BENCH:-report}"
 bin="${BIN:-}"
-[ -n "$bin" ] || bin=$(cargo bench --bench report --no-run --message-format=json 2>/dev/null |
+[ -n "$bin" ] || bin=$(cargo bench --bench "$bench" --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "report" and m.get("executable"):
-        print(m["executable"])')
-[ -x "$bin" ] || { echo "could not build the report bench" >&2; exit 1; }
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$bench")
+[ -x "$bin" ] || { echo "could not build the $bench bench" >&2; exit 1; }
 
 # Instructions (Ir) collected by one run of the report binary in --callgrind mode.
 instructions() { # workload variant count
@@ -67,6 +72,7 @@ rows=()
 declare -A hand
 while read -r workload variant count; do
     [[ "$workload" == *"$filter"* ]] || continue
+    [[ "$variant" == hand || "$variant" =~ ${VARIANTS:-.} ]] || continue
     base=$(instructions "$workload" "$variant" 0)
     full=$(instructions "$workload" "$variant" "$count")
     per=$(( (full - base + count / 2) / count ))

@@ -68,6 +68,34 @@ fn jacobian<const N: usize>() {
     black_box(&r);
 }
 
+// As a user writes it: the result destructured (a debug build keeps the returned tuple and the
+// bindings, two copies of the matrix, in the caller's frame).
+
+#[inline(never)]
+fn hessian_destructured<const N: usize>() {
+    let (f, g, h) = Rosenbrock::<N>.hessian(&point());
+    black_box((&f, &g, &h));
+}
+
+#[inline(never)]
+fn hessian_chunked_destructured<const N: usize>() {
+    let (f, g, h) =
+        dualgrad::hessian_chunked(|x| Rosenbrock::<N>.eval(x), &point(), dualgrad::Chunk::<8>);
+    black_box((&f, &g, &h));
+}
+
+#[inline(never)]
+fn jacobian_destructured<const N: usize>() {
+    let (v, j) = Ring::<N>.jacobian(&point());
+    black_box((&v, &j));
+}
+
+#[inline(never)]
+fn hessian_boxed_destructured<const N: usize>() {
+    let (f, g, h) = Rosenbrock::<N>.hessian_boxed(&point());
+    black_box((&f, &g, &h));
+}
+
 macro_rules! cases {
     ($($n:literal),*) => {
         fn run(case: &str) -> bool {
@@ -93,12 +121,23 @@ macro_rules! square_cases {
                 $(
                     concat!("hessian-", $n) => hessian::<$n>(),
                     concat!("jacobian-", $n) => jacobian::<$n>(),
+                    concat!("hessian-destructured-", $n) => hessian_destructured::<$n>(),
+                    concat!("hessian_chunked-destructured-", $n) => hessian_chunked_destructured::<$n>(),
+                    concat!("jacobian-destructured-", $n) => jacobian_destructured::<$n>(),
+                    concat!("hessian_boxed-destructured-", $n) => hessian_boxed_destructured::<$n>(),
                 )*
                 _ => return false,
             }
             true
         }
-        const SQUARE_NAMES: &[&str] = &[$(concat!("hessian-", $n), concat!("jacobian-", $n)),*];
+        const SQUARE_NAMES: &[&str] = &[$(
+            concat!("hessian-", $n),
+            concat!("jacobian-", $n),
+            concat!("hessian-destructured-", $n),
+            concat!("hessian_chunked-destructured-", $n),
+            concat!("jacobian-destructured-", $n),
+            concat!("hessian_boxed-destructured-", $n)
+        ),*];
     };
 }
 square_cases!(2, 8, 9, 16, 64, 200);

@@ -17,6 +17,7 @@
 //! |---|---|
 //! | [`jet`] | the dual number [`Jet`]; nalgebra's linear algebra on jets; `f64` data times dual matrices |
 //! | [`diff`] | the derivative entry points; the one size policy ([`diff::size`]); custom rules ([`diff::custom`]); implicit differentiation ([`diff::implicit`]) |
+//! | [`sparse`] | sparsity patterns traced from generic code, colourings, compressed Jacobians; sums of terms (gradient, Hessian, `H v` in as many passes as colours) |
 //! | [`functions`] | numerically stable elementary functions: `sigmoid`, `softplus`, `log_sum_exp`, cross-entropies, `erf` |
 //! | [`check`] | hand-derived gradients, Jacobians and Hessians checked against the exact ones; finite differences |
 //! | [`data`] | data sets, CSV loading, splits, mini-batches, standardisation; the seeded generator |
@@ -164,8 +165,12 @@
 //!
 //! Non-finite inputs do not panic: a NaN input gives NaN values and derivatives, as `f64`
 //! arithmetic does.
-// `deny`, not `forbid`: nalgebra's `SimdValue` makes every scalar implement two `unsafe fn`
-// (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to the safe ones.
+// `deny`, not `forbid`, for three audited exceptions: nalgebra's `SimdValue` makes every scalar
+// implement two `unsafe fn` (unchecked lane access); `Jet`'s, in src/jet/field.rs, forward to
+// the safe ones. src/jet/wide.rs calls a function compiled for AVX2, only after
+// `is_x86_feature_detected!("avx2")` said the processor has it (run-time dispatch). And
+// `diff::size::boxed_zeros` casts a heap array to the nalgebra matrix of the same layout, so
+// large results never touch the stack.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
@@ -182,12 +187,14 @@ pub mod objective;
 pub mod optim;
 pub mod params;
 mod scalar;
+pub mod sparse;
 pub mod train;
 
 pub use diff::{
     Chunk, ScalarFn, VectorFn, derivative, directional_derivative, gradient, gradient_chunked,
-    hessian, hessian_chunked, hvp, hvp_chunked, jacobian, jacobian_chunked, jvp, second_derivative,
-    third_derivative,
+    hessian, hessian_chunked, hessian_chunked_boxed, hessian_chunked_into, hvp, hvp_chunked,
+    jacobian, jacobian_chunked, jacobian_chunked_boxed, jacobian_chunked_into, jvp,
+    second_derivative, third_derivative,
 };
 pub use jet::Jet;
 /// The `rand` version dualgrad is built with (for [`Model::init_with`](model::Model::init_with)
@@ -195,7 +202,7 @@ pub use jet::Jet;
 /// its own; the trait and generator themselves are [`data::Rng`] and [`data::ChaCha8Rng`].
 pub use rand;
 pub use scalar::{AnyScalar, Precision, Scalar};
-pub use {nalgebra, num_dual};
+pub use {nalgebra, nalgebra_sparse, num_dual};
 
 /// The README's Rust code blocks, compiled and run as doctests.
 #[cfg(doctest)]
@@ -225,6 +232,8 @@ mod guide_doctests {
     struct Training;
     #[doc = include_str!("../docs/guide/least-squares.md")]
     struct LeastSquares;
+    #[doc = include_str!("../docs/guide/sparse.md")]
+    struct Sparse;
 }
 
 /// The names most programs need: `use dualgrad::prelude::*;`. Everything else is one module

@@ -235,6 +235,61 @@ pub fn logistic_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVecto
     result(total * (1.0 / LOGISTIC_SAMPLES as f64))
 }
 
+/// The iris MLP with the softmax cross-entropy written out (`iris_loss_plain` of `mod.rs`) on
+/// the floor dual.
+pub fn iris_plain_gradient(p: &SVector<f64, 67>, d: &IrisData) -> (f64, SVector<f64, 67>) {
+    let p = seed(p);
+    let mut total = Dual::constant(0.0);
+    for (x, &label) in d.x.iter().zip(&d.y) {
+        let h: [Dual<67>; 8] = std::array::from_fn(|j| {
+            let mut z = p[32 + j];
+            for (f, &xf) in x.iter().enumerate() {
+                z += p[4 * j + f] * xf;
+            }
+            z.tanh()
+        });
+        let logits: [Dual<67>; 3] = std::array::from_fn(|k| {
+            let mut z = p[64 + k];
+            for (j, &hj) in h.iter().enumerate() {
+                z += p[40 + 8 * k + j] * hj;
+            }
+            z
+        });
+        let mut sum = logits[0].exp();
+        for z in &logits[1..] {
+            sum += z.exp();
+        }
+        total += sum.ln() - logits[label];
+    }
+    result(total * (1.0 / IRIS_SAMPLES as f64))
+}
+
+/// The logistic regression with the binary cross-entropy written out (`logistic_loss_plain`
+/// of `mod.rs`) on the floor dual.
+pub fn logistic_plain_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, SVector<f64, 11>) {
+    let p = seed(p);
+    let mut total = Dual::constant(0.0);
+    for (x, &y) in d.x.iter().zip(&d.y) {
+        let mut z = p[10];
+        for (f, &xf) in x.iter().enumerate() {
+            z += p[f] * xf;
+        }
+        total += z.exp().ln_1p() - z * y;
+    }
+    result(total * (1.0 / LOGISTIC_SAMPLES as f64))
+}
+
+/// The product-rule-heavy function `products` of `mod.rs` on the floor dual.
+pub fn products_gradient<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
+    let x = seed(x);
+    let mut acc = x[0];
+    for k in 0..16 {
+        let a = x[k % N] * x[(3 * k + 1) % N];
+        acc = acc * a * 0.5 + x[(7 * k + 2) % N] * acc - 0.25;
+    }
+    result(acc)
+}
+
 /// The floor of naive forward over forward, for Hessian-vector products: `Dual<Dual<N>>` with
 /// one outer direction `v`, flattened. A value, its derivative along `v`, the `N` partials and
 /// the `N` partials of the derivative along `v` (the entries of `H v`), with the same minimal

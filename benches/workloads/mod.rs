@@ -15,10 +15,15 @@
 //! | `num_dual-nalgebra` | XOR only: raw `num_dual::gradient` on the nalgebra-style loss |
 //! | `fd-central` | central finite differences on the `f64` loss (`2P + 1` evaluations) |
 //! | `hand-hvp`, `floor-hvp`, `dualgrad-hvp`, `dualgrad-hvp-chunkC` | Rosenbrock: value, gradient and Hessian-vector product `H v` along `(1, …, 1)`, by hand, on the floor's nested dual (`floor.rs`, forward over forward with nothing else), by `ScalarFn::hvp` (one pass or chunks of `HVP_CHUNK`), and by `hvp_chunked` |
-//! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer pre-activation path) |
+//! | `model` | XOR, iris, logistic: the models module, `Supervised::new(model, loss, &dataset)` and `Objective::loss_and_gradient` over all samples (the per-layer path) |
 //! | `model-generic` | the same objective's `generic_loss_and_gradient` (the model's forward pass on duals) |
 //! | `model-mlp2`, `model-network` | moons: the 2-8-6-2 network as `Mlp2<Tanh, ..>` (an alias of the same network type) and as a `network!` declaration (tanh then tanh, or tanh then ReLU), through `Supervised` as for `model` |
 //! | `model-par1`, `model-par2` | feature `parallel`, iris and logistic, time only: `.parallel()` objective inside a rayon pool of 1 / 2 threads |
+//!
+//! Besides the workloads whose losses call the crate's stable `softmax_cross_entropy` and
+//! `bce_with_logits` (`iris`, `logistic`), `iris-plain` and `logistic-plain` write those losses
+//! out with plain `exp`, `ln` and `ln_1p`, as a user would, and `products-W` (`W` = 1 … 17)
+//! runs the same product-rule-heavy recurrence at every jet width.
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
 //! into the model's documented flat layout ([`Layout`]); the layout is checked against the
@@ -243,6 +248,94 @@ pub fn logistic_loss<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T {
         total += bce_with_logits(z, y);
     }
     total * (1.0 / LOGISTIC_SAMPLES as f64)
+}
+
+/// The iris MLP of [`iris_loss`] with the softmax cross-entropy written out as a user writes
+/// it: `ln Σ exp(z_k) − z_label` from plain `exp` and `ln` (the logits here are small, so no
+/// maximum is shifted out), instead of the crate's stable `softmax_cross_entropy`.
+pub fn iris_loss_plain<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
+    let mut total = T::zero();
+    for (x, &label) in d.x.iter().zip(&d.y) {
+        let h: [T; 8] = std::array::from_fn(|j| {
+            let mut z = p[32 + j];
+            for (f, &xf) in x.iter().enumerate() {
+                z += p[4 * j + f] * xf;
+            }
+            z.tanh()
+        });
+        let logits: [T; 3] = std::array::from_fn(|k| {
+            let mut z = p[64 + k];
+            for (j, &hj) in h.iter().enumerate() {
+                z += p[40 + 8 * k + j] * hj;
+            }
+            z
+        });
+        let mut sum = logits[0].exp();
+        for z in &logits[1..] {
+            sum += z.exp();
+        }
+        total += sum.ln() - logits[label];
+    }
+    total * (1.0 / IRIS_SAMPLES as f64)
+}
+
+/// The logistic regression of [`logistic_loss`] with the binary cross-entropy written out as a
+/// user writes it: `ln(1 + eᶻ) − z y` from plain `exp` and `ln_1p`.
+pub fn logistic_loss_plain<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T {
+    let mut total = T::zero();
+    for (x, &y) in d.x.iter().zip(&d.y) {
+        let mut z = p[10];
+        for (f, &xf) in x.iter().enumerate() {
+            z += p[f] * xf;
+        }
+        total += z.exp().ln_1p() - z * y;
+    }
+    total * (1.0 / LOGISTIC_SAMPLES as f64)
+}
+
+/// A product-rule-heavy function of `N` inputs for the jet-width table: 48 products of jets
+/// and 32 sums, the same operations at every `N` (indices taken modulo `N`), so that the
+/// instructions per evaluation show what one width costs against another.
+pub fn products<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+    let mut acc = x[0];
+    for k in 0..16 {
+        let a = x[k % N] * x[(3 * k + 1) % N];
+        acc = acc * a * 0.5 + x[(7 * k + 2) % N] * acc - 0.25;
+    }
+    acc
+}
+
+/// [`products`] and its gradient by hand: the same recurrence, differentiated in reverse.
+pub fn products_hand<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
+    // forward, keeping every `acc`
+    let mut accs = [0.0; 17];
+    accs[0] = x[0];
+    for k in 0..16 {
+        let a = x[k % N] * x[(3 * k + 1) % N];
+        accs[k + 1] = accs[k] * a * 0.5 + x[(7 * k + 2) % N] * accs[k] - 0.25;
+    }
+    // backward: acc' = acc (a/2 + x_c), a = x_i x_j
+    let mut g = SVector::<f64, N>::zeros();
+    let mut bar = 1.0;
+    for k in (0..16).rev() {
+        let (i, j, c) = (k % N, (3 * k + 1) % N, (7 * k + 2) % N);
+        let acc = accs[k];
+        let a = x[i] * x[j];
+        g[i] += bar * acc * 0.5 * x[j];
+        g[j] += bar * acc * 0.5 * x[i];
+        g[c] += bar * acc;
+        bar *= a * 0.5 + x[c];
+    }
+    g[0] += bar;
+    (accs[16], g)
+}
+
+/// [`products`] at `x[i] = 0.9 + 0.05 sin(i)` (the accumulator stays of order one).
+pub fn products_problem<const N: usize>() -> Problem<(), N> {
+    Problem {
+        p: SVector::from_fn(|i, _| 0.9 + 0.05 * (i as f64).sin()),
+        data: (),
+    }
 }
 
 // =============================================================================================
@@ -583,7 +676,7 @@ where
         }
     }
 
-    /// Mean loss and gradient over all samples: the model's pre-activation path.
+    /// Mean loss and gradient over all samples: the model's per-layer path.
     pub fn loss_and_gradient(&self) -> (f64, SVector<f64, P>) {
         self.obj.loss_and_gradient(&self.p, self.obj.all_indices())
     }
@@ -1021,6 +1114,20 @@ fn rosenbrock_one_pass_case<const N: usize>(r: &mut Registry, name: &'static str
 }
 
 /// Every case, grouped by workload, `hand` first in each workload.
+/// The jet-width cases: [`products`] at `N` inputs, by hand, on the floor dual and by
+/// `gradient` (one jet of width `N`).
+fn products_cases<const N: usize>(r: &mut Registry, name: &'static str) {
+    type W<const N: usize> = Problem<(), N>;
+    let w = Rc::new(products_problem::<N>());
+    r.add(&w, name, "hand", 20_000, |w: &W<N>| products_hand(&w.p));
+    r.add(&w, name, "floor", 20_000, |w: &W<N>| {
+        floor::products_gradient(&w.p)
+    });
+    r.add(&w, name, "dualgrad", 20_000, |w: &W<N>| {
+        gradient(products, &w.p)
+    });
+}
+
 pub fn cases() -> Vec<Case> {
     let mut r = Registry(Vec::new());
 
@@ -1211,6 +1318,76 @@ pub fn cases() -> Vec<Case> {
         r.add_parallel(&logistic_m, "logistic", "model-par1", 1);
         r.add_parallel(&logistic_m, "logistic", "model-par2", 2);
     }
+
+    // The losses written as a user writes them (plain exp, ln, ln_1p), beside the ones above
+    // that call the crate's stable forms.
+    let iris_plain = Rc::new(iris_problem());
+    r.add(&iris_plain, "iris-plain", "hand", 200, |w: &Iris| {
+        iris_hand(&w.p, &w.data)
+    });
+    r.add(&iris_plain, "iris-plain", "floor", 20, |w: &Iris| {
+        floor::iris_plain_gradient(&w.p, &w.data)
+    });
+    r.add(&iris_plain, "iris-plain", "dualgrad", 20, |w: &Iris| {
+        gradient(|p| iris_loss_plain(p, &w.data), &w.p)
+    });
+    r.add(&iris_plain, "iris-plain", "num_dual", 20, |w: &Iris| {
+        num_dual::gradient(
+            |p: SVector<DualSVec64<67>, 67>| iris_loss_plain(&p, &w.data),
+            &w.p,
+        )
+    });
+    let logistic_plain = Rc::new(logistic_problem());
+    r.add(
+        &logistic_plain,
+        "logistic-plain",
+        "hand",
+        200,
+        |w: &Logistic| logistic_hand(&w.p, &w.data),
+    );
+    r.add(
+        &logistic_plain,
+        "logistic-plain",
+        "floor",
+        200,
+        |w: &Logistic| floor::logistic_plain_gradient(&w.p, &w.data),
+    );
+    r.add(
+        &logistic_plain,
+        "logistic-plain",
+        "dualgrad",
+        200,
+        |w: &Logistic| gradient(|p| logistic_loss_plain(p, &w.data), &w.p),
+    );
+    r.add(
+        &logistic_plain,
+        "logistic-plain",
+        "num_dual",
+        200,
+        |w: &Logistic| {
+            num_dual::gradient(
+                |p: SVector<DualSVec64<11>, 11>| logistic_loss_plain(&p, &w.data),
+                &w.p,
+            )
+        },
+    );
+    products_cases::<1>(&mut r, "products-01");
+    products_cases::<2>(&mut r, "products-02");
+    products_cases::<3>(&mut r, "products-03");
+    products_cases::<4>(&mut r, "products-04");
+    products_cases::<5>(&mut r, "products-05");
+    products_cases::<6>(&mut r, "products-06");
+    products_cases::<7>(&mut r, "products-07");
+    products_cases::<8>(&mut r, "products-08");
+    products_cases::<9>(&mut r, "products-09");
+    products_cases::<10>(&mut r, "products-10");
+    products_cases::<11>(&mut r, "products-11");
+    products_cases::<12>(&mut r, "products-12");
+    products_cases::<13>(&mut r, "products-13");
+    products_cases::<14>(&mut r, "products-14");
+    products_cases::<15>(&mut r, "products-15");
+    products_cases::<16>(&mut r, "products-16");
+    products_cases::<17>(&mut r, "products-17");
 
     let moons = Rc::new(moons_problem());
     type Moons = Problem<MoonsData, 92>;

@@ -14,22 +14,40 @@ use crate::Scalar;
 /// bug in the caller (see [`apply_rule`]).
 pub const MAX_RULE_ORDER: usize = 8;
 
+/// The buffer a [`Rule`] writes its Taylor data into: `d[j]` is the `j`-th derivative. Always
+/// `MAX_RULE_ORDER + 1` long, whatever order is asked for, so writing any `d[j]` with
+/// `j ≤ MAX_RULE_ORDER` never panics.
+pub type Derivatives = [f64; MAX_RULE_ORDER + 1];
+
 /// An elementary function `f: R → R` given by its value and derivatives at a plain point.
 ///
-/// Implement [`taylor`](Rule::taylor); [`apply_rule`] then evaluates `f` on any [`Scalar`].
+/// Implement [`max_order`](Rule::max_order) and [`taylor`](Rule::taylor); [`apply_rule`] then
+/// evaluates `f` on any [`Scalar`] whose derivative order is at most `max_order`.
+///
+/// The contract, enforced by [`apply_rule`]:
+/// - `max_order()` declares the highest derivative the rule supplies. A rule that knows only
+///   `f` and `f'` declares `1`; applying it to a scalar type that needs more (a Hessian, a
+///   second derivative) panics with a message naming the rule and both orders, instead of
+///   reading a missing derivative as zero.
+/// - `taylor(x, order, d)` is called with `order ≤ max_order()` (the derivative order of the
+///   scalar type: `0` for `f64`, `1` for `Jet<f64, N>`, `2` for a jet of jets, ...) and must write
+///   `f(x), f'(x), …, f⁽ᵒʳᵈᵉʳ⁾(x)` into `d[0], …, d[order]`. The buffer is always
+///   [`MAX_RULE_ORDER`] ` + 1` long (a rule may fill it whole and ignore `order`; entries above
+///   `order` are ignored), and starts as NaN: a required entry the rule leaves unwritten makes
+///   the result NaN, never a silent zero.
 ///
 /// ```
 /// use dualgrad::{Scalar, derivative};
-/// use dualgrad::diff::custom::{Rule, apply_rule};
+/// use dualgrad::diff::custom::{Derivatives, Rule, apply_rule};
 ///
 /// /// f(x) = x³ as an opaque function: value and derivatives 3x², 6x, 6, 0, ...
 /// struct Cube;
 /// impl Rule for Cube {
-///     fn taylor(&self, x: f64, d: &mut [f64]) {
-///         let all = [x * x * x, 3.0 * x * x, 6.0 * x, 6.0];
-///         for (k, dk) in d.iter_mut().enumerate() {
-///             *dk = all.get(k).copied().unwrap_or(0.0);
-///         }
+///     fn max_order(&self) -> usize {
+///         dualgrad::diff::custom::MAX_RULE_ORDER // every order is known (0 from the fourth)
+///     }
+///     fn taylor(&self, x: f64, _order: usize, d: &mut Derivatives) {
+///         *d = [x * x * x, 3.0 * x * x, 6.0 * x, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0];
 ///     }
 /// }
 /// fn cube<T: Scalar>(x: T) -> T {
@@ -41,20 +59,26 @@ pub const MAX_RULE_ORDER: usize = 8;
 /// assert_eq!(derivative(|x| derivative(cube, x).1, 2.0), (12.0, 12.0));
 /// ```
 pub trait Rule {
-    /// Write `f(x), f'(x), …, f⁽ᵏ⁾(x)` into `d[0], …, d[k]`, where `k = d.len() − 1` (at most
-    /// [`MAX_RULE_ORDER`]).
-    fn taylor(&self, x: f64, d: &mut [f64]);
+    /// The highest derivative order [`taylor`](Rule::taylor) supplies (values above
+    /// [`MAX_RULE_ORDER`] count as [`MAX_RULE_ORDER`]).
+    fn max_order(&self) -> usize;
+
+    /// Write `f(x), f'(x), …, f⁽ᵒʳᵈᵉʳ⁾(x)` into `d[0], …, d[order]`, where
+    /// `order ≤ max_order()`; entries above `order` are ignored, entries left unwritten are NaN.
+    fn taylor(&self, x: f64, order: usize, d: &mut Derivatives);
 }
 
 /// `f(x)` for a [`Rule`] `f` and any [`Scalar`] `x`, exact to the derivative order of `x`.
 ///
 /// Costs one call of [`Rule::taylor`] and `K` products of the scalar type, where `K` is its
 /// derivative order; no allocation. A derivative that is not finite (a pole) gives NaN in the
-/// derivative parts, as it should.
+/// derivative parts, as it should; so does a derivative the rule declares but does not write
+/// (the buffer starts as NaN).
 ///
 /// # Panics
-/// If the derivative order of `T` exceeds [`MAX_RULE_ORDER`] (jets nested more than eight deep),
-/// a bug in the caller.
+/// If the derivative order of `T` exceeds the rule's [`max_order`](Rule::max_order) (the message
+/// names the rule, its order and the order needed), or [`MAX_RULE_ORDER`] (jets nested more than
+/// eight deep): a bug in the caller's choice of rule or type, not a property of the input.
 ///
 /// ```
 /// use dualgrad::Jet;
@@ -70,9 +94,18 @@ pub fn apply_rule<R: Rule + ?Sized, T: Scalar>(rule: &R, x: T) -> T {
         k <= MAX_RULE_ORDER,
         "apply_rule: derivative order {k} > MAX_RULE_ORDER = {MAX_RULE_ORDER}"
     );
+    let max = rule.max_order();
+    assert!(
+        k <= max,
+        "apply_rule: the rule {} supplies derivatives up to order {max} (Rule::max_order), but \
+         the scalar type {} needs order {k}; supply f⁽ʲ⁾ for j ≤ {k} in Rule::taylor and raise \
+         max_order, or differentiate to order {max} at most",
+        std::any::type_name::<R>(),
+        std::any::type_name::<T>()
+    );
     let x0 = x.value();
-    let mut d = [0.0; MAX_RULE_ORDER + 1];
-    rule.taylor(x0, &mut d[..=k]);
+    let mut d: Derivatives = [f64::NAN; MAX_RULE_ORDER + 1];
+    rule.taylor(x0, k, &mut d);
     if k == 0 {
         return T::lift(d[0]);
     }
@@ -97,7 +130,7 @@ pub fn apply_rule<R: Rule + ?Sized, T: Scalar>(rule: &R, x: T) -> T {
 
 /// The error function and its complement as [`Rule`]s (values from `libm`).
 pub mod erf_rule {
-    use super::Rule;
+    use super::{Derivatives, MAX_RULE_ORDER, Rule};
 
     /// `2/√π`.
     const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
@@ -129,17 +162,20 @@ pub mod erf_rule {
     /// ```
     /// use dualgrad::diff::custom::erf_rule::Erf;
     /// use dualgrad::diff::custom::Rule;
-    /// let mut d = [0.0; 3];
-    /// Erf.taylor(0.0, &mut d);
-    /// assert_eq!(d, [0.0, 2.0 / std::f64::consts::PI.sqrt(), 0.0]);
+    /// let mut d = [f64::NAN; 9];
+    /// Erf.taylor(0.0, 2, &mut d);
+    /// assert_eq!(d[..3], [0.0, 2.0 / std::f64::consts::PI.sqrt(), 0.0]);
     /// ```
     #[derive(Clone, Copy, Debug)]
     pub struct Erf;
 
     impl Rule for Erf {
-        fn taylor(&self, x: f64, d: &mut [f64]) {
+        fn max_order(&self) -> usize {
+            MAX_RULE_ORDER
+        }
+        fn taylor(&self, x: f64, order: usize, d: &mut Derivatives) {
             d[0] = libm::erf(x);
-            gaussian_derivatives(x, 1.0, d);
+            gaussian_derivatives(x, 1.0, &mut d[..=order]);
         }
     }
 
@@ -148,17 +184,20 @@ pub mod erf_rule {
     /// ```
     /// use dualgrad::diff::custom::erf_rule::Erfc;
     /// use dualgrad::diff::custom::Rule;
-    /// let mut d = [0.0; 2];
-    /// Erfc.taylor(0.0, &mut d);
-    /// assert_eq!(d, [1.0, -2.0 / std::f64::consts::PI.sqrt()]);
+    /// let mut d = [f64::NAN; 9];
+    /// Erfc.taylor(0.0, 1, &mut d);
+    /// assert_eq!(d[..2], [1.0, -2.0 / std::f64::consts::PI.sqrt()]);
     /// ```
     #[derive(Clone, Copy, Debug)]
     pub struct Erfc;
 
     impl Rule for Erfc {
-        fn taylor(&self, x: f64, d: &mut [f64]) {
+        fn max_order(&self) -> usize {
+            MAX_RULE_ORDER
+        }
+        fn taylor(&self, x: f64, order: usize, d: &mut Derivatives) {
             d[0] = libm::erfc(x);
-            gaussian_derivatives(x, -1.0, d);
+            gaussian_derivatives(x, -1.0, &mut d[..=order]);
         }
     }
 }

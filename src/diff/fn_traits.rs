@@ -1,6 +1,6 @@
 use super::size::{
     GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX, HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
-    gradient_at,
+    boxed_zeros, gradient_at, result_on_heap,
 };
 use super::{hessian, hvp, jacobian};
 use crate::{Chunk, Jet, Scalar};
@@ -94,15 +94,72 @@ pub trait ScalarFn<const N: usize> {
     /// let (f, g, h) = Cube.hessian(&SVector::from([2.0]));
     /// assert_eq!((f, g[0], h[(0, 0)]), (8.0, 12.0, 12.0)); // 3x², 6x
     /// ```
+    ///
+    /// A Hessian larger than [`HEAP_RESULT_BYTES`](crate::diff::size::HEAP_RESULT_BYTES) (`N > 90`)
+    /// is assembled on the heap and moved once into the caller's slot, so the stack holds only
+    /// the caller's copies of it: `let (_, g, h) = f.hessian(&x)` at `N = 200` fits a 2 MiB
+    /// debug thread. Above a few hundred inputs take [`hessian_boxed`](ScalarFn::hessian_boxed)
+    /// or [`hessian_into`](ScalarFn::hessian_into).
     #[inline]
     fn hessian(&self, x: &SVector<f64, N>) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
-        let mut out = (0.0, filled!(0.0; N), filled_matrix!(0.0; N, N));
-        out.0 = if N <= HESSIAN_ONE_PASS_MAX {
-            hessian_one_pass(self, x, &mut out.1, &mut out.2)
+        if result_on_heap::<f64, N, N>() {
+            hessian_via_heap(self, x)
         } else {
-            hessian_blocks(self, x, &mut out.1, &mut out.2)
-        };
-        out
+            hessian_on_stack(self, x)
+        }
+    }
+
+    /// [`hessian`](ScalarFn::hessian) with the Hessian in a `Box`: the matrix never touches the
+    /// stack, at any `N` (one allocation of `8·N²` bytes). The form for large `N`.
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// /// f = Σ xᵢ xᵢ₊₁: H has 1 beside the diagonal
+    /// struct Chain;
+    /// impl ScalarFn<120> for Chain {
+    ///     fn eval<T: Scalar>(&self, x: &SVector<T, 120>) -> T {
+    ///         (0..119).fold(T::zero(), |s, i| s + x[i] * x[i + 1])
+    ///     }
+    /// }
+    /// let (f, g, h) = Chain.hessian_boxed(&SVector::repeat(1.0)); // h: 113 KiB on the heap
+    /// assert_eq!((f, g[0], g[1], h[(7, 8)], h[(7, 9)]), (119.0, 1.0, 2.0, 1.0, 0.0));
+    /// ```
+    #[inline]
+    fn hessian_boxed(
+        &self,
+        x: &SVector<f64, N>,
+    ) -> (f64, SVector<f64, N>, Box<SMatrix<f64, N, N>>) {
+        let mut grad = filled!(0.0; N);
+        let mut hess = boxed_zeros::<f64, N, N>();
+        let value = self.hessian_into(x, &mut grad, &mut hess);
+        (value, grad, hess)
+    }
+
+    /// [`hessian`](ScalarFn::hessian) writing the gradient and the Hessian into storage the
+    /// caller owns (every entry is overwritten) and returning the value: no allocation and no
+    /// copy of the matrix, so a loop that takes many Hessians reuses one. For large `N`,
+    /// allocate the matrix with [`boxed_zeros`](crate::diff::size::boxed_zeros).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::{SMatrix, SVector};
+    /// struct Cube;
+    /// impl ScalarFn<1> for Cube { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> T { x[0].powi(3) } }
+    /// let (mut g, mut h) = (SVector::zeros(), SMatrix::zeros());
+    /// let f = Cube.hessian_into(&SVector::from([2.0]), &mut g, &mut h);
+    /// assert_eq!((f, g[0], h[(0, 0)]), (8.0, 12.0, 12.0)); // 3x², 6x
+    /// ```
+    #[inline]
+    fn hessian_into(
+        &self,
+        x: &SVector<f64, N>,
+        grad: &mut SVector<f64, N>,
+        hess: &mut SMatrix<f64, N, N>,
+    ) -> f64 {
+        if N <= HESSIAN_ONE_PASS_MAX {
+            hessian_one_pass(self, x, grad, hess)
+        } else {
+            hessian_blocks(self, x, grad, hess)
+        }
     }
 
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
@@ -193,15 +250,68 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// let (v, j) = Sq.jacobian(&SVector::from([3.0]));
     /// assert_eq!((v[0], j[(0, 0)]), (9.0, 6.0));
     /// ```
+    ///
+    /// A Jacobian larger than [`HEAP_RESULT_BYTES`](crate::diff::size::HEAP_RESULT_BYTES) is
+    /// assembled on the heap and moved once into the caller's slot, as in
+    /// [`ScalarFn::hessian`]; above a few hundred rows and columns take
+    /// [`jacobian_boxed`](VectorFn::jacobian_boxed) or [`jacobian_into`](VectorFn::jacobian_into).
     #[inline]
     fn jacobian(&self, x: &SVector<f64, N>) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
-        let mut out = (filled!(0.0; M), filled_matrix!(0.0; M, N));
-        if N <= GRADIENT_ONE_PASS_MAX {
-            jacobian_one_pass(self, x, &mut out.0, &mut out.1);
+        if result_on_heap::<f64, M, N>() {
+            jacobian_via_heap(self, x)
         } else {
-            jacobian_chunks(self, x, &mut out.0, &mut out.1);
+            jacobian_on_stack(self, x)
         }
-        out
+    }
+
+    /// [`jacobian`](VectorFn::jacobian) with the Jacobian in a `Box`: the matrix never touches
+    /// the stack, at any size (one allocation of `8·M·N` bytes).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
+    /// /// fᵢ = xᵢ xᵢ₊₁ (cyclic): J has xᵢ₊₁ on the diagonal and xᵢ beside it
+    /// struct Ring;
+    /// impl VectorFn<400, 400> for Ring {
+    ///     fn eval<T: Scalar>(&self, x: &SVector<T, 400>) -> SVector<T, 400> {
+    ///         SVector::from_fn(|i, _| x[i] * x[(i + 1) % 400])
+    ///     }
+    /// }
+    /// let x = SVector::from_fn(|i, _| i as f64);
+    /// let (v, j) = Ring.jacobian_boxed(&x); // j: 1.2 MiB on the heap
+    /// assert_eq!((v[2], j[(2, 2)], j[(2, 3)], j[(2, 4)]), (6.0, 3.0, 2.0, 0.0));
+    /// ```
+    #[inline]
+    fn jacobian_boxed(&self, x: &SVector<f64, N>) -> (SVector<f64, M>, Box<SMatrix<f64, M, N>>) {
+        let mut values = filled!(0.0; M);
+        let mut jac = boxed_zeros::<f64, M, N>();
+        self.jacobian_into(x, &mut values, &mut jac);
+        (values, jac)
+    }
+
+    /// [`jacobian`](VectorFn::jacobian) writing the values and the Jacobian into storage the
+    /// caller owns (every entry is overwritten): no allocation and no copy of the matrix. For
+    /// large sizes, allocate the matrix with [`boxed_zeros`](crate::diff::size::boxed_zeros).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::{SMatrix, SVector};
+    /// struct Sq;
+    /// impl VectorFn<1, 1> for Sq { fn eval<T: Scalar>(&self, x: &SVector<T, 1>) -> SVector<T, 1> { x.component_mul(x) } }
+    /// let (mut v, mut j) = (SVector::zeros(), SMatrix::zeros());
+    /// Sq.jacobian_into(&SVector::from([3.0]), &mut v, &mut j);
+    /// assert_eq!((v[0], j[(0, 0)]), (9.0, 6.0));
+    /// ```
+    #[inline]
+    fn jacobian_into(
+        &self,
+        x: &SVector<f64, N>,
+        values: &mut SVector<f64, M>,
+        jac: &mut SMatrix<f64, M, N>,
+    ) {
+        if N <= GRADIENT_ONE_PASS_MAX {
+            jacobian_one_pass(self, x, values, jac);
+        } else {
+            jacobian_chunks(self, x, values, jac);
+        }
     }
 
     /// Values and the Jacobian-vector product `J(x) v`, as [`jvp`](crate::jvp).
@@ -221,6 +331,45 @@ pub trait VectorFn<const N: usize, const M: usize> {
 
 // The trait forms' two paths each live in a function that is never inlined, so the stack frame
 // of the path not taken (an N-wide dual for large N) is never allocated.
+
+#[inline(never)]
+fn hessian_on_stack<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
+    let mut out = (0.0, filled!(0.0; N), filled_matrix!(0.0; N, N));
+    out.0 = f.hessian_into(x, &mut out.1, &mut out.2);
+    out
+}
+
+#[inline(never)]
+fn hessian_via_heap<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
+    let (value, grad, hess) = f.hessian_boxed(x);
+    // moved from the heap into the caller's slot, with no copy in this frame
+    (value, grad, *hess)
+}
+
+#[inline(never)]
+fn jacobian_on_stack<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
+    let mut out = (filled!(0.0; M), filled_matrix!(0.0; M, N));
+    f.jacobian_into(x, &mut out.0, &mut out.1);
+    out
+}
+
+#[inline(never)]
+fn jacobian_via_heap<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
+    let (values, jac) = f.jacobian_boxed(x);
+    (values, *jac)
+}
 
 #[inline(never)]
 fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(

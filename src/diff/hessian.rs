@@ -1,4 +1,5 @@
 use super::Chunk;
+use super::size::{boxed_zeros, result_on_heap};
 use crate::{AnyScalar, Jet};
 use nalgebra::{SMatrix, SVector};
 
@@ -68,9 +69,14 @@ pub(super) fn one_pass_into<T: AnyScalar, const N: usize>(
 /// the diagonal, `b(b + 1)/2` passes for `b = ⌈N / C⌉`, each with duals of `C` inner and `C` outer
 /// tangents. The lower triangle is mirrored, so `H` is exactly symmetric.
 ///
-/// The stack holds the input, `N` duals of `(C + 1)²` parts each, and the output, `N² + N + 1`
-/// values; it does not grow with the number of blocks. Every entry is computed by the same floating-point operations as in
-/// [`hessian`], so the result is bit-for-bit the same. A chunk size of `0` is a compile-time error.
+/// The stack holds the input, `N` duals of `(C + 1)²` parts each, and, for results up to
+/// [`HEAP_RESULT_BYTES`](super::size::HEAP_RESULT_BYTES), the output; it does not grow with the
+/// number of blocks. A larger Hessian is assembled on the heap and moved once into the caller's
+/// slot, so the stack then holds only the caller's own copies of it (two in a debug build when
+/// the tuple is destructured: `let (_, g, h) = …` at `N = 200` fits a 2 MiB debug thread). Above
+/// a few hundred inputs take [`hessian_chunked_boxed`] or [`hessian_chunked_into`]. Every entry
+/// is computed by the same floating-point operations as in [`hessian`], so the result is
+/// bit-for-bit the same. A chunk size of `0` is a compile-time error.
 ///
 /// ```
 /// use dualgrad::{Chunk, Scalar, hessian, hessian_chunked};
@@ -95,6 +101,20 @@ pub fn hessian_chunked<T: AnyScalar, const N: usize, const C: usize>(
     x: &SVector<T, N>,
     _chunk: Chunk<C>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
+    // each path in a never-inlined function, whose result is written straight into the
+    // caller's slot: the frame of the path not taken (an N × N matrix) is never allocated
+    if result_on_heap::<T, N, N>() {
+        blocks_via_heap(f, x)
+    } else {
+        blocks_on_stack(f, x)
+    }
+}
+
+#[inline(never)]
+fn blocks_on_stack<T: AnyScalar, const N: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
     let mut out = (
         T::zero(),
         filled!(T::zero(); N),
@@ -102,6 +122,73 @@ pub fn hessian_chunked<T: AnyScalar, const N: usize, const C: usize>(
     );
     out.0 = blocks_into(f, x, &mut out.1, &mut out.2);
     out
+}
+
+#[inline(never)]
+fn blocks_via_heap<T: AnyScalar, const N: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
+    let (value, grad, hess) = hessian_chunked_boxed(f, x, Chunk::<C>);
+    // moved from the heap into the caller's slot, with no copy in this frame
+    (value, grad, *hess)
+}
+
+/// [`hessian_chunked`] with the Hessian in a `Box`: the matrix never touches the stack, at any
+/// `N` (one allocation of `8·N²` bytes for `f64`). The form for large `N`, where a by-value
+/// `N × N` matrix outgrows a thread's stack.
+///
+/// ```
+/// use dualgrad::{Chunk, Scalar, hessian_chunked_boxed};
+/// use nalgebra::SVector;
+///
+/// // f = Σ xᵢ xᵢ₊₁: H has 1 beside the diagonal, 0 elsewhere
+/// fn chain<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
+///     (0..N - 1).fold(T::zero(), |s, i| s + x[i] * x[i + 1])
+/// }
+/// let x = SVector::<f64, 120>::repeat(1.0);
+/// let (f, g, h) = hessian_chunked_boxed(chain, &x, Chunk::<8>); // h: 113 KiB on the heap
+/// assert_eq!((f, g[0], g[1]), (119.0, 1.0, 2.0));
+/// assert_eq!((h[(3, 4)], h[(4, 3)], h[(3, 3)], h[(3, 5)]), (1.0, 1.0, 0.0, 0.0));
+/// ```
+pub fn hessian_chunked_boxed<T: AnyScalar, const N: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+) -> (T, SVector<T, N>, Box<SMatrix<T, N, N>>) {
+    let mut grad = filled!(T::zero(); N);
+    let mut hess = boxed_zeros::<T, N, N>();
+    let value = blocks_into(f, x, &mut grad, &mut hess);
+    (value, grad, hess)
+}
+
+/// [`hessian_chunked`] writing the gradient and the Hessian into storage the caller owns (every
+/// entry is overwritten), and returning the value: no allocation and no copy of the matrix, so
+/// a loop that takes many Hessians reuses one. For large `N`, allocate the matrix with
+/// [`boxed_zeros`].
+///
+/// ```
+/// use dualgrad::diff::size::boxed_zeros;
+/// use dualgrad::{Chunk, hessian_chunked_into};
+/// use nalgebra::{SMatrix, SVector};
+///
+/// // f = (Σ xᵢ)²: H = 2 everywhere
+/// let x = SVector::<f64, 50>::repeat(0.1);
+/// let mut g = SVector::zeros();
+/// let mut h: Box<SMatrix<f64, 50, 50>> = boxed_zeros();
+/// let f = hessian_chunked_into(|x| x.sum() * x.sum(), &x, Chunk::<8>, &mut g, &mut h);
+/// assert!((f - 25.0).abs() < 1e-12);
+/// assert!((g[0] - 10.0).abs() < 1e-12); // 2 Σ xᵢ
+/// assert!(h.iter().all(|&hij| hij == 2.0));
+/// ```
+pub fn hessian_chunked_into<T: AnyScalar, const N: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+    grad: &mut SVector<T, N>,
+    hess: &mut SMatrix<T, N, N>,
+) -> T {
+    blocks_into(f, x, grad, hess)
 }
 
 /// [`hessian_chunked`], writing the gradient and the Hessian into `grad` and `hess` and

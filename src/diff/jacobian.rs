@@ -1,3 +1,4 @@
+use super::size::{boxed_zeros, result_on_heap};
 use super::{Chunk, seed};
 use crate::{AnyScalar, Jet};
 use nalgebra::{SMatrix, SVector};
@@ -56,6 +57,11 @@ pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const M: usize>(
 /// the columns `kC .. (k + 1)C` of `J`. The results are bit-for-bit those of [`jacobian`]; the
 /// values come from the first pass. A chunk size of `0` is a compile-time error.
 ///
+/// A Jacobian larger than [`HEAP_RESULT_BYTES`](super::size::HEAP_RESULT_BYTES) is assembled on
+/// the heap and moved once into the caller's slot (see [`hessian_chunked`](super::hessian_chunked));
+/// above a few hundred rows and columns take [`jacobian_chunked_boxed`] or
+/// [`jacobian_chunked_into`].
+///
 /// ```
 /// use dualgrad::{Chunk, Scalar, jacobian, jacobian_chunked};
 /// use nalgebra::{SMatrix, SVector};
@@ -75,9 +81,81 @@ pub fn jacobian_chunked<T: AnyScalar, const N: usize, const M: usize, const C: u
     x: &SVector<T, N>,
     _chunk: Chunk<C>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>) {
+    // as in `hessian_chunked`: each path in a never-inlined function
+    if result_on_heap::<T, M, N>() {
+        chunks_via_heap(f, x)
+    } else {
+        chunks_on_stack(f, x)
+    }
+}
+
+#[inline(never)]
+fn chunks_on_stack<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+) -> (SVector<T, M>, SMatrix<T, M, N>) {
     let mut out = (filled!(T::zero(); M), filled_matrix!(T::zero(); M, N));
     chunks_into(f, x, &mut out.0, &mut out.1);
     out
+}
+
+#[inline(never)]
+fn chunks_via_heap<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+) -> (SVector<T, M>, SMatrix<T, M, N>) {
+    let (values, jac) = jacobian_chunked_boxed(f, x, Chunk::<C>);
+    (values, *jac)
+}
+
+/// [`jacobian_chunked`] with the Jacobian in a `Box`: the matrix never touches the stack, at any
+/// size (one allocation of `8·M·N` bytes for `f64`).
+///
+/// ```
+/// use dualgrad::{Chunk, Scalar, jacobian_chunked_boxed};
+/// use nalgebra::SVector;
+///
+/// // fᵢ = xᵢ²: J = diag(2xᵢ)
+/// fn squares<T: Scalar, const N: usize>(x: &SVector<T, N>) -> SVector<T, N> {
+///     x.map(|xi| xi * xi)
+/// }
+/// let x = SVector::<f64, 300>::from_fn(|i, _| i as f64);
+/// let (v, j) = jacobian_chunked_boxed(squares, &x, Chunk::<16>); // j: 703 KiB on the heap
+/// assert_eq!((v[3], j[(3, 3)], j[(3, 4)]), (9.0, 6.0, 0.0));
+/// ```
+pub fn jacobian_chunked_boxed<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+) -> (SVector<T, M>, Box<SMatrix<T, M, N>>) {
+    let mut values = filled!(T::zero(); M);
+    let mut jac = boxed_zeros::<T, M, N>();
+    chunks_into(f, x, &mut values, &mut jac);
+    (values, jac)
+}
+
+/// [`jacobian_chunked`] writing the values and the Jacobian into storage the caller owns (every
+/// entry is overwritten): no allocation and no copy of the matrix. For large sizes, allocate
+/// the matrix with [`boxed_zeros`].
+///
+/// ```
+/// use dualgrad::{Chunk, jacobian_chunked_into};
+/// use nalgebra::{SMatrix, SVector};
+///
+/// // f = (x₀ + x₁, x₀x₁): J = [[1, 1], [x₁, x₀]]
+/// let (mut v, mut j) = (SVector::zeros(), SMatrix::<f64, 2, 2>::zeros());
+/// let x = SVector::from([2.0, 3.0]);
+/// jacobian_chunked_into(|x| SVector::from([x[0] + x[1], x[0] * x[1]]), &x, Chunk::<1>, &mut v, &mut j);
+/// assert_eq!((v, j), (SVector::from([5.0, 6.0]), SMatrix::<f64, 2, 2>::new(1.0, 1.0, 3.0, 2.0)));
+/// ```
+pub fn jacobian_chunked_into<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
+    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+    x: &SVector<T, N>,
+    _chunk: Chunk<C>,
+    values: &mut SVector<T, M>,
+    jac: &mut SMatrix<T, M, N>,
+) {
+    chunks_into(f, x, values, jac);
 }
 
 /// [`jacobian_chunked`], writing into `values` and `jac`.

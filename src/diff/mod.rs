@@ -1,7 +1,8 @@
 //! Derivatives of generic functions on statically sized `nalgebra` types.
 //!
 //! Every entry point evaluates the function once (or once per chunk) on dual numbers and returns
-//! the value together with its derivatives, with no heap allocation:
+//! the value together with its derivatives, with no heap allocation (except one, for a dense
+//! result larger than [`HEAP_RESULT_BYTES`](size::HEAP_RESULT_BYTES); see below):
 //!
 //! | what | closure form, one pass | closure form, chunked | trait form (chooses) |
 //! |---|---|---|---|
@@ -12,6 +13,13 @@
 //! | directional derivative `∇f(x)·v` | [`directional_derivative`] | (one tangent) | [`ScalarFn::directional_derivative`] |
 //! | Jacobian of `f: Rᴺ → Rᴹ` | [`jacobian`] | [`jacobian_chunked`] | [`VectorFn::jacobian`] |
 //! | Jacobian-vector product `J(x) v` | [`jvp`] | (one tangent) | [`VectorFn::jvp`] |
+//!
+//! The dense matrices have two more forms each, for large sizes: `_boxed`
+//! ([`hessian_chunked_boxed`], [`jacobian_chunked_boxed`], [`ScalarFn::hessian_boxed`],
+//! [`VectorFn::jacobian_boxed`]) returns the matrix in a `Box`, and `_into`
+//! ([`hessian_chunked_into`], [`jacobian_chunked_into`], [`ScalarFn::hessian_into`],
+//! [`VectorFn::jacobian_into`]) writes into storage the caller owns
+//! ([`boxed_zeros`](size::boxed_zeros) allocates it on the heap).
 //!
 //! Closures are the easy path when the function is needed at one scalar type. A function that
 //! must run at several types (the gradient checker evaluates it on `f64` and on duals, the
@@ -37,8 +45,13 @@
 //!
 //! What one call puts on the stack besides the function's own frame is the input (`N` duals of
 //! `C` tangents: `8·N·(C + 1)` bytes for a gradient chunk, `8·N·(C + 1)²` for a Hessian block)
-//! and the output (`8·N` bytes, `8·N²` for a Hessian). `docs/performance.md` gives the
-//! measured figures.
+//! and the output (`8·N` bytes, `8·N²` for a Hessian). A dense Hessian or Jacobian larger than
+//! [`HEAP_RESULT_BYTES`](size::HEAP_RESULT_BYTES) (64 KiB: `N > 90` for a square `f64`
+//! matrix) is assembled on the heap and moved once into the caller's slot, so the call's own
+//! frames hold no copy of it; the caller's frame holds the returned value (twice in a debug
+//! build when the tuple is destructured: 625 KiB at `N = 200`, which fits a 2 MiB thread). The
+//! `_boxed` and `_into` forms keep the matrix off the stack entirely, at any size.
+//! `docs/performance.md` gives the measured figures.
 //!
 //! All entry points are generic over the scalar `T` of the input, so they nest: a gradient can be
 //! taken inside a function that is itself being differentiated.
@@ -76,9 +89,12 @@ pub mod size;
 pub use derivative::{derivative, second_derivative, third_derivative};
 pub use fn_traits::{ScalarFn, VectorFn};
 pub use gradient::{Chunk, gradient, gradient_chunked};
-pub use hessian::{hessian, hessian_chunked};
+pub use hessian::{hessian, hessian_chunked, hessian_chunked_boxed, hessian_chunked_into};
 pub use hvp::{hvp, hvp_chunked};
-pub use jacobian::{directional_derivative, jacobian, jacobian_chunked, jvp};
+pub use jacobian::{
+    directional_derivative, jacobian, jacobian_chunked, jacobian_chunked_boxed,
+    jacobian_chunked_into, jvp,
+};
 
 use crate::{AnyScalar, Jet};
 use nalgebra::SVector;

@@ -13,8 +13,8 @@
 
 use super::fn_traits::ScalarFn;
 use super::{Chunk, gradient, gradient_chunked};
-use crate::{Jet, Scalar};
-use nalgebra::SVector;
+use crate::{AnyScalar, Jet, Scalar};
+use nalgebra::{SMatrix, SVector};
 
 /// The trait forms ([`ScalarFn::gradient`], [`VectorFn::jacobian`](super::VectorFn::jacobian), [`ScalarFn::hvp`]) take a
 /// gradient in one pass up to this many inputs, and in chunks of [`GRADIENT_CHUNK`] tangents
@@ -87,6 +87,73 @@ pub const CLOSURE_ONE_PASS_LIMIT: usize = 80;
 /// assert_eq!(dualgrad::diff::size::CLOSURE_HESSIAN_LIMIT, 16);
 /// ```
 pub const CLOSURE_HESSIAN_LIMIT: usize = 16;
+
+/// A dense result (a Hessian or Jacobian returned by value) larger than this many bytes is
+/// assembled on the heap and moved once into the caller's slot, so the call's own frames hold no
+/// copy of it; up to this size it is assembled on the stack, with no allocation.
+///
+/// What stays on the stack is the caller's: a debug build keeps the returned tuple and, when it
+/// is destructured (`let (_, g, h) = …`), the bindings too, two copies of the matrix in the
+/// caller's frame (`2·8·N²` bytes: 625 KiB at `N = 200`). Above a few hundred inputs, or to
+/// reuse storage, take the `_boxed` forms ([`ScalarFn::hessian_boxed`],
+/// [`VectorFn::jacobian_boxed`](super::VectorFn::jacobian_boxed),
+/// [`hessian_chunked_boxed`](super::hessian_chunked_boxed),
+/// [`jacobian_chunked_boxed`](super::jacobian_chunked_boxed)), which return the matrix in a
+/// `Box`, or the `_into` forms, which write into storage the caller owns.
+///
+/// ```
+/// // a 90 × 90 Hessian (63 KiB) is assembled on the stack, a 91 × 91 one (65 KiB) on the heap
+/// use dualgrad::diff::size::HEAP_RESULT_BYTES;
+/// assert!(8 * 90 * 90 <= HEAP_RESULT_BYTES && 8 * 91 * 91 > HEAP_RESULT_BYTES);
+/// ```
+pub const HEAP_RESULT_BYTES: usize = 64 * 1024;
+
+/// Whether an `R × C` result of `T` is assembled on the heap ([`HEAP_RESULT_BYTES`]).
+#[inline]
+pub(super) const fn result_on_heap<T, const R: usize, const C: usize>() -> bool {
+    R * C * size_of::<T>() > HEAP_RESULT_BYTES
+}
+
+/// An `R × C` matrix of zeros allocated directly on the heap: no copy of it is ever on the
+/// stack, whatever its size (`Box::new(SMatrix::zeros())` builds it on the stack first, several
+/// times over in a debug build). Storage for the `_into` forms at large sizes.
+///
+/// ```
+/// use dualgrad::diff::size::boxed_zeros;
+/// use dualgrad::{Scalar, ScalarFn};
+/// use nalgebra::{SMatrix, SVector};
+///
+/// /// f = Σ xᵢ³: H = diag(6xᵢ)
+/// struct Cubes;
+/// impl ScalarFn<120> for Cubes {
+///     fn eval<T: Scalar>(&self, x: &SVector<T, 120>) -> T {
+///         x.iter().fold(T::zero(), |s, &xi| s + xi * xi * xi)
+///     }
+/// }
+/// let x = SVector::<f64, 120>::repeat(0.5);
+/// let mut g = SVector::zeros();
+/// let mut h: Box<SMatrix<f64, 120, 120>> = boxed_zeros();
+/// let f = Cubes.hessian_into(&x, &mut g, &mut h); // 113 KiB, on the heap
+/// assert_eq!((f, g[7], h[(7, 7)], h[(7, 8)]), (15.0, 0.75, 3.0, 0.0));
+/// ```
+pub fn boxed_zeros<T: AnyScalar, const R: usize, const C: usize>() -> Box<SMatrix<T, R, C>> {
+    let columns: Box<[[T; R]]> = vec![[T::zero(); R]; C].into_boxed_slice();
+    let Ok(columns) = Box::<[[T; R]; C]>::try_from(columns) else {
+        unreachable!("vec! of C columns has C columns")
+    };
+    // SAFETY: `SMatrix<T, R, C>` is `Matrix<T, Const<R>, Const<C>, ArrayStorage<T, R, C>>`;
+    // `Matrix` is `#[repr(C)]` with the storage as its first field followed only by a
+    // zero-sized `PhantomData`, and `ArrayStorage` is `#[repr(transparent)]` over `[[T; R]; C]`
+    // (nalgebra 0.35, `base/matrix.rs` and `base/array_storage.rs`). So the two types have the
+    // same size, alignment and layout; the allocation made for `[[T; R]; C]` is freed with that
+    // same layout when the `Box<SMatrix<T, R, C>>` drops, and every bit pattern the array holds
+    // (initialised `T`s) is a valid matrix. The pointer comes from `Box::into_raw` and is used
+    // once.
+    #[allow(unsafe_code)]
+    unsafe {
+        Box::from_raw(Box::into_raw(columns).cast::<SMatrix<T, R, C>>())
+    }
+}
 
 /// Value and gradient of `f` at `x`, of any scalar type (nested forward mode when `x` holds
 /// jets): one pass up to [`GRADIENT_ONE_PASS_MAX`] inputs, chunks of [`GRADIENT_CHUNK`] above.

@@ -9,7 +9,8 @@
 //! their derivative is zero.
 
 // `SimdValue` declares two `unsafe fn`s (unchecked lane access). A `Jet` has one lane, so both
-// forward to the checked, safe versions; no unsafe operation is performed anywhere.
+// forward to the checked, safe versions; no unsafe operation is performed anywhere. (The crate's
+// one other `unsafe` is the AVX2 dispatch call in src/jet/wide.rs.)
 #![allow(unsafe_code)]
 
 use super::Jet;

@@ -14,6 +14,7 @@ mod qr;
 mod report;
 mod residuals;
 mod solver;
+mod sparse;
 
 pub use report::{LsqError, LsqIteration, LsqReport, LsqStop, NoCovariance};
 pub use residuals::{
@@ -21,3 +22,4 @@ pub use residuals::{
     residual_vector, residuals_into,
 };
 pub use solver::{Damping, GaussNewton, LevenbergMarquardt, LsqRules, Scaling};
+pub use sparse::{SparseLevenbergMarquardt, SparseLsqReport};

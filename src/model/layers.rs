@@ -75,12 +75,6 @@ pub(crate) fn seed<const N: usize>(z: &SVector<f64, N>) -> SVector<Jet<f64, N>, 
     SVector::from_fn(|k, _| Jet::variable(z[k], k))
 }
 
-/// The real parts.
-#[inline]
-pub(crate) fn re<const N: usize, const K: usize>(a: &SVector<Jet<f64, K>, N>) -> SVector<f64, N> {
-    a.map(|x| x.re)
-}
-
 /// `grad.w += g aᵀ`, `grad.b += g`: the parameter gradient of an affine layer from the
 /// gradient `g = ∂L/∂z` of its output and its input `a`.
 #[inline]
@@ -98,6 +92,22 @@ pub(crate) fn accumulate_affine<const I: usize, const O: usize>(
     }
 }
 
+/// `Wᵀ g`: the gradient with respect to an affine layer's input `a` from the gradient `g` of
+/// its output `W a + b`, summed over the outputs in order.
+#[inline]
+pub(crate) fn transpose_times<const I: usize, const O: usize>(
+    w: &SMatrix<f64, O, I>,
+    g: &[f64; O],
+) -> SVector<f64, I> {
+    SVector::from_fn(|i, _| {
+        let mut s = 0.0;
+        for o in 0..O {
+            s += w[(o, i)] * g[o];
+        }
+        s
+    })
+}
+
 /// The fast path of a single dense layer `A(w x + b)`: per sample, one pass with the `O`
 /// pre-activations seeded; `∂L/∂w = g xᵀ`, `∂L/∂b = g`.
 pub(crate) fn dense_sum<A, L, Y, const I: usize, const O: usize, const P: usize>(
@@ -110,17 +120,22 @@ where
     A: Activation,
     L: Loss<O, Y>,
 {
-    let p = <DenseParams<f64, I, O> as ParamVector<f64, P>>::from_vector(params);
-    let mut g = DenseParams::<f64, I, O>::zeros();
-    let mut value = 0.0;
-    for &i in indices {
-        let (x, y) = data.sample(i);
-        let z = affine(&p.w, &p.b, x);
-        let l = loss.loss(&seed(&z).map(A::apply), y);
-        value += l.re;
-        accumulate_affine(&mut g.w, &mut g.b, &l.eps, x);
-    }
-    (value, g.to_vector())
+    crate::jet::wide(
+        #[inline(always)]
+        || {
+            let p = <DenseParams<f64, I, O> as ParamVector<f64, P>>::from_vector(params);
+            let mut g = DenseParams::<f64, I, O>::zeros();
+            let mut value = 0.0;
+            for &i in indices {
+                let (x, y) = data.sample(i);
+                let z = affine(&p.w, &p.b, x);
+                let l = loss.loss(&seed(&z).map(A::apply), y);
+                value += l.re;
+                accumulate_affine(&mut g.w, &mut g.b, &l.eps, x);
+            }
+            (value, g.to_vector())
+        },
+    )
 }
 
 /// Initial dense-layer parameters: weights by `A`'s scheme, zero bias.

@@ -19,9 +19,10 @@
 //! | saving | `save_json`, `load_json` (feature `serde`) |
 //! | samples per block of the data-set gradient | [`SAMPLE_BLOCK`] |
 //!
-//! The built-in models and networks take an exact per-layer gradient: one forward pass per layer
-//! with only that layer's pre-activations seeded, several times cheaper than differentiating the
-//! forward pass in every parameter ([`generic_loss_and_gradient_sum`], the path any model gets
+//! The built-in models and networks take an exact per-layer gradient: the loss differentiated
+//! with only the outputs seeded, each activation by a one-tangent jet, and a backward step
+//! through each affine layer (which is linear), as cheap as hand-written backprop and many
+//! times cheaper than differentiating the forward pass in every parameter ([`generic_loss_and_gradient_sum`], the path any model gets
 //! by default and the reference the fast paths are tested against).
 //!
 //! ```

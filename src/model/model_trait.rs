@@ -17,8 +17,9 @@ use rand::Rng;
 ///
 /// Implement [`forward`](Model::forward) and [`init_with`](Model::init_with); everything else
 /// is provided. The provided [`loss_and_gradient_sum`](Model::loss_and_gradient_sum) is the
-/// generic path (parameters as duals); the built-in models override it with an exact forward
-/// pass over the layers' pre-activations, which is several times faster.
+/// generic path (parameters as duals); the built-in models override it with an exact per-layer
+/// path (the loss and the activations by small jets, backward steps through the affine maps),
+/// which is many times faster.
 ///
 /// `init_with` takes any [`Rng`](crate::data::Rng) (rand's trait, re-exported by dualgrad with the
 /// generator [`ChaCha8Rng`](crate::data::ChaCha8Rng), so no `rand` dependency is needed).

@@ -3,12 +3,14 @@
 //! [`network!`](crate::network!) macro, which also counts the parameters. [`Mlp1`] and [`Mlp2`]
 //! name the networks with one and two hidden layers.
 
-use super::layers::{accumulate_affine, activated, affine, affine_const, dense_init, re, seed};
+use super::layers::{
+    accumulate_affine, activated, affine, affine_const, dense_init, seed, transpose_times,
+};
 use super::{Activation, Identity, Loss, Model};
-use crate::Scalar;
 use crate::data::Dataset;
 use crate::params::check_count;
 use crate::params::{DenseParams, LayerParams, LayersParams, NetworkParams, ParamVector};
+use crate::{Jet, Scalar};
 use nalgebra::SVector;
 use rand::Rng;
 use std::marker::PhantomData;
@@ -56,18 +58,17 @@ pub trait Layers<const I: usize, const O: usize>: Copy + Default + Send + Sync +
     #[doc(hidden)]
     fn forward_const<T: Scalar>(p: &Self::Params<f64>, a: &SVector<T, I>) -> SVector<T, O>;
 
-    /// One sample's loss; adds its gradient to `g`. `x` is the input of these layers; `output`,
-    /// when given, is the network's output at these parameters (its real parts), which the last
-    /// layer then need not recompute.
+    /// One sample's loss; adds its gradient to `g` and returns the loss and its gradient with
+    /// respect to `x`, the input of these layers (which the layer before needs; the first
+    /// layer's is not used, and the compiler drops it).
     #[doc(hidden)]
     fn sample_gradient<L: Loss<O, Y>, Y>(
         p: &Self::Params<f64>,
         g: &mut Self::Params<f64>,
         x: &SVector<f64, I>,
-        output: Option<&SVector<f64, O>>,
         loss: &L,
         y: &Y,
-    ) -> f64;
+    ) -> (f64, SVector<f64, I>);
 }
 
 /// The output layer `I → O` of a network: affine, `z = W a + b`, with no activation (logits for
@@ -106,24 +107,20 @@ impl<const I: usize, const O: usize> Layers<I, O> for Output<I, O> {
         affine_const(&p.w, &p.b, a)
     }
 
-    /// One pass with the outputs `z` seeded (`O` tangents): `∂L/∂z`, then
-    /// `∂L/∂W = (∂L/∂z) xᵀ`, `∂L/∂b = ∂L/∂z`.
-    #[inline]
+    /// One pass of the loss with the outputs `z` seeded (`O` tangents): `∂L/∂z`, then
+    /// `∂L/∂W = (∂L/∂z) xᵀ`, `∂L/∂b = ∂L/∂z` and `∂L/∂x = Wᵀ ∂L/∂z`.
+    #[inline(always)]
     fn sample_gradient<L: Loss<O, Y>, Y>(
         p: &DenseParams<f64, I, O>,
         g: &mut DenseParams<f64, I, O>,
         x: &SVector<f64, I>,
-        output: Option<&SVector<f64, O>>,
         loss: &L,
         y: &Y,
-    ) -> f64 {
-        let z = match output {
-            Some(z) => *z,
-            None => affine(&p.w, &p.b, x),
-        };
+    ) -> (f64, SVector<f64, I>) {
+        let z = affine(&p.w, &p.b, x);
         let l = loss.loss(&seed(&z), y);
         accumulate_affine(&mut g.w, &mut g.b, &l.eps, x);
-        l.re
+        (l.re, transpose_times(&p.w, &l.eps))
     }
 }
 
@@ -180,27 +177,30 @@ where
         Next::forward_const(&p.next, &a)
     }
 
-    /// One pass with this layer's pre-activations `z` seeded (`H` tangents) through the rest of
-    /// the network gives `∂L/∂z`, so `∂L/∂W = (∂L/∂z) xᵀ` and `∂L/∂b = ∂L/∂z`; then the next
-    /// layer, from this layer's activations, reusing the output of this pass. This layer's
-    /// gradient is added after the later layers' (0.4–0.6 % fewer instructions than before them
-    /// on the iris and moons workloads of `benches/`: fewer values live across the passes).
-    #[inline]
+    /// The activations `a = A(z)` with their derivatives `A'(z)`, one unit at a time (one
+    /// tangent each), then the later layers from `a`, which return `∂L/∂a`; so
+    /// `∂L/∂z = ∂L/∂a ⊙ A'(z)`, `∂L/∂W = (∂L/∂z) xᵀ`, `∂L/∂b = ∂L/∂z` and
+    /// `∂L/∂x = Wᵀ ∂L/∂z`.
+    #[inline(always)]
     fn sample_gradient<L: Loss<O, Y>, Y>(
         p: &Self::Params<f64>,
         g: &mut Self::Params<f64>,
         x: &SVector<f64, I>,
-        _output: Option<&SVector<f64, O>>,
         loss: &L,
         y: &Y,
-    ) -> f64 {
+    ) -> (f64, SVector<f64, I>) {
         let z = affine(&p.w, &p.b, x);
-        let a = seed(&z).map(A::apply);
-        let out = Next::forward_const(&p.next, &a);
-        let gz = loss.loss(&out, y).eps;
-        let value = Next::sample_gradient(&p.next, &mut g.next, &re(&a), Some(&re(&out)), loss, y);
+        let mut a = SVector::<f64, H>::zeros();
+        let mut slope = [0.0; H];
+        for k in 0..H {
+            let ak = A::apply(Jet::<f64, 1>::variable(z[k], 0));
+            a[k] = ak.re;
+            slope[k] = ak.eps[0];
+        }
+        let (value, ga) = Next::sample_gradient(&p.next, &mut g.next, &a, loss, y);
+        let gz: [f64; H] = std::array::from_fn(|k| ga[k] * slope[k]);
         accumulate_affine(&mut g.w, &mut g.b, &gz, x);
-        value
+        (value, transpose_times(&p.w, &gz))
     }
 }
 
@@ -219,13 +219,14 @@ const FORMULA: &str = "the sum over the layers of O*I + O";
 /// Hidden weights are initialised by each layer's activation's scheme (Xavier for tanh and
 /// sigmoid, He for ReLU), output weights by Xavier, biases at zero.
 ///
-/// The gradient ([`Model::loss_and_gradient_sum`]) is exact forward-mode AD over each layer's
-/// pre-activations: since `z = W a + b` is affine in the parameters, one pass per sample per
-/// layer, with only that layer's `zₗ` seeded (`Hₗ` tangents), gives `∂L/∂zₗ`, and
-/// `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For the 4 → 8 → 3 iris network that is 8 + 3
-/// tangents instead of the 67 of the generic path; for 2 → 8 → 6 → 2, 8 + 6 + 2 instead of 92.
-/// The activations and the loss are differentiated by the dual arithmetic, so any
-/// [`Activation`] and [`Loss`] work.
+/// The gradient ([`Model::loss_and_gradient_sum`]) is exact: per sample, the loss is
+/// differentiated by one dual pass with the network's outputs `z` seeded (`O` tangents), each
+/// activation by a one-tangent jet (`A(zₖ)` and `A′(zₖ)` together), and the affine maps
+/// `z = W a + b`, being linear, are stepped through backwards: `∂L/∂aₗ₋₁ = Wₗᵀ ∂L/∂zₗ`,
+/// `∂L/∂zₗ₋₁ = ∂L/∂aₗ₋₁ ⊙ A′(zₗ₋₁)`, and `∂L/∂Wₗ = (∂L/∂zₗ) aₗ₋₁ᵀ`, `∂L/∂bₗ = ∂L/∂zₗ`. For the
+/// 4 → 8 → 3 iris network that is 3 tangents and 8 one-tangent jets instead of the 67 tangents
+/// of the generic path. The activations and the loss are differentiated by the dual arithmetic,
+/// so any [`Activation`] and [`Loss`] work.
 ///
 /// ```
 /// use dualgrad::network;
@@ -326,14 +327,19 @@ impl<S: Layers<I, O>, const I: usize, const O: usize, const P: usize> Model<I, O
         data: &Dataset<I, Y>,
         indices: &[usize],
     ) -> (f64, SVector<f64, P>) {
-        let p = <NetworkParams<S::Params<f64>> as ParamVector<f64, P>>::from_vector(params);
-        let mut g = NetworkParams::<S::Params<f64>>::zeros();
-        let mut value = 0.0;
-        for &i in indices {
-            let (x, y) = data.sample(i);
-            value += S::sample_gradient(&p.layers, &mut g.layers, x, None, loss, y);
-        }
-        (value, g.to_vector())
+        crate::jet::wide(
+            #[inline(always)]
+            || {
+                let p = <NetworkParams<S::Params<f64>> as ParamVector<f64, P>>::from_vector(params);
+                let mut g = NetworkParams::<S::Params<f64>>::zeros();
+                let mut value = 0.0;
+                for &i in indices {
+                    let (x, y) = data.sample(i);
+                    value += S::sample_gradient(&p.layers, &mut g.layers, x, loss, y).0;
+                }
+                (value, g.to_vector())
+            },
+        )
     }
 }
 

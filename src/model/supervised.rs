@@ -384,8 +384,8 @@ where
 /// alone.
 ///
 /// Its gradient at `f64` parameters is the model's per-layer path
-/// ([`loss_and_gradient_sum`](Model::loss_and_gradient_sum), split over threads with
-/// [`parallel`](Supervised::parallel)); at any other scalar (a differentiated training run) the
+/// ([`loss_and_gradient_sum`](Model::loss_and_gradient_sum), split over threads by
+/// `Supervised::parallel` with the `parallel` feature); at any other scalar (a differentiated training run) the
 /// forward-mode gradient of [`batch_loss`](BatchLoss::batch_loss).
 ///
 /// # Panics

@@ -1,6 +1,5 @@
 //! L-BFGS: a quasi-Newton method with a memory of the last `M` steps.
 
-use super::curvature::saddle_point_hessian_free;
 use super::line_search::{LineSearch, line_search_step};
 use super::method::{Method, Point};
 use super::report::Evaluations;
@@ -206,15 +205,6 @@ impl<const N: usize, const M: usize, L: LineSearch> Method<N> for Lbfgs<N, M, L>
         self.update(&(next.x - point.x), &(next.gradient - point.gradient));
         *point = next;
         Ok(())
-    }
-
-    fn confirm_stationary<F: ScalarFn<N>>(
-        &mut self,
-        f: &F,
-        point: &Point<N>,
-        evals: &mut Evaluations,
-    ) -> Option<StopReason> {
-        saddle_point_hessian_free(f, point, evals)
     }
 
     fn reset(&mut self) {

@@ -82,13 +82,12 @@ pub trait Method<const N: usize> {
         Ok(())
     }
 
-    /// Called when the gradient-norm test has passed at `point`: a method that knows the
-    /// curvature may say the point is not a minimum (a saddle point or a maximum). The default
-    /// says nothing; every method of the crate applies the one curvature rule and reports
-    /// [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue:
-    /// [`Newton`](crate::optim::Newton) from its exact Hessian,
-    /// [`NewtonCg`](crate::optim::NewtonCg), [`Lbfgs`](crate::optim::Lbfgs) and every
-    /// first-order [`Optimizer`] from Hessian-vector products (at most 40, once, at the end).
+    /// Called when the gradient-norm test has passed at `point`: the one curvature rule, which
+    /// reports [`StopReason::SaddlePoint`] when the Hessian there has a negative eigenvalue (a
+    /// saddle point or a maximum, not a minimum). The default finds it from Hessian-vector
+    /// products (at most 40, once, at the end): what [`NewtonCg`](crate::optim::NewtonCg),
+    /// [`Lbfgs`](crate::optim::Lbfgs), every first-order [`Optimizer`] and a method written by
+    /// hand use; [`Newton`](crate::optim::Newton) reads it from its exact Hessian instead.
     /// ```
     /// use dualgrad::{Scalar, ScalarFn};
     /// use dualgrad::optim::SgdConfig;
@@ -109,8 +108,7 @@ pub trait Method<const N: usize> {
         point: &Point<N>,
         evals: &mut Evaluations,
     ) -> Option<StopReason> {
-        let _ = (f, point, evals);
-        None
+        saddle_point_hessian_free(f, point, evals)
     }
 }
 
@@ -135,14 +133,5 @@ impl<const N: usize, O: Optimizer<N>> Method<N> for O {
 
     fn check_next(&self) -> Result<(), OptimError> {
         check_scheduled_rate(self)
-    }
-
-    fn confirm_stationary<F: ScalarFn<N>>(
-        &mut self,
-        f: &F,
-        point: &Point<N>,
-        evals: &mut Evaluations,
-    ) -> Option<StopReason> {
-        saddle_point_hessian_free(f, point, evals)
     }
 }

@@ -17,7 +17,7 @@ use nalgebra::SVector;
 /// the last finite parameters. Nothing is allocated per iteration (the history is allocated once).
 ///
 /// When the gradient-norm test passes, the method is asked whether the point is a minimum
-/// ([`Method::confirm_stationary`]): every method of the crate reports a stationary point
+/// ([`Method::confirm_stationary`]): every method, by default, reports a stationary point
 /// whose exact Hessian has a negative eigenvalue as [`StopReason::SaddlePoint`], not as
 /// convergence.
 ///

@@ -56,6 +56,7 @@ mod report;
 mod rmsprop;
 mod schedule;
 mod sgd;
+mod sparse_newton;
 mod stop;
 mod validate;
 mod wolfe;
@@ -77,6 +78,7 @@ pub use report::{Evaluations, Progress, Report};
 pub use rmsprop::{Rmsprop, RmspropConfig};
 pub use schedule::{Constant, Cosine, Exponential, Linear, Schedule, StepDecay, Warmup};
 pub use sgd::{Sgd, SgdConfig};
+pub use sparse_newton::{SparseDirection, SparseNewton, SparseNewtonReport};
 pub use stop::{StopReason, StopRules};
 pub(crate) use validate::{
     check_lr, check_non_negative, check_positive_count, check_scheduled_rate,

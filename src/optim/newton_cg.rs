@@ -1,7 +1,6 @@
 //! Newton–CG (truncated Newton): the Newton step solved approximately by conjugate gradients,
 //! from Hessian-vector products only, so the `N × N` Hessian is never formed.
 
-use super::curvature::saddle_point_hessian_free;
 use super::line_search::{Armijo, LineSearch, line_search_step};
 use super::method::{Method, Point};
 use super::report::Evaluations;
@@ -163,15 +162,6 @@ impl<const N: usize, L: LineSearch> Method<N> for NewtonCg<N, L> {
         }
         *point = line_search_step(&self.line_search, f, point, slope, &d, evals)?;
         Ok(())
-    }
-
-    fn confirm_stationary<F: ScalarFn<N>>(
-        &mut self,
-        f: &F,
-        point: &Point<N>,
-        evals: &mut Evaluations,
-    ) -> Option<StopReason> {
-        saddle_point_hessian_free(f, point, evals)
     }
 
     fn reset(&mut self) {

@@ -182,6 +182,26 @@ fn trait_methods_do_not_allocate() {
     assert_no_allocation("VectorFn::jacobian (50 → 3, chunks)", || {
         Map50.jacobian(&x50)
     });
+    // into storage the caller owns: no allocation at any size
+    let (mut g, mut h) = (SVector::zeros(), nalgebra::SMatrix::zeros());
+    assert_no_allocation("ScalarFn::hessian_into (N = 50, blocks)", || {
+        Objective50.hessian_into(&x50, &mut g, &mut h)
+    });
+    assert_no_allocation("hessian_chunked_into (N = 50, C = 4)", || {
+        dualgrad::hessian_chunked_into(objective, &x50, Chunk::<4>, &mut g, &mut h)
+    });
+    let (mut v, mut j) = (SVector::zeros(), nalgebra::SMatrix::zeros());
+    assert_no_allocation("VectorFn::jacobian_into (50 → 3, chunks)", || {
+        Map50.jacobian_into(&x50, &mut v, &mut j)
+    });
+    assert_no_allocation("jacobian_chunked_into (50 → 3, C = 8)", || {
+        dualgrad::jacobian_chunked_into(vector_map, &x50, Chunk::<8>, &mut v, &mut j)
+    });
+    // and the by-value forms just below the heap threshold (HEAP_RESULT_BYTES: 90 × 90 f64)
+    let x90 = point::<90>();
+    assert_no_allocation("hessian_chunked (N = 90, C = 8)", || {
+        hessian_chunked(objective, &x90, Chunk::<8>)
+    });
 }
 
 /// The measured calls compute real derivatives (not optimised away, not trivially zero): a

@@ -19,4 +19,5 @@ mod hypergradient_alloc;
 mod lsq_alloc;
 mod model_alloc;
 mod optim_alloc;
+mod sparse_alloc;
 mod train_alloc;

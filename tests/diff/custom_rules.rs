@@ -6,10 +6,11 @@ use crate::common;
 
 use common::*;
 use dualgrad::check::ridders_derivative;
-use dualgrad::diff::custom::{Rule, apply_rule};
+use dualgrad::diff::custom::{Derivatives, MAX_RULE_ORDER, Rule, apply_rule};
 use dualgrad::functions::{erf, erfc};
 use dualgrad::prelude::*;
 use dualgrad::second_derivative;
+use dualgrad::third_derivative;
 use nalgebra::SVector;
 use num_dual::{DualSVec64, HyperDual64};
 use quickcheck::TestResult;
@@ -118,7 +119,10 @@ fn erf_at_extreme_arguments() {
 fn a_user_rule_agrees_with_the_builtin_function() {
     struct Exp;
     impl Rule for Exp {
-        fn taylor(&self, x: f64, d: &mut [f64]) {
+        fn max_order(&self) -> usize {
+            MAX_RULE_ORDER
+        }
+        fn taylor(&self, x: f64, _order: usize, d: &mut Derivatives) {
             d.fill(x.exp());
         }
     }
@@ -139,4 +143,219 @@ fn a_user_rule_agrees_with_the_builtin_function() {
     let (_, gb, hb) = hessian(|x| (x[0] * x[1]).exp() + x[0], &p);
     close_mat_cf("gradient", &ga, &gb).unwrap();
     close_mat_cf("hessian", &ha, &hb).unwrap();
+}
+
+// The rule contract: a declared maximum order, a buffer that is always long enough and starts
+// as NaN.
+
+/// `x³` by its value and first derivative only, as a user who needs only gradients writes it.
+struct Cube1;
+impl Rule for Cube1 {
+    fn max_order(&self) -> usize {
+        1
+    }
+    fn taylor(&self, x: f64, _order: usize, d: &mut Derivatives) {
+        d[0] = x * x * x;
+        d[1] = 3.0 * x * x; // written whatever `order` is: the buffer always has room
+    }
+}
+
+fn cube1<T: Scalar>(x: T) -> T {
+    apply_rule(&Cube1, x)
+}
+
+/// The panic message of `f`, which must panic.
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let err = std::panic::catch_unwind(f).expect_err("expected a panic");
+    err.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// A rule that supplies only `f` and `f'`, asked for a second derivative or a Hessian: a panic
+/// that names the rule and both orders, not `f'' = 0`.
+#[test]
+fn a_first_order_rule_refuses_second_derivatives() {
+    // what it supplies is exact: f(2) = 8, f'(2) = 12
+    assert_eq!(derivative(cube1, 2.0), (8.0, 12.0));
+    let msg = panic_message(|| {
+        second_derivative(cube1, 2.0);
+    });
+    assert!(
+        msg.contains("Cube1")
+            && msg.contains("up to order 1 (Rule::max_order)")
+            && msg.contains("needs order 2"),
+        "{msg}"
+    );
+    let msg = panic_message(|| {
+        hessian(|x| cube1(x[0]), &SVector::from([2.0]));
+    });
+    assert!(
+        msg.contains("Cube1") && msg.contains("needs order 2"),
+        "{msg}"
+    );
+}
+
+/// A rule that declares order 2 but writes only `f` and `f'`: the unwritten `f''` reads as NaN
+/// (the buffer starts as NaN), so the result is NaN, not a Hessian of `[[0]]`.
+#[test]
+fn an_unwritten_declared_order_is_nan_not_zero() {
+    struct Cube2Lazy;
+    impl Rule for Cube2Lazy {
+        fn max_order(&self) -> usize {
+            2
+        }
+        fn taylor(&self, x: f64, _order: usize, d: &mut Derivatives) {
+            d[0] = x * x * x;
+            d[1] = 3.0 * x * x;
+        }
+    }
+    let (_, _, d2) = second_derivative(|x| apply_rule(&Cube2Lazy, x), 2.0_f64);
+    assert!(d2.is_nan(), "f'' = {d2}, want NaN");
+    let (_, _, h) = hessian(|x| apply_rule(&Cube2Lazy, x[0]), &SVector::from([2.0_f64]));
+    assert!(h[(0, 0)].is_nan(), "H = {h}");
+    // order 1 is unaffected: the unwritten entry is above what a gradient needs
+    assert_eq!(derivative(|x| apply_rule(&Cube2Lazy, x), 2.0), (8.0, 12.0));
+}
+
+/// A rule that writes `d[1]` without looking at the order, evaluated on `f64` (order 0): no
+/// index panic (the buffer is always `MAX_RULE_ORDER + 1` long), and the value is exact.
+#[test]
+fn a_rule_writing_beyond_the_order_asked_for_works_on_f64() {
+    assert_eq!(cube1(2.0), 8.0);
+    assert_eq!(cube1(-3.0), -27.0);
+}
+
+/// `c₀ + c₁x + c₂x² + c₃x³` as a rule with every derivative.
+struct Cubic([f64; 4]);
+impl Rule for Cubic {
+    fn max_order(&self) -> usize {
+        MAX_RULE_ORDER
+    }
+    fn taylor(&self, x: f64, order: usize, d: &mut Derivatives) {
+        let [c0, c1, c2, c3] = self.0;
+        let all = [
+            c0 + x * (c1 + x * (c2 + x * c3)),
+            c1 + x * (2.0 * c2 + x * 3.0 * c3),
+            2.0 * c2 + 6.0 * c3 * x,
+            6.0 * c3,
+        ];
+        for (j, dj) in d.iter_mut().enumerate().take(order + 1) {
+            *dj = all.get(j).copied().unwrap_or(0.0);
+        }
+    }
+}
+
+/// The same polynomial in the scalar's own arithmetic: an independent code path.
+fn cubic_direct<T: Scalar>(c: [f64; 4], x: T) -> T {
+    ((x * c[3] + c[2]) * x + c[1]) * x + c[0]
+}
+
+/// `sin x + x²/4`: the inner function the rule is composed with.
+fn inner<T: Scalar>(x: T) -> T {
+    x.sin() + x * x * 0.25
+}
+
+/// Composed with an inner function, the rule's result at orders 0 to 3 equals the polynomial
+/// evaluated in the scalar's arithmetic (`apply_rule`'s Taylor evaluation against the jets'
+/// chain rule), on a bounded box of coefficients and points.
+#[test]
+fn prop_rule_composition_matches_direct_evaluation() {
+    fn prop(c: (f64, f64, f64, f64), x: f64) -> TestResult {
+        let (Some(c0), Some(c1), Some(c2), Some(c3), Some(x)) = (
+            in_box(c.0, -3.0, 3.0),
+            in_box(c.1, -3.0, 3.0),
+            in_box(c.2, -3.0, 3.0),
+            in_box(c.3, -3.0, 3.0),
+            in_box(x, -2.0, 2.0),
+        ) else {
+            return TestResult::discard();
+        };
+        let c = [c0, c1, c2, c3];
+        let a = third_derivative(|t| apply_rule(&Cubic(c), inner(t)), x);
+        let b = third_derivative(|t| cubic_direct(c, inner(t)), x);
+        let atol = 1e-13 * (1.0 + 30.0 * c.iter().map(|v| v.abs()).sum::<f64>());
+        let parts = [
+            ("value", a.0, b.0),
+            ("f'", a.1, b.1),
+            ("f''", a.2, b.2),
+            ("f'''", a.3, b.3),
+        ];
+        let r = parts
+            .into_iter()
+            .try_for_each(|(w, p, q)| close(w, p, q, atol, 1e-12))
+            .and_then(|()| close("f64", apply_rule(&Cubic(c), inner(x)), a.0, 0.0, 0.0));
+        verdict(r)
+    }
+    check(prop as fn((f64, f64, f64, f64), f64) -> TestResult);
+}
+
+/// `eˣ` to `order`, garbage above it, declared to order `m`.
+struct Noisy {
+    garbage: f64,
+    m: usize,
+}
+impl Rule for Noisy {
+    fn max_order(&self) -> usize {
+        self.m
+    }
+    fn taylor(&self, x: f64, order: usize, d: &mut Derivatives) {
+        d.fill(self.garbage);
+        d[..=order].fill(x.exp());
+    }
+}
+
+/// The value and the derivatives of orders 1 to `k` of `Noisy` at `x`.
+fn noisy_derivatives(rule: &Noisy, x: f64, k: usize) -> Vec<f64> {
+    match k {
+        1 => {
+            let (a, b) = derivative(|t| apply_rule(rule, t), x);
+            vec![a, b]
+        }
+        2 => {
+            let (a, b, c) = second_derivative(|t| apply_rule(rule, t), x);
+            vec![a, b, c]
+        }
+        _ => {
+            let (a, b, c, d) = third_derivative(|t| apply_rule(rule, t), x);
+            vec![a, b, c, d]
+        }
+    }
+}
+
+/// Whatever a rule writes above the order asked for is ignored, and a rule declared to order
+/// `m` works on every scalar type of order at most `m` and panics, naming the order, above.
+#[test]
+fn prop_orders_above_the_request_are_ignored_and_the_declared_order_is_enforced() {
+    fn prop(garbage: f64, x: f64, m: u8) -> TestResult {
+        let Some(x) = in_box(x, -3.0, 3.0) else {
+            return TestResult::discard();
+        };
+        let rule = Noisy {
+            garbage,
+            m: usize::from(m % 4),
+        };
+        let e = x.exp();
+        let mut r = close("order 0", apply_rule(&rule, x), e, 0.0, 0.0);
+        for k in 1..=3 {
+            if r.is_err() {
+                break;
+            }
+            if k <= rule.m {
+                r = noisy_derivatives(&rule, x, k)
+                    .iter()
+                    .try_for_each(|&v| close(&format!("order {k}"), v, e, 0.0, 4e-16));
+            } else {
+                let msg = panic_message(|| {
+                    noisy_derivatives(&rule, x, k);
+                });
+                if !msg.contains(&format!("needs order {k}")) {
+                    r = Err(format!("order {k} > declared {}: {msg}", rule.m));
+                }
+            }
+        }
+        verdict(r)
+    }
+    check(prop as fn(f64, f64, u8) -> TestResult);
 }

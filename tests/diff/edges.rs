@@ -198,6 +198,20 @@ fn norm_gradient_at_origin_is_zero() {
     assert!((g - SVector::from([0.6, 0.0, 0.8])).abs().max() <= 2.0 * f64::EPSILON);
 }
 
+/// The documented second-order convention of the norm at the origin: gradient 0, Hessian ∞ on
+/// the diagonal and 0 off it. Along a coordinate `|t|` has a kink, infinite curvature, which
+/// the chain rule gives as `√'(0) · ∂²(x·x)/∂xᵢ² = ∞ · 2`; off the diagonal `∂²(x·x)/∂xᵢ∂xⱼ = 0`
+/// and the term `√''(0) · (∂(x·x)/∂xᵢ)(∂(x·x)/∂xⱼ)` has zero tangents, so both are 0.
+#[test]
+fn norm_hessian_at_origin_is_infinite_on_the_diagonal() {
+    let (n, g, h) = hessian(|x| x.dot(x).sqrt(), &SVector::<f64, 2>::zeros());
+    assert_eq!((n, g), (0.0, SVector::zeros()));
+    assert_eq!(
+        h,
+        SMatrix::<f64, 2, 2>::new(f64::INFINITY, 0.0, 0.0, f64::INFINITY)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Extreme logits: values and derivatives finite and equal to their limits
 // ---------------------------------------------------------------------------------------------

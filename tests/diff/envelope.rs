@@ -5,14 +5,17 @@
 
 use dualgrad::check::ridders_derivative;
 use dualgrad::data::{CsvLoader, Standardizer};
+use dualgrad::diff::size::boxed_zeros;
 use dualgrad::model::{Mlp1, Model, SoftmaxCrossEntropy, Supervised, Tanh};
 use dualgrad::objective::FullBatch;
 use dualgrad::optim::{Newton, NewtonCg};
 use dualgrad::optim::{StopReason, StopRules, minimize};
 use dualgrad::{
-    Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked, hvp,
-    hvp_chunked, jacobian, jacobian_chunked,
+    Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, hessian, hessian_chunked,
+    hessian_chunked_boxed, hessian_chunked_into, hvp, hvp_chunked, jacobian, jacobian_chunked,
+    jacobian_chunked_boxed, jacobian_chunked_into,
 };
+use nalgebra::SMatrix;
 use nalgebra::SVector;
 
 /// Run `f` in a thread with a 2 MiB stack; a stack overflow would abort the test binary.
@@ -420,5 +423,119 @@ fn nan_safe_hvp_and_gradient_at_2000_in_a_2_mib_thread() {
         }
         assert_eq!(hvp_chunked(sqrt_pairs, &x, &v, Chunk::<8>), (f, g, hv));
         assert_eq!(SqrtPairs.gradient(&x), (f, g));
+    });
+}
+
+// Large dense results written as a user writes them: the tuple destructured in the test's own
+// frame (a debug build keeps the returned tuple and the bindings, two copies of the matrix).
+
+/// Every entry of a Rosenbrock Hessian, gradient and value against the closed forms.
+fn assert_rosenbrock_hessian<const N: usize>(
+    x: &SVector<f64, N>,
+    f: f64,
+    g: &SVector<f64, N>,
+    h: &SMatrix<f64, N, N>,
+) {
+    assert!(close(f, rosenbrock(x)));
+    for i in 0..N {
+        assert!(close(g[i], rosenbrock_grad(x, i)), "g[{i}]");
+        for j in 0..N {
+            assert!(close(h[(i, j)], rosenbrock_hess(x, i, j)), "H[{i}, {j}]");
+            assert_eq!(h[(i, j)], h[(j, i)]);
+        }
+    }
+}
+
+#[test]
+fn destructured_hessian_chunked_at_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<200>();
+        let (f, g, h) = hessian_chunked(rosenbrock, &x, Chunk::<8>);
+        assert_rosenbrock_hessian(&x, f, &g, &h);
+    });
+}
+
+#[test]
+fn destructured_trait_hessian_at_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<200>();
+        let (f, g, h) = Rosenbrock.hessian(&x);
+        assert_rosenbrock_hessian(&x, f, &g, &h);
+    });
+}
+
+#[test]
+fn destructured_jacobians_at_200_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        let x = point::<200>();
+        let (v, j) = Ring.jacobian(&x);
+        for i in 0..200 {
+            assert!(close(v[i], x[i] * x[(i + 1) % 200] + x[i].sin()));
+            for k in 0..200 {
+                assert!(close(j[(i, k)], ring_jac(&x, i, k)), "J[{i}, {k}]");
+            }
+        }
+        let (vc, jc) = jacobian_chunked(ring, &x, Chunk::<16>);
+        assert!(vc == v && jc == j);
+    });
+}
+
+#[test]
+fn boxed_hessian_at_300_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        // 703 KiB per matrix, on the heap
+        let x = point::<300>();
+        let (f, g, h) = Rosenbrock.hessian_boxed(&x);
+        assert_rosenbrock_hessian(&x, f, &g, &h);
+    });
+}
+
+#[test]
+fn boxed_and_into_hessians_agree_with_the_by_value_forms() {
+    in_small_thread(|| {
+        // 120 × 120 = 113 KiB: the by-value forms take their heap path here
+        let x = point::<120>();
+        let (f, g, h) = Rosenbrock.hessian(&x);
+        assert_rosenbrock_hessian(&x, f, &g, &h);
+        let (fb, gb, hb) = Rosenbrock.hessian_boxed(&x);
+        assert!(fb == f && gb == g && *hb == h);
+        let (fc, gc, hc) = hessian_chunked_boxed(rosenbrock, &x, Chunk::<8>);
+        assert!(fc == f && gc == g && *hc == h); // the trait form takes blocks of 8 × 8 here
+        // into storage the caller owns, overwriting whatever was there
+        let mut g2 = SVector::repeat(f64::NAN);
+        let mut h2: Box<SMatrix<f64, 120, 120>> = boxed_zeros();
+        h2.fill(f64::NAN);
+        let f2 = Rosenbrock.hessian_into(&x, &mut g2, &mut h2);
+        assert!(f2 == f && g2 == g && *h2 == h);
+        g2.fill(f64::NAN);
+        h2.fill(f64::NAN);
+        let f3 = hessian_chunked_into(rosenbrock, &x, Chunk::<8>, &mut g2, &mut h2);
+        assert!(f3 == f && g2 == g && *h2 == h);
+    });
+}
+
+#[test]
+fn boxed_and_into_jacobians_at_1000_in_a_2_mib_thread() {
+    in_small_thread(|| {
+        // 7.6 MiB per matrix
+        let x = point::<1000>();
+        let (v, j) = Ring.jacobian_boxed(&x);
+        for i in 0..1000 {
+            assert!(close(v[i], x[i] * x[(i + 1) % 1000] + x[i].sin()));
+            for k in [0, i.saturating_sub(1), i, (i + 1) % 1000, 999] {
+                assert!(close(j[(i, k)], ring_jac(&x, i, k)), "J[{i}, {k}]");
+            }
+        }
+        let (vc, jc) = jacobian_chunked_boxed(ring, &x, Chunk::<16>);
+        assert!(vc == v && jc == j);
+        let mut v2 = SVector::repeat(f64::NAN);
+        let mut j2: Box<SMatrix<f64, 1000, 1000>> = boxed_zeros();
+        j2.fill(f64::NAN);
+        Ring.jacobian_into(&x, &mut v2, &mut j2);
+        assert!(v2 == v && j2 == j);
+        v2.fill(f64::NAN);
+        j2.fill(f64::NAN);
+        jacobian_chunked_into(ring, &x, Chunk::<16>, &mut v2, &mut j2);
+        assert!(v2 == v && j2 == j);
     });
 }

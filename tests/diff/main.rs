@@ -12,6 +12,7 @@ mod bad_input_conventions;
 mod bad_input_implicit;
 mod custom_rules;
 mod edges;
+mod elementary_reference;
 mod envelope;
 mod f32;
 mod identities;
@@ -22,5 +23,6 @@ mod nested;
 mod rules;
 mod scalar_types;
 mod second_order;
+mod sparse;
 #[allow(unused_imports)] // the point is that these traits are in scope
 mod vocabulary;

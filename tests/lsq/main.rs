@@ -9,7 +9,10 @@ mod common;
 mod lsq_problems;
 #[macro_use]
 mod nist;
+#[path = "../support/springs.rs"]
+mod springs;
 
 mod bad_input_lsq;
 mod lsq;
 mod nist_strd;
+mod sparse_lsq;

@@ -14,3 +14,4 @@ mod model_parallel;
 mod model_params;
 #[cfg(feature = "serde")]
 mod model_serde;
+mod model_wide;

@@ -13,3 +13,4 @@ mod optim_properties;
 mod optim_reference;
 mod optim_schedules;
 mod optim_wolfe;
+mod sparse_newton;
