@@ -30,6 +30,18 @@ pub enum LsqStop {
         /// The tolerance.
         tol: f64,
     },
+    /// The refinement's steps contracted so fast that the next one, predicted from the last
+    /// two (`step · step / previous`), is below a hundredth of `xtol` relative to the scaled
+    /// parameters, while the last step itself was not below `xtol` (a Newton step from a few
+    /// digits: the step taken is the error it removed, the next one far smaller).
+    Refined {
+        /// The last step, `‖Dδ‖ / ‖Dθ‖`.
+        step: f64,
+        /// The next step predicted from the contraction, relative to `‖Dθ‖`.
+        predicted: f64,
+        /// The tolerance `xtol`.
+        tol: f64,
+    },
     /// The largest cosine between the residual vector and a Jacobian column was at most `gtol`.
     SmallGradient {
         /// The largest `|Jₖᵀr| / (‖Jₖ‖ ‖r‖)`.
@@ -80,6 +92,7 @@ impl LsqStop {
             self,
             Self::SmallReduction { .. }
                 | Self::SmallStep { .. }
+                | Self::Refined { .. }
                 | Self::SmallGradient { .. }
                 | Self::ZeroResidual
         )
@@ -98,6 +111,17 @@ impl fmt::Display for LsqStop {
             Self::SmallStep { step, tol } => {
                 write!(f, "relative step {} is below xtol {}", Sci(step), Sci(tol))
             }
+            Self::Refined {
+                step,
+                predicted,
+                tol,
+            } => write!(
+                f,
+                "relative step {} predicts a next step of {}, below xtol {}",
+                Sci(step),
+                Sci(predicted),
+                Sci(tol)
+            ),
             Self::SmallGradient { cosine, tol } => {
                 write!(
                     f,
@@ -173,6 +197,24 @@ pub enum LsqError {
         /// Its upper bound.
         upper: f64,
     },
+    /// A parameter scale given by
+    /// [`LevenbergMarquardt::with_x_scale`](crate::lsq::LevenbergMarquardt::with_x_scale) that
+    /// is not finite and positive.
+    InvalidScale {
+        /// The parameter's index.
+        index: usize,
+        /// The scale given.
+        value: f64,
+    },
+    /// A scale vector given by
+    /// [`LevenbergMarquardt::with_x_scale`](crate::lsq::LevenbergMarquardt::with_x_scale)
+    /// whose length is not the number of parameters.
+    ScaleLength {
+        /// Its length.
+        len: usize,
+        /// The number of parameters.
+        params: usize,
+    },
     /// A tolerance or setting out of range.
     InvalidValue {
         /// The setting's name.
@@ -212,6 +254,14 @@ impl fmt::Display for LsqError {
             } => write!(
                 f,
                 "invalid bounds for parameter {index}: lower {lower} > upper {upper} or NaN"
+            ),
+            Self::InvalidScale { index, value } => write!(
+                f,
+                "invalid x_scale[{index}] = {value}: must be finite and > 0"
+            ),
+            Self::ScaleLength { len, params } => write!(
+                f,
+                "x_scale has {len} entries for {params} parameters: it needs one per parameter"
             ),
             Self::InvalidValue {
                 name,
@@ -317,13 +367,16 @@ pub struct LsqReport<const N: usize> {
     /// pass also yields the residuals at its point (not counted in `residual_evaluations`):
     /// the residual vector is computed `residual_evaluations + jacobian_evaluations` times.
     pub jacobian_evaluations: usize,
+    /// Exact second-derivative passes `Σ rᵢ∇²rᵢ` (nested forward-mode jets over every block,
+    /// each costing about `N + 1` Jacobian passes) taken by the refinement's Newton steps.
+    pub hessian_evaluations: usize,
 }
 
 impl<const N: usize> fmt::Display for LsqReport<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; {}{}; RSS {}; {}, {}",
+            "{}; {}{}; RSS {}; {}, {}{}",
             self.stop,
             Count(self.iterations, "iteration"),
             if self.refinement_steps > 0 {
@@ -333,7 +386,12 @@ impl<const N: usize> fmt::Display for LsqReport<N> {
             },
             Sci(self.rss),
             Count(self.residual_evaluations, "residual evaluation"),
-            Count(self.jacobian_evaluations, "Jacobian")
+            Count(self.jacobian_evaluations, "Jacobian"),
+            if self.hessian_evaluations > 0 {
+                format!(", {}", Count(self.hessian_evaluations, "Hessian"))
+            } else {
+                String::new()
+            }
         )
     }
 }

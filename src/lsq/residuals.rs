@@ -3,7 +3,7 @@
 
 use crate::data::Dataset;
 use crate::{Jet, Scalar, VectorFn};
-use nalgebra::{DMatrix, DVector, SVector};
+use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 
 /// Residuals `r(θ)` of a least-squares problem over `N` parameters, in blocks of `K`
 /// residuals each (one block per observation, usually), written once over [`Scalar`].
@@ -316,4 +316,30 @@ pub fn jacobian_matrix<const N: usize, const K: usize, R: Residuals<N, K> + ?Siz
     let mut jac = DMatrix::zeros(m, N);
     jacobian_into(problem, params, r.as_mut_slice(), jac.as_mut_slice());
     (r, jac)
+}
+
+/// `S = Σᵢ cᵢ ∇²rᵢ(θ)` (with `c` the residuals at `θ`, the second-order part of the Hessian of
+/// `½‖r‖²`): one forward-over-forward pass of nested jets per block. Its own function so that
+/// the nested jets' stack frame exists only when it is called.
+#[inline(never)]
+pub(crate) fn residual_curvature<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized>(
+    problem: &R,
+    params: &SVector<f64, N>,
+    c: &[f64],
+) -> SMatrix<f64, N, N> {
+    let seeded: SVector<Jet<Jet<f64, N>, N>, N> =
+        SVector::from_fn(|i, _| Jet::variable(Jet::variable(params[i], i), i));
+    let mut s = SMatrix::<f64, N, N>::zeros();
+    for b in 0..problem.blocks() {
+        let block = problem.residual(b, &seeded);
+        for (j, jet) in block.iter().enumerate() {
+            let weight = c[b * K + j];
+            for k in 0..N {
+                for l in k..N {
+                    s[(k, l)] += weight * jet.eps[k].eps[l];
+                }
+            }
+        }
+    }
+    SMatrix::from_fn(|k, l| if k <= l { s[(k, l)] } else { s[(l, k)] })
 }

@@ -5,7 +5,7 @@ use super::qr::{
     upper_solve,
 };
 use super::report::{LsqError, LsqIteration, LsqReport, LsqStop, NoCovariance};
-use super::residuals::{Residuals, jacobian_into, residuals_into};
+use super::residuals::{Residuals, jacobian_into, residual_curvature, residuals_into};
 use crate::optim::{Armijo, LineSearch};
 use nalgebra::{SMatrix, SVector};
 use std::ops::ControlFlow;
@@ -169,6 +169,7 @@ struct Work<const N: usize> {
     rmat: SMatrix<f64, N, N>,
     residual_evaluations: usize,
     jacobian_evaluations: usize,
+    hessian_evaluations: usize,
 }
 
 impl<const N: usize> Work<N> {
@@ -195,6 +196,7 @@ impl<const N: usize> Work<N> {
             rmat: SMatrix::zeros(),
             residual_evaluations: 0,
             jacobian_evaluations: 0,
+            hessian_evaluations: 0,
         })
     }
 
@@ -385,9 +387,20 @@ impl<const N: usize> Work<N> {
             refinement_steps: counts.refinement,
             residual_evaluations: self.residual_evaluations,
             jacobian_evaluations: self.jacobian_evaluations,
+            hessian_evaluations: self.hessian_evaluations,
         }
     }
 
+    /// `S = Σ rᵢ ∇²rᵢ` at `theta` (the residuals `r` at `theta` already in `r`), exact by
+    /// forward over forward mode: one pass of nested jets over the blocks, counted.
+    fn curvature<const K: usize, R: Residuals<N, K>>(
+        &mut self,
+        problem: &R,
+        theta: &SVector<f64, N>,
+    ) -> SMatrix<f64, N, N> {
+        self.hessian_evaluations += 1;
+        residual_curvature(problem, theta, &self.r)
+    }
     /// What an observer sees after an accepted step.
     fn observe<'a>(
         &self,
@@ -510,6 +523,13 @@ pub enum Scaling {
     /// `dₖ = 1`: plain Levenberg damping `λ‖δ‖²` (MINPACK's `mode = 2` with unit `diag`,
     /// scipy's `x_scale = 1`); scale the parameters yourself to order 1.
     Unit,
+    /// `dₖ = 1 / sₖ` for the typical size `sₖ` of parameter `k` given by
+    /// [`LevenbergMarquardt::with_x_scale`], fixed for the run (MINPACK's `mode = 2` with
+    /// `diag = 1/s`, scipy's `x_scale = s`): the method then runs as on the parameters
+    /// `θₖ / sₖ`. Set by `with_x_scale`; chosen alone with
+    /// [`with_scaling`](LevenbergMarquardt::with_scaling) it makes a solve fail with
+    /// [`LsqError::ScaleLength`] (no scale given).
+    Given,
 }
 
 impl Scaling {
@@ -524,13 +544,14 @@ impl Scaling {
             Self::RunningMax => d.zip_map(norms, f64::max),
             Self::Current => d.zip_map(norms, |old, v| if v > 0.0 { v } else { old }),
             Self::Unit => SVector::repeat(1.0),
+            Self::Given => *d,
         }
     }
 
-    /// The scaling at the start.
+    /// The scaling at the start (for [`Scaling::Given`], see [`LevenbergMarquardt::given_d`]).
     fn initial<const N: usize>(self, norms: &SVector<f64, N>) -> SVector<f64, N> {
         match self {
-            Self::Unit => SVector::repeat(1.0),
+            Self::Unit | Self::Given => SVector::repeat(1.0),
             _ => norms.map(|v| if v > 0.0 { v } else { 1.0 }),
         }
     }
@@ -622,11 +643,12 @@ impl Damping {
 /// assert!((fit.params - SVector::from([2.0, 1.0])).norm() < 1e-12);
 /// assert!(fit.stop.converged());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LevenbergMarquardt {
     rules: LsqRules,
     damping: Damping,
     scaling: Scaling,
+    x_scale: Option<std::sync::Arc<[f64]>>,
 }
 
 impl LevenbergMarquardt {
@@ -690,7 +712,78 @@ impl LevenbergMarquardt {
     /// ```
     pub fn with_scaling(mut self, scaling: Scaling) -> Self {
         self.scaling = scaling;
+        if scaling != Scaling::Given {
+            self.x_scale = None;
+        }
         self
+    }
+
+    /// The typical size `sₖ > 0` of each parameter (scipy's `x_scale`; MINPACK's `diag = 1/s`
+    /// with `mode = 2`): the damping and the small-step test measure steps as `‖δ / s‖`
+    /// instead of by the Jacobian's column norms ([`Scaling::Given`]). Useful where the column
+    /// norms mislead, e.g. a parameter whose column is tiny at the start; the default
+    /// ([`Scaling::RunningMax`]) already makes the method invariant to each parameter's unit.
+    /// Checked when solving: one entry per parameter ([`LsqError::ScaleLength`]), each finite
+    /// and positive ([`LsqError::InvalidScale`] names the first that is not).
+    ///
+    /// ```
+    /// use dualgrad::Scalar;
+    /// use dualgrad::lsq::{LevenbergMarquardt, LsqError, Residuals, Scaling};
+    /// use nalgebra::SVector;
+    /// /// y = a·exp(−b t) with a near 1e6 and b near 1e-3 (t in 0..1000).
+    /// struct Decay;
+    /// impl Residuals<2, 1> for Decay {
+    ///     fn blocks(&self) -> usize { 20 }
+    ///     fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 2>) -> SVector<T, 1> {
+    ///         let t = 50.0 * i as f64;
+    ///         SVector::from([p[0] * (-p[1] * t).exp() - 2e6 * (-1.5e-3 * t).exp()])
+    ///     }
+    /// }
+    /// let lm = LevenbergMarquardt::default().with_x_scale(&[1e6, 1e-3]);
+    /// assert_eq!(lm.scaling(), Scaling::Given);
+    /// let fit = lm.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap();
+    /// assert!((fit.params[0] / 2e6 - 1.0).abs() < 1e-12 && (fit.params[1] / 1.5e-3 - 1.0).abs() < 1e-12);
+    /// // Errors name the bad entry, or the length.
+    /// let bad = LevenbergMarquardt::default().with_x_scale(&[1e6, -1.0]);
+    /// assert_eq!(bad.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap_err(),
+    ///     LsqError::InvalidScale { index: 1, value: -1.0 });
+    /// let short = LevenbergMarquardt::default().with_x_scale(&[1.0]);
+    /// assert_eq!(short.solve(&Decay, SVector::from([1e6, 1e-3])).unwrap_err(),
+    ///     LsqError::ScaleLength { len: 1, params: 2 });
+    /// ```
+    pub fn with_x_scale(mut self, scale: &[f64]) -> Self {
+        self.scaling = Scaling::Given;
+        self.x_scale = Some(scale.into());
+        self
+    }
+
+    /// The parameter scale given by [`with_x_scale`](Self::with_x_scale), if any.
+    ///
+    /// ```
+    /// # use dualgrad::lsq::LevenbergMarquardt;
+    /// assert_eq!(LevenbergMarquardt::default().with_x_scale(&[2.0]).x_scale(), Some(&[2.0][..]));
+    /// assert_eq!(LevenbergMarquardt::default().x_scale(), None);
+    /// ```
+    pub fn x_scale(&self) -> Option<&[f64]> {
+        self.x_scale.as_deref()
+    }
+
+    /// `D = diag(1/sₖ)` from the given scale, checked.
+    fn given_d<const N: usize>(&self) -> Result<SVector<f64, N>, LsqError> {
+        let scale = self.x_scale.as_deref().unwrap_or(&[]);
+        if scale.len() != N {
+            return Err(LsqError::ScaleLength {
+                len: scale.len(),
+                params: N,
+            });
+        }
+        if let Some(index) = scale.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(LsqError::InvalidScale {
+                index,
+                value: scale[index],
+            });
+        }
+        Ok(SVector::from_fn(|k, _| 1.0 / scale[k]))
     }
 
     /// The per-parameter scaling of the damping.
@@ -847,9 +940,13 @@ impl LevenbergMarquardt {
         F: FnMut(&LsqIteration<'_, N>) -> ControlFlow<()>,
     {
         self.damping.validate()?;
+        let given = match self.scaling {
+            Scaling::Given => Some(self.given_d::<N>()?),
+            _ => None,
+        };
         let rules = self.rules;
         let (mut w, mut rss) = Work::start(problem, &theta0, &rules)?;
-        let mut d = self.scaling.initial(&w.norms);
+        let mut d = given.unwrap_or_else(|| self.scaling.initial(&w.norms));
         let mut theta = theta0;
         // Nielsen: λ and ν. Trust region: λ of the last step (the secular equation's start) and
         // the radius Δ (set at the first step).
@@ -863,62 +960,95 @@ impl LevenbergMarquardt {
         let trust_region = matches!(self.damping, Damping::TrustRegion { .. });
         let mut first = true;
         let mut iterations = 0;
-        let stop = 'outer: loop {
-            if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
-                break stop;
-            }
-            d = self.scaling.update(&d, &w.norms);
-            let qtr = w.qtr_head();
-            let held = bounds.held(&theta, &w);
-            let d_step = d.zip_map(&held, |v, h| if h { v * PIN } else { v });
-            loop {
-                let step = if trust_region {
-                    trust_region_step(&w.rmat, &qtr, &d_step, radius, lambda)
-                } else {
-                    damped_step(&w.rmat, &qtr, &d_step, lambda).map(|x| (x, lambda))
-                };
-                let Some((raw, used)) = step else {
-                    break 'outer LsqStop::NoProgress;
-                };
-                if first && trust_region {
-                    radius = radius.min(d_step.component_mul(&raw).norm());
+        let mut refinement = 0;
+        // Hand over to the Newton refinement once a Gauss–Newton step is accepted with a good
+        // gain ratio and is shorter than HANDOVER · ‖Dθ‖ (once: if the refinement does not
+        // converge, the main iteration resumes from its point).
+        let mut handover_open = N <= NEWTON_MAX;
+        let mut handed = false;
+        // The ratio of the last two accepted steps' lengths (NaN before two).
+        let (mut last_dx, mut contraction) = (f64::NAN, f64::NAN);
+        let stop = loop {
+            let stop = 'outer: loop {
+                if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
+                    break stop;
                 }
-                first = false;
-                let trial = bounds.project(&(theta + raw));
-                let delta = trial - theta;
-                let trial_rss = w.trial_rss(problem, &trial);
-                let rd = w.rmat * delta;
-                let predicted = -(2.0 * qtr.dot(&rd) + rd.dot(&rd));
-                let actual = rss - trial_rss;
-                let rho = if predicted > 0.0 {
-                    actual / predicted
-                } else {
-                    -1.0
-                };
-                let dx = d.component_mul(&delta).norm();
-                let dtheta = d.component_mul(&theta).norm();
-                let small_step = dx <= rules.xtol * (dtheta + rules.xtol);
-                let small_reduction =
-                    actual.abs() <= rules.ftol * rss && predicted <= rules.ftol * rss && rho <= 2.0;
-                if trust_region {
-                    (radius, lambda) =
-                        update_radius(radius, used, rho, rss, trial_rss, rd.norm_squared(), dx);
-                }
-                if rho > 1e-4 {
-                    theta = trial;
-                    iterations += 1;
-                    rss = w.linearise(problem, &theta);
-                    if !trust_region {
-                        lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
-                        nu = 2.0;
+                d = self.scaling.update(&d, &w.norms);
+                let qtr = w.qtr_head();
+                let held = bounds.held(&theta, &w);
+                let d_step = d.zip_map(&held, |v, h| if h { v * PIN } else { v });
+                loop {
+                    let step = if trust_region {
+                        trust_region_step(&w.rmat, &qtr, &d_step, radius, lambda)
+                    } else {
+                        damped_step(&w.rmat, &qtr, &d_step, lambda).map(|x| (x, lambda))
+                    };
+                    let Some((raw, used)) = step else {
+                        break 'outer LsqStop::NoProgress;
+                    };
+                    if first && trust_region {
+                        radius = radius.min(d_step.component_mul(&raw).norm());
                     }
-                    let seen = w.observe(iterations, &theta, rss, used, rho, dx);
-                    if observer(&seen).is_break() {
-                        break 'outer LsqStop::ObserverStopped;
+                    first = false;
+                    let trial = bounds.project(&(theta + raw));
+                    let delta = trial - theta;
+                    let trial_rss = w.trial_rss(problem, &trial);
+                    let rd = w.rmat * delta;
+                    let predicted = -(2.0 * qtr.dot(&rd) + rd.dot(&rd));
+                    let actual = rss - trial_rss;
+                    let rho = if predicted > 0.0 {
+                        actual / predicted
+                    } else {
+                        -1.0
+                    };
+                    let dx = d.component_mul(&delta).norm();
+                    let dtheta = d.component_mul(&theta).norm();
+                    let small_step = dx <= rules.xtol * (dtheta + rules.xtol);
+                    let small_reduction = actual.abs() <= rules.ftol * rss
+                        && predicted <= rules.ftol * rss
+                        && rho <= 2.0;
+                    if trust_region {
+                        (radius, lambda) =
+                            update_radius(radius, used, rho, rss, trial_rss, rd.norm_squared(), dx);
+                    }
+                    if rho > 1e-4 {
+                        theta = trial;
+                        iterations += 1;
+                        contraction = dx / last_dx;
+                        last_dx = dx;
+                        rss = w.linearise(problem, &theta);
+                        if !trust_region {
+                            lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
+                            nu = 2.0;
+                        }
+                        let seen = w.observe(iterations, &theta, rss, used, rho, dx);
+                        if observer(&seen).is_break() {
+                            break 'outer LsqStop::ObserverStopped;
+                        }
+                        if small_reduction {
+                            break 'outer LsqStop::SmallReduction {
+                                reduction: actual / (rss + actual),
+                                tol: rules.ftol,
+                            };
+                        }
+                        if small_step {
+                            break 'outer LsqStop::SmallStep {
+                                step: dx / dtheta,
+                                tol: rules.xtol,
+                            };
+                        }
+                        if handover_open && used == 0.0 && rho >= 0.75 && dx <= HANDOVER * dtheta {
+                            handed = true;
+                            break 'outer LsqStop::SmallStep {
+                                step: dx / dtheta,
+                                tol: rules.xtol,
+                            };
+                        }
+                        continue 'outer;
                     }
                     if small_reduction {
                         break 'outer LsqStop::SmallReduction {
-                            reduction: actual / (rss + actual),
+                            reduction: actual.abs() / rss,
                             tol: rules.ftol,
                         };
                     }
@@ -928,37 +1058,65 @@ impl LevenbergMarquardt {
                             tol: rules.xtol,
                         };
                     }
-                    continue 'outer;
-                }
-                if small_reduction {
-                    break 'outer LsqStop::SmallReduction {
-                        reduction: actual.abs() / rss,
-                        tol: rules.ftol,
-                    };
-                }
-                if small_step {
-                    break 'outer LsqStop::SmallStep {
-                        step: dx / dtheta,
-                        tol: rules.xtol,
-                    };
-                }
-                if trust_region {
-                    if !(radius > f64::EPSILON * dtheta && radius > f64::MIN_POSITIVE) {
-                        break 'outer LsqStop::NoProgress;
+                    if trust_region {
+                        if !(radius > f64::EPSILON * dtheta && radius > f64::MIN_POSITIVE) {
+                            break 'outer LsqStop::NoProgress;
+                        }
+                    } else {
+                        lambda *= nu;
+                        nu *= 2.0;
+                        if !lambda.is_finite() || lambda > 1e300 {
+                            break 'outer LsqStop::NoProgress;
+                        }
                     }
-                } else {
-                    lambda *= nu;
-                    nu *= 2.0;
-                    if !lambda.is_finite() || lambda > 1e300 {
-                        break 'outer LsqStop::NoProgress;
+                }
+            };
+            if handed {
+                handed = false;
+                handover_open = false;
+                let (steps, done) = polish(
+                    problem,
+                    &mut w,
+                    &mut theta,
+                    &mut rss,
+                    &d,
+                    &rules,
+                    bounds,
+                    contraction,
+                );
+                refinement += steps;
+                match done {
+                    Some(_) if rss == 0.0 => break LsqStop::ZeroResidual,
+                    Some((step, _)) if step <= rules.xtol => {
+                        break LsqStop::SmallStep {
+                            step,
+                            tol: rules.xtol,
+                        };
                     }
+                    Some((step, predicted)) => {
+                        break LsqStop::Refined {
+                            step,
+                            predicted,
+                            tol: rules.xtol,
+                        };
+                    }
+                    None => continue,
                 }
             }
-        };
-        let refinement = if stalled(stop) {
-            polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds)
-        } else {
-            0
+            if stalled(stop) {
+                refinement += polish(
+                    problem,
+                    &mut w,
+                    &mut theta,
+                    &mut rss,
+                    &d,
+                    &rules,
+                    bounds,
+                    contraction,
+                )
+                .0;
+            }
+            break stop;
         };
         let stop = w.vet(stop, &theta, rss);
         let counts = Counts {
@@ -968,6 +1126,10 @@ impl LevenbergMarquardt {
         Ok(w.report(theta, rss, stop, counts))
     }
 }
+
+/// Where the main iteration hands over to the Newton refinement: an accepted Gauss–Newton
+/// step shorter than this fraction of `‖Dθ‖`.
+const HANDOVER: f64 = 1e-4;
 
 /// Moré's update of the trust-region radius `Δ` and of the secular equation's starting `λ`
 /// after a trial step (MINPACK's `lmder`): `rss` and `trial_rss` the sums of squares before and
@@ -1006,23 +1168,54 @@ fn update_radius(
     }
 }
 
+/// A contraction ratio of successive Gauss–Newton steps above which the refinement takes
+/// Newton steps.
+const SLOW: f64 = 0.01;
+
+/// The largest `N` for which the refinement takes Newton steps with the exact Hessian (its
+/// nested jets hold `(N + 1)²` numbers each; beyond, Gauss–Newton steps).
+const NEWTON_MAX: usize = crate::diff::size::CLOSURE_HESSIAN_LIMIT;
+
+/// The Newton step on `½‖r‖²` with the Hessian `JᵀJ + S` (`J = QR`, `S = Σ rᵢ∇²rᵢ`), solved
+/// without forming `JᵀJ`: with `δ = R⁻¹u`, `(I + R⁻ᵀSR⁻¹) u = −Qᵀr`, by Cholesky. `None` if
+/// `R` is singular or the Hessian is not positive definite (then no Newton step is trusted).
+fn newton_step<const N: usize>(
+    r: &SMatrix<f64, N, N>,
+    qtr: &SVector<f64, N>,
+    s: &SMatrix<f64, N, N>,
+) -> Option<SVector<f64, N>> {
+    let a = r.tr_solve_upper_triangular(s)?;
+    let m = r.tr_solve_upper_triangular(&a.transpose())?;
+    let m = (m + m.transpose()) * 0.5 + SMatrix::<f64, N, N>::identity();
+    let u = m.cholesky()?.solve(&-qtr);
+    upper_solve(r, &u)
+}
+
 /// A stop on a small step or a small reduction, after which [`polish`] may gain digits.
 fn stalled(stop: LsqStop) -> bool {
     matches!(
         stop,
-        LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. }
+        LsqStop::SmallStep { .. } | LsqStop::SmallReduction { .. } | LsqStop::Refined { .. }
     )
 }
 
-/// Refine a point where a solver stopped on a small step or reduction by undamped Gauss–Newton
-/// steps while they contract (each `‖Dδ‖` smaller than the previous one, at most 50) and do not
-/// raise the sum of squares beyond rounding, until the step (or the next one, predicted from
-/// the contraction) is negligible against `xtol`; returns the number of steps taken.
+/// Refine a point near the solution (where a solver stopped on a small step or reduction, or
+/// where Levenberg–Marquardt handed over) by undamped steps while they contract (each `‖Dδ‖`
+/// smaller than the previous one, at most 50) and do not raise the sum of squares beyond
+/// rounding, until the step (or the next one, predicted from the contraction) is negligible
+/// against `xtol`; returns the number of steps taken and, if it got there, the last step and
+/// the next one predicted from the contraction, both relative to `‖Dθ‖`.
 ///
-/// Near the solution the sum of squares stops changing to machine precision before the
-/// parameters do (its minimum is flat to second order), so the gain ratio becomes noise and
-/// the damping grows; the Gauss–Newton step solves `Jᵀr = 0` from the linearisation instead,
-/// which is accurate to far more digits.
+/// The steps are Gauss–Newton steps while they contract by more than `1/SLOW` a step
+/// (`contraction` is the ratio of the main iteration's last two steps, NaN if unknown), then
+/// Newton steps with the exact Hessian `JᵀJ + S`, `S = Σ rᵢ∇²rᵢ` evaluated once and reused
+/// (it changes by the step's size, so the contraction becomes about that size): on
+/// large-residual problems Gauss–Newton converges only linearly, by a factor near `‖S‖`
+/// relative to `JᵀJ`. Near the solution the sum of squares stops changing to machine precision
+/// before the parameters do (its minimum is flat to second order), so the gain ratio becomes
+/// noise and the damping grows, while these steps solve `∇ = 0` from the linearisation, which
+/// is accurate to far more digits.
+#[allow(clippy::too_many_arguments)] // the solver state it refines, passed apart to borrow separately
 fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     problem: &R,
     w: &mut Work<N>,
@@ -1031,24 +1224,45 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     d: &SVector<f64, N>,
     rules: &LsqRules,
     bounds: &Bounds<N>,
-) -> usize {
+    contraction: f64,
+) -> (usize, Option<(f64, f64)>) {
     let mut previous = f64::INFINITY;
+    let mut curvature: Option<SMatrix<f64, N, N>> = None;
+    // Newton steps once the Gauss–Newton steps contract slowly (large residuals); before,
+    // Gauss–Newton steps, which need no second derivatives.
+    let mut slow = contraction > SLOW;
     for step in 0..50 {
         // Undamped, except that held parameters are pinned (no rows for the free ones).
         let held = bounds.held(theta, w);
-        let pin = held.map(|h| if h { PIN } else { 0.0 });
-        let Some(raw) = damped_step(&w.rmat, &w.qtr_head(), &pin, 1.0) else {
-            return step;
+        let newton = slow && N <= NEWTON_MAX && !held.iter().any(|&h| h);
+        let raw = if newton {
+            let s = match curvature {
+                Some(s) => s,
+                None => *curvature.insert(w.curvature(problem, theta)),
+            };
+            newton_step(&w.rmat, &w.qtr_head(), &s)
+        } else {
+            None
+        };
+        let raw = match raw {
+            Some(raw) => Some(raw),
+            None => {
+                let pin = held.map(|h| if h { PIN } else { 0.0 });
+                damped_step(&w.rmat, &w.qtr_head(), &pin, 1.0)
+            }
+        };
+        let Some(raw) = raw else {
+            return (step, None);
         };
         let trial = bounds.project(&(*theta + raw));
         let delta = trial - *theta;
         let size = d.component_mul(&delta).norm();
         if size.is_nan() || size >= previous {
-            return step;
+            return (step, None);
         }
         let trial_rss = w.trial_rss(problem, &trial);
         if trial_rss > *rss * (1.0 + 1e-10) {
-            return step;
+            return (step, None);
         }
         *theta = trial;
         *rss = w.linearise(problem, theta);
@@ -1057,6 +1271,9 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         } else {
             1.0
         };
+        if previous.is_finite() && q > SLOW {
+            slow = true;
+        }
         previous = size;
         // Done when the step, or the next one predicted from the contraction ratio, is below
         // a tenth (a hundredth) of xtol relative to ‖Dθ‖: further steps would not change the
@@ -1066,10 +1283,10 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         let tol = rules.xtol.min(1e-13);
         let done = size <= 0.1 * tol * scale || size * q <= 0.01 * tol * scale;
         if done {
-            return step + 1;
+            return (step + 1, Some((size / scale, size * q / scale)));
         }
     }
-    50
+    (50, None)
 }
 
 /// Gauss–Newton with a line search: the step solves `min ‖r + Jδ‖²` (Householder QR of `J`),
@@ -1345,7 +1562,17 @@ impl GaussNewton {
             }
         };
         let refinement = if stalled(stop) {
-            polish(problem, &mut w, &mut theta, &mut rss, &d, &rules, bounds)
+            polish(
+                problem,
+                &mut w,
+                &mut theta,
+                &mut rss,
+                &d,
+                &rules,
+                bounds,
+                f64::NAN,
+            )
+            .0
         } else {
             0
         };
@@ -1355,5 +1582,68 @@ impl GaussNewton {
             refinement,
         };
         Ok(w.report(theta, rss, stop, counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scalar;
+    use nalgebra::{Matrix3, Vector3};
+
+    /// Two exponentials and a product, five rows: every residual has a nonzero Hessian.
+    struct Curved;
+    impl Residuals<3, 1> for Curved {
+        fn blocks(&self) -> usize {
+            5
+        }
+        fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 3>) -> SVector<T, 1> {
+            let t = i as f64 * 0.5;
+            SVector::from([p[0] * (p[1] * t).exp() + p[1] * p[2] * t * t - (1.0 + t)])
+        }
+    }
+
+    /// `Σ rᵢ∇²rᵢ` against the Hessian of `½‖r‖²` (forward over forward on the sum, an
+    /// independent path) minus `JᵀJ`.
+    #[test]
+    fn curvature_is_the_hessian_of_half_the_sum_of_squares_minus_the_gauss_newton_part() {
+        let theta = Vector3::new(0.7, -0.3, 0.4);
+        let (r, j) = super::super::residuals::jacobian_matrix(&Curved, &theta);
+        let s = residual_curvature(&Curved, &theta, r.as_slice());
+        let (_, _, h) = crate::hessian(
+            |p| {
+                let v = |i: usize| Curved.residual(i, p)[0];
+                (1..5).fold(v(0) * v(0) * 0.5, |acc, i| acc + v(i) * v(i) * 0.5)
+            },
+            &theta,
+        );
+        let gn = j.transpose() * &j;
+        for k in 0..3 {
+            for l in 0..3 {
+                let expected = h[(k, l)] - gn[(k, l)];
+                assert!(
+                    (s[(k, l)] - expected).abs() < 1e-13 * (1.0 + h[(k, l)].abs()),
+                    "({k}, {l}): {} against {expected}",
+                    s[(k, l)]
+                );
+            }
+        }
+    }
+
+    /// The Newton step from `R`, `Qᵀr` and `S` solves `(RᵀR + S) δ = −Rᵀ Qᵀr` (checked by
+    /// nalgebra's LU on the formed matrix); an indefinite Hessian gives no step.
+    #[test]
+    fn newton_step_solves_the_full_hessian_system_and_refuses_an_indefinite_one() {
+        let r = Matrix3::new(2.0, 0.5, -1.0, 0.0, 1.5, 0.3, 0.0, 0.0, 0.8);
+        let q = Vector3::new(0.3, -0.2, 0.1);
+        let s = Matrix3::new(0.4, 0.1, 0.0, 0.1, -0.2, 0.05, 0.0, 0.05, 0.1);
+        let step = newton_step(&r, &q, &s).unwrap();
+        let h = r.transpose() * r + s;
+        let expected = h.lu().solve(&-(r.transpose() * q)).unwrap();
+        assert!(
+            (step - expected).norm() < 1e-14 * expected.norm(),
+            "{step} against {expected}"
+        );
+        assert!(newton_step(&r, &q, &(-10.0 * Matrix3::identity())).is_none());
     }
 }

@@ -377,3 +377,162 @@ fn bounded_fit_holds_the_active_bound_and_solves_the_rest() {
         }
     );
 }
+
+/// `y = a·exp(−b t)` with `a = 2e6`, `b = 1.5e-3`, `t = 0, 50, …, 950`, exact data: the closed
+/// form is `(2e6, 1.5e-3)` at zero residual. Parameters nine orders apart.
+struct WideDecay;
+impl Residuals<2, 1> for WideDecay {
+    fn blocks(&self) -> usize {
+        20
+    }
+    fn residual<T: Scalar>(&self, i: usize, p: &SVector<T, 2>) -> SVector<T, 1> {
+        let t = 50.0 * i as f64;
+        SVector::from([p[0] * (-p[1] * t).exp() - 2e6 * (-1.5e-3 * t).exp()])
+    }
+}
+
+/// A given parameter scale (scipy's `x_scale`) where the start misstates a parameter's size:
+/// from `a = 1` (the answer is 2e6) the first trust region, `‖Dθ₀‖`, is a millionth of the way,
+/// and with column-norm or unit scaling the run spends many Jacobians growing it; told the
+/// typical sizes (1e6, 1e-3) the method takes a few. All reach the closed form.
+#[test]
+fn given_parameter_scale_helps_where_the_start_misstates_a_parameters_size() {
+    use dualgrad::lsq::Scaling;
+    let start = SVector::from([1.0, 1e-3]);
+    let exact = SVector::from([2e6, 1.5e-3]);
+    let close = |p: &SVector<f64, 2>| (p - exact).component_div(&exact).amax();
+    let rules = LsqRules::default().with_max_iterations(300);
+    let lm = LevenbergMarquardt::default().with_rules(rules);
+    let scaled = lm
+        .clone()
+        .with_x_scale(&[1e6, 1e-3])
+        .solve(&WideDecay, start)
+        .unwrap();
+    let default = lm.solve(&WideDecay, start).unwrap();
+    let unit = lm
+        .clone()
+        .with_scaling(Scaling::Unit)
+        .solve(&WideDecay, start)
+        .unwrap();
+    for fit in [&scaled, &default, &unit] {
+        assert!(fit.stop.converged(), "{fit}");
+        assert!(close(&fit.params) < 1e-13, "{fit}");
+    }
+    assert!(
+        scaled.jacobian_evaluations <= 10
+            && 3 * scaled.jacobian_evaluations < default.jacobian_evaluations
+            && 3 * scaled.jacobian_evaluations < unit.jacobian_evaluations,
+        "scaled: {scaled}\ndefault: {default}\nunit: {unit}"
+    );
+    // Only the ratios of the scales matter (the first radius is relative to ‖Dθ₀‖): the same
+    // scale in other units gives the same run, up to rounding.
+    let other = lm
+        .with_x_scale(&[1e9, 1.0])
+        .solve(&WideDecay, start)
+        .unwrap();
+    assert!(close(&other.params) < 1e-13, "{other}");
+    assert_eq!(other.jacobian_evaluations, scaled.jacobian_evaluations);
+}
+
+/// Bad scales are errors naming the entry (first bad one) or the length; choosing
+/// `Scaling::Given` without a scale is the length error; another scaling clears the scale.
+#[test]
+fn bad_parameter_scales_are_named() {
+    use dualgrad::lsq::Scaling;
+    let start = SVector::from([1e6, 1e-3]);
+    for (scale, index) in [
+        (vec![0.0, 1.0], 0),
+        (vec![1.0, -2.0], 1),
+        (vec![f64::NAN, 1.0], 0),
+        (vec![1.0, f64::INFINITY], 1),
+    ] {
+        let e = LevenbergMarquardt::default()
+            .with_x_scale(&scale)
+            .solve(&WideDecay, start)
+            .unwrap_err();
+        assert!(
+            matches!(e, LsqError::InvalidScale { index: i, .. } if i == index),
+            "{scale:?}: {e}"
+        );
+        assert!(e.to_string().contains(&format!("x_scale[{index}]")), "{e}");
+    }
+    let e = LevenbergMarquardt::default()
+        .with_x_scale(&[1.0, 2.0, 3.0])
+        .solve(&WideDecay, start)
+        .unwrap_err();
+    assert_eq!(e, LsqError::ScaleLength { len: 3, params: 2 });
+    assert_eq!(
+        e.to_string(),
+        "x_scale has 3 entries for 2 parameters: it needs one per parameter"
+    );
+    let e = LevenbergMarquardt::default()
+        .with_scaling(Scaling::Given)
+        .solve(&WideDecay, start)
+        .unwrap_err();
+    assert_eq!(e, LsqError::ScaleLength { len: 0, params: 2 });
+    let lm = LevenbergMarquardt::default()
+        .with_x_scale(&[1.0, 1.0])
+        .with_scaling(Scaling::RunningMax);
+    assert_eq!(lm.x_scale(), None);
+    assert!(lm.solve(&WideDecay, start).is_ok());
+}
+
+/// `N` separate parameters, each with the residuals `pₖ² − 1` and `pₖ − 3`, which cannot both
+/// vanish: a large-residual problem on which Gauss–Newton contracts only by about 1/6 a step.
+struct Separate<const N: usize>;
+impl<const N: usize> Residuals<N, 2> for Separate<N> {
+    fn blocks(&self) -> usize {
+        N
+    }
+    fn residual<T: Scalar>(&self, k: usize, p: &SVector<T, N>) -> SVector<T, 2> {
+        SVector::from([p[k] * p[k] - 1.0, p[k] - 3.0])
+    }
+}
+
+/// The root of `2p³ − p − 3 = 0` (the stationary point of `(p² − 1)² + (p − 3)²`), by
+/// bisection: the closed form's value, independent of the solver.
+fn separate_root() -> f64 {
+    let (mut lo, mut hi) = (1.0_f64, 2.0_f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if 2.0 * mid.powi(3) - mid - 3.0 > 0.0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The refinement's exact Hessian (nested jets, `(N + 1)²` numbers each) at the largest `N` it
+/// is used for, 16, in a 2 MiB thread in a debug build; at `N = 17` the refinement takes
+/// Gauss–Newton steps. Both reach the closed form.
+#[test]
+fn newton_refinement_at_its_largest_size_fits_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let root = separate_root();
+            let fit = LevenbergMarquardt::default()
+                .solve(&Separate::<16>, SVector::repeat(0.5))
+                .unwrap();
+            assert!(fit.stop.converged(), "{fit}");
+            assert!(fit.hessian_evaluations >= 1, "{fit}");
+            assert!(
+                fit.params.iter().all(|p| (p - root).abs() < 1e-14 * root),
+                "{fit}"
+            );
+            let fit = LevenbergMarquardt::default()
+                .solve(&Separate::<17>, SVector::repeat(0.5))
+                .unwrap();
+            assert!(fit.stop.converged(), "{fit}");
+            assert_eq!(fit.hessian_evaluations, 0, "{fit}");
+            assert!(
+                fit.params.iter().all(|p| (p - root).abs() < 1e-13 * root),
+                "{fit}"
+            );
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

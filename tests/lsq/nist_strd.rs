@@ -13,8 +13,8 @@ use crate::nist;
 
 use dualgrad::data::Dataset;
 use dualgrad::lsq::{
-    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, ObservationResidual,
-    Residuals,
+    DataResiduals, GaussNewton, LevenbergMarquardt, LsqError, LsqReport, LsqStop,
+    ObservationResidual, Residuals,
 };
 use nalgebra::SVector;
 use nist::*;
@@ -32,6 +32,7 @@ struct Row {
     std_errors: f64,
     report: String,
     jacobians: usize,
+    hessians: usize,
     residuals: usize,
 }
 
@@ -49,6 +50,21 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
     let report = solver
         .solve(&DataResiduals::new(model, &data), theta0)
         .unwrap_or_else(|e| panic!("{} start {start}: {e}", p.name));
+    // The stop says what happened: a small step was below xtol; a refinement that stopped on
+    // its prediction took a last step above xtol and predicts one below a hundredth of it.
+    match report.stop {
+        LsqStop::SmallStep { step, tol } => assert!(step <= tol, "{}: {report}", p.name),
+        LsqStop::Refined {
+            step,
+            predicted,
+            tol,
+        } => assert!(
+            step > tol && predicted <= 0.01 * tol,
+            "{}: {report}",
+            p.name
+        ),
+        _ => {}
+    }
     let params = (0..N)
         .map(|i| lre(report.params[i], p.params[i][2]))
         .collect();
@@ -63,7 +79,7 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
 }
 
 /// The solver of a row: Levenberg–Marquardt (defaults) or Gauss–Newton (Armijo).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Solver {
     Lm,
     Gn,
@@ -98,11 +114,13 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
                 se,
                 format!("{} + {}; {}", r.iterations, r.refinement_steps, r.stop),
                 r.jacobian_evaluations,
+                r.hessian_evaluations,
                 r.residual_evaluations,
             )
         }};
     }
-    let (params, rss, std_errors, report, jacobians, residuals) = with_model!(name, m => run!(m));
+    let (params, rss, std_errors, report, jacobians, hessians, residuals) =
+        with_model!(name, m => run!(m));
     Row {
         problem: name.to_string(),
         difficulty,
@@ -112,6 +130,7 @@ fn solve(name: &str, difficulty: &'static str, start: usize, solver: Solver) -> 
         std_errors,
         report,
         jacobians,
+        hessians,
         residuals,
     }
 }
@@ -171,19 +190,19 @@ fn table(rows: &[Row], with_minpack: bool) -> String {
     let mut s = String::new();
     if with_minpack {
         s.push_str(
-            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | residual evals | × MINPACK's Jacobians | MINPACK lmder tight: Jacobians, evals, min LRE | lmder defaults: Jacobians, min LRE | lmdif defaults: evals, min LRE | iterations + refinement steps; stop |\n\
-             |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | Hessians | residual evals | × MINPACK's Jacobians | MINPACK lmder tight: Jacobians, evals, min LRE | lmder defaults: Jacobians, min LRE | lmdif defaults: evals, min LRE | iterations + refinement steps; stop |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         );
     } else {
         s.push_str(
-            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | residual evals | iterations + refinement steps; stop |\n\
-             |---|---|---|---|---|---|---|---|---|\n",
+            "| problem | difficulty | start | min LRE params | LRE RSS | min LRE std errors | Jacobians | Hessians | residual evals | iterations + refinement steps; stop |\n\
+             |---|---|---|---|---|---|---|---|---|---|\n",
         );
     }
     for r in rows {
         write!(
             s,
-            "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
+            "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {} |",
             r.problem,
             r.difficulty,
             r.start,
@@ -191,6 +210,7 @@ fn table(rows: &[Row], with_minpack: bool) -> String {
             r.rss,
             r.std_errors,
             r.jacobians,
+            r.hessians,
             r.residuals
         )
         .unwrap();
@@ -217,6 +237,40 @@ fn table(rows: &[Row], with_minpack: bool) -> String {
         writeln!(s, " {} |", r.report).unwrap();
     }
     s
+}
+
+/// Totals of a table: Jacobians, Hessians, runs within 1.5× MINPACK's Jacobians (the runs
+/// over it named), runs below 10 digits.
+fn summary(rows: &[Row]) -> String {
+    let reference = minpack();
+    let tight = |r: &Row| {
+        reference
+            .iter()
+            .find(|(k, _)| k.0 == r.problem && k.1 == r.start)
+            .unwrap()
+            .1
+            .tight
+            .0
+    };
+    let over: Vec<String> = rows
+        .iter()
+        .filter(|r| r.jacobians as f64 > 1.5 * tight(r) as f64)
+        .map(|r| format!("{} {} ({}/{})", r.problem, r.start, r.jacobians, tight(r)))
+        .collect();
+    let short: Vec<String> = rows
+        .iter()
+        .filter(|r| min(&r.params) < 10.0)
+        .map(|r| format!("{} {}", r.problem, r.start))
+        .collect();
+    format!(
+        "{} Jacobians (MINPACK {}), {} Hessians, {} of {} runs within 1.5×; over: {over:?}; \
+         below 10 digits: {short:?}",
+        rows.iter().map(|r| r.jacobians).sum::<usize>(),
+        rows.iter().map(tight).sum::<usize>(),
+        rows.iter().map(|r| r.hessians).sum::<usize>(),
+        rows.len() - over.len(),
+        rows.len()
+    )
 }
 
 /// Replace (with `DUALGRAD_WRITE_NIST`) or check the table between `<!-- NAME: begin -->` and
@@ -250,7 +304,7 @@ fn all_rows(solver: Solver) -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, difficulty) in PROBLEMS {
         for start in [1, 2] {
-            rows.push(solve(name, difficulty, start, solver));
+            rows.push(solve(name, difficulty, start, solver.clone()));
         }
     }
     rows
@@ -282,7 +336,7 @@ fn nist_strd_gauss_newton() {
 fn nist_strd_all_problems_both_starts() {
     let rows = all_rows(Solver::Lm);
     let table = table(&rows, true);
-    println!("{table}");
+    println!("{table}\n{}", summary(&rows));
     let mut failures = Vec::new();
     for r in &rows {
         if min(&r.params) < 10.0 {
@@ -348,6 +402,7 @@ fn nist_strd_settings_survey() {
     ];
     for (label, lm) in settings {
         let rows = all_rows(Solver::With(lm));
+        println!("{label}: {}", summary(&rows));
         let jacobians: usize = rows.iter().map(|r| r.jacobians).sum();
         let short: Vec<String> = rows
             .iter()
