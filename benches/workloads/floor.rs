@@ -283,7 +283,7 @@ pub fn logistic_plain_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, 
 pub fn products_gradient<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
     let x = seed(x);
     let mut acc = x[0];
-    for &[i, j, c] in std::hint::black_box(&super::product_steps::<N>()) {
+    for &[i, j, c] in std::hint::black_box(&const { super::product_steps::<N>() }) {
         let a = x[i] * x[j];
         acc = acc * a * 0.5 + x[c] * acc - 0.25;
     }

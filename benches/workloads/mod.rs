@@ -303,7 +303,7 @@ pub fn logistic_loss_plain<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T
 /// steps).
 pub fn products<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
     let mut acc = x[0];
-    for &[i, j, c] in std::hint::black_box(&product_steps::<N>()) {
+    for &[i, j, c] in black_box(&const { product_steps::<N>() }) {
         let a = x[i] * x[j];
         acc = acc * a * 0.5 + x[c] * acc - 0.25;
     }
@@ -323,7 +323,7 @@ pub const fn product_steps<const N: usize>() -> [[usize; 3]; 16] {
 
 /// [`products`] and its gradient by hand: the same recurrence, differentiated in reverse.
 pub fn products_hand<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
-    let steps = *std::hint::black_box(&product_steps::<N>());
+    let steps = *black_box(&const { product_steps::<N>() });
     // forward, keeping every `acc`
     let mut accs = [0.0; 17];
     accs[0] = x[0];
