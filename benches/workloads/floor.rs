@@ -283,9 +283,9 @@ pub fn logistic_plain_gradient(p: &SVector<f64, 11>, d: &LogisticData) -> (f64, 
 pub fn products_gradient<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
     let x = seed(x);
     let mut acc = x[0];
-    for k in 0..16 {
-        let a = x[k % N] * x[(3 * k + 1) % N];
-        acc = acc * a * 0.5 + x[(7 * k + 2) % N] * acc - 0.25;
+    for &[i, j, c] in std::hint::black_box(&const { super::product_steps::<N>() }) {
+        let a = x[i] * x[j];
+        acc = acc * a * 0.5 + x[c] * acc - 0.25;
     }
     result(acc)
 }

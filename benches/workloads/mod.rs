@@ -294,31 +294,47 @@ pub fn logistic_loss_plain<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T
 }
 
 /// A product-rule-heavy function of `N` inputs for the jet-width table: 48 products of jets
-/// and 32 sums, the same operations at every `N` (indices taken modulo `N`), so that the
-/// instructions per evaluation show what one width costs against another.
+/// and 32 sums, the same operations at every `N`, so that the instructions per evaluation show
+/// what one width costs against another. Step `k` reads the inputs `k`, `3k + 1` and `7k + 2`
+/// (mod `N`) from [`product_steps`], a table opaque to the optimiser, so that the addressing
+/// costs the same at every width: computed in the loop, `k % N` is a mask for a power of two
+/// and a multiplication otherwise, and the steps' strength reduction differs from one `N` to
+/// the next by more than one jet width costs against another (the floor dual showed the same
+/// steps).
 pub fn products<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
     let mut acc = x[0];
-    for k in 0..16 {
-        let a = x[k % N] * x[(3 * k + 1) % N];
-        acc = acc * a * 0.5 + x[(7 * k + 2) % N] * acc - 0.25;
+    for &[i, j, c] in black_box(&const { product_steps::<N>() }) {
+        let a = x[i] * x[j];
+        acc = acc * a * 0.5 + x[c] * acc - 0.25;
     }
     acc
 }
 
+/// The inputs that step `k` of [`products`] reads: `k`, `3k + 1` and `7k + 2`, each mod `N`.
+pub const fn product_steps<const N: usize>() -> [[usize; 3]; 16] {
+    let mut steps = [[0; 3]; 16];
+    let mut k = 0;
+    while k < 16 {
+        steps[k] = [k % N, (3 * k + 1) % N, (7 * k + 2) % N];
+        k += 1;
+    }
+    steps
+}
+
 /// [`products`] and its gradient by hand: the same recurrence, differentiated in reverse.
 pub fn products_hand<const N: usize>(x: &SVector<f64, N>) -> (f64, SVector<f64, N>) {
+    let steps = *black_box(&const { product_steps::<N>() });
     // forward, keeping every `acc`
     let mut accs = [0.0; 17];
     accs[0] = x[0];
-    for k in 0..16 {
-        let a = x[k % N] * x[(3 * k + 1) % N];
-        accs[k + 1] = accs[k] * a * 0.5 + x[(7 * k + 2) % N] * accs[k] - 0.25;
+    for (k, &[i, j, c]) in steps.iter().enumerate() {
+        let a = x[i] * x[j];
+        accs[k + 1] = accs[k] * a * 0.5 + x[c] * accs[k] - 0.25;
     }
     // backward: acc' = acc (a/2 + x_c), a = x_i x_j
     let mut g = SVector::<f64, N>::zeros();
     let mut bar = 1.0;
-    for k in (0..16).rev() {
-        let (i, j, c) = (k % N, (3 * k + 1) % N, (7 * k + 2) % N);
+    for (k, &[i, j, c]) in steps.iter().enumerate().rev() {
         let acc = accs[k];
         let a = x[i] * x[j];
         g[i] += bar * acc * 0.5 * x[j];
