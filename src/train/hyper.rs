@@ -9,7 +9,7 @@
 
 use super::config::TrainConfig;
 use super::engine::{BatchPlan, EpochEnd};
-use crate::objective::BatchLoss;
+use crate::objective::{BatchLoss, Samples};
 use crate::optim::{OptimError, Optimizer};
 use crate::{Jet, Scalar};
 use nalgebra::SVector;
@@ -119,7 +119,10 @@ where
 /// `validation` over all its samples is returned.
 ///
 /// On `f64` it is one evaluation of the function that [`hypergradient`] differentiates (what a
-/// grid search or a finite difference evaluates); [`hypergradient`] calls it on jets.
+/// grid search or a finite difference evaluates); [`hypergradient`] calls it on jets. The run
+/// takes the forward-mode gradient of `objective` at every scalar type, so the two runs do the
+/// same arithmetic: a model's own `f64` gradient (the per-layer path that [`train`](crate::train::train)
+/// uses) sums in another order and can differ in the last bits.
 ///
 /// # Errors
 /// The errors of `setup` and of [`train_unrolled`]; [`OptimError::DivergedRun`] if the run
@@ -164,7 +167,7 @@ where
         return Err(OptimError::EmptyValidation);
     }
     let (mut optimizer, p0) = setup(hyper)?;
-    let run = train_unrolled(objective, p0, &mut optimizer, config)?;
+    let run = train_unrolled(&ForwardMode(objective), p0, &mut optimizer, config)?;
     if let Some((step, loss)) = run.diverged {
         return Err(OptimError::DivergedRun { step, loss });
     }
@@ -243,4 +246,22 @@ pub struct Hypergradient<const H: usize> {
     pub loss: f64,
     /// Its gradient with respect to the `H` hyperparameters, in the order they were given.
     pub gradient: SVector<f64, H>,
+}
+
+/// A [`BatchLoss`] whose gradient is always the forward-mode one
+/// ([`loss_and_gradient_at`](BatchLoss::loss_and_gradient_at)'s default), at `f64` as at jets:
+/// the value parts of a differentiated run are then the `f64` run's arithmetic, to the bit.
+/// (A model's own `f64` gradient, the per-layer path, sums in another order.)
+struct ForwardMode<'a, L: ?Sized>(&'a L);
+
+impl<L: Samples + ?Sized> Samples for ForwardMode<'_, L> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<L: BatchLoss<P> + ?Sized, const P: usize> BatchLoss<P> for ForwardMode<'_, L> {
+    fn batch_loss<T: Scalar>(&self, params: &SVector<T, P>, indices: &[usize]) -> T {
+        self.0.batch_loss(params, indices)
+    }
 }
