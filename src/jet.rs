@@ -293,6 +293,25 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
     fn safe_mul(self, o: Self) -> Self {
         safe_product(self, o)
     }
+    /// The product rule of a tangent and a derivative, where every part of the tangent is a
+    /// tangent: a zero tangent value times an infinite derivative is zero (the quantity does
+    /// not move), where the product of values would be NaN. In `t′·d + t·d′` both factors of the
+    /// second term are tangents, so a zero in either gives zero there, as in the NaN-safe
+    /// product. Only on the careful paths.
+    #[inline]
+    fn tangent_times(self, d: Self) -> Self {
+        Jet {
+            re: tangent_mul(self.re, d.re),
+            eps: array::from_fn(|i| {
+                let through_d = if d.eps[i].is_zero() {
+                    T::zero()
+                } else {
+                    tangent_mul(self.re, d.eps[i])
+                };
+                tangent_mul(self.eps[i], d.re) + through_d
+            }),
+        }
+    }
     #[inline]
     fn exp_nonpositive(self) -> Self {
         let e = self.re.exp_nonpositive();

@@ -98,6 +98,14 @@ pub(crate) mod parts {
         /// `self * o`, except that a zero part times a non-finite part contributes zero at every
         /// level of a nested jet (the zero says the quantity does not move in that direction).
         fn safe_mul(self, o: Self) -> Self;
+        /// `self · d` for a nonzero tangent `self` (see [`tangent_mul`]): the NaN-safe product,
+        /// except that on a jet each part of the tangent is itself a tangent, so a zero part
+        /// gives zero against an infinite `d` at every level (its value part too, which
+        /// [`safe_mul`](Parts::safe_mul), a product of values, leaves as `0 · ∞`).
+        #[inline]
+        fn tangent_times(self, d: Self) -> Self {
+            self.safe_mul(d)
+        }
         /// `exp` of an argument the caller knows is `≤ 0` (or NaN): every derivative is `eˣ`,
         /// in `[0, 1]`, so the chain rule needs no NaN-safety test. For the numerically stable
         /// forms in [`functions`](crate::functions), whose hot paths it keeps branch-free.
@@ -199,7 +207,7 @@ pub(crate) mod parts {
         if t.is_zero() {
             T::zero()
         } else {
-            t.safe_mul(d)
+            t.tangent_times(d)
         }
     }
 }

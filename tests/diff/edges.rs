@@ -295,3 +295,27 @@ fn log_sum_exp_of_large_inputs_is_finite_and_exact() {
     let p = softmax(&x);
     assert!((p - want_g).abs().max() <= 1e-15);
 }
+
+/// The norm at the origin in a nested jet: both levels of the gradient are `0` (a zero tangent
+/// times the infinite `√'(0)`), at the value level of the outer tangents too, and the Hessian
+/// is `∞` on the diagonal and `0` off it. Seeded as `hvp` and the sparse passes seed: the same
+/// variable in the inner and the outer tangents.
+#[test]
+fn nested_norm_at_the_origin_has_zero_gradient_at_both_levels() {
+    use dualgrad::Jet;
+    let r = {
+        let x: [Jet<Jet<f64, 2>, 2>; 2] = std::array::from_fn(|i| {
+            let mut j = Jet::variable(Jet::variable(0.0, i), i);
+            j.eps[i] = Jet::constant(1.0);
+            j
+        });
+        (x[0] * x[0] + x[1] * x[1]).sqrt()
+    };
+    assert_eq!(r.re.re, 0.0);
+    assert_eq!(r.re.eps, [0.0, 0.0]);
+    assert_eq!([r.eps[0].re, r.eps[1].re], [0.0, 0.0]);
+    assert_eq!(
+        [r.eps[0].eps, r.eps[1].eps],
+        [[f64::INFINITY, 0.0], [0.0, f64::INFINITY]]
+    );
+}

@@ -825,3 +825,67 @@ fn auto_jacobian_thresholds_force_either_storage() {
         Err(SparseError::Length { what: "x", .. })
     ));
 }
+
+/// Σ ‖(xᵢ, xᵢ₊₁)‖: where a pair is at the origin its gradient is 0 and its Hessian `∞` on the
+/// diagonal, `0` off it (the norm's convention). The compressed passes must give the dense
+/// forward-mode results there too, infinities and zeros alike, not NaN from mixing colours.
+struct PairNorms;
+
+impl TermSum for PairNorms {
+    fn terms(&self) -> usize {
+        5
+    }
+    fn term<T: Scalar>(&self, i: usize, x: &[T]) -> T {
+        (x[i] * x[i] + x[i + 1] * x[i + 1]).sqrt()
+    }
+}
+
+#[test]
+fn sums_at_points_of_infinite_curvature_match_the_dense_results() {
+    fn dense<T: Scalar>(x: &SVector<T, 6>) -> T {
+        (0..5).fold(T::zero(), |s, i| {
+            s + (x[i] * x[i] + x[i + 1] * x[i + 1]).sqrt()
+        })
+    }
+    // pairs (0, 1) and (1, 2) at the origin, (4, 5) at the origin, the others not
+    let x = SVector::<f64, 6>::from([0.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    let (fd, gd) = gradient(dense, &x);
+    let (_, _, hd) = hessian(dense, &x);
+    assert!(
+        hd.iter().any(|v| v.is_infinite()),
+        "the point has infinite curvature"
+    );
+    let mut sum = SparseSum::new(PairNorms, x.as_slice());
+    let (mut g, mut g2) = ([f64::NAN; 6], [f64::NAN; 6]);
+    let mut h = DMatrix::zeros(6, 6);
+    assert_eq!(sum.gradient(x.as_slice(), &mut g).unwrap(), fd);
+    assert_eq!(
+        sum.hessian_dense(x.as_slice(), &mut g2, &mut h).unwrap(),
+        fd
+    );
+    let v = SVector::<f64, 6>::from([1.0, -2.0, 0.5, 1.0, 0.0, 3.0]);
+    let (_, _, hvd) = hvp(dense, &x, &v);
+    let (mut g3, mut hv) = ([f64::NAN; 6], [f64::NAN; 6]);
+    let f3 = sum.hvp(x.as_slice(), v.as_slice(), &mut g3, &mut hv);
+    assert_eq!(f3.unwrap(), fd);
+    let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+    for i in 0..6 {
+        assert!(
+            same(g[i], gd[i]) && same(g2[i], gd[i]) && same(g3[i], gd[i]),
+            "g[{i}]: {} / {} / {} vs {}",
+            g[i],
+            g2[i],
+            g3[i],
+            gd[i]
+        );
+        assert!(same(hv[i], hvd[i]), "Hv[{i}]: {} vs {}", hv[i], hvd[i]);
+        for j in 0..6 {
+            assert!(
+                same(h[(i, j)], hd[(i, j)]),
+                "H[{i}, {j}]: {} vs {}",
+                h[(i, j)],
+                hd[(i, j)]
+            );
+        }
+    }
+}
