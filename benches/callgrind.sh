@@ -17,7 +17,7 @@
 #
 # Each case runs twice, with 0 and with COUNT evaluations (COUNT from `report --list`); the
 # difference divided by COUNT is the exact count per evaluation: setup (building the data and
-# every case) is the same in both runs and cancels.
+# every case, and one evaluation that does any one-time work) is the same in both runs and cancels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

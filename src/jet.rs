@@ -1021,8 +1021,18 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     /// cancels (exactly `0` from `|x| ≈ 19`, where `sech² x ≈ 10⁻¹⁶`), so there it is
     /// `4e / (1 + e)²` with `e = e^{−2|x|}`: products and quotients of positive terms, which keep
     /// their relative accuracy at every derivative order and never overflow.
+    ///
+    /// On `f64`, where the C library's `tanh` is glibc's classic algorithm (checked once per
+    /// process, and noted per thread the first time a derivative entry point seeds its
+    /// variables), value and derivative come from one `exp_m1` in one out-of-line call, as
+    /// glibc computes `tanh`: the value is `f64::tanh`'s to the bit, and the derivative beyond
+    /// `|x| = 1` is `q (2 − q)` with `q = 1 − tanh |x|` before rounding (see
+    /// `scalar::tanh_sech2_f64`), as accurate as the form above without a second exponential.
     #[inline]
     fn tanh(&self) -> Self {
+        if let Some((t, d)) = self.re.tanh_sech2() {
+            return self.chain_bounded(t, d);
+        }
         let t = self.re.tanh();
         let d = if Float::abs(self.re.re()) <= prim::<T>(1.0) {
             T::one() - t * t

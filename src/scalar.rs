@@ -116,12 +116,24 @@ pub(crate) mod parts {
         /// `ln x` of an argument the caller knows is `≥ 1` (or NaN): every derivative is
         /// bounded there, so no NaN-safety test.
         fn ln_at_least_one(self) -> Self;
+        /// `(tanh x, sech² x)` from one exponential, where this type has such a formula whose
+        /// value is the platform's `tanh` to the bit (`f64` on glibc, see
+        /// `tanh_sech2_f64` in this module's parent); `None` elsewhere, and the caller takes `tanh` and its
+        /// derivative separately.
+        #[inline]
+        fn tanh_sech2(self) -> Option<(Self, Self)> {
+            None
+        }
     }
 
     /// The primitives: their own arithmetic, plain functions.
     macro_rules! primitive_parts {
         ($($p:ty),*) => {$(
             impl Parts for $p {
+                #[inline]
+                fn tanh_sech2(self) -> Option<(Self, Self)> {
+                    super::TanhSech2::tanh_sech2(self)
+                }
                 #[inline]
                 fn add_parts(&self, lanes: &mut [f64; 2]) {
                     lanes[0] += super::Precision::widen(*self);
@@ -210,6 +222,181 @@ pub(crate) mod parts {
             t.tangent_times(d)
         }
     }
+}
+
+/// `tanh` and its derivative of a primitive, from one exponential where that reproduces the
+/// platform's `tanh` to the bit.
+pub(crate) trait TanhSech2: Sized {
+    /// `Some((tanh x, sech² x))`, or `None` where the primitive has no such formula.
+    fn tanh_sech2(self) -> Option<(Self, Self)>;
+}
+
+impl TanhSech2 for f32 {
+    #[inline]
+    fn tanh_sech2(self) -> Option<(Self, Self)> {
+        None
+    }
+}
+
+impl TanhSech2 for f64 {
+    /// One direct call to a function that touches no memory of the caller's, so that the
+    /// caller's straight-line code can compute the tangent after it (as it would around a call
+    /// to `tanh`) instead of keeping it in memory across the call.
+    #[inline]
+    fn tanh_sech2(self) -> Option<(Self, Self)> {
+        Some(tanh_sech2_kernel(self, TANH_ONE_EXP.get()))
+    }
+}
+
+/// What this process knows of its `f64::tanh`: 0 not checked yet, 1 not glibc's algorithm,
+/// 2 glibc's algorithm (see [`tanh_formula_is_platforms`]).
+static TANH_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Runs the one-time check behind [`TANH_STATE`] if it has not run yet: called where jets are
+/// seeded ([`Jet::variable`](crate::Jet::variable)), never in the arithmetic, so that the
+/// kernel stays free of writes. Until it has run, jets take the two-call form, which gives the
+/// same value.
+#[inline]
+pub(crate) fn prepare_tanh() {
+    if !TANH_READY.get() {
+        prepare_tanh_once();
+    }
+}
+
+thread_local! {
+    /// This thread's copy of "[`TANH_STATE`] is 2", read as a plain (non-atomic) load in the
+    /// arithmetic.
+    static TANH_ONE_EXP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether this thread has copied [`TANH_STATE`] into [`TANH_ONE_EXP`].
+    static TANH_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cold]
+#[inline(never)]
+fn prepare_tanh_once() {
+    TANH_ONE_EXP.set(tanh_formula_is_platforms());
+    TANH_READY.set(true);
+}
+
+/// `(tanh x, sech² x)`: the one-exponential form where it reproduces `f64::tanh`, otherwise
+/// `f64::tanh` and `sech²` as `1 − tanh²` up to `|x| = 1` and `4e/(1 + e)²` with
+/// `e = e^{−2|x|}` beyond (the formulas of a jet over any other scalar). Out of line: see
+/// [`TanhSech2::tanh_sech2`].
+#[inline(never)]
+fn tanh_sech2_kernel(x: f64, one_exp: bool) -> (f64, f64) {
+    if one_exp {
+        return tanh_sech2_f64(x);
+    }
+    let t = x.tanh();
+    let d = if x.abs() <= 1.0 {
+        1.0 - t * t
+    } else {
+        let e = (-2.0 * x.abs()).exp();
+        let q = e + 1.0;
+        e * 4.0 / (q * q)
+    };
+    (t, d)
+}
+
+/// `(tanh x, sech² x)` by glibc's `tanh` algorithm (fdlibm's): one `exp_m1` gives the value, and
+/// the derivative comes from the same quantities with its relative accuracy kept everywhere.
+///
+/// - `|x| < 2⁻⁵⁵`: `tanh x = x(1 + x)`, `sech² x = 1 − tanh² x` (`= 1`).
+/// - `2⁻⁵⁵ ≤ |x| < 1`: `t = expm1(−2|x|)`, `tanh |x| = −t/(t + 2)`; `sech² = 1 − tanh²`, which
+///   does not cancel there (`tanh² < 0.59`).
+/// - `1 ≤ |x| < 22`: `t = expm1(2|x|)`, `q = 2/(t + 2) = 1 − tanh |x|` (before rounding),
+///   `tanh |x| = 1 − q`; `sech² = (1 − tanh)(1 + tanh) = q (2 − q)`, a product of two numbers
+///   each with a rounding or two, so accurate to a few units in the last place where
+///   `1 − tanh²` would cancel.
+/// - `|x| ≥ 22`: `tanh |x| = 1`; `sech² = 4e^{−2|x|}` (the factor `(1 + e^{−2|x|})⁻²` is `1` in
+///   `f64`), `0` at infinity.
+///
+/// The sign of `x` goes to the value. NaN gives NaN for both.
+#[inline]
+pub(crate) fn tanh_sech2_f64(x: f64) -> (f64, f64) {
+    let a = x.abs();
+    let (z, d) = if a >= 1.0 {
+        if a < 22.0 {
+            let t = (2.0 * a).exp_m1();
+            let q = 2.0 / (t + 2.0);
+            (1.0 - q, q * (2.0 - q))
+        } else {
+            (1.0, 4.0 * (-2.0 * a).exp())
+        }
+    } else {
+        // 2⁻⁵⁵ = 2.7755575615628914e-17
+        let z = if a >= 2.775_557_561_562_891_4e-17 {
+            let t = (-2.0 * a).exp_m1();
+            -t / (t + 2.0)
+        } else {
+            // also ±0 and NaN
+            a * (1.0 + a)
+        };
+        (z, 1.0 - z * z)
+    };
+    (if x.is_sign_negative() { -z } else { z }, d)
+}
+
+/// Whether [`tanh_sech2_f64`]'s value is this process's `f64::tanh` to the bit: checked once,
+/// on the first call, at points in every branch of the formula. glibc's `tanh` was this
+/// algorithm for decades; a C library with another `tanh` (musl, macOS, a glibc with a
+/// correctly rounded `tanh`) fails the check, and jets then take `tanh` and its derivative
+/// separately, so that a jet's value stays the value `f64` code computes.
+fn tanh_formula_is_platforms() -> bool {
+    use std::sync::atomic::Ordering;
+    match TANH_STATE.load(Ordering::Relaxed) {
+        2 => true,
+        1 => false,
+        _ => {
+            let same = cfg!(all(target_os = "linux", target_env = "gnu")) && tanh_check();
+            TANH_STATE.store(if same { 2 } else { 1 }, Ordering::Relaxed);
+            same
+        }
+    }
+}
+
+/// The check behind [`tanh_formula_is_platforms`]: 2,000 points spread over every branch,
+/// both signs, the branch boundaries and their neighbours.
+#[cold]
+fn tanh_check() -> bool {
+    let same = |p: f64| {
+        [p, -p]
+            .iter()
+            .all(|&x| tanh_sech2_f64(x).0.to_bits() == x.tanh().to_bits())
+    };
+    let edges = [
+        0.0,
+        2.775_557_561_562_891_4e-17,
+        1e-300,
+        1e-20,
+        0.5,
+        1.0,
+        22.0,
+    ];
+    let neighbours = |b: f64| {
+        [
+            f64::from_bits(b.to_bits() - 1),
+            f64::from_bits(b.to_bits() + 1),
+        ]
+    };
+    if !edges.iter().all(|&p| same(p))
+        || ![0.5, 1.0, 22.0]
+            .iter()
+            .all(|&b| neighbours(b).iter().all(|&p| same(p)))
+    {
+        return false;
+    }
+    // a fixed linear congruential walk: 1,000 points uniform in [0, 30) and 1,000 log-uniform
+    // in [1e-9, 10), no allocation (this runs inside allocation-free entry points)
+    let mut u: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..1_000).all(|_| {
+        u = u
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        #[allow(clippy::cast_precision_loss)]
+        let r = (u >> 11) as f64 / (1u64 << 53) as f64;
+        same(30.0 * r) && same(1e-9 * 1e10f64.powf(r))
+    })
 }
 
 /// A real scalar that models and functions are written against, once, generically.
@@ -350,6 +537,18 @@ impl<F: Precision, T: AnyScalar + DualNum<Primitive = F>> Scalar<F> for T {}
 
 #[cfg(test)]
 mod tests {
+    /// On glibc the one-exponential `tanh` is in use: its value is glibc's `tanh` at every point
+    /// of the check (if a glibc changes its `tanh`, jets fall back to two calls and this says so).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn glibc_tanh_is_the_one_exponential_formula() {
+        assert!(super::tanh_formula_is_platforms());
+        assert_eq!(
+            super::TanhSech2::tanh_sech2(0.5f64).map(|p| p.0),
+            Some(0.5f64.tanh())
+        );
+    }
+
     use super::parts::{Parts, lanes_finite};
     use crate::Jet;
     use quickcheck::quickcheck;

@@ -10,6 +10,7 @@ use crate::{AnyScalar, Jet};
 /// ```
 #[inline]
 pub fn derivative<T: AnyScalar>(f: impl FnOnce(Jet<T, 1>) -> Jet<T, 1>, x: T) -> (T, T) {
+    crate::scalar::prepare_tanh();
     let r = f(Jet::variable(x, 0));
     (r.re, r.eps[0])
 }
@@ -32,6 +33,7 @@ pub fn second_derivative<T: AnyScalar>(
     f: impl FnOnce(Jet<Jet<T, 1>, 1>) -> Jet<Jet<T, 1>, 1>,
     x: T,
 ) -> (T, T, T) {
+    crate::scalar::prepare_tanh();
     let r = f(Jet::variable(Jet::variable(x, 0), 0));
     (r.re.re, r.re.eps[0], r.eps[0].eps[0])
 }
@@ -51,6 +53,7 @@ pub fn third_derivative<T: AnyScalar>(
     f: impl FnOnce(Jet<Jet<Jet<T, 1>, 1>, 1>) -> Jet<Jet<Jet<T, 1>, 1>, 1>,
     x: T,
 ) -> (T, T, T, T) {
+    crate::scalar::prepare_tanh();
     let r = f(Jet::variable(Jet::variable(Jet::variable(x, 0), 0), 0));
     (
         r.re.re.re,

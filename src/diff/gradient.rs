@@ -100,6 +100,7 @@ pub fn gradient_chunked<T: AnyScalar, const N: usize, const C: usize>(
         xs[i] = Jet::constant(x[i]);
     }
     let mut grad = filled!(T::zero(); N);
+    crate::scalar::prepare_tanh();
     let mut value = None;
     for start in (0..N).step_by(C) {
         let end = (start + C).min(N);

@@ -52,6 +52,7 @@ pub(super) fn one_pass_into<T: AnyScalar, const N: usize>(
     grad: &mut SVector<T, N>,
     hess: &mut SMatrix<T, N, N>,
 ) -> T {
+    crate::scalar::prepare_tanh();
     let r = f(&SVector::from_fn(|i, _| {
         Jet::variable(Jet::variable(x[i], i), i)
     }));

@@ -45,6 +45,7 @@ pub(super) fn one_pass<T: AnyScalar, const N: usize>(
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SVector<T, N>) {
+    crate::scalar::prepare_tanh();
     let r = f(&SVector::from_fn(|i, _| {
         Jet::new(Jet::variable(x[i], i), [Jet::constant(v[i])])
     }));
@@ -88,6 +89,7 @@ pub fn hvp_chunked<T: AnyScalar, const N: usize, const C: usize>(
         xs[i] = constant(i);
     }
     let mut out = (T::zero(), filled!(T::zero(); N), filled!(T::zero(); N));
+    crate::scalar::prepare_tanh();
     let mut value = None;
     for start in (0..N).step_by(C) {
         let chunk = start..(start + C).min(N);

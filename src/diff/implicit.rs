@@ -173,6 +173,7 @@ fn newton_step<T: Scalar, F: ImplicitFn<NX, NP>, const NX: usize, const NP: usiz
     x: &SVector<T, NX>,
     theta: &SVector<T, NP>,
 ) -> Result<SVector<T, NX>, StepFailure> {
+    crate::scalar::prepare_tanh();
     let xs = SVector::<Jet<T, NX>, NX>::from_fn(|i, _| Jet::variable(x[i], i));
     let r = f.residual(&xs, &theta.map(Jet::constant));
     if let Some(row) = (0..NX).find(|&i| !r[i].re.value().is_finite()) {
@@ -320,6 +321,7 @@ impl<F: ParamObjective<NX, NP>, const NX: usize, const NP: usize> ImplicitFn<NX,
     for Stationary<'_, F>
 {
     fn residual<T: Scalar>(&self, x: &SVector<T, NX>, theta: &SVector<T, NP>) -> SVector<T, NX> {
+        crate::scalar::prepare_tanh();
         let xs = SVector::<Jet<T, NX>, NX>::from_fn(|i, _| Jet::variable(x[i], i));
         let v = self.0.value(&xs, &theta.map(Jet::constant));
         SVector::from(v.eps)

@@ -175,6 +175,7 @@ pub(super) fn chunks_into<T: AnyScalar, const N: usize, const M: usize, const C:
     for i in 0..N {
         xs[i] = Jet::constant(x[i]);
     }
+    crate::scalar::prepare_tanh();
     let mut first = true;
     for start in (0..N).step_by(C) {
         let cols = start..(start + C).min(N);

@@ -106,5 +106,6 @@ use nalgebra::SVector;
 /// release build turns into straight stores; the chunked paths, where the stack matters, build
 /// their input with `filled!`.
 fn seed<T: AnyScalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {
+    crate::scalar::prepare_tanh();
     SVector::from_fn(|i, _| Jet::variable(x[i], i))
 }

@@ -252,6 +252,7 @@ pub fn jacobian_into<const N: usize, const K: usize, R: Residuals<N, K> + ?Sized
         m * N,
         "jacobian_into: the Jacobian buffer must hold m · N entries"
     );
+    crate::scalar::prepare_tanh();
     let seeded: SVector<Jet<f64, N>, N> = SVector::from_fn(|i, _| Jet::variable(params[i], i));
     for b in 0..problem.blocks() {
         let block = problem.residual(b, &seeded);
@@ -327,6 +328,7 @@ pub(crate) fn residual_curvature<const N: usize, const K: usize, R: Residuals<N,
     params: &SVector<f64, N>,
     c: &[f64],
 ) -> SMatrix<f64, N, N> {
+    crate::scalar::prepare_tanh();
     let seeded: SVector<Jet<Jet<f64, N>, N>, N> =
         SVector::from_fn(|i, _| Jet::variable(Jet::variable(params[i], i), i));
     let mut s = SMatrix::<f64, N, N>::zeros();

@@ -72,6 +72,7 @@ pub(crate) fn affine_const<T: Scalar, const I: usize, const O: usize>(
 /// tangent `e_k`, so a pass gives `∂L/∂z`.
 #[inline]
 pub(crate) fn seed<const N: usize>(z: &SVector<f64, N>) -> SVector<Jet<f64, N>, N> {
+    crate::scalar::prepare_tanh();
     SVector::from_fn(|k, _| Jet::variable(z[k], k))
 }
 

@@ -190,6 +190,7 @@ where
         y: &Y,
     ) -> (f64, SVector<f64, I>) {
         let z = affine(&p.w, &p.b, x);
+        crate::scalar::prepare_tanh();
         let mut a = SVector::<f64, H>::zeros();
         let mut slope = [0.0; H];
         for k in 0..H {

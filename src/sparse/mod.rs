@@ -149,6 +149,7 @@ impl<A, B, C, D> Width<A, B, C, D> {
 /// (block + 1)·W`): variable `j` gets tangent `1` in lane `colour(j) − block·W` if its colour is
 /// in the block.
 fn seed<const W: usize>(xs: &mut [Jet<f64, W>], x: &[f64], colours: &[usize], block: usize) {
+    crate::scalar::prepare_tanh();
     for ((xj, &v), &c) in xs.iter_mut().zip(x).zip(colours) {
         *xj = Jet::constant(v);
         if c / W == block {

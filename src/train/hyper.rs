@@ -231,6 +231,7 @@ where
     V: BatchLoss<P>,
     Opt: Optimizer<P, Jet<f64, H>>,
 {
+    crate::scalar::prepare_tanh();
     let seeded = SVector::from_fn(|k, _| Jet::variable(hyper[k], k));
     let loss = validation_after_training(&seeded, setup, objective, validation, config)?;
     Ok(Hypergradient {
