@@ -8,7 +8,8 @@ use super::report::Evaluations;
 use super::stop::StopReason;
 use crate::ScalarFn;
 use crate::data::{seeded_rng, unit_uniform};
-use nalgebra::{SMatrix, SVector};
+use nalgebra::allocator::Allocator;
+use nalgebra::{DMatrix, DefaultAllocator, Dim, OMatrix, SMatrix, SVector};
 
 /// The verdict at a stationary `point` with Hessian `h`: [`StopReason::SaddlePoint`] if `h` has
 /// a negative eigenvalue beyond rounding, `None` (a minimum, as far as curvature tells) if not.
@@ -145,18 +146,46 @@ fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
     if h.iter().any(|v| !v.is_finite()) {
         return None;
     }
+    if dense_on_heap::<N>() {
+        negative_eigenvalue_in(&DMatrix::from_column_slice(N, N, h.as_slice()))
+    } else {
+        negative_eigenvalue_in(h)
+    }
+}
+
+/// Whether the second-order methods work on an `N × N` matrix on the heap ([`DMatrix`]) rather
+/// than on the stack: above [`HEAP_RESULT_BYTES`](crate::diff::size::HEAP_RESULT_BYTES), where
+/// a few stack copies of the matrix (a factorisation, a shifted copy, more in a debug build)
+/// would not fit in a test thread's 2 MiB.
+pub(crate) const fn dense_on_heap<const N: usize>() -> bool {
+    N * N * size_of::<f64>() > crate::diff::size::HEAP_RESULT_BYTES
+}
+
+/// [`negative_eigenvalue`] on a finite square matrix of either storage: `SMatrix` (no
+/// allocation) or `DMatrix` (nothing `N × N` on the stack).
+fn negative_eigenvalue_in<D: Dim>(h: &OMatrix<f64, D, D>) -> Option<f64>
+where
+    DefaultAllocator: Allocator<D, D>,
+{
+    let n = h.nrows();
     let sym = (h + h.transpose()) * 0.5;
     let scale = sym.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
     let tau = NEGATIVE_CURVATURE_TOL * scale;
-    let id = SMatrix::<f64, N, N>::identity();
-    if (sym + id * tau).cholesky().is_some() {
+    let shifted = |shift: f64| {
+        let mut m = sym.clone();
+        for i in 0..n {
+            m[(i, i)] += shift;
+        }
+        m
+    };
+    if shifted(tau).cholesky().is_some() {
         return None;
     }
     // Gershgorin: every eigenvalue is at least min over i of (hᵢᵢ − Σⱼ≠ᵢ |hᵢⱼ|).
-    let mut lo = (0..N)
+    let mut lo = (0..n)
         .map(|i| {
             sym[(i, i)]
-                - (0..N)
+                - (0..n)
                     .filter(|&j| j != i)
                     .map(|j| sym[(i, j)].abs())
                     .sum::<f64>()
@@ -169,7 +198,7 @@ fn negative_eigenvalue<const N: usize>(h: &SMatrix<f64, N, N>) -> Option<f64> {
         if mid <= lo || mid >= hi {
             break;
         }
-        if (sym - id * mid).cholesky().is_some() {
+        if shifted(-mid).cholesky().is_some() {
             lo = mid; // h − mid·I is positive definite: every eigenvalue is above mid
         } else {
             hi = mid;

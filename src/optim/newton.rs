@@ -1,12 +1,14 @@
 //! Newton's method from the exact Hessian, safeguarded, with a line search.
 
-use super::curvature::saddle_point;
+use super::curvature::{dense_on_heap, saddle_point};
 use super::line_search::{Armijo, LineSearch, search_counted};
 use super::method::{Method, Point};
 use super::report::Evaluations;
 use super::stop::StopReason;
 use crate::ScalarFn;
-use nalgebra::{SMatrix, SVector};
+use crate::diff::size::boxed_zeros;
+use nalgebra::allocator::Allocator;
+use nalgebra::{DMatrix, DVector, DefaultAllocator, Dim, OMatrix, OVector, SMatrix, SVector};
 
 /// A step direction computed from the gradient and the Hessian.
 ///
@@ -62,6 +64,12 @@ pub enum NewtonDirection {
 /// `−g`. The step length comes from the line search ([`Armijo`] backtracking by default), which
 /// tries the full Newton step first, so convergence is quadratic near a minimiser.
 ///
+/// The Hessian is kept in one heap allocation made on the first step. Above
+/// [`HEAP_RESULT_BYTES`](crate::diff::size::HEAP_RESULT_BYTES) (`N ≥ 91`) the Cholesky
+/// factorisations and the curvature test work on heap copies ([`DMatrix`]), so no `N × N`
+/// matrix is on the stack at any size and each step allocates; below, a step allocates
+/// nothing.
+///
 /// Run it with [`minimize`](crate::optim::minimize). When the gradient-norm test passes at a point
 /// where the exact Hessian has a negative eigenvalue (below `−1e-8 · max(1, max |Hᵢⱼ|)`), the
 /// point is a saddle or a maximum, not a minimum: the run stops with
@@ -110,7 +118,10 @@ pub enum NewtonDirection {
 pub struct Newton<const N: usize, L = Armijo> {
     line_search: L,
     last: NewtonDirection,
-    cache: Option<(SVector<f64, N>, SMatrix<f64, N, N>)>,
+    /// The Hessian, in storage allocated once (on the heap, so that the method itself stays
+    /// small at any `N`), and the point it was taken at.
+    hessian: Option<Box<SMatrix<f64, N, N>>>,
+    hessian_at: Option<SVector<f64, N>>,
 }
 
 impl<const N: usize> Default for Newton<N, Armijo> {
@@ -135,8 +146,40 @@ impl<const N: usize, L: LineSearch> Newton<N, L> {
         Self {
             line_search,
             last: NewtonDirection::None,
-            cache: None,
+            hessian: None,
+            hessian_at: None,
         }
+    }
+
+    /// The Hessian at `x` into the method's storage (allocated on first use); returns the value
+    /// and the gradient computed with it.
+    fn take_hessian<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        x: &SVector<f64, N>,
+        evals: &mut Evaluations,
+    ) -> (f64, SVector<f64, N>) {
+        let h = self.hessian.get_or_insert_with(boxed_zeros::<f64, N, N>);
+        let mut gradient = SVector::zeros();
+        let value = f.hessian_into(x, &mut gradient, h);
+        evals.add_hessian();
+        self.hessian_at = Some(*x);
+        (value, gradient)
+    }
+
+    /// The stored Hessian, taken at `x` if it was not.
+    fn hessian_at<F: ScalarFn<N>>(
+        &mut self,
+        f: &F,
+        x: &SVector<f64, N>,
+        evals: &mut Evaluations,
+    ) -> Box<SMatrix<f64, N, N>> {
+        if self.hessian_at.as_ref() != Some(x) {
+            self.take_hessian(f, x, evals);
+        }
+        self.hessian
+            .take()
+            .unwrap_or_else(|| unreachable!("take_hessian stores a Hessian"))
     }
 
     /// The kind of direction the last iteration used.
@@ -162,35 +205,57 @@ impl<const N: usize, L> SecondOrderStep<N> for Newton<N, L> {
         grad: &SVector<f64, N>,
         hessian: &SMatrix<f64, N, N>,
     ) -> SVector<f64, N> {
-        let descent = |d: &SVector<f64, N>| d.iter().all(|v| v.is_finite()) && grad.dot(d) < 0.0;
-        if let Some(chol) = hessian.cholesky() {
-            let d = -chol.solve(grad);
-            if descent(&d) {
-                self.last = NewtonDirection::Newton;
-                return d;
-            }
-        }
-        let scale = hessian
-            .diagonal()
-            .iter()
-            .fold(1.0_f64, |m, v| m.max(v.abs()));
-        if scale.is_finite() {
-            let mut lambda = 1e-3 * scale;
-            while lambda <= 1e10 * scale {
-                let damped = hessian + SMatrix::<f64, N, N>::identity() * lambda;
-                if let Some(chol) = damped.cholesky() {
-                    let d = -chol.solve(grad);
-                    if descent(&d) {
-                        self.last = NewtonDirection::Damped(lambda);
-                        return d;
-                    }
-                }
-                lambda *= 10.0;
-            }
-        }
-        self.last = NewtonDirection::Gradient;
-        -grad
+        let (d, kind) = if dense_on_heap::<N>() {
+            let g = DVector::from_column_slice(grad.as_slice());
+            let h = DMatrix::from_column_slice(N, N, hessian.as_slice());
+            let (d, kind) = newton_direction(&g, &h);
+            (SVector::from_column_slice(d.as_slice()), kind)
+        } else {
+            newton_direction(grad, hessian)
+        };
+        self.last = kind;
+        d
     }
+}
+
+/// The safeguarded Newton direction on a matrix of either storage (`SMatrix`: no allocation;
+/// `DMatrix`: nothing `N × N` on the stack): `−H⁻¹g` by Cholesky if it descends, else
+/// `−(H + λI)⁻¹g` for `λ = 10⁻³, 10⁻², … × max |hᵢᵢ|` up to `10¹⁰ ×`, else `−g`.
+fn newton_direction<D: Dim>(
+    grad: &OVector<f64, D>,
+    hessian: &OMatrix<f64, D, D>,
+) -> (OVector<f64, D>, NewtonDirection)
+where
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
+{
+    let descent = |d: &OVector<f64, D>| d.iter().all(|v| v.is_finite()) && grad.dot(d) < 0.0;
+    if let Some(chol) = hessian.clone().cholesky() {
+        let d = -chol.solve(grad);
+        if descent(&d) {
+            return (d, NewtonDirection::Newton);
+        }
+    }
+    let scale = hessian
+        .diagonal()
+        .iter()
+        .fold(1.0_f64, |m, v| m.max(v.abs()));
+    if scale.is_finite() {
+        let mut lambda = 1e-3 * scale;
+        while lambda <= 1e10 * scale {
+            let mut damped = hessian.clone();
+            for i in 0..damped.nrows() {
+                damped[(i, i)] += lambda;
+            }
+            if let Some(chol) = damped.cholesky() {
+                let d = -chol.solve(grad);
+                if descent(&d) {
+                    return (d, NewtonDirection::Damped(lambda));
+                }
+            }
+            lambda *= 10.0;
+        }
+    }
+    (-grad, NewtonDirection::Gradient)
 }
 
 impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
@@ -200,15 +265,9 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
         point: &mut Point<N>,
         evals: &mut Evaluations,
     ) -> Result<(), StopReason> {
-        let hessian = match self.cache {
-            Some((x, h)) if x == point.x => h,
-            _ => {
-                let (_, _, h) = f.hessian(&point.x);
-                evals.add_hessian();
-                h
-            }
-        };
+        let hessian = self.hessian_at(f, &point.x, evals);
         let d = self.direction(&point.gradient, &hessian);
+        self.hessian = Some(hessian);
         // Through `search_with_gradient`, so that a strong Wolfe search can check curvature.
         let slope = point.gradient.dot(&d);
         let (ls, _) = search_counted(&self.line_search, f, point, slope, &d, evals);
@@ -216,16 +275,14 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
             return Err(StopReason::LineSearchFailed);
         }
         let x = point.x + d * ls.step;
-        let (value, gradient, h) = f.hessian(&x);
-        evals.add_hessian();
-        self.cache = Some((x, h));
+        let (value, gradient) = self.take_hessian(f, &x, evals);
         *point = Point { x, value, gradient };
         Ok(())
     }
 
     fn reset(&mut self) {
         self.last = NewtonDirection::None;
-        self.cache = None;
+        self.hessian_at = None;
     }
 
     fn confirm_stationary<F: ScalarFn<N>>(
@@ -234,15 +291,9 @@ impl<const N: usize, L: LineSearch> Method<N> for Newton<N, L> {
         point: &Point<N>,
         evals: &mut Evaluations,
     ) -> Option<StopReason> {
-        let hessian = match self.cache {
-            Some((x, h)) if x == point.x => h,
-            _ => {
-                let (_, _, h) = f.hessian(&point.x);
-                evals.add_hessian();
-                self.cache = Some((point.x, h));
-                h
-            }
-        };
-        saddle_point(point, &hessian)
+        let hessian = self.hessian_at(f, &point.x, evals);
+        let verdict = saddle_point(point, &hessian);
+        self.hessian = Some(hessian);
+        verdict
     }
 }

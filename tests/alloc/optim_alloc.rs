@@ -167,6 +167,12 @@ fn minimize_allocates_only_its_history() {
             }),
         ),
     ] {
-        assert_eq!(count, 1, "{name}: {count} allocations (the history is one)");
+        // Newton also keeps its Hessian in storage allocated once (on the heap, so that the
+        // method stays small at any N)
+        let expected = if name == "newton" { 2 } else { 1 };
+        assert_eq!(
+            count, expected,
+            "{name}: {count} allocations (the history is one)"
+        );
     }
 }

@@ -396,3 +396,40 @@ fn bad_hyperparameters_are_errors_naming_the_value() {
     assert!(AdamConfig::default().build::<2>().is_ok());
     assert!(AdamConfig::adamw().build::<2>().is_ok());
 }
+
+/// `Σ ½ (i + 1)(xᵢ − 1)² + ¼ Σ (xᵢ − xᵢ₊₁)²` in 200 variables: a convex quadratic whose minimum
+/// is `x = 1` (every term vanishes there), so Newton's method reaches it in one step.
+struct WideBowl;
+impl ScalarFn<200> for WideBowl {
+    fn eval<T: Scalar>(&self, x: &SVector<T, 200>) -> T {
+        let mut s = T::zero();
+        for i in 0..200 {
+            s += (x[i] - 1.0).powi(2) * (0.5 * (i + 1) as f64);
+            if i + 1 < 200 {
+                s += (x[i] - x[i + 1]).powi(2) * 0.25;
+            }
+        }
+        s
+    }
+}
+
+/// Newton's method at `N = 200` (a 313 KiB Hessian) in a debug build inside a 2 MiB thread:
+/// its Hessian, factorisations and shifted copies live on the heap above 64 KiB, so nothing
+/// `N × N` is on the stack.
+#[test]
+fn newton_at_n_200_runs_in_a_2_mib_thread() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let x0 = SVector::<f64, 200>::from_fn(|i, _| (i as f64).sin());
+            let rules = StopRules::default().with_grad_tol(1e-9);
+            let r = minimize(&WideBowl, x0, &mut Newton::default(), &rules, |_| {}).unwrap();
+            assert!(r.stop.converged(), "{:?}", r.stop);
+            assert!(r.iterations <= 2, "{} iterations", r.iterations);
+            let worst = r.params.iter().map(|v| (v - 1.0).abs()).fold(0.0, f64::max);
+            assert!(worst < 1e-12, "|x − 1| = {worst:e}");
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
