@@ -988,18 +988,37 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     }
     /// `atan2(y, x)` with `y = self`: `d = (x dy − y dx) / (x² + y²)`.
     /// At `x = y = 0` the derivative is undefined (NaN) in every direction in which `x` or `y`
-    /// moves, and zero in the others.
+    /// moves, and zero in the others. Where `x² + y²` would overflow or underflow (the larger
+    /// of `|x|`, `|y|` beyond the square root of the largest or smallest normal number, within
+    /// a factor 4), both are first scaled by a power of two `k` (exact):
+    /// `x/(x² + y²) = (kx) k / ((kx)² + (ky)²)`.
     #[inline]
     fn atan2(&self, x: Self) -> Self {
         let y = *self;
-        let r2 = (x.re * x.re + y.re * y.re).recip();
+        let (xr, yr, r2) = {
+            let m = Float::max(Float::abs(x.re.re()), Float::abs(y.re.re()));
+            let big = Float::sqrt(T::Primitive::max_value()) * prim::<T>(0.25);
+            let small = Float::sqrt(T::Primitive::min_positive_value()) * prim::<T>(4.0);
+            if (m > big && Float::is_finite(m)) || (m < small && m > prim::<T>(0.0)) {
+                let limit = Float::floor(Float::log2(T::Primitive::max_value())) - prim::<T>(2.0);
+                let e = Float::min(Float::max(Float::floor(Float::log2(m)), -limit), limit);
+                let k = Float::powi(
+                    prim::<T>(2.0),
+                    -num_traits::ToPrimitive::to_i32(&e).unwrap_or(0),
+                );
+                let (xr, yr) = (x.re * k, y.re * k);
+                (xr, yr, (xr * xr + yr * yr).recip() * k)
+            } else {
+                (x.re, y.re, (x.re * x.re + y.re * y.re).recip())
+            }
+        };
         let eps = checked(
-            array::from_fn(|i| (x.re * y.eps[i] - y.re * x.eps[i]) * r2),
+            array::from_fn(|i| (xr * y.eps[i] - yr * x.eps[i]) * r2),
             |i| {
                 if x.eps[i].is_zero() && y.eps[i].is_zero() {
                     T::zero()
                 } else {
-                    (tangent_mul(y.eps[i], x.re) - tangent_mul(x.eps[i], y.re)).safe_mul(r2)
+                    (tangent_mul(y.eps[i], xr) - tangent_mul(x.eps[i], yr)).safe_mul(r2)
                 }
             },
         );

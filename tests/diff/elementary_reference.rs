@@ -182,3 +182,57 @@ fn tanh_two_call_form_on_a_fresh_thread() {
     .join()
     .expect("the thread's assertions hold");
 }
+
+/// `∂/∂y atan2(y, x) = x/(x² + y²)` and `∂/∂x = −y/(x² + y²)` at magnitudes where `x² + y²`
+/// overflows or underflows (`10⁻³⁰⁵` to `10³⁰⁰`), against the same
+/// quotients written without squares: `1/(x + y·(y/x))` for `|x| ≥ |y|`, and its mirror.
+#[test]
+fn atan2_derivatives_at_extreme_magnitudes() {
+    fn reference(y: f64, x: f64) -> (f64, f64) {
+        if x.abs() >= y.abs() {
+            let t = y / x;
+            let dy = 1.0 / (x + y * t);
+            (dy, -t * dy)
+        } else {
+            let t = x / y;
+            let dx = -1.0 / (y + x * t);
+            (-t * dx, dx)
+        }
+    }
+    fn prop(ey: u16, ex: u16, sy: bool, sx: bool, ry: u8, rx: u8) -> bool {
+        // exponents in [−300, 300], mantissas in [1, 2)
+        let e = |u: u16| f64::from(u % 601) - 300.0;
+        let m = |r: u8| 1.0 + f64::from(r) / 256.0;
+        let y = if sy { -1.0 } else { 1.0 } * m(ry) * 10f64.powf(e(ey));
+        let x = if sx { -1.0 } else { 1.0 } * m(rx) * 10f64.powf(e(ex));
+        let (_, g) = dualgrad::gradient(|v| v[0].atan2(v[1]), &nalgebra::SVector::from([y, x]));
+        let (dy, dx) = reference(y, x);
+        let close = |got: f64, want: f64| {
+            if got == want {
+                true
+            } else if want == 0.0 || want.abs() < f64::MIN_POSITIVE {
+                (got - want).abs() <= 4.0 * f64::MIN_POSITIVE
+            } else {
+                (got - want).abs() <= 4.0 * f64::EPSILON * want.abs()
+            }
+        };
+        close(g[0], dy) && close(g[1], dx)
+    }
+    quickcheck::QuickCheck::new()
+        .tests(3_000)
+        .quickcheck(prop as fn(u16, u16, bool, bool, u8, u8) -> bool);
+    for (y, x) in [
+        (1e200, 2e200),
+        (3e-200, 1e-200),
+        (1e300, -1e300),
+        (1e-305, 2e-305),
+    ] {
+        let (_, g) = dualgrad::gradient(|v| v[0].atan2(v[1]), &nalgebra::SVector::from([y, x]));
+        let (dy, dx) = reference(y, x);
+        assert!(
+            (g[0] - dy).abs() <= 4.0 * f64::EPSILON * dy.abs()
+                && (g[1] - dx).abs() <= 4.0 * f64::EPSILON * dx.abs(),
+            "atan2 at ({y:e}, {x:e}): {g:?}, reference ({dy:e}, {dx:e})"
+        );
+    }
+}
