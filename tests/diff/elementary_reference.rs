@@ -236,3 +236,52 @@ fn atan2_derivatives_at_extreme_magnitudes() {
         );
     }
 }
+
+/// The spherical Bessel functions `j0`, `j1`, `j2` and their first two derivatives near 0, where
+/// the closed forms cancel, against their defining series summed term by term, each term
+/// differentiated as a monomial: `j_n(x) = Σₖ (−1)ᵏ x^{2k+n} / (2ᵏ k! (2k + 2n + 1)!!)`
+/// (independent of the crate's nested evaluation of the same series). Relative tolerance a few
+/// units in the last place.
+#[test]
+fn spherical_bessel_near_zero_against_the_defining_series() {
+    fn series(n: i32, x: f64) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        for k in 0..40 {
+            let p = 2 * k + n; // the power of x
+            let mut denom = 2f64.powi(k) * (1..=k).map(f64::from).product::<f64>();
+            denom *= (1..=(2 * k + 2 * n + 1))
+                .step_by(2)
+                .map(f64::from)
+                .product::<f64>();
+            let c = if k % 2 == 0 { 1.0 } else { -1.0 } / denom;
+            let pf = f64::from(p);
+            out[0] += c * x.powi(p);
+            if p >= 1 {
+                out[1] += c * pf * x.powi(p - 1);
+            }
+            if p >= 2 {
+                out[2] += c * pf * (pf - 1.0) * x.powi(p - 2);
+            }
+        }
+        out
+    }
+    let apply = |n: i32, t: dualgrad::Jet<dualgrad::Jet<f64, 1>, 1>| match n {
+        0 => num_dual::DualNum::sph_j0(&t),
+        1 => num_dual::DualNum::sph_j1(&t),
+        _ => num_dual::DualNum::sph_j2(&t),
+    };
+    let mut misses = Vec::new();
+    for n in 0..3 {
+        for &x in &[1e-8, -1e-5, 1e-3, 0.01, -0.1, 0.5, 1.0, 1.5, -1.99, 2.5] {
+            let j = apply(n, dualgrad::Jet::variable(dualgrad::Jet::variable(x, 0), 0));
+            let got = [j.re.re, j.re.eps[0], j.eps[0].eps[0]];
+            let want = series(n, x);
+            for (order, (&g, &w)) in got.iter().zip(&want).enumerate() {
+                if (g - w).abs() > 1e-14 * w.abs().max(1e-300) {
+                    misses.push(format!("j{n}({x:e}) order {order}: {g:e}, series {w:e}"));
+                }
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
