@@ -889,3 +889,64 @@ fn sums_at_points_of_infinite_curvature_match_the_dense_results() {
         }
     }
 }
+
+/// The star-coloured path at points of infinite curvature: one banded term
+/// `Σ ‖(xᵢ, xᵢ₊₂)‖ + xᵢ₊₁³` over 40 variables (so the star colouring's passes are fewer than the
+/// term's own), with three pairs at the origin. Gradient, Hessian and `H v` must be the dense
+/// forward-mode results there, infinities and zeros alike.
+#[test]
+fn star_path_at_points_of_infinite_curvature_matches_the_dense_results() {
+    struct BandedNorms;
+    impl TermSum for BandedNorms {
+        fn terms(&self) -> usize {
+            1
+        }
+        fn term<T: Scalar>(&self, _: usize, x: &[T]) -> T {
+            let mut s = T::zero();
+            for i in 0..x.len() - 2 {
+                s += (x[i] * x[i] + x[i + 2] * x[i + 2]).sqrt() + x[i + 1].powi(3);
+            }
+            s
+        }
+    }
+    // pairs (10, 12), (12, 14) and (30, 32) at the origin
+    let x = SVector::<f64, 40>::from_fn(|i, _| match i {
+        10 | 12 | 14 | 30 | 32 => 0.0,
+        _ => 0.5 + 0.3 * (i as f64).cos(),
+    });
+    let mut sum = SparseSum::new(BandedNorms, x.as_slice());
+    assert!(sum.hessian_passes() < 40, "{} passes", sum.hessian_passes());
+    fn dense<T: Scalar>(x: &SVector<T, 40>) -> T {
+        BandedNorms.term(0, x.as_slice())
+    }
+    let (fd, gd, hd) = dualgrad::hessian_chunked(dense, &x, dualgrad::Chunk::<8>);
+    assert!(hd.iter().any(|v| v.is_infinite()), "infinite curvature");
+    let v = SVector::<f64, 40>::from_fn(|i, _| 1.0 - 0.05 * i as f64);
+    let (_, _, hvd) = dualgrad::hvp_chunked(dense, &x, &v, dualgrad::Chunk::<8>);
+    let (mut g, mut g2, mut g3, mut hv) = ([0.0; 40], [0.0; 40], [0.0; 40], [0.0; 40]);
+    let mut h = DMatrix::zeros(40, 40);
+    let f1 = sum.gradient(x.as_slice(), &mut g).unwrap();
+    let f2 = sum.hessian_dense(x.as_slice(), &mut g2, &mut h).unwrap();
+    let f3 = sum
+        .hvp(x.as_slice(), v.as_slice(), &mut g3, &mut hv)
+        .unwrap();
+    let agree = |what: &str, a: f64, b: f64| {
+        if a.is_finite() && b.is_finite() {
+            close_rel(what, a, b).unwrap();
+        } else {
+            assert!(a == b || (a.is_nan() && b.is_nan()), "{what}: {a} vs {b}");
+        }
+    };
+    for f in [f1, f2, f3] {
+        agree("f", f, fd);
+    }
+    for i in 0..40 {
+        agree(&format!("g[{i}]"), g[i], gd[i]);
+        agree(&format!("g2[{i}]"), g2[i], gd[i]);
+        agree(&format!("g3[{i}]"), g3[i], gd[i]);
+        agree(&format!("Hv[{i}]"), hv[i], hvd[i]);
+        for j in 0..40 {
+            agree(&format!("H[{i},{j}]"), h[(i, j)], hd[(i, j)]);
+        }
+    }
+}
