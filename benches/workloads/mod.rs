@@ -22,7 +22,7 @@
 //!
 //! Besides the workloads whose losses call the crate's stable `softmax_cross_entropy` and
 //! `bce_with_logits` (`iris`, `logistic`), `iris-plain` and `logistic-plain` write those losses
-//! out with plain `exp`, `ln` and `ln_1p`, as a user would, and `products-W` (`W` = 1 … 17)
+//! out with plain `exp`, `ln` and `ln_1p`, as a user would, and `products-W` (`W` = 1 … 18)
 //! runs the same product-rule-heavy recurrence at every jet width.
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
@@ -1404,6 +1404,7 @@ pub fn cases() -> Vec<Case> {
     products_cases::<15>(&mut r, "products-15");
     products_cases::<16>(&mut r, "products-16");
     products_cases::<17>(&mut r, "products-17");
+    products_cases::<18>(&mut r, "products-18");
 
     let moons = Rc::new(moons_problem());
     type Moons = Problem<MoonsData, 92>;
