@@ -966,8 +966,10 @@ impl LevenbergMarquardt {
         // converge, the main iteration resumes from its point).
         let mut handover_open = N <= NEWTON_MAX;
         let mut handed = false;
-        // The ratio of the last two accepted steps' lengths (NaN before two).
-        let (mut last_dx, mut contraction) = (f64::NAN, f64::NAN);
+        // The ratio of the last two accepted steps' lengths (NaN before two), the ratio before
+        // it, and how many accepted Gauss–Newton steps (`λ = 0`) came in a row.
+        let (mut last_dx, mut contraction, mut earlier) = (f64::NAN, f64::NAN, f64::NAN);
+        let mut gn_streak = 0_usize;
         let stop = loop {
             let stop = 'outer: loop {
                 if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
@@ -1014,8 +1016,10 @@ impl LevenbergMarquardt {
                     if rho > 1e-4 {
                         theta = trial;
                         iterations += 1;
+                        earlier = contraction;
                         contraction = dx / last_dx;
                         last_dx = dx;
+                        gn_streak = if used == 0.0 { gn_streak + 1 } else { 0 };
                         rss = w.linearise(problem, &theta);
                         if !trust_region {
                             lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
@@ -1037,7 +1041,13 @@ impl LevenbergMarquardt {
                                 tol: rules.xtol,
                             };
                         }
-                        if handover_open && used == 0.0 && rho >= 0.75 && dx <= HANDOVER * dtheta {
+                        let short = rho >= 0.75 && dx <= HANDOVER * dtheta;
+                        let linear = gn_streak >= 3
+                            && rho > 0.25
+                            && contraction > SLOW
+                            && contraction < LINEAR
+                            && (contraction - earlier).abs() <= 0.1 * contraction;
+                        if handover_open && used == 0.0 && (short || linear) {
                             handed = true;
                             break 'outer LsqStop::SmallStep {
                                 step: dx / dtheta,
@@ -1171,6 +1181,11 @@ fn update_radius(
 /// A contraction ratio of successive Gauss–Newton steps above which the refinement takes
 /// Newton steps.
 const SLOW: f64 = 0.01;
+
+/// Accepted Gauss–Newton steps that contract by a steady ratio between [`SLOW`] and this one
+/// (two ratios in a row within 10 % of each other) converge linearly: the main iteration hands
+/// over to the Newton refinement there.
+const LINEAR: f64 = 0.95;
 
 /// The largest `N` for which the refinement takes Newton steps with the exact Hessian (its
 /// nested jets hold `(N + 1)²` numbers each; beyond, Gauss–Newton steps).
