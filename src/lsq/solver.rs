@@ -231,6 +231,27 @@ impl<const N: usize> Work<N> {
         sum_sq(&self.r)
     }
 
+    /// Keep the linearisation at the current point (its residuals in `trial`, which is free
+    /// outside a trial), for [`restore`](Self::restore) after a linearisation elsewhere.
+    fn save(&mut self) -> Saved<N> {
+        self.trial.copy_from_slice(&self.r);
+        Saved {
+            norms: self.norms,
+            largest: self.largest,
+            rmat: self.rmat,
+            qtr: self.qtr_head(),
+        }
+    }
+
+    /// Back to the linearisation kept by [`save`](Self::save) (the Jacobian's count stays).
+    fn restore(&mut self, saved: Saved<N>) {
+        std::mem::swap(&mut self.r, &mut self.trial);
+        self.norms = saved.norms;
+        self.largest = saved.largest;
+        self.rmat = saved.rmat;
+        self.qtr[..N].copy_from_slice(saved.qtr.as_slice());
+    }
+
     /// The first `N` entries of `Qᵀr`.
     fn qtr_head(&self) -> SVector<f64, N> {
         SVector::from_fn(|i, _| self.qtr[i])
@@ -423,6 +444,14 @@ impl<const N: usize> Work<N> {
             jacobian_evaluations: self.jacobian_evaluations,
         }
     }
+}
+
+/// The factored linearisation at a point, apart from the residuals (see [`Work::save`]).
+struct Saved<const N: usize> {
+    norms: SVector<f64, N>,
+    largest: SVector<f64, N>,
+    rmat: SMatrix<f64, N, N>,
+    qtr: SVector<f64, N>,
 }
 
 /// Main iterations and refinement steps of a run.
@@ -966,9 +995,8 @@ impl LevenbergMarquardt {
         // converge, the main iteration resumes from its point).
         let mut handover_open = N <= NEWTON_MAX;
         let mut handed = false;
-        // The ratio of the last two accepted steps' lengths (NaN before two), the ratio before
-        // it, and how many accepted Gauss–Newton steps (`λ = 0`) came in a row.
-        let (mut last_dx, mut contraction, mut earlier) = (f64::NAN, f64::NAN, f64::NAN);
+        // The ratio of the last two accepted steps' lengths (NaN before two), and how many accepted Gauss–Newton steps (`λ = 0`) came in a row.
+        let (mut last_dx, mut contraction) = (f64::NAN, f64::NAN);
         let mut gn_streak = 0_usize;
         let stop = loop {
             let stop = 'outer: loop {
@@ -1016,7 +1044,7 @@ impl LevenbergMarquardt {
                     if rho > 1e-4 {
                         theta = trial;
                         iterations += 1;
-                        earlier = contraction;
+                        let earlier = contraction;
                         contraction = dx / last_dx;
                         last_dx = dx;
                         gn_streak = if used == 0.0 { gn_streak + 1 } else { 0 };
@@ -1275,12 +1303,16 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         if size.is_nan() || size >= previous {
             return (step, None);
         }
-        let trial_rss = w.trial_rss(problem, &trial);
-        if trial_rss > *rss * (1.0 + 1e-10) {
+        // The step is nearly always taken here: linearise at the trial point at once (its
+        // Jacobian pass yields the residuals too) and go back if the sum of squares rose.
+        let saved = w.save();
+        let trial_rss = w.linearise(problem, &trial);
+        if !(trial_rss <= *rss * (1.0 + 1e-10)) {
+            w.restore(saved);
             return (step, None);
         }
         *theta = trial;
-        *rss = w.linearise(problem, theta);
+        *rss = trial_rss;
         let q = if previous.is_finite() {
             size / previous
         } else {
