@@ -1120,7 +1120,7 @@ impl LevenbergMarquardt {
                     &d,
                     &rules,
                     bounds,
-                    contraction,
+                    (contraction, last_dx),
                 );
                 refinement += steps;
                 match done {
@@ -1150,7 +1150,7 @@ impl LevenbergMarquardt {
                     &d,
                     &rules,
                     bounds,
-                    contraction,
+                    (contraction, last_dx),
                 )
                 .0;
             }
@@ -1234,6 +1234,19 @@ fn newton_step<const N: usize>(
     upper_solve(r, &u)
 }
 
+/// Whether the exact Hessian pays for itself: Gauss–Newton steps contracting by `ratio` from a
+/// last step of length `size` need `ln(target / size) / ln(ratio)` more steps to reach
+/// `target`, Newton steps about 2, and one Hessian pass (nested jets of `(N + 1)²` numbers)
+/// costs about `(N + 1) / 2` steps (a Jacobian pass and a QR each). Unknown ratios count as
+/// paying.
+fn newton_pays<const N: usize>(ratio: f64, size: f64, target: f64) -> bool {
+    if !(ratio > 0.0 && ratio < 1.0 && size > target && target > 0.0) {
+        return true;
+    }
+    let gauss_newton = (target / size).ln() / ratio.ln();
+    gauss_newton > 2.0 + (N as f64 + 1.0) / 2.0
+}
+
 /// A stop on a small step or a small reduction, after which [`polish`] may gain digits.
 fn stalled(stop: LsqStop) -> bool {
     matches!(
@@ -1267,17 +1280,23 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     d: &SVector<f64, N>,
     rules: &LsqRules,
     bounds: &Bounds<N>,
-    contraction: f64,
+    last: (f64, f64),
 ) -> (usize, Option<(f64, f64)>) {
     let mut previous = f64::INFINITY;
     let mut curvature: Option<SMatrix<f64, N, N>> = None;
     // Newton steps once the Gauss–Newton steps contract slowly (large residuals); before,
     // Gauss–Newton steps, which need no second derivatives.
-    let mut slow = contraction > SLOW;
+    let (mut ratio, mut last_size) = last;
+    let mut slow = ratio > SLOW;
+    let tol = rules.xtol.min(1e-13);
     for step in 0..50 {
         // Undamped, except that held parameters are pinned (no rows for the free ones).
         let held = bounds.held(theta, w);
-        let newton = slow && N <= NEWTON_MAX && !held.iter().any(|&h| h);
+        let newton = slow
+            && N <= NEWTON_MAX
+            && !held.iter().any(|&h| h)
+            && (curvature.is_some()
+                || newton_pays::<N>(ratio, last_size, 0.1 * tol * d.component_mul(theta).norm()));
         let raw = if newton {
             let s = match curvature {
                 Some(s) => s,
@@ -1294,14 +1313,21 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
                 damped_step(&w.rmat, &w.qtr_head(), &pin, 1.0)
             }
         };
+        // Where the steps stop contracting (rounding), the last one taken already passed the
+        // small-step test if it was below xtol relative to ‖Dθ‖: that is the stop.
+        let scale = d.component_mul(theta).norm();
+        let end = |step: usize| {
+            let last = previous / scale;
+            (step, (last <= rules.xtol).then_some((last, last)))
+        };
         let Some(raw) = raw else {
-            return (step, None);
+            return end(step);
         };
         let trial = bounds.project(&(*theta + raw));
         let delta = trial - *theta;
         let size = d.component_mul(&delta).norm();
         if size.is_nan() || size >= previous {
-            return (step, None);
+            return end(step);
         }
         // The step is nearly always taken here: linearise at the trial point at once (its
         // Jacobian pass yields the residuals too) and go back if the sum of squares rose.
@@ -1309,7 +1335,7 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         let trial_rss = w.linearise(problem, &trial);
         if !(trial_rss <= *rss * (1.0 + 1e-10)) {
             w.restore(saved);
-            return (step, None);
+            return end(step);
         }
         *theta = trial;
         *rss = trial_rss;
@@ -1321,14 +1347,17 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         if previous.is_finite() && q > SLOW {
             slow = true;
         }
+        if last_size.is_finite() {
+            ratio = size / last_size;
+        }
+        last_size = size;
         previous = size;
         // Done when the step, or the next one predicted from the contraction ratio, is below
         // a tenth (a hundredth) of xtol relative to ‖Dθ‖: further steps would not change the
         // digits that the small-step test asked for (measured on the NIST problems: not one
         // digit of any parameter or standard error changes, 3 % fewer Jacobians).
         let scale = d.component_mul(theta).norm();
-        let tol = rules.xtol.min(1e-13);
-        let done = size <= 0.1 * tol * scale || size * q <= 0.01 * tol * scale;
+        let done = size <= 0.1 * tol * scale || size * q <= 0.1 * tol * scale;
         if done {
             return (step + 1, Some((size / scale, size * q / scale)));
         }
@@ -1617,7 +1646,7 @@ impl GaussNewton {
                 &d,
                 &rules,
                 bounds,
-                f64::NAN,
+                (f64::NAN, f64::NAN),
             )
             .0
         } else {
