@@ -31,7 +31,7 @@ pub enum LsqStop {
         tol: f64,
     },
     /// The refinement's steps contracted so fast that the next one, predicted from the last
-    /// two (`step · step / previous`), is below a hundredth of `xtol` relative to the scaled
+    /// two (`step · step / previous`), is below a tenth of `xtol` relative to the scaled
     /// parameters, while the last step itself was not below `xtol` (a Newton step from a few
     /// digits: the step taken is the error it removed, the next one far smaller).
     Refined {

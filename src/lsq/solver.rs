@@ -1353,9 +1353,9 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         last_size = size;
         previous = size;
         // Done when the step, or the next one predicted from the contraction ratio, is below
-        // a tenth (a hundredth) of xtol relative to ‖Dθ‖: further steps would not change the
-        // digits that the small-step test asked for (measured on the NIST problems: not one
-        // digit of any parameter or standard error changes, 3 % fewer Jacobians).
+        // a tenth of xtol relative to ‖Dθ‖: further steps would not change the digits that
+        // the small-step test asked for (measured on the NIST problems: no parameter's digits
+        // change).
         let scale = d.component_mul(theta).norm();
         let done = size <= 0.1 * tol * scale || size * q <= 0.1 * tol * scale;
         if done {
