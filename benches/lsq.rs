@@ -9,6 +9,8 @@
 //! cargo bench --bench lsq                          # the table of docs/nist-strd.md
 //! cargo bench --bench lsq -- --list                # the callgrind cases, one per line
 //! cargo bench --bench lsq -- --callgrind CASE COUNT  # COUNT solves of CASE (benches/callgrind.sh)
+//! cargo bench --bench lsq -- --callgrind Rat42:2 COUNT # COUNT solves of any (problem, start)
+//! benches/lsq_instructions.sh                      # instructions per solve beside cminpack's
 //! ```
 //!
 //! Times are CPU time of this thread (`/proc/thread-self/schedstat`, so other processes on a
@@ -225,7 +227,7 @@ fn minpack_runs(name: &str, start: usize) -> [(f64, f64); 3] {
 
 /// The callgrind cases: (name, NIST problem, start): the two of `benches/callgrind.sh`'s table,
 /// then the runs closest to `lmdif`'s time (`--callgrind` only; `--list` names the first two).
-const CASES: [(&str, &str, usize); 7] = [
+const CASES: [(&str, &str, usize); 9] = [
     ("gauss1-250", "Gauss1", 1),
     ("misra1a-14", "Misra1a", 2),
     ("chwirut2-s2", "Chwirut2", 2),
@@ -233,13 +235,27 @@ const CASES: [(&str, &str, usize); 7] = [
     ("thurber-s2", "Thurber", 2),
     ("mgh09-s2", "MGH09", 2),
     ("boxbod-s1", "BoxBOD", 1),
+    ("misra1a-s1", "Misra1a", 1),
+    ("rat42-s2", "Rat42", 2),
 ];
 
 fn callgrind(case: &str, count: usize) {
-    let &(_, name, start) = CASES
-        .iter()
-        .find(|c| c.0 == case)
-        .unwrap_or_else(|| panic!("no case {case}"));
+    // A case of CASES, or any run as `Problem:start` (e.g. `Rat42:2`).
+    let (name, start) = match case.split_once(':') {
+        Some((name, start)) => (
+            PROBLEMS
+                .iter()
+                .map(|p| p.0)
+                .find(|&p| p == name)
+                .unwrap_or_else(|| panic!("no problem {name}")),
+            start.parse().expect("START"),
+        ),
+        None => CASES
+            .iter()
+            .find(|c| c.0 == case)
+            .map(|c| (c.1, c.2))
+            .unwrap_or_else(|| panic!("no case {case}")),
+    };
     let p = load(name);
     macro_rules! go {
         ($m:expr) => {{

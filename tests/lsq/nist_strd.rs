@@ -58,11 +58,7 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
             step,
             predicted,
             tol,
-        } => assert!(
-            step > tol && predicted <= 0.1 * tol,
-            "{}: {report}",
-            p.name
-        ),
+        } => assert!(step > tol && predicted <= 0.1 * tol, "{}: {report}", p.name),
         _ => {}
     }
     let params = (0..N)
