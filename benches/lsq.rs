@@ -7,6 +7,7 @@
 //!
 //! ```sh
 //! cargo bench --bench lsq                          # the table of docs/nist-strd.md
+//! cargo bench --bench lsq -- Rat4                  # only the problems whose name contains Rat4
 //! cargo bench --bench lsq -- --list                # the callgrind cases, one per line
 //! cargo bench --bench lsq -- --callgrind CASE COUNT  # COUNT solves of CASE (benches/callgrind.sh)
 //! cargo bench --bench lsq -- --callgrind Rat42:2 COUNT # COUNT solves of any (problem, start)
@@ -291,13 +292,15 @@ fn main() {
         }
         _ => {}
     }
+    // `cargo bench --bench lsq -- NAME`: only the problems whose name contains NAME.
+    let filter = args.first().copied().unwrap_or("");
     println!(
         "| problem | start | dualgrad µs | min LRE | Jacobians + Hessians | levenberg-marquardt crate (tight, same Jacobians) µs | min LRE | cminpack lmder tight µs | min LRE | cminpack lmdif1 (defaults) µs | min LRE | cminpack lmdif (scipy's defaults) µs |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut totals = [0.0; 5];
     let (mut faster_than_lmdif1, mut faster_than_lmdif, mut runs) = (0, 0, 0);
-    for (name, _) in PROBLEMS {
+    for &(name, _) in PROBLEMS.iter().filter(|p| p.0.contains(filter)) {
         let p = load(name);
         for start in [1, 2] {
             let t = with_model!(name, m => time_one(m, &p, start));
