@@ -19,6 +19,7 @@ for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "lsq" and m.get("executable"):
         print(m["executable"])')
+[ -x "$lsq_bin" ] || { echo "could not build the lsq bench" >&2; exit 1; }
 c_bin=tests/reference/nist_cminpack_cg
 [ -x "$c_bin" ] || { echo "build $c_bin first (make -C tests/reference nist_cminpack_cg)" >&2; exit 1; }
 collected() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |

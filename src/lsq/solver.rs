@@ -1333,7 +1333,7 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         // Jacobian pass yields the residuals too) and go back if the sum of squares rose.
         let saved = w.save();
         let trial_rss = w.linearise(problem, &trial);
-        if !(trial_rss <= *rss * (1.0 + 1e-10)) {
+        if trial_rss.is_nan() || trial_rss > *rss * (1.0 + 1e-10) {
             w.restore(saved);
             return end(step);
         }
