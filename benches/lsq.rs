@@ -7,8 +7,11 @@
 //!
 //! ```sh
 //! cargo bench --bench lsq                          # the table of docs/nist-strd.md
+//! cargo bench --bench lsq -- Rat4                  # only the problems whose name contains Rat4
 //! cargo bench --bench lsq -- --list                # the callgrind cases, one per line
 //! cargo bench --bench lsq -- --callgrind CASE COUNT  # COUNT solves of CASE (benches/callgrind.sh)
+//! cargo bench --bench lsq -- --callgrind Rat42:2 COUNT # COUNT solves of any (problem, start)
+//! benches/lsq_instructions.sh                      # instructions per solve beside cminpack's
 //! ```
 //!
 //! Times are CPU time of this thread (`/proc/thread-self/schedstat`, so other processes on a
@@ -223,14 +226,37 @@ fn minpack_runs(name: &str, start: usize) -> [(f64, f64); 3] {
     })
 }
 
-/// The callgrind cases: (name, NIST problem, start).
-const CASES: [(&str, &str, usize); 2] = [("gauss1-250", "Gauss1", 1), ("misra1a-14", "Misra1a", 2)];
+/// The callgrind cases: (name, NIST problem, start): the two of `benches/callgrind.sh`'s table,
+/// then the runs closest to `lmdif`'s time (`--callgrind` only; `--list` names the first two).
+const CASES: [(&str, &str, usize); 9] = [
+    ("gauss1-250", "Gauss1", 1),
+    ("misra1a-14", "Misra1a", 2),
+    ("chwirut2-s2", "Chwirut2", 2),
+    ("rat43-s2", "Rat43", 2),
+    ("thurber-s2", "Thurber", 2),
+    ("mgh09-s2", "MGH09", 2),
+    ("boxbod-s1", "BoxBOD", 1),
+    ("misra1a-s1", "Misra1a", 1),
+    ("rat42-s2", "Rat42", 2),
+];
 
 fn callgrind(case: &str, count: usize) {
-    let &(_, name, start) = CASES
-        .iter()
-        .find(|c| c.0 == case)
-        .unwrap_or_else(|| panic!("no case {case}"));
+    // A case of CASES, or any run as `Problem:start` (e.g. `Rat42:2`).
+    let (name, start) = match case.split_once(':') {
+        Some((name, start)) => (
+            PROBLEMS
+                .iter()
+                .map(|p| p.0)
+                .find(|&p| p == name)
+                .unwrap_or_else(|| panic!("no problem {name}")),
+            start.parse().expect("START"),
+        ),
+        None => CASES
+            .iter()
+            .find(|c| c.0 == case)
+            .map(|c| (c.1, c.2))
+            .unwrap_or_else(|| panic!("no case {case}")),
+    };
     let p = load(name);
     macro_rules! go {
         ($m:expr) => {{
@@ -254,7 +280,7 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["--list"] => {
-            for (case, _, _) in CASES {
+            for (case, _, _) in &CASES[..2] {
                 // 20 solves: enough for a count per solve exact to the instruction.
                 println!("{case} 20");
             }
@@ -266,13 +292,15 @@ fn main() {
         }
         _ => {}
     }
+    // `cargo bench --bench lsq -- NAME`: only the problems whose name contains NAME.
+    let filter = args.first().copied().unwrap_or("");
     println!(
         "| problem | start | dualgrad µs | min LRE | Jacobians + Hessians | levenberg-marquardt crate (tight, same Jacobians) µs | min LRE | cminpack lmder tight µs | min LRE | cminpack lmdif1 (defaults) µs | min LRE | cminpack lmdif (scipy's defaults) µs |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut totals = [0.0; 5];
     let (mut faster_than_lmdif1, mut faster_than_lmdif, mut runs) = (0, 0, 0);
-    for (name, _) in PROBLEMS {
+    for &(name, _) in PROBLEMS.iter().filter(|p| p.0.contains(filter)) {
         let p = load(name);
         for start in [1, 2] {
             let t = with_model!(name, m => time_one(m, &p, start));

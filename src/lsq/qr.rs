@@ -128,8 +128,7 @@ fn damped_factor<const N: usize>(
                 if row[k] == 0.0 {
                     continue;
                 }
-                let h = s[(k, k)].hypot(row[k]);
-                let (c, sn) = (s[(k, k)] / h, row[k] / h);
+                let (c, sn) = givens(s[(k, k)], row[k]);
                 for l in k..N {
                     let (a, e) = (s[(k, l)], row[l]);
                     s[(k, l)] = c * a + sn * e;
@@ -142,6 +141,23 @@ fn damped_factor<const N: usize>(
         }
     }
     upper_solve(&s, &b).map(|x| (x, s))
+}
+
+/// The rotation `(c, s) = (a, b) / √(a² + b²)` (so `c a + s b = √(a² + b²)`, `−s a + c b = 0`)
+/// for `b ≠ 0`, from the ratio of the smaller to the larger magnitude (as MINPACK's `qrsolv`):
+/// one square root of a number in `[1, 2]`, so no overflow or underflow, and none of `hypot`'s
+/// cost.
+#[inline]
+fn givens(a: f64, b: f64) -> (f64, f64) {
+    if a.abs() < b.abs() {
+        let cotan = a / b;
+        let s = (1.0 / (1.0 + cotan * cotan).sqrt()).copysign(b);
+        (s * cotan, s)
+    } else {
+        let tan = b / a;
+        let c = (1.0 / (1.0 + tan * tan).sqrt()).copysign(a);
+        (c, c * tan)
+    }
 }
 
 /// Forward substitution `Sᵀ x = b` for upper-triangular `S`; `None` if singular or not finite.
@@ -281,6 +297,25 @@ pub(crate) fn inverse_gram<const N: usize>(r: &SMatrix<f64, N, N>) -> Option<SMa
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn givens_is_the_normalised_pair_at_any_scale() {
+        for (a, b) in [
+            (3.0, 4.0),
+            (-3.0, 4.0),
+            (3.0, -4.0),
+            (-4.0, -3.0),
+            (0.0, -2.0),
+            (1e300, 1e300),
+            (1e-300, -3e-300),
+            (5e-324, 1.0),
+        ] {
+            let (c, s) = super::givens(a, b);
+            let h = f64::hypot(a, b);
+            assert!((c - a / h).abs() <= 4.0 * f64::EPSILON, "{a} {b}: c = {c}");
+            assert!((s - b / h).abs() <= 4.0 * f64::EPSILON, "{a} {b}: s = {s}");
+        }
+    }
+
     use super::*;
 
     /// 3-4-5 triangles at every scale: the fast path, underflowing squares, overflowing squares.

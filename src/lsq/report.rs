@@ -31,7 +31,7 @@ pub enum LsqStop {
         tol: f64,
     },
     /// The refinement's steps contracted so fast that the next one, predicted from the last
-    /// two (`step · step / previous`), is below a hundredth of `xtol` relative to the scaled
+    /// two (`step · step / previous`), is below a tenth of `xtol` relative to the scaled
     /// parameters, while the last step itself was not below `xtol` (a Newton step from a few
     /// digits: the step taken is the error it removed, the next one far smaller).
     Refined {
@@ -358,8 +358,11 @@ pub struct LsqReport<const N: usize> {
     /// [`LsqRules::max_iterations`](crate::lsq::LsqRules::max_iterations) and with other
     /// solvers' iteration counts).
     pub iterations: usize,
-    /// Undamped Gauss–Newton steps taken after the main iteration stopped on a small step or
-    /// reduction (at most 50), each with one residual and one Jacobian evaluation.
+    /// Undamped steps (Gauss–Newton or Newton) of the refinement after or within the main
+    /// iteration (at most 50 a run), each with one Jacobian evaluation at its point. A
+    /// refinement trial that raises the sum of squares is not taken but its Jacobian is counted
+    /// (at most one per refinement run), so `jacobian_evaluations` is
+    /// `1 + iterations + refinement_steps` or up to two more.
     pub refinement_steps: usize,
     /// Residual vectors evaluated on `f64` alone (trial points), all phases included.
     pub residual_evaluations: usize,

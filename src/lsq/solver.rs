@@ -231,6 +231,27 @@ impl<const N: usize> Work<N> {
         sum_sq(&self.r)
     }
 
+    /// Keep the linearisation at the current point (its residuals in `trial`, which is free
+    /// outside a trial), for [`restore`](Self::restore) after a linearisation elsewhere.
+    fn save(&mut self) -> Saved<N> {
+        self.trial.copy_from_slice(&self.r);
+        Saved {
+            norms: self.norms,
+            largest: self.largest,
+            rmat: self.rmat,
+            qtr: self.qtr_head(),
+        }
+    }
+
+    /// Back to the linearisation kept by [`save`](Self::save) (the Jacobian's count stays).
+    fn restore(&mut self, saved: Saved<N>) {
+        std::mem::swap(&mut self.r, &mut self.trial);
+        self.norms = saved.norms;
+        self.largest = saved.largest;
+        self.rmat = saved.rmat;
+        self.qtr[..N].copy_from_slice(saved.qtr.as_slice());
+    }
+
     /// The first `N` entries of `Qᵀr`.
     fn qtr_head(&self) -> SVector<f64, N> {
         SVector::from_fn(|i, _| self.qtr[i])
@@ -423,6 +444,14 @@ impl<const N: usize> Work<N> {
             jacobian_evaluations: self.jacobian_evaluations,
         }
     }
+}
+
+/// The factored linearisation at a point, apart from the residuals (see [`Work::save`]).
+struct Saved<const N: usize> {
+    norms: SVector<f64, N>,
+    largest: SVector<f64, N>,
+    rmat: SMatrix<f64, N, N>,
+    qtr: SVector<f64, N>,
 }
 
 /// Main iterations and refinement steps of a run.
@@ -966,8 +995,9 @@ impl LevenbergMarquardt {
         // converge, the main iteration resumes from its point).
         let mut handover_open = N <= NEWTON_MAX;
         let mut handed = false;
-        // The ratio of the last two accepted steps' lengths (NaN before two).
+        // The ratio of the last two accepted steps' lengths (NaN before two), and how many accepted Gauss–Newton steps (`λ = 0`) came in a row.
         let (mut last_dx, mut contraction) = (f64::NAN, f64::NAN);
+        let mut gn_streak = 0_usize;
         let stop = loop {
             let stop = 'outer: loop {
                 if let Some(stop) = w.iteration_stop(rss, iterations, &rules) {
@@ -1014,8 +1044,10 @@ impl LevenbergMarquardt {
                     if rho > 1e-4 {
                         theta = trial;
                         iterations += 1;
+                        let earlier = contraction;
                         contraction = dx / last_dx;
                         last_dx = dx;
+                        gn_streak = if used == 0.0 { gn_streak + 1 } else { 0 };
                         rss = w.linearise(problem, &theta);
                         if !trust_region {
                             lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
@@ -1037,7 +1069,13 @@ impl LevenbergMarquardt {
                                 tol: rules.xtol,
                             };
                         }
-                        if handover_open && used == 0.0 && rho >= 0.75 && dx <= HANDOVER * dtheta {
+                        let short = rho >= 0.75 && dx <= HANDOVER * dtheta;
+                        let linear = gn_streak >= 3
+                            && rho > 0.25
+                            && contraction > SLOW
+                            && contraction < LINEAR
+                            && (contraction - earlier).abs() <= 0.1 * contraction;
+                        if handover_open && used == 0.0 && (short || linear) {
                             handed = true;
                             break 'outer LsqStop::SmallStep {
                                 step: dx / dtheta,
@@ -1082,7 +1120,7 @@ impl LevenbergMarquardt {
                     &d,
                     &rules,
                     bounds,
-                    contraction,
+                    (contraction, last_dx),
                 );
                 refinement += steps;
                 match done {
@@ -1112,7 +1150,7 @@ impl LevenbergMarquardt {
                     &d,
                     &rules,
                     bounds,
-                    contraction,
+                    (contraction, last_dx),
                 )
                 .0;
             }
@@ -1172,6 +1210,11 @@ fn update_radius(
 /// Newton steps.
 const SLOW: f64 = 0.01;
 
+/// Accepted Gauss–Newton steps that contract by a steady ratio between [`SLOW`] and this one
+/// (two ratios in a row within 10 % of each other) converge linearly: the main iteration hands
+/// over to the Newton refinement there.
+const LINEAR: f64 = 0.95;
+
 /// The largest `N` for which the refinement takes Newton steps with the exact Hessian (its
 /// nested jets hold `(N + 1)²` numbers each; beyond, Gauss–Newton steps).
 const NEWTON_MAX: usize = crate::diff::size::CLOSURE_HESSIAN_LIMIT;
@@ -1189,6 +1232,19 @@ fn newton_step<const N: usize>(
     let m = (m + m.transpose()) * 0.5 + SMatrix::<f64, N, N>::identity();
     let u = m.cholesky()?.solve(&-qtr);
     upper_solve(r, &u)
+}
+
+/// Whether the exact Hessian pays for itself: Gauss–Newton steps contracting by `ratio` from a
+/// last step of length `size` need `ln(target / size) / ln(ratio)` more steps to reach
+/// `target`, Newton steps about 2, and one Hessian pass (nested jets of `(N + 1)²` numbers)
+/// costs about `(N + 1) / 2` steps (a Jacobian pass and a QR each). Unknown ratios count as
+/// paying.
+fn newton_pays<const N: usize>(ratio: f64, size: f64, target: f64) -> bool {
+    if !(ratio > 0.0 && ratio < 1.0 && size > target && target > 0.0) {
+        return true;
+    }
+    let gauss_newton = (target / size).ln() / ratio.ln();
+    gauss_newton > 2.0 + (N as f64 + 1.0) / 2.0
 }
 
 /// A stop on a small step or a small reduction, after which [`polish`] may gain digits.
@@ -1224,17 +1280,23 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
     d: &SVector<f64, N>,
     rules: &LsqRules,
     bounds: &Bounds<N>,
-    contraction: f64,
+    last: (f64, f64),
 ) -> (usize, Option<(f64, f64)>) {
     let mut previous = f64::INFINITY;
     let mut curvature: Option<SMatrix<f64, N, N>> = None;
     // Newton steps once the Gauss–Newton steps contract slowly (large residuals); before,
     // Gauss–Newton steps, which need no second derivatives.
-    let mut slow = contraction > SLOW;
+    let (mut ratio, mut last_size) = last;
+    let mut slow = ratio > SLOW;
+    let tol = rules.xtol.min(1e-13);
     for step in 0..50 {
         // Undamped, except that held parameters are pinned (no rows for the free ones).
         let held = bounds.held(theta, w);
-        let newton = slow && N <= NEWTON_MAX && !held.iter().any(|&h| h);
+        let newton = slow
+            && N <= NEWTON_MAX
+            && !held.iter().any(|&h| h)
+            && (curvature.is_some()
+                || newton_pays::<N>(ratio, last_size, 0.1 * tol * d.component_mul(theta).norm()));
         let raw = if newton {
             let s = match curvature {
                 Some(s) => s,
@@ -1251,21 +1313,32 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
                 damped_step(&w.rmat, &w.qtr_head(), &pin, 1.0)
             }
         };
+        // Where the steps stop contracting (rounding), the last one taken already passed the
+        // small-step test if it was below xtol relative to ‖Dθ‖: that is the stop.
+        let scale = d.component_mul(theta).norm();
+        let end = |step: usize| {
+            let last = previous / scale;
+            (step, (last <= rules.xtol).then_some((last, last)))
+        };
         let Some(raw) = raw else {
-            return (step, None);
+            return end(step);
         };
         let trial = bounds.project(&(*theta + raw));
         let delta = trial - *theta;
         let size = d.component_mul(&delta).norm();
         if size.is_nan() || size >= previous {
-            return (step, None);
+            return end(step);
         }
-        let trial_rss = w.trial_rss(problem, &trial);
-        if trial_rss > *rss * (1.0 + 1e-10) {
-            return (step, None);
+        // The step is nearly always taken here: linearise at the trial point at once (its
+        // Jacobian pass yields the residuals too) and go back if the sum of squares rose.
+        let saved = w.save();
+        let trial_rss = w.linearise(problem, &trial);
+        if trial_rss.is_nan() || trial_rss > *rss * (1.0 + 1e-10) {
+            w.restore(saved);
+            return end(step);
         }
         *theta = trial;
-        *rss = w.linearise(problem, theta);
+        *rss = trial_rss;
         let q = if previous.is_finite() {
             size / previous
         } else {
@@ -1274,14 +1347,17 @@ fn polish<const N: usize, const K: usize, R: Residuals<N, K>>(
         if previous.is_finite() && q > SLOW {
             slow = true;
         }
+        if last_size.is_finite() {
+            ratio = size / last_size;
+        }
+        last_size = size;
         previous = size;
         // Done when the step, or the next one predicted from the contraction ratio, is below
-        // a tenth (a hundredth) of xtol relative to ‖Dθ‖: further steps would not change the
-        // digits that the small-step test asked for (measured on the NIST problems: not one
-        // digit of any parameter or standard error changes, 3 % fewer Jacobians).
+        // a tenth of xtol relative to ‖Dθ‖: further steps would not change the digits that
+        // the small-step test asked for (measured on the NIST problems: no parameter's digits
+        // change).
         let scale = d.component_mul(theta).norm();
-        let tol = rules.xtol.min(1e-13);
-        let done = size <= 0.1 * tol * scale || size * q <= 0.01 * tol * scale;
+        let done = size <= 0.1 * tol * scale || size * q <= 0.1 * tol * scale;
         if done {
             return (step + 1, Some((size / scale, size * q / scale)));
         }
@@ -1570,7 +1646,7 @@ impl GaussNewton {
                 &d,
                 &rules,
                 bounds,
-                f64::NAN,
+                (f64::NAN, f64::NAN),
             )
             .0
         } else {

@@ -232,10 +232,13 @@ fn observer_sees_every_accepted_step_and_can_stop() {
         assert_eq!(w.2, k + 2);
     }
     assert!(seen.windows(2).all(|w| w[1].1 <= w[0].1));
-    // The counts are honest: every Jacobian is the start's, a main step's or a refinement's.
-    assert_eq!(
-        full.jacobian_evaluations,
-        1 + full.iterations + full.refinement_steps
+    // The counts are honest: every Jacobian is the start's, a main step's, a refinement
+    // step's or a refinement trial's that raised the sum of squares (at most one in each of
+    // at most two refinement runs).
+    let taken = 1 + full.iterations + full.refinement_steps;
+    assert!(
+        (taken..=taken + 2).contains(&full.jacobian_evaluations),
+        "{full}"
     );
     let stopped = GaussNewton::default()
         .solve_observed(&Growth, SVector::from([1.0, 0.0]), |it| {

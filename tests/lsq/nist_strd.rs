@@ -51,18 +51,14 @@ fn fit<const N: usize, M: ObservationResidual<N, 1, f64, 1>>(
         .solve(&DataResiduals::new(model, &data), theta0)
         .unwrap_or_else(|e| panic!("{} start {start}: {e}", p.name));
     // The stop says what happened: a small step was below xtol; a refinement that stopped on
-    // its prediction took a last step above xtol and predicts one below a hundredth of it.
+    // its prediction took a last step above xtol and predicts one below a tenth of it.
     match report.stop {
         LsqStop::SmallStep { step, tol } => assert!(step <= tol, "{}: {report}", p.name),
         LsqStop::Refined {
             step,
             predicted,
             tol,
-        } => assert!(
-            step > tol && predicted <= 0.01 * tol,
-            "{}: {report}",
-            p.name
-        ),
+        } => assert!(step > tol && predicted <= 0.1 * tol, "{}: {report}", p.name),
         _ => {}
     }
     let params = (0..N)
@@ -426,5 +422,60 @@ fn nist_strd_settings_survey() {
              below 10 digits: {short:?}",
             rows.len()
         );
+    }
+}
+
+/// MINPACK's Jacobians (`lmder`, exact Jacobian, tight tolerances) on one run, from
+/// `tests/reference/nist_minpack.json`.
+fn minpack_jacobians(name: &str, start: usize) -> usize {
+    minpack()
+        .into_iter()
+        .find(|(k, _)| k.0 == name && k.1 == start)
+        .unwrap()
+        .1
+        .tight
+        .0
+}
+
+/// Where the Gauss–Newton steps converge linearly (large residuals: MGH09, Thurber and ENSO,
+/// whose Gauss–Newton steps contract by a steady ratio near 0.65 a step from start 2), the main
+/// iteration hands over to Newton steps with the exact Hessian: one Hessian pass, at most half
+/// of MINPACK's Jacobians, all digits.
+#[test]
+fn linear_convergence_hands_over_to_newton() {
+    for (name, difficulty) in [
+        ("MGH09", "higher"),
+        ("Thurber", "higher"),
+        ("ENSO", "average"),
+    ] {
+        let row = solve(name, difficulty, 2, Solver::Lm);
+        let minpack = minpack_jacobians(name, 2);
+        assert!(min(&row.params) >= 10.0, "{name}: {:?}", row.params);
+        assert_eq!(row.hessians, 1, "{name}: {}", row.report);
+        assert!(
+            2 * row.jacobians <= minpack,
+            "{name}: {} Jacobians against MINPACK's {minpack}",
+            row.jacobians
+        );
+    }
+}
+
+/// Where a Hessian pass costs more than the Gauss–Newton steps it would save (Gauss1–3: 8
+/// parameters, three exponentials per residual, steps contracting by about 1/65), the
+/// refinement takes Gauss–Newton steps only, within 1.5× MINPACK's Jacobians, all digits.
+#[test]
+fn refinement_skips_a_hessian_that_does_not_pay() {
+    for name in ["Gauss1", "Gauss2", "Gauss3"] {
+        for start in [1, 2] {
+            let row = solve(name, "lower", start, Solver::Lm);
+            let minpack = minpack_jacobians(name, start);
+            assert!(min(&row.params) >= 10.0, "{name} {start}: {:?}", row.params);
+            assert_eq!(row.hessians, 0, "{name} {start}: {}", row.report);
+            assert!(
+                2 * row.jacobians <= 3 * minpack,
+                "{name} {start}: {} Jacobians against MINPACK's {minpack}",
+                row.jacobians
+            );
+        }
     }
 }

@@ -22,6 +22,11 @@
  *
  *   make -C tests/reference                 # needs libcminpack-dev (apt-get install)
  *   tests/reference/nist_cminpack data/nist-strd > tests/reference/nist_cminpack.json
+ *   # instructions of one solve: COUNT and 0 solves under callgrind, the difference / COUNT;
+ *   # nist_cminpack_cg is the same program for baseline x86-64 (valgrind cannot run the
+ *   # AVX-512 that -march=native may emit; the library itself is Debian's, baseline x86-64)
+ *   make -C tests/reference nist_cminpack_cg
+ *   valgrind --tool=callgrind tests/reference/nist_cminpack_cg --callgrind data/nist-strd Rat42 2 lmdif1 20
  */
 #include <cminpack.h>
 #include <math.h>
@@ -364,8 +369,26 @@ static double cpu_us(Problem *p, int start, int kind) {
 }
 
 int main(int argc, char **argv) {
-    const char *dir = argc > 1 ? argv[1] : "data/nist-strd";
     static const char *KEYS[3] = {"lmdif1", "lmdif_scipy", "lmder_tight"};
+    if (argc == 7 && strcmp(argv[1], "--callgrind") == 0) {
+        /* COUNT solves of one (problem, start, kind), nothing timed or printed: instruction
+         * counts under valgrind --tool=callgrind, the difference of COUNT and 0 solves divided
+         * by COUNT (as benches/callgrind.sh counts this crate's solves). */
+        static Problem p;
+        int q = 0;
+        while (q < 25 && strcmp(PROBLEMS[q].name, argv[3]) != 0) q++;
+        int start = atoi(argv[4]) - 1, kind = 0;
+        while (kind < 3 && strcmp(KEYS[kind], argv[5]) != 0) kind++;
+        if (q == 25 || start < 0 || start > 1 || kind == 3) {
+            fprintf(stderr, "usage: %s --callgrind DIR PROBLEM START lmdif1|lmdif_scipy|lmder_tight COUNT\n", argv[0]);
+            return 2;
+        }
+        p.model = PROBLEMS[q].model;
+        load(&p, argv[2], PROBLEMS[q].name);
+        for (long i = 0, n = atol(argv[6]); i < n; i++) sink = solve(&p, start, kind).b[0];
+        return 0;
+    }
+    const char *dir = argc > 1 ? argv[1] : "data/nist-strd";
     printf("{\n  \"generator\": \"tests/reference/nist_cminpack.c (cminpack %s)\",\n  \"rows\": [\n",
            "1.3.6");
     for (int q = 0; q < 25; q++) {
