@@ -60,7 +60,7 @@ mod mixed;
 mod wide;
 
 pub use mixed::{F64Ops, MixedOps};
-pub(crate) use wide::wide;
+pub(crate) use wide::{wide, wide_or};
 pub use wide::{set_wide_vectors, wide_vectors};
 
 use crate::scalar::parts::{Parts, lanes_finite, tangent_mul};

@@ -8,6 +8,7 @@
 //! | `hand` | a hand-written gradient (manual backprop) in plain `f64`: the practical limit |
 //! | `floor` | a minimal hand-rolled dual (`value`, `partials: [f64; P]`, `#[inline(always)]` operators; `floor.rs`) on the same loss written for it: the floor of naive forward mode |
 //! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar`; for Rosenbrock, `ScalarFn::gradient`, which chooses one pass or chunks by `N` |
+//! | `dualgrad-trait` | XOR, iris, logistic: the same loss as a `ScalarFn`, by `ScalarFn::gradient` (on an x86-64 processor with AVX2, the copy compiled for AVX2) |
 //! | `dualgrad-onepass` | Rosenbrock-50: the one-pass closure form `gradient(rosenbrock, &p)` |
 //! | `dualgrad-chunkC` | `dualgrad::gradient_chunked(\|p\| loss(p), &p, Chunk::<C>)` |
 //! | `dualgrad-nalgebra` | XOR only: the same maths written with nalgebra matrix products over lifted duals |
@@ -997,6 +998,33 @@ impl Registry {
     }
 }
 
+/// The XOR loss as a [`ScalarFn`], for the trait form's gradient.
+pub struct XorFn;
+
+impl ScalarFn<13> for XorFn {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 13>) -> T {
+        xor_loss(p)
+    }
+}
+
+/// The iris loss as a [`ScalarFn`].
+pub struct IrisFn<'a>(pub &'a IrisData);
+
+impl ScalarFn<67> for IrisFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 67>) -> T {
+        iris_loss(p, self.0)
+    }
+}
+
+/// The logistic-regression loss as a [`ScalarFn`].
+pub struct LogisticFn<'a>(pub &'a LogisticData);
+
+impl ScalarFn<11> for LogisticFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 11>) -> T {
+        logistic_loss(p, self.0)
+    }
+}
+
 /// Rosenbrock as a [`ScalarFn`], for the trait form's automatic choice of one pass or chunks.
 pub struct RosenbrockFn<const N: usize>;
 
@@ -1156,6 +1184,7 @@ pub fn cases() -> Vec<Case> {
     r.add(&xor, "xor", "dualgrad", 5_000, |w: &Xor| {
         gradient(xor_loss, &w.p)
     });
+    r.add(&xor, "xor", "dualgrad-trait", 5_000, |w: &Xor| XorFn.gradient(&w.p));
     r.add(&xor, "xor", "dualgrad-nalgebra", 5_000, |w: &Xor| {
         gradient(xor_loss_nalgebra, &w.p)
     });
@@ -1255,6 +1284,9 @@ pub fn cases() -> Vec<Case> {
     r.add(&iris, "iris", "dualgrad", 20, |w: &Iris| {
         gradient(|p| iris_loss(p, &w.data), &w.p)
     });
+    r.add(&iris, "iris", "dualgrad-trait", 20, |w: &Iris| {
+        IrisFn(&w.data).gradient(&w.p)
+    });
     r.add(&iris, "iris", "dualgrad-chunk4", 20, |w: &Iris| {
         gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<4>)
     });
@@ -1304,6 +1336,9 @@ pub fn cases() -> Vec<Case> {
     });
     r.add(&logistic, "logistic", "dualgrad", 200, |w: &Logistic| {
         gradient(|p| logistic_loss(p, &w.data), &w.p)
+    });
+    r.add(&logistic, "logistic", "dualgrad-trait", 200, |w: &Logistic| {
+        LogisticFn(&w.data).gradient(&w.p)
     });
     r.add(&logistic, "logistic", "num_dual", 200, |w: &Logistic| {
         num_dual::gradient(

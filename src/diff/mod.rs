@@ -76,6 +76,83 @@ macro_rules! filled_matrix {
     };
 }
 
+/// `$body` with the constant `$w` set to the tangent width of the trait forms' AVX2 copy for a
+/// pass over `$n` inputs (`$n` at most [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the smallest `4k + 3`
+/// above `$n`. A jet of `4k + 3` tangents holds `k + 1` whole AVX2 vectors, and a width other
+/// than `$n` makes the AVX2 copy evaluate the user's function at its own type, a function
+/// called from that copy only, which the compiler therefore inlines into it (the default
+/// copy evaluates at width `$n`). The padded tangents are zero and never read: the partials
+/// are the same bits (each tangent is computed by its own operations, as in the chunked
+/// forms).
+macro_rules! wide_width {
+    ($n:expr, $w:ident => $body:expr) => {
+        if $n < 3 {
+            const $w: usize = 3;
+            $body
+        } else if $n < 7 {
+            const $w: usize = 7;
+            $body
+        } else if $n < 11 {
+            const $w: usize = 11;
+            $body
+        } else if $n < 15 {
+            const $w: usize = 15;
+            $body
+        } else if $n < 19 {
+            const $w: usize = 19;
+            $body
+        } else if $n < 23 {
+            const $w: usize = 23;
+            $body
+        } else if $n < 27 {
+            const $w: usize = 27;
+            $body
+        } else if $n < 31 {
+            const $w: usize = 31;
+            $body
+        } else if $n < 35 {
+            const $w: usize = 35;
+            $body
+        } else if $n < 39 {
+            const $w: usize = 39;
+            $body
+        } else if $n < 43 {
+            const $w: usize = 43;
+            $body
+        } else if $n < 47 {
+            const $w: usize = 47;
+            $body
+        } else if $n < 51 {
+            const $w: usize = 51;
+            $body
+        } else if $n < 55 {
+            const $w: usize = 55;
+            $body
+        } else if $n < 59 {
+            const $w: usize = 59;
+            $body
+        } else if $n < 63 {
+            const $w: usize = 63;
+            $body
+        } else if $n < 67 {
+            const $w: usize = 67;
+            $body
+        } else if $n < 71 {
+            const $w: usize = 71;
+            $body
+        } else if $n < 75 {
+            const $w: usize = 75;
+            $body
+        } else if $n < 79 {
+            const $w: usize = 79;
+            $body
+        } else {
+            const $w: usize = 83;
+            $body
+        }
+    };
+}
+
 pub mod custom;
 mod derivative;
 mod fn_traits;

@@ -12,6 +12,8 @@
 //! ```
 
 use super::fn_traits::ScalarFn;
+
+
 use super::{Chunk, gradient, gradient_chunked};
 use crate::{AnyScalar, Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
@@ -179,11 +181,46 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
     // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX
-    gradient::one_pass(|x| f.eval(x), x)
+    wide_width!(N, W => crate::jet::wide_or(
+        (),
+        |()| padded_pass::<F, T, N, W>(f, x),
+        |()| gradient::one_pass(|x| f.eval(x), x),
+    ))
 }
 
 #[inline(never)]
 fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    // The AVX2 copy takes one pass up to CLOSURE_ONE_PASS_LIMIT: chunks compiled for AVX2 cost
+    // more than chunks compiled for the default target (measured on Rosenbrock-50).
+    if N <= CLOSURE_ONE_PASS_LIMIT {
+        wide_width!(N, W => crate::jet::wide_or(
+            (),
+            |()| padded_pass::<F, T, N, W>(f, x),
+            |()| default_chunks(f, x),
+        ))
+    } else {
+        default_chunks(f, x)
+    }
+}
+
+/// One pass with `W > N` tangents, the last `W - N` zero (see the `wide_width` macro in `diff`): the partials are
+/// the same bits as in one pass with `N` tangents, as in the chunked forms.
+#[inline]
+fn padded_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    let r = f.eval(&SVector::<Jet<T, W>, N>::from_fn(|i, _| {
+        Jet::variable(x[i], i)
+    }));
+    (r.re, SVector::from_fn(|i, _| r.eps[i].clone()))
+}
+
+#[inline(always)]
+fn default_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {

@@ -47,6 +47,27 @@ pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// `avx` compiled for AVX2 when the processor has it (see the module docs), else `default`:
+/// two computations of the same bits. Each closure is called from one place only, so the
+/// compiler inlines each into its copy whatever its size (see the module docs).
+#[inline(always)]
+pub(crate) fn wide_or<A, R>(
+    arg: A,
+    avx: impl FnOnce(A) -> R,
+    default: impl FnOnce(A) -> R,
+) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if avx2_enabled() {
+            // SAFETY: `avx2_enabled` is true only if `is_x86_feature_detected!("avx2")` is,
+            // so the processor executes the AVX2 instructions of `with_avx2`.
+            return unsafe { with_avx2(move || avx(arg)) };
+        }
+    }
+    let _ = avx;
+    default(arg)
+}
+
 /// `f`, inlined into a function compiled for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
