@@ -378,19 +378,7 @@ fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     grad: &mut SVector<f64, N>,
     hess: &mut SMatrix<f64, N, N>,
 ) -> f64 {
-    // the AVX2 copy: one block of W ≥ N (the `wide_width` macro), bit-identical
-    wide_width!(N, W => crate::jet::wide_or(
-        (grad, hess),
-        |(grad, hess)| {
-            hessian::blocks_into(
-                |x: &SVector<Jet<Jet<f64, W>, W>, N>| f.eval(x),
-                x,
-                grad,
-                hess,
-            )
-        },
-        |(grad, hess)| hessian::one_pass_into(|x| f.eval(x), x, grad, hess),
-    ))
+    hessian::one_pass_into(|x| f.eval(x), x, grad, hess)
 }
 
 #[inline(never)]
@@ -414,19 +402,7 @@ fn hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     x: &SVector<f64, N>,
     v: &SVector<f64, N>,
 ) -> (f64, SVector<f64, N>, SVector<f64, N>) {
-    // the AVX2 copy: one chunk of W ≥ N (the `wide_width` macro), bit-identical
-    wide_width!(N, W => crate::jet::wide_or(
-        (),
-        |()| {
-            crate::hvp_chunked(
-                |x: &SVector<Jet<Jet<f64, W>, 1>, N>| f.eval(x),
-                x,
-                v,
-                Chunk::<W>,
-            )
-        },
-        |()| hvp::one_pass(|x| f.eval(x), x, v),
-    ))
+    hvp::one_pass(|x| f.eval(x), x, v)
 }
 
 #[inline(never)]
@@ -450,19 +426,7 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     values: &mut SVector<f64, M>,
     jac: &mut SMatrix<f64, M, N>,
 ) {
-    // the AVX2 copy: one chunk of W ≥ N (the `wide_width` macro), bit-identical
-    wide_width!(N, W => crate::jet::wide_or(
-        (values, jac),
-        |(values, jac)| {
-            jacobian::chunks_into(
-                |x: &SVector<Jet<f64, W>, N>| f.eval(x),
-                x,
-                values,
-                jac,
-            )
-        },
-        |(values, jac)| jacobian::one_pass_into(|x| f.eval(x), x, values, jac),
-    ));
+    jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
 }
 
 #[inline(never)]

@@ -24,6 +24,9 @@
 //! Closures are the easy path when the function is needed at one scalar type. A function that
 //! must run at several types (the gradient checker evaluates it on `f64` and on duals, the
 //! optimizers ask for gradients and Hessians) implements [`ScalarFn`] or [`VectorFn`] once.
+//! The trait form is also the fast gradient on x86-64 processors with AVX2:
+//! [`ScalarFn::gradient`] runs a copy compiled for AVX2, chosen at run time, with the same bits
+//! ([`wide_vectors`](crate::jet::wide_vectors) says why the closure forms cannot).
 //!
 //! # Sizes and the stack
 //!
@@ -76,20 +79,17 @@ macro_rules! filled_matrix {
     };
 }
 
-/// `$body` with the constant `$w` set to the tangent width of the trait forms' AVX2 copy for a
-/// pass over `$n` inputs (`$n` at most [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the smallest `4k + 3`
-/// above `$n`. A jet of `4k + 3` tangents holds `k + 1` whole AVX2 vectors, and a width other
-/// than `$n` makes the AVX2 copy evaluate the user's function at its own type, a function
-/// called from that copy only, which the compiler therefore inlines into it (the default
-/// copy evaluates at width `$n`). The padded tangents are zero and never read: the partials
-/// are the same bits (each tangent is computed by its own operations, as in the chunked
-/// forms).
+/// `$body` with the constant `$w` set to the tangent width of [`ScalarFn::gradient`]'s AVX2 copy
+/// for `$n` inputs (`$n` from 4 to [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the
+/// smallest `4k + 3` above `$n`. A jet of `4k + 3` tangents is `k + 1` whole AVX2 vectors, and a
+/// width other than `$n` (and than [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK)) makes the AVX2 copy
+/// evaluate the user's function at its own type: an instance called from that copy only, which
+/// the compiler therefore inlines into it (see `src/jet/wide.rs`). The padded tangents are zero
+/// and never read, and each partial is computed by its own operations whatever the other
+/// tangents hold (as in the chunked forms), so the results are the same bits.
 macro_rules! wide_width {
     ($n:expr, $w:ident => $body:expr) => {
-        if $n < 3 {
-            const $w: usize = 3;
-            $body
-        } else if $n < 7 {
+        if $n < 7 {
             const $w: usize = 7;
             $body
         } else if $n < 11 {
