@@ -30,8 +30,8 @@
 //! On x86-64 processors with AVX2, the models' gradient and `ScalarFn::gradient` run a copy of
 //! their evaluation compiled for AVX2, chosen at run time; the results are bit-identical to the
 //! default path. [`wide_vectors`] says whether this machine takes it, and why the closure entry
-//! points do not dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide vectors in
-//! every jet operation.
+//! points do not dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide
+//! vectors in every jet operation.
 //!
 //! Nested jets (second and higher order) go further: there the inner jets' values are first
 //! derivatives, which can be infinite where the function is finite, so products, quotients,

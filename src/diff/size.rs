@@ -12,7 +12,6 @@
 //! ```
 
 use super::fn_traits::ScalarFn;
-
 use super::{Chunk, gradient, gradient_chunked};
 use crate::{AnyScalar, Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
