@@ -27,11 +27,11 @@
 //!
 //! # Wide vectors
 //!
-//! On x86-64 processors with AVX2, the models' gradient runs a copy of its evaluation compiled
-//! for AVX2, chosen at run time; the results are bit-identical to the default path.
-//! [`wide_vectors`] says whether this machine takes it, and why the closure entry points do not
-//! dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide vectors in
-//! every jet operation.
+//! On x86-64 processors with AVX2, the models' gradient and `ScalarFn::gradient` run a copy of
+//! their evaluation compiled for AVX2, chosen at run time; the results are bit-identical to the
+//! default path. [`wide_vectors`] says whether this machine takes it, and why the closure entry
+//! points do not dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide
+//! vectors in every jet operation.
 //!
 //! Nested jets (second and higher order) go further: there the inner jets' values are first
 //! derivatives, which can be infinite where the function is finite, so products, quotients,
@@ -60,8 +60,8 @@ mod mixed;
 mod wide;
 
 pub use mixed::{F64Ops, MixedOps};
-pub(crate) use wide::wide;
 pub use wide::{set_wide_vectors, wide_vectors};
+pub(crate) use wide::{wide, wide_or};
 
 use crate::scalar::parts::{Parts, lanes_finite, tangent_mul};
 use crate::{AnyScalar, Precision, Scalar};

@@ -8,6 +8,7 @@
 //! | `hand` | a hand-written gradient (manual backprop) in plain `f64`: the practical limit |
 //! | `floor` | a minimal hand-rolled dual (`value`, `partials: [f64; P]`, `#[inline(always)]` operators; `floor.rs`) on the same loss written for it: the floor of naive forward mode |
 //! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar`; for Rosenbrock, `ScalarFn::gradient`, which chooses one pass or chunks by `N` |
+//! | `dualgrad-trait` | XOR, iris, logistic: the same loss as a `ScalarFn`, by `ScalarFn::gradient`; Rosenbrock-10's Hessian by `ScalarFn::hessian` (on an x86-64 processor with AVX2, the copy compiled for AVX2) |
 //! | `dualgrad-onepass` | Rosenbrock-50: the one-pass closure form `gradient(rosenbrock, &p)` |
 //! | `dualgrad-chunkC` | `dualgrad::gradient_chunked(\|p\| loss(p), &p, Chunk::<C>)` |
 //! | `dualgrad-nalgebra` | XOR only: the same maths written with nalgebra matrix products over lifted duals |
@@ -168,6 +169,14 @@ pub fn moons_problem() -> Problem<MoonsData, 92> {
 /// Layout (13 parameters): `W1` (3×2) column-major in `p[0..6]`, so `W1[i][j] = p[j*3 + i]`;
 /// `b1 = p[6..9]`; `w2 = p[9..12]`; `b2 = p[12]`. `out = w2·tanh(W1 x + b1) + b2`.
 pub fn xor_loss<T: Scalar>(p: &SVector<T, 13>) -> T {
+    xor_loss_tagged::<T, ()>(p)
+}
+
+/// [`xor_loss`]'s body, instantiated once per `Tag`: the trait-form cases (`dualgrad-trait`)
+/// call their own instance, so that the closure cases' instance keeps a single call site (a
+/// loss called from two places is inlined into neither).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn xor_loss_tagged<T: Scalar, Tag>(p: &SVector<T, 13>) -> T {
     let mut total = T::zero();
     for (x, y) in XOR_X.iter().zip(XOR_Y) {
         let mut out = p[12];
@@ -214,6 +223,14 @@ pub fn rosenbrock<T: Scalar, const N: usize>(x: &SVector<T, N>) -> T {
 /// Layout (67 parameters), all row-major: `W1` (8×4) `W1[j][f] = p[4j + f]` in `p[0..32]`;
 /// `b1 = p[32..40]`; `W2` (3×8) `W2[k][j] = p[40 + 8k + j]` in `p[40..64]`; `b2 = p[64..67]`.
 pub fn iris_loss<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
+    iris_loss_tagged::<T, ()>(p, d)
+}
+
+/// [`iris_loss`]'s body, instantiated once per `Tag`: the trait-form cases (`dualgrad-trait`)
+/// call their own instance, so that the closure cases' instance keeps a single call site (a
+/// loss called from two places is inlined into neither).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn iris_loss_tagged<T: Scalar, Tag>(p: &SVector<T, 67>, d: &IrisData) -> T {
     let mut total = T::zero();
     for (x, &label) in d.x.iter().zip(&d.y) {
         let h: [T; 8] = std::array::from_fn(|j| {
@@ -239,6 +256,14 @@ pub fn iris_loss<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
 ///
 /// Layout (11 parameters): `w = p[0..10]`, `b = p[10]`.
 pub fn logistic_loss<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T {
+    logistic_loss_tagged::<T, ()>(p, d)
+}
+
+/// [`logistic_loss`]'s body, instantiated once per `Tag`: the trait-form cases (`dualgrad-trait`)
+/// call their own instance, so that the closure cases' instance keeps a single call site (a
+/// loss called from two places is inlined into neither).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn logistic_loss_tagged<T: Scalar, Tag>(p: &SVector<T, 11>, d: &LogisticData) -> T {
     let mut total = T::zero();
     for (x, &y) in d.x.iter().zip(&d.y) {
         let mut z = p[10];
@@ -997,6 +1022,33 @@ impl Registry {
     }
 }
 
+/// The XOR loss as a [`ScalarFn`], for the trait form's gradient.
+pub struct XorFn;
+
+impl ScalarFn<13> for XorFn {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 13>) -> T {
+        xor_loss_tagged::<T, XorFn>(p)
+    }
+}
+
+/// The iris loss as a [`ScalarFn`].
+pub struct IrisFn<'a>(pub &'a IrisData);
+
+impl ScalarFn<67> for IrisFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 67>) -> T {
+        iris_loss_tagged::<T, IrisFn<'static>>(p, self.0)
+    }
+}
+
+/// The logistic-regression loss as a [`ScalarFn`].
+pub struct LogisticFn<'a>(pub &'a LogisticData);
+
+impl ScalarFn<11> for LogisticFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 11>) -> T {
+        logistic_loss_tagged::<T, LogisticFn<'static>>(p, self.0)
+    }
+}
+
 /// Rosenbrock as a [`ScalarFn`], for the trait form's automatic choice of one pass or chunks.
 pub struct RosenbrockFn<const N: usize>;
 
@@ -1156,6 +1208,9 @@ pub fn cases() -> Vec<Case> {
     r.add(&xor, "xor", "dualgrad", 5_000, |w: &Xor| {
         gradient(xor_loss, &w.p)
     });
+    r.add(&xor, "xor", "dualgrad-trait", 5_000, |w: &Xor| {
+        XorFn.gradient(&w.p)
+    });
     r.add(&xor, "xor", "dualgrad-nalgebra", 5_000, |w: &Xor| {
         gradient(xor_loss_nalgebra, &w.p)
     });
@@ -1232,6 +1287,13 @@ pub fn cases() -> Vec<Case> {
     r.add(
         &hess,
         "rosenbrock-10-hessian",
+        "dualgrad-trait",
+        2_000,
+        |w: &R10| RosenbrockFn.hessian(&w.p),
+    );
+    r.add(
+        &hess,
+        "rosenbrock-10-hessian",
         "dualgrad-blocks",
         2_000,
         |w: &R10| dualgrad::hessian_chunked(rosenbrock, &w.p, Chunk::<8>),
@@ -1254,6 +1316,9 @@ pub fn cases() -> Vec<Case> {
     });
     r.add(&iris, "iris", "dualgrad", 20, |w: &Iris| {
         gradient(|p| iris_loss(p, &w.data), &w.p)
+    });
+    r.add(&iris, "iris", "dualgrad-trait", 20, |w: &Iris| {
+        IrisFn(&w.data).gradient(&w.p)
     });
     r.add(&iris, "iris", "dualgrad-chunk4", 20, |w: &Iris| {
         gradient_chunked(|p| iris_loss(p, &w.data), &w.p, Chunk::<4>)
@@ -1305,6 +1370,13 @@ pub fn cases() -> Vec<Case> {
     r.add(&logistic, "logistic", "dualgrad", 200, |w: &Logistic| {
         gradient(|p| logistic_loss(p, &w.data), &w.p)
     });
+    r.add(
+        &logistic,
+        "logistic",
+        "dualgrad-trait",
+        200,
+        |w: &Logistic| LogisticFn(&w.data).gradient(&w.p),
+    );
     r.add(&logistic, "logistic", "num_dual", 200, |w: &Logistic| {
         num_dual::gradient(
             |p: SVector<DualSVec64<11>, 11>| logistic_loss(&p, &w.data),

@@ -24,6 +24,9 @@
 //! Closures are the easy path when the function is needed at one scalar type. A function that
 //! must run at several types (the gradient checker evaluates it on `f64` and on duals, the
 //! optimizers ask for gradients and Hessians) implements [`ScalarFn`] or [`VectorFn`] once.
+//! The trait form is also the fast gradient on x86-64 processors with AVX2:
+//! [`ScalarFn::gradient`] runs a copy compiled for AVX2, chosen at run time, with the same bits
+//! ([`wide_vectors`](crate::jet::wide_vectors) says why the closure forms cannot).
 //!
 //! # Sizes and the stack
 //!
@@ -73,6 +76,80 @@ macro_rules! filled {
 macro_rules! filled_matrix {
     ($v:expr; $r:ident, $c:ident) => {
         nalgebra::SMatrix::from([[$v; $r]; $c])
+    };
+}
+
+/// `$body` with the constant `$w` set to the tangent width of [`ScalarFn::gradient`]'s AVX2 copy
+/// for `$n` inputs (`$n` from 4 to [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the
+/// smallest `4k + 3` above `$n`. A jet of `4k + 3` tangents is `k + 1` whole AVX2 vectors, and a
+/// width other than `$n` (and than [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK)) makes the AVX2 copy
+/// evaluate the user's function at its own type: an instance called from that copy only, which
+/// the compiler therefore inlines into it (see `src/jet/wide.rs`). The padded tangents are zero
+/// and never read, and each partial is computed by its own operations whatever the other
+/// tangents hold (as in the chunked forms), so the results are the same bits.
+macro_rules! wide_width {
+    ($n:expr, $w:ident => $body:expr) => {
+        if $n < 7 {
+            const $w: usize = 7;
+            $body
+        } else if $n < 11 {
+            const $w: usize = 11;
+            $body
+        } else if $n < 15 {
+            const $w: usize = 15;
+            $body
+        } else if $n < 19 {
+            const $w: usize = 19;
+            $body
+        } else if $n < 23 {
+            const $w: usize = 23;
+            $body
+        } else if $n < 27 {
+            const $w: usize = 27;
+            $body
+        } else if $n < 31 {
+            const $w: usize = 31;
+            $body
+        } else if $n < 35 {
+            const $w: usize = 35;
+            $body
+        } else if $n < 39 {
+            const $w: usize = 39;
+            $body
+        } else if $n < 43 {
+            const $w: usize = 43;
+            $body
+        } else if $n < 47 {
+            const $w: usize = 47;
+            $body
+        } else if $n < 51 {
+            const $w: usize = 51;
+            $body
+        } else if $n < 55 {
+            const $w: usize = 55;
+            $body
+        } else if $n < 59 {
+            const $w: usize = 59;
+            $body
+        } else if $n < 63 {
+            const $w: usize = 63;
+            $body
+        } else if $n < 67 {
+            const $w: usize = 67;
+            $body
+        } else if $n < 71 {
+            const $w: usize = 71;
+            $body
+        } else if $n < 75 {
+            const $w: usize = 75;
+            $body
+        } else if $n < 79 {
+            const $w: usize = 79;
+            $body
+        } else {
+            const $w: usize = 83;
+            $body
+        }
     };
 }
 

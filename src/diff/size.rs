@@ -178,12 +178,52 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX
-    gradient::one_pass(|x| f.eval(x), x)
+    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
+    // from 4 inputs on (below, one vector holds a whole jet on either path)
+    if N < 4 {
+        return gradient::one_pass(|x| f.eval(x), x);
+    }
+    wide_width!(N, W => crate::jet::wide_or(
+        (),
+        |()| padded_pass::<F, T, N, W>(f, x),
+        |()| gradient::one_pass(|x| f.eval(x), x),
+    ))
 }
 
 #[inline(never)]
 fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    // The AVX2 copy takes one padded pass up to CLOSURE_ONE_PASS_LIMIT (at most 8·80·84 bytes
+    // of input): on iris (67 inputs) half the instructions of the floor dual's one pass, where
+    // the default path's chunks of 16 take 1.5 times as many (docs/performance.md).
+    if N <= CLOSURE_ONE_PASS_LIMIT {
+        wide_width!(N, W => crate::jet::wide_or(
+            (),
+            |()| padded_pass::<F, T, N, W>(f, x),
+            |()| default_chunks(f, x),
+        ))
+    } else {
+        default_chunks(f, x)
+    }
+}
+
+/// One pass with `W > N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`):
+/// the value and partials are the same bits as in one pass with `N` tangents.
+#[inline]
+fn padded_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    let r = f.eval(&SVector::<Jet<T, W>, N>::from_fn(|i, _| {
+        Jet::variable(x[i], i)
+    }));
+    (r.re, SVector::from_fn(|i, _| r.eps[i]))
+}
+
+#[inline(always)]
+fn default_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {

@@ -3,10 +3,17 @@
 //! A jet's arithmetic is loops over `[f64; N]`, which the compiler turns into vector
 //! instructions of the width the target allows: two `f64` per instruction on the default
 //! x86-64 target (SSE2), four with AVX2. A library cannot ask its users to build with
-//! `-C target-cpu=native`, so the models' gradient ([`Supervised`](crate::model::Supervised)'s
-//! per-layer path) runs through [`wide`]: on an x86-64 processor with AVX2 (detected once, at
-//! run time) its evaluation is compiled a second time inside a function built for AVX2, and
-//! that copy runs; elsewhere the default one does.
+//! `-C target-cpu=native`, so two kinds of derivative run through this module: on an x86-64
+//! processor with AVX2 (detected once, at run time) their evaluation is compiled a second time
+//! inside a function built for AVX2, and that copy runs; elsewhere the default one does.
+//!
+//! - The models' gradient ([`Supervised`](crate::model::Supervised)'s per-layer path), whose
+//!   layers the crate marks `#[inline(always)]`.
+//! - The trait form's gradient, [`ScalarFn::gradient`](crate::ScalarFn::gradient), from 4 to
+//!   [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs, in one pass
+//!   (the default path takes chunks above
+//!   [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX)); outside that range
+//!   the default code runs.
 //!
 //! Both copies compute exactly the same floating-point operations in the same order: AVX2 only
 //! widens the element-wise loops, and Rust never contracts `a * b + c` into a fused
@@ -14,17 +21,34 @@
 //! enabled: it would change nothing unless asked for by `mul_add`, and where asked for it would
 //! change the rounding.
 //!
-//! What runs in the AVX2 copy is what the compiler inlines into it, so the dispatch is used
-//! where the crate owns the code and can force that (the models' layers, marked
-//! `#[inline(always)]`). The closure entry points ([`gradient`](crate::gradient), ...) do not
-//! dispatch: a user's function called from two copies has two call sites, and the compiler then
-//! inlines a loss of any size into neither, so the AVX2 copy would run the default code, and
-//! the default path would lose the inlining into its caller (measured: logistic regression's
-//! `gradient` 14 % more instructions, XOR's 13 % fewer). A whole program gets the wide vectors
-//! everywhere by being built with `RUSTFLAGS="-C target-cpu=native"`.
+//! What runs in the AVX2 copy is what the compiler inlines into it, and the compiler inlines
+//! a large function only where it is called from one place. The user's function is large
+//! (every jet operation is inlined into it), and a function called from both copies would be
+//! inlined into neither: the AVX2 copy would run the default code, and the default path would
+//! lose its inlining as well. A helper marked `#[inline(always)]` cannot make the call unique:
+//! such helpers are inlined into both copies before the compiler weighs the user's function.
+//! So the trait form's AVX2 copy evaluates the user's `eval` at its own type: jets of `W`
+//! tangents, `W` the smallest `4k + 3` above `N` (`k + 1` whole AVX2 vectors), the last `W − N`
+//! tangents zero and never read. That instance of `eval` is called from the AVX2 copy only and
+//! is inlined into it; the default copy keeps its own (`N` tangents, or chunks of
+//! [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK)). Each partial is computed
+//! by its own operations, whatever the other tangents are (the same property makes the chunked
+//! forms bit-identical to one pass), so the padding changes no bit. (The same holds for any
+//! generic function: one called at the same type from two places, say from a closure passed to
+//! `gradient` and from `eval`, is inlined into neither; that costs speed, never bits.)
+//!
+//! The closure entry points ([`gradient`](crate::gradient), [`hessian`](crate::hessian), ...)
+//! do not dispatch: a closure has one argument type, so both copies would call the same
+//! function, inlined into neither (measured with a dispatch: logistic regression's `gradient`
+//! 14 % more instructions on the default path, and the AVX2 copy no faster). To get the AVX2
+//! copy for a gradient, implement [`ScalarFn`](crate::ScalarFn). The trait forms' Hessian,
+//! Hessian-vector product and Jacobian do not dispatch: the same padding measured no faster
+//! for the first two (a nested jet's work grows as `(W + 1)²`), and the last has no benchmark
+//! yet. A whole program gets wide vectors everywhere by being built with
+//! `RUSTFLAGS="-C target-cpu=native"`.
 //!
 //! Setting the environment variable `DUALGRAD_NO_WIDE` (to anything) before the first
-//! gradient turns the dispatch off, for measurements of the default path.
+//! derivative turns the dispatch off, for measurements of the default path.
 
 // The one `unsafe` of the crate besides `SimdValue`'s (src/jet/field.rs): calling a function
 // compiled with `#[target_feature(enable = "avx2")]` is unsafe because running AVX2
@@ -32,19 +56,34 @@
 // `is_x86_feature_detected!("avx2")` said the processor has it.
 #![allow(unsafe_code)]
 
-/// Run `f`, compiled for AVX2 when the processor has it (see the module docs). The result is
-/// the same bits either way.
+/// Run `f`, compiled for AVX2 when the processor has it (see the module docs), for code the
+/// crate owns and marks `#[inline(always)]`. The result is the same bits either way.
 #[inline(always)]
 pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
+    wide_or(
+        f,
+        #[inline(always)]
+        |f| f(),
+        #[inline(always)]
+        |f| f(),
+    )
+}
+
+/// `avx(arg)` compiled for AVX2 when the processor has it, else `default(arg)`: two
+/// computations of the same bits that call the user's function at different types, so that
+/// each instance is called from one place and inlined into its copy (see the module docs).
+#[inline(always)]
+pub(crate) fn wide_or<A, R>(arg: A, avx: impl FnOnce(A) -> R, default: impl FnOnce(A) -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
         if avx2_enabled() {
             // SAFETY: `avx2_enabled` is true only if `is_x86_feature_detected!("avx2")` is,
             // so the processor executes the AVX2 instructions of `with_avx2`.
-            return unsafe { with_avx2(f) };
+            return unsafe { with_avx2(move || avx(arg)) };
         }
     }
-    f()
+    let _ = avx;
+    default(arg)
 }
 
 /// `f`, inlined into a function compiled for AVX2.
@@ -75,19 +114,23 @@ pub(crate) fn avx2_enabled() -> bool {
     }
 }
 
-/// Whether the models' gradient runs the code compiled for wide vectors (AVX2) on this machine.
+/// Whether the models' gradient and [`ScalarFn::gradient`](crate::ScalarFn::gradient) run the
+/// code compiled for wide vectors (AVX2) on this machine.
 ///
 /// On an x86-64 processor with AVX2 (detected once, at run time), the per-layer gradient of
-/// [`Supervised`](crate::model::Supervised) runs a copy of its evaluation compiled for AVX2:
-/// four `f64` per vector instruction instead of two, the same operations in the same order,
-/// so the same bits (Rust never fuses `a * b + c` by itself; FMA is not enabled). Setting the
-/// environment variable `DUALGRAD_NO_WIDE` before the first gradient turns it off.
+/// [`Supervised`](crate::model::Supervised) and `ScalarFn::gradient` (from 4 to
+/// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs) run a copy
+/// compiled for AVX2: four `f64` per vector instruction instead of two, the same
+/// operations in the same order, so the same bits (Rust never fuses `a * b + c` by itself; FMA
+/// is not enabled). Setting the environment variable `DUALGRAD_NO_WIDE` before the first
+/// derivative turns it off.
 ///
 /// The closure entry points ([`gradient`](crate::gradient), ...) do not dispatch: the AVX2
-/// copy holds only what the compiler inlines into it, and a user's function called from two
-/// copies is inlined into neither unless it is small, which costs the default path its inlining
-/// too (measured: XOR's `gradient` 13 % fewer instructions, logistic regression's 14 % more).
-/// A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide vectors everywhere.
+/// copy holds only what the compiler inlines into it, and a closure called from two copies is
+/// inlined into neither unless it is small, which would cost the default path its inlining too
+/// (`ScalarFn::gradient` evaluates the function at a padded width in its AVX2 copy, a
+/// separate instance; see `src/jet/wide.rs`). A program built with
+/// `RUSTFLAGS="-C target-cpu=native"` gets wide vectors everywhere.
 ///
 /// ```
 /// // the same numbers either way; this only says which copy of the code runs

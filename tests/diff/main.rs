@@ -26,3 +26,4 @@ mod second_order;
 mod sparse;
 #[allow(unused_imports)] // the point is that these traits are in scope
 mod vocabulary;
+mod wide;
