@@ -124,6 +124,12 @@ pub(crate) mod parts {
         fn tanh_sech2(self) -> Option<(Self, Self)> {
             None
         }
+        /// [`tanh_sech2`](Parts::tanh_sech2) computed in the caller's code (no call of the
+        /// crate's), `None` also before this thread's check has run.
+        #[inline]
+        fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
+            None
+        }
     }
 
     /// The primitives: their own arithmetic, plain functions.
@@ -133,6 +139,10 @@ pub(crate) mod parts {
                 #[inline]
                 fn tanh_sech2(self) -> Option<(Self, Self)> {
                     super::TanhSech2::tanh_sech2(self)
+                }
+                #[inline]
+                fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
+                    super::TanhSech2::tanh_sech2_inline(self)
                 }
                 #[inline]
                 fn add_parts(&self, lanes: &mut [f64; 2]) {
@@ -229,11 +239,17 @@ pub(crate) mod parts {
 pub(crate) trait TanhSech2: Sized {
     /// `Some((tanh x, sech² x))`, or `None` where the primitive has no such formula.
     fn tanh_sech2(self) -> Option<(Self, Self)>;
+    /// The same in the caller's code, `None` also until this thread's check has run.
+    fn tanh_sech2_inline(self) -> Option<(Self, Self)>;
 }
 
 impl TanhSech2 for f32 {
     #[inline]
     fn tanh_sech2(self) -> Option<(Self, Self)> {
+        None
+    }
+    #[inline]
+    fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
         None
     }
 }
@@ -245,6 +261,14 @@ impl TanhSech2 for f64 {
     #[inline]
     fn tanh_sech2(self) -> Option<(Self, Self)> {
         Some(tanh_sech2_kernel(self, TANH_ONE_EXP.get()))
+    }
+    #[inline]
+    fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
+        if TANH_ONE_EXP.get() {
+            Some(tanh_sech2_f64(self))
+        } else {
+            None
+        }
     }
 }
 

@@ -216,6 +216,7 @@ fn padded_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: usiz
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
+    crate::scalar::prepare_tanh();
     let r = f.eval(&SVector::<Jet<T, W>, N>::from_fn(|i, _| {
         Jet::variable(x[i], i)
     }));
