@@ -1076,7 +1076,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     ///
     /// The call is out of line except at one tangent and at the widths `4k + 3` (`k ≥ 1`): a
     /// whole number of AVX2 vectors, the widths of the AVX2 copies of the derivative paths
-    /// (see [`wide_vectors`](crate::jet::wide_vectors)). Out of line, default-target code
+    /// (see [`wide_vectors`](crate::jet::wide_vectors())). Out of line, default-target code
     /// computes the tangent after the call, as around a call to `tanh`; in AVX2 code and in
     /// the models' one-tangent activations the inline form measured faster.
     #[inline]
@@ -1134,7 +1134,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
         self.chain(self.re.atanh(), d)
     }
     /// `j0(x) = sin(x)/x`, composed from the jet's own operations; below `|x| = 2` from its
-    /// power series (see [`spherical_bessel_series`]), where `sin(x)/x` keeps its value but its
+    /// power series (`spherical_bessel_series`), where `sin(x)/x` keeps its value but its
     /// derivatives cancel (`(x cos x − sin x)/x²`).
     fn sph_j0(&self) -> Self {
         if Float::abs(self.re.re()) < prim::<T>(SPHERICAL_BESSEL_SERIES_BELOW) {
