@@ -1074,18 +1074,16 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
     /// `|x| = 1` is `q (2 − q)` with `q = 1 − tanh |x|` before rounding (see
     /// `scalar::tanh_sech2_f64`), as accurate as the form above without a second exponential.
     ///
-    /// At one tangent (the models' activations) the formula is inline; at the widths `4k + 3`
-    /// (`k ≥ 1`: whole AVX2 vectors, the widths of the AVX2 copies of the derivative paths, see
-    /// [`wide_vectors`](crate::jet::wide_vectors())) jets keep `tanh` and `exp`, two calls
-    /// that the processor overlaps (XOR's AVX2 gradient 0.70× the floor's time, against 0.82–0.91×
-    /// with the one-exponential formula); elsewhere it is one call out of line, so that
-    /// default-target code computes the tangent after the call, as around a call to `tanh`.
+    /// The formula is inline at one tangent (the models' activations) and at the widths
+    /// `4k + 3` (`k ≥ 1`: whole AVX2 vectors, the widths of the AVX2 copies of the derivative
+    /// paths, see [`wide_vectors`](crate::jet::wide_vectors())), where that measured fastest;
+    /// elsewhere it is one call out of line, so that default-target code computes the tangent
+    /// after the call, as around a call to `tanh`. Every width gives the same bits.
     #[inline]
     fn tanh(&self) -> Self {
-        let fast = if N == 1 {
+        let inline = N == 1 || (N >= 7 && N % 4 == 3);
+        let fast = if inline {
             self.re.tanh_sech2_inline()
-        } else if N >= 7 && N % 4 == 3 {
-            None
         } else {
             self.re.tanh_sech2()
         };

@@ -285,3 +285,43 @@ fn spherical_bessel_near_zero_against_the_defining_series() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// `tanh` of an `f64` jet gives the same bits at every width: one tangent (inline), the widths
+/// that call it out of line (2, 13, 16) and the AVX2 copies' widths `4k + 3` (7, 15, 71), where
+/// it comes from two calls. A gradient's bits must not depend on the path that computed it.
+#[test]
+fn tanh_gives_the_same_bits_at_every_width() {
+    fn at<const N: usize>(x: f64) -> (u64, u64) {
+        let p = nalgebra::SVector::<f64, N>::from_fn(|i, _| if i == 0 { x } else { 0.3 });
+        let (v, g) = dualgrad::gradient(|v| v[0].tanh(), &p);
+        (v.to_bits(), g[0].to_bits())
+    }
+    let mut xs: Vec<f64> = (0..4_000)
+        .map(|i| -40.0 + 0.02 * f64::from(i) + 1e-3)
+        .collect();
+    xs.extend([
+        0.0,
+        -0.0,
+        1e-20,
+        1.0,
+        -1.0,
+        22.0,
+        -22.0,
+        2.04,
+        f64::INFINITY,
+    ]);
+    for x in xs {
+        let one = dualgrad::derivative(|t| t.tanh(), x);
+        let want = (one.0.to_bits(), one.1.to_bits());
+        for (w, got) in [
+            (2, at::<2>(x)),
+            (7, at::<7>(x)),
+            (13, at::<13>(x)),
+            (15, at::<15>(x)),
+            (16, at::<16>(x)),
+            (71, at::<71>(x)),
+        ] {
+            assert_eq!(got, want, "tanh at {x:e}, width {w} against one tangent");
+        }
+    }
+}
