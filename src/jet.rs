@@ -334,17 +334,6 @@ impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
 /// that do not overflow for large `x`.
 const LARGE_ARGUMENT: f64 = 67_108_864.0;
 
-/// `sech² x = 4e / (1 + e)²` with `e = e^{−2|x|}`, for `|x| > 1` (see `tanh`). Out of line, so
-/// that `tanh`'s usual path (an activation, mostly `|x| ≤ 1`) stays small enough to inline and
-/// vectorise as before.
-#[inline(never)]
-fn sech2_beyond_one<T: AnyScalar>(x: T) -> T {
-    let sign = if x.re() > prim::<T>(0.0) { -2.0 } else { 2.0 };
-    let e = (x * prim::<T>(sign)).exp();
-    let q = e + T::Primitive::one();
-    e * prim::<T>(4.0) / (q * q)
-}
-
 /// `1 − x²` with its relative accuracy: as `1 − x·x` for `|x| < 1/2` (no cancellation, and its
 /// derivative `−2x` exact), and as `(1 − x)(1 + x)` for `|x| ≥ 1/2`, where one factor is exact
 /// (Sterbenz) and the other has a single rounding, and the derivative `−(1 + x) + (1 − x)` does
@@ -1087,15 +1076,7 @@ impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
         } else {
             self.re.tanh_sech2()
         };
-        if let Some((t, d)) = fast {
-            return self.chain_bounded(t, d);
-        }
-        let t = self.re.tanh();
-        let d = if Float::abs(self.re.re()) <= prim::<T>(1.0) {
-            T::one() - t * t
-        } else {
-            sech2_beyond_one(self.re)
-        };
+        let (t, d) = fast.unwrap_or_else(|| crate::scalar::tanh_sech2_two_calls(self.re));
         self.chain_bounded(t, d)
     }
     /// `d/dx asinh x = 1/√(x² + 1)`; beyond `|x| = 2²⁶`, where `x² + 1 = x²` in `f64`, as
