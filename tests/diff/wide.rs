@@ -100,3 +100,41 @@ fn the_wide_gradient_matches_the_closed_form() {
         );
     }
 }
+
+/// `√(x₁ + 0·x₀) + Σᵢ₌₂ xᵢ³` at `x₁ = 0`: `∂/∂x₁ = ∞`, and `∂/∂x₀` is the NaN-safe `0 · ∞ = 0`
+/// (the zero tangent wins). Both paths must give those values, with the same bits.
+struct SqrtAtZero<const N: usize>;
+
+impl<const N: usize> ScalarFn<N> for SqrtAtZero<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T {
+        let mut s = (x[1] + x[0] * 0.0).sqrt();
+        for i in 2..N {
+            s += x[i] * x[i] * x[i];
+        }
+        s
+    }
+}
+
+fn edge_bits<const N: usize>(wide: bool) -> Vec<u64> {
+    set_wide_vectors(wide);
+    let x = SVector::<f64, N>::from_fn(|i, _| if i == 1 { 0.0 } else { 0.5 + 0.1 * i as f64 });
+    let (f, g) = SqrtAtZero::<N>.gradient(&x);
+    assert_eq!(
+        (f.is_finite(), g[0], g[1]),
+        (true, 0.0, f64::INFINITY),
+        "N = {N}"
+    );
+    std::iter::once(&f).chain(&g).map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn an_infinite_derivative_is_the_same_on_both_paths() {
+    fn both<const N: usize>() {
+        let (a, b) = (edge_bits::<N>(true), edge_bits::<N>(false));
+        set_wide_vectors(true);
+        assert_eq!(a, b, "N = {N}");
+    }
+    both::<13>();
+    both::<40>();
+    both::<80>();
+}
