@@ -23,7 +23,40 @@
 //!
 //! The check costs one `is_finite` test of the local derivative per elementary function whose
 //! derivative can be unbounded (`exp`, `ln`, `sqrt`, `recip`, ...; not `tanh`, `sin`, `cos`,
-//! `atan`), and the repair, when the test fails, runs inline.
+//! `atan`), and the repair, when the test fails, runs inline. Small as it is, the test splits
+//! the straight-line code of a loss written with plain `exp` and `ln`: 3–4 % more instructions
+//! than a dual without it (`docs/performance.md`).
+//!
+//! # Unchecked first
+//!
+//! [`ScalarFn::gradient`](crate::ScalarFn::gradient) (and the training losses' gradient, which
+//! goes through it) does not pay that test. It evaluates the function on `Jet<T, N, false>`,
+//! whose first-order chain rule multiplies the tangent by the local derivative with no test,
+//! and evaluates it again on the checked `Jet<T, N>` only when a partial of the result is NaN.
+//! That gives the checked result's bits everywhere:
+//!
+//! - The two evaluations take the same branches and compute the same values: a jet's value
+//!   never depends on its tangent, and comparisons, `max`, `min` and every other choice look at
+//!   values only.
+//! - Their tangents differ only where the unchecked chain rule met a zero tangent part and a
+//!   derivative that is not finite: there it gives `0 · ∞ = NaN` (or `0 · NaN`), the checked one
+//!   `0`. Every other part is the same product.
+//! - Each partial of the output is computed from the same partial of the intermediate jets
+//!   (part `k` only from parts `k`), by additions, subtractions, multiplications and divisions
+//!   with factors that are values. Every one of them turns a NaN operand into a NaN. So a
+//!   partial of the output that read a differing part at any step is NaN in the unchecked
+//!   result; a partial that is not NaN read none, and is the checked one's bits.
+//! - A differing part can also be dropped on the way, when a choice (`if`, `max`, `min`,
+//!   `select`) discards the jet that holds it. Then the checked evaluation discards the same
+//!   jet, and the outputs agree again.
+//!
+//! So the unchecked result is kept unless a partial is NaN; then the checked evaluation runs,
+//! and its result is returned (a partial can also be NaN because the function is undefined
+//! there, and then both give NaN). Tests compare the two forms bit for bit on functions that
+//! compare, select and take maxima at points where derivatives are infinite. The argument
+//! needs the function to treat its jets as numbers: code that reads `eps` and branches on a
+//! partial could tell the two evaluations apart. The closure entry points cannot evaluate
+//! twice (a closure is called once and has one argument type), so they run checked.
 //!
 //! # Wide vectors
 //!
@@ -96,8 +129,16 @@ use std::ops::{
 /// let f = x * x * Jet::variable(2.0, 1) * 1.0_f32;
 /// assert_eq!((f.re, f.eps), (18.0_f32, [12.0_f32, 9.0]));
 /// ```
+///
+/// `S` says whether the first-order chain rule keeps a zero tangent zero where the local
+/// derivative is infinite ([NaN-safe tangents](self#nan-safe-tangents)); it is `true` unless
+/// named, and `Jet<T, N>` is what every closure entry point hands to the closure.
+/// [`ScalarFn::gradient`](crate::ScalarFn::gradient) evaluates the function on
+/// `Jet<T, N, false>` first, which skips that test, and evaluates it again on `Jet<T, N>` only
+/// when a partial came out NaN: the only way the two can differ (see
+/// [unchecked first](self#unchecked-first)). Nested jets test their parts either way.
 #[derive(Clone, Copy, Debug)]
-pub struct Jet<T, const N: usize> {
+pub struct Jet<T, const N: usize, const S: bool = true> {
     /// The value (real part).
     pub re: T,
     /// The partial derivatives, one per seeded direction.
@@ -141,7 +182,24 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     /// ```
     #[inline]
     pub fn variable(re: T, i: usize) -> Self {
-        let mut j = Self::constant(re);
+        Self::seeded(re, i)
+    }
+}
+
+impl<T: AnyScalar, const N: usize, const S: bool> Jet<T, N, S> {
+    /// [`constant`](Jet::constant) at either setting of `S`.
+    #[inline]
+    pub(crate) fn lifted(re: T) -> Self {
+        Self {
+            re,
+            eps: [T::zero(); N],
+        }
+    }
+
+    /// [`variable`](Jet::variable) at either setting of `S`.
+    #[inline]
+    pub(crate) fn seeded(re: T, i: usize) -> Self {
+        let mut j = Self::lifted(re);
         j.eps[i] = T::one();
         j
     }
@@ -158,7 +216,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     #[inline]
     fn chain(&self, f: T, df: T) -> Self {
         if T::NDERIV == 0 {
-            if Float::is_finite(df.re()) {
+            if !S || Float::is_finite(df.re()) {
                 return self.chain_bounded(f, df);
             }
             // Inline rather than a call to a cold function: a call would have to see both
@@ -204,7 +262,10 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
 /// The product rule `(ab)' = a'b + ab'` with no test: what first-order jets compute, and what
 /// nested jets compute when every part of the result is finite.
 #[inline]
-fn plain_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+fn plain_product<T: AnyScalar, const N: usize, const S: bool>(
+    a: Jet<T, N, S>,
+    b: Jet<T, N, S>,
+) -> Jet<T, N, S> {
     // Written into a zeroed array by zipped iterators, not by `array::from_fn` with indices:
     // the same numbers, other machine code. Measured with `benches/callgrind.sh`: the iris
     // gradient (67 partials) 1 % fewer instructions, XOR and Hessians unchanged; indexing
@@ -223,7 +284,10 @@ fn plain_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Je
 /// every level (see [`Parts::safe_mul`]): the plain product when all its parts are finite (then
 /// no `0 · ∞` can have happened), otherwise out of line and cold, term by term.
 #[inline]
-fn safe_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+fn safe_product<T: AnyScalar, const N: usize, const S: bool>(
+    a: Jet<T, N, S>,
+    b: Jet<T, N, S>,
+) -> Jet<T, N, S> {
     // the parts are added up as they are made, while they are still in registers
     let mut lanes = [0.0; 2];
     let re = a.re * b.re;
@@ -242,7 +306,10 @@ fn safe_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet
 
 #[cold]
 #[inline(never)]
-fn not_finite_product<T: AnyScalar, const N: usize>(a: Jet<T, N>, b: Jet<T, N>) -> Jet<T, N> {
+fn not_finite_product<T: AnyScalar, const N: usize, const S: bool>(
+    a: Jet<T, N, S>,
+    b: Jet<T, N, S>,
+) -> Jet<T, N, S> {
     Jet {
         re: a.re.safe_mul(b.re),
         eps: array::from_fn(|i| tangent_mul(a.eps[i], b.re) + tangent_mul(b.eps[i], a.re)),
@@ -283,7 +350,7 @@ fn add_all_parts<T: AnyScalar, const N: usize>(x: &[T; N], lanes: &mut [f64; 2])
     }
 }
 
-impl<T: AnyScalar, const N: usize> Parts for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Parts for Jet<T, N, S> {
     #[inline]
     fn add_parts(&self, lanes: &mut [f64; 2]) {
         self.re.add_parts(lanes);
@@ -357,13 +424,16 @@ const SPHERICAL_BESSEL_SERIES_BELOW: f64 = 2.0;
 /// operation is a jet operation, so every derivative order follows, and no step cancels much
 /// (`y/(2k(2k + 2n + 1)) < 2/3` for `|x| < 2`: at most about one bit). 17 terms: the first
 /// omitted one is below `10⁻²⁹` of the sum.
-fn spherical_bessel_series<T: AnyScalar, const N: usize>(x: Jet<T, N>, n: u32) -> Jet<T, N> {
+fn spherical_bessel_series<T: AnyScalar, const N: usize, const S: bool>(
+    x: Jet<T, N, S>,
+    n: u32,
+) -> Jet<T, N, S> {
     let y = x * x;
     let m = f64::from(2 * n + 1);
-    let mut s = Jet::<T, N>::one();
+    let mut s = Jet::<T, N, S>::one();
     for k in (1..=17u32).rev() {
         let k = f64::from(k);
-        s = Jet::one() - y * s / prim::<T>(2.0 * k * (2.0 * k + m));
+        s = Jet::<T, N, S>::one() - y * s / prim::<T>(2.0 * k * (2.0 * k + m));
     }
     // xⁿ / (2n + 1)!!: 1, x/3, x²/15
     match n {
@@ -384,7 +454,7 @@ fn prim<T: AnyScalar>(x: f64) -> T::Primitive {
 // ---------------------------------------------------------------------------------------------
 
 /// `a + b` and `a − b` are the in-place `+=` and `−=` (below) on a copy of `a`.
-impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Add for Jet<T, N, S> {
     type Output = Self;
     #[inline]
     fn add(mut self, o: Self) -> Self {
@@ -393,7 +463,7 @@ impl<T: AnyScalar, const N: usize> Add for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Sub for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Sub for Jet<T, N, S> {
     type Output = Self;
     #[inline]
     fn sub(mut self, o: Self) -> Self {
@@ -402,7 +472,7 @@ impl<T: AnyScalar, const N: usize> Sub for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Mul for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Mul for Jet<T, N, S> {
     type Output = Self;
     /// The product rule: `(ab)' = a'b + ab'`. On first-order jets (parts `f64` or `f32`) that
     /// is all. On nested jets the "values" of the inner jets are first derivatives, which may be
@@ -420,7 +490,7 @@ impl<T: AnyScalar, const N: usize> Mul for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Div for Jet<T, N, S> {
     type Output = Self;
     /// The quotient rule: `(a/b)' = (a' − (a/b) b') / b`. The value is `a.re / b.re` exactly as
     /// on `f64`.
@@ -442,7 +512,7 @@ impl<T: AnyScalar, const N: usize> Div for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Rem for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Rem for Jet<T, N, S> {
     type Output = Self;
     /// `a % b = a − b·q` with `q = trunc(a/b)` held constant (it is piecewise constant).
     #[inline]
@@ -453,7 +523,7 @@ impl<T: AnyScalar, const N: usize> Rem for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Neg for Jet<T, N, S> {
     type Output = Self;
     #[inline]
     fn neg(mut self) -> Self {
@@ -465,10 +535,10 @@ impl<T: AnyScalar, const N: usize> Neg for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
-    type Output = Jet<T, N>;
+impl<T: AnyScalar, const N: usize, const S: bool> Neg for &Jet<T, N, S> {
+    type Output = Jet<T, N, S>;
     #[inline]
-    fn neg(self) -> Jet<T, N> {
+    fn neg(self) -> Jet<T, N, S> {
         -*self
     }
 }
@@ -480,7 +550,9 @@ impl<T: AnyScalar, const N: usize> Neg for &Jet<T, N> {
 // Generic over the primitive `P` (`f64` or `f32`) rather than written for `f64`: `P: Precision`
 // is a local trait that no `Jet` implements, so these impls do not overlap `Add<Jet>`.
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> Add<P>
+    for Jet<T, N, S>
+{
     type Output = Self;
     #[inline]
     fn add(mut self, c: P) -> Self {
@@ -489,7 +561,9 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Add<P>
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> Sub<P>
+    for Jet<T, N, S>
+{
     type Output = Self;
     #[inline]
     fn sub(mut self, c: P) -> Self {
@@ -498,7 +572,9 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Sub<P>
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> Mul<P>
+    for Jet<T, N, S>
+{
     type Output = Self;
     #[inline]
     fn mul(mut self, c: P) -> Self {
@@ -510,7 +586,9 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Mul<P>
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Div<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> Div<P>
+    for Jet<T, N, S>
+{
     type Output = Self;
     #[inline]
     fn div(self, c: P) -> Self {
@@ -523,7 +601,9 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Div<P>
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Rem<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> Rem<P>
+    for Jet<T, N, S>
+{
     type Output = Self;
     #[inline]
     fn rem(self, c: P) -> Self {
@@ -534,11 +614,11 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Rem<P>
 /// `f64 ∘ Jet` and `f32 ∘ Jet` for concrete code (`2.0 * x`); generic code writes `x * 2.0`.
 macro_rules! primitive_lhs_ops {
     ($p:ty: $($trait:ident $method:ident),*) => {$(
-        impl<T: Scalar<$p>, const N: usize> $trait<Jet<T, N>> for $p {
-            type Output = Jet<T, N>;
+        impl<T: Scalar<$p>, const N: usize, const S: bool> $trait<Jet<T, N, S>> for $p {
+            type Output = Jet<T, N, S>;
             #[inline]
-            fn $method(self, j: Jet<T, N>) -> Jet<T, N> {
-                Jet::<T, N>::from(self).$method(j)
+            fn $method(self, j: Jet<T, N, S>) -> Jet<T, N, S> {
+                Jet::<T, N, S>::from(self).$method(j)
             }
         }
     )*};
@@ -549,24 +629,24 @@ primitive_lhs_ops!(f32: Add add, Sub sub, Mul mul, Div div, Rem rem);
 /// By-reference forms, forwarding to the by-value operators.
 macro_rules! forward_ref {
     ($($trait:ident $method:ident),*) => {$(
-        impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for Jet<T, N> {
-            type Output = Jet<T, N>;
+        impl<T: AnyScalar, const N: usize, const S: bool> $trait<&Jet<T, N, S>> for Jet<T, N, S> {
+            type Output = Jet<T, N, S>;
             #[inline]
-            fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
+            fn $method(self, o: &Jet<T, N, S>) -> Jet<T, N, S> {
                 self.$method(*o)
             }
         }
-        impl<T: AnyScalar, const N: usize> $trait<Jet<T, N>> for &Jet<T, N> {
-            type Output = Jet<T, N>;
+        impl<T: AnyScalar, const N: usize, const S: bool> $trait<Jet<T, N, S>> for &Jet<T, N, S> {
+            type Output = Jet<T, N, S>;
             #[inline]
-            fn $method(self, o: Jet<T, N>) -> Jet<T, N> {
+            fn $method(self, o: Jet<T, N, S>) -> Jet<T, N, S> {
                 (*self).$method(o)
             }
         }
-        impl<T: AnyScalar, const N: usize> $trait<&Jet<T, N>> for &Jet<T, N> {
-            type Output = Jet<T, N>;
+        impl<T: AnyScalar, const N: usize, const S: bool> $trait<&Jet<T, N, S>> for &Jet<T, N, S> {
+            type Output = Jet<T, N, S>;
             #[inline]
-            fn $method(self, o: &Jet<T, N>) -> Jet<T, N> {
+            fn $method(self, o: &Jet<T, N, S>) -> Jet<T, N, S> {
                 (*self).$method(*o)
             }
         }
@@ -577,14 +657,14 @@ forward_ref!(Add add, Sub sub, Mul mul, Div div, Rem rem);
 /// Compound assignment that forwards to the by-value operator (`a *= b` is `a = a * b`).
 macro_rules! assign_by_value {
     ($($trait:ident $method:ident $assign_trait:ident $assign_method:ident),*) => {$(
-        impl<T: AnyScalar, const N: usize> $assign_trait for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize, const S: bool> $assign_trait for Jet<T, N, S> {
             #[inline]
             fn $assign_method(&mut self, o: Self) {
                 *self = (*self).$method(o);
             }
         }
-        impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> $assign_trait<P>
-            for Jet<T, N>
+        impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> $assign_trait<P>
+            for Jet<T, N, S>
         {
             #[inline]
             fn $assign_method(&mut self, c: P) {
@@ -605,7 +685,7 @@ assign_by_value!(
 /// for the iris gradient, which brings it below the floor of `benches/workloads/floor.rs`).
 macro_rules! assign_in_place {
     ($($assign_trait:ident $assign_method:ident $op:tt),*) => {$(
-        impl<T: AnyScalar, const N: usize> $assign_trait for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize, const S: bool> $assign_trait for Jet<T, N, S> {
             #[inline]
             fn $assign_method(&mut self, o: Self) {
                 self.re $op o.re;
@@ -614,8 +694,8 @@ macro_rules! assign_in_place {
                 }
             }
         }
-        impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> $assign_trait<P>
-            for Jet<T, N>
+        impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> $assign_trait<P>
+            for Jet<T, N, S>
         {
             #[inline]
             fn $assign_method(&mut self, c: P) {
@@ -630,17 +710,19 @@ assign_in_place!(AddAssign add_assign +=, SubAssign sub_assign -=);
 // The num-traits and num-dual traits that make a Jet a `Scalar`
 // ---------------------------------------------------------------------------------------------
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> From<P> for Jet<T, N> {
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool> From<P>
+    for Jet<T, N, S>
+{
     #[inline]
     fn from(c: P) -> Self {
-        Self::constant(T::from(c))
+        Self::lifted(T::from(c))
     }
 }
 
-impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Zero for Jet<T, N, S> {
     #[inline]
     fn zero() -> Self {
-        Self::constant(T::zero())
+        Self::lifted(T::zero())
     }
     /// True when the value and every partial derivative are zero.
     #[inline]
@@ -649,23 +731,23 @@ impl<T: AnyScalar, const N: usize> Zero for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> One for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> One for Jet<T, N, S> {
     #[inline]
     fn one() -> Self {
-        Self::constant(T::one())
+        Self::lifted(T::one())
     }
 }
 
 /// Equality of the real parts, so that generic code branches as it would on `f64`.
-impl<T: AnyScalar, const N: usize> PartialEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> PartialEq for Jet<T, N, S> {
     #[inline]
     fn eq(&self, o: &Self) -> bool {
         self.re == o.re
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> PartialEq<P>
-    for Jet<T, N>
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool>
+    PartialEq<P> for Jet<T, N, S>
 {
     #[inline]
     fn eq(&self, c: &P) -> bool {
@@ -674,15 +756,15 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Partia
 }
 
 /// Order of the real parts, so that generic code branches as it would on `f64`.
-impl<T: AnyScalar, const N: usize> PartialOrd for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> PartialOrd for Jet<T, N, S> {
     #[inline]
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
         self.re.partial_cmp(&o.re)
     }
 }
 
-impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> PartialOrd<P>
-    for Jet<T, N>
+impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize, const S: bool>
+    PartialOrd<P> for Jet<T, N, S>
 {
     #[inline]
     fn partial_cmp(&self, c: &P) -> Option<Ordering> {
@@ -690,18 +772,18 @@ impl<T: AnyScalar + DualNum<Primitive = P>, P: Precision, const N: usize> Partia
     }
 }
 
-impl<T: AnyScalar, const N: usize> Num for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Num for Jet<T, N, S> {
     type FromStrRadixErr = <T::Primitive as Num>::FromStrRadixErr;
     /// Parses a constant (every partial derivative zero).
     fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
-        T::Primitive::from_str_radix(s, radix).map(|c| Self::constant(T::from(c)))
+        T::Primitive::from_str_radix(s, radix).map(|c| Self::lifted(T::from(c)))
     }
 }
 
 /// `abs` follows the sign bit, as [`f64::abs`] and `num-dual` do: `abs(-0.0)` is `+0.0` with
 /// derivative `−1`, `abs(+0.0)` is `+0.0` with derivative `+1` (the branch `x >= 0`, as
 /// ForwardDiff.jl).
-impl<T: AnyScalar, const N: usize> Signed for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Signed for Jet<T, N, S> {
     #[inline]
     fn abs(&self) -> Self {
         if Float::is_sign_negative(self.re.re()) {
@@ -720,7 +802,7 @@ impl<T: AnyScalar, const N: usize> Signed for Jet<T, N> {
     }
     #[inline]
     fn signum(&self) -> Self {
-        Self::constant(T::from(Float::signum(self.re.re())))
+        Self::lifted(T::from(Float::signum(self.re.re())))
     }
     #[inline]
     fn is_positive(&self) -> bool {
@@ -732,7 +814,7 @@ impl<T: AnyScalar, const N: usize> Signed for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Inv for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Inv for Jet<T, N, S> {
     type Output = Self;
     #[inline]
     fn inv(self) -> Self {
@@ -743,7 +825,7 @@ impl<T: AnyScalar, const N: usize> Inv for Jet<T, N> {
 /// Sums and products start from the first term rather than from a zero (or one) jet: the
 /// result is the same (`−0 + x = x` exactly, as `f64`'s own `Sum` starts from `−0`), without the
 /// extra pass over every part.
-impl<T: AnyScalar, const N: usize> Sum for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Sum for Jet<T, N, S> {
     #[inline]
     fn sum<I: Iterator<Item = Self>>(mut iter: I) -> Self {
         match iter.next() {
@@ -753,14 +835,14 @@ impl<T: AnyScalar, const N: usize> Sum for Jet<T, N> {
     }
 }
 
-impl<'a, T: AnyScalar, const N: usize> Sum<&'a Jet<T, N>> for Jet<T, N> {
+impl<'a, T: AnyScalar, const N: usize, const S: bool> Sum<&'a Jet<T, N, S>> for Jet<T, N, S> {
     #[inline]
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.copied().sum()
     }
 }
 
-impl<T: AnyScalar, const N: usize> Product for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Product for Jet<T, N, S> {
     #[inline]
     fn product<I: Iterator<Item = Self>>(mut iter: I) -> Self {
         match iter.next() {
@@ -770,26 +852,26 @@ impl<T: AnyScalar, const N: usize> Product for Jet<T, N> {
     }
 }
 
-impl<'a, T: AnyScalar, const N: usize> Product<&'a Jet<T, N>> for Jet<T, N> {
+impl<'a, T: AnyScalar, const N: usize, const S: bool> Product<&'a Jet<T, N, S>> for Jet<T, N, S> {
     #[inline]
     fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.copied().product()
     }
 }
 
-impl<T: AnyScalar, const N: usize> FromPrimitive for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> FromPrimitive for Jet<T, N, S> {
     fn from_i64(n: i64) -> Option<Self> {
-        T::from_i64(n).map(Self::constant)
+        T::from_i64(n).map(Self::lifted)
     }
     fn from_u64(n: u64) -> Option<Self> {
-        T::from_u64(n).map(Self::constant)
+        T::from_u64(n).map(Self::lifted)
     }
     fn from_f64(n: f64) -> Option<Self> {
-        T::from_f64(n).map(Self::constant)
+        T::from_f64(n).map(Self::lifted)
     }
 }
 
-impl<T: AnyScalar, const N: usize> fmt::Display for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> fmt::Display for Jet<T, N, S> {
     /// `re + [e0, e1, ...]ε`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} + [", self.re)?;
@@ -803,7 +885,7 @@ impl<T: AnyScalar, const N: usize> fmt::Display for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> DualStruct for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> DualStruct for Jet<T, N, S> {
     type Real = T::Primitive;
     type Inner = T;
     #[inline]
@@ -812,11 +894,11 @@ impl<T: AnyScalar, const N: usize> DualStruct for Jet<T, N> {
     }
     #[inline]
     fn from_inner(inner: &T) -> Self {
-        Self::constant(*inner)
+        Self::lifted(*inner)
     }
 }
 
-impl<T: AnyScalar, const N: usize> Mappable<Self> for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Mappable<Self> for Jet<T, N, S> {
     type Output<O> = O;
     #[inline]
     fn map_dual<G: Fn(Self) -> O, O>(self, g: G) -> O {
@@ -824,14 +906,14 @@ impl<T: AnyScalar, const N: usize> Mappable<Self> for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> DualNum for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> DualNum for Jet<T, N, S> {
     type Primitive = T::Primitive;
     const NDERIV: usize = T::NDERIV + 1;
     type InnerDual = T;
 
     #[inline]
     fn from_re(re: T) -> Self {
-        Self::constant(re)
+        Self::lifted(re)
     }
     #[inline]
     fn scale(self, factor: &T) -> Self {

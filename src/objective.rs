@@ -143,8 +143,10 @@ pub trait BatchLoss<const P: usize>: Samples {
     /// The mean loss over `indices` and its gradient at parameters of any scalar type, by
     /// forward mode over [`batch_loss`](Self::batch_loss) with the crate's one size policy
     /// ([`diff::size`](crate::diff::size): one pass up to
-    /// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) parameters, chunks
-    /// above). With jet parameters this is nested forward mode (the gradient's entries are jets
+    /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) parameters, and
+    /// up to [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) at jet
+    /// parameters, chunks above), as [`ScalarFn::gradient`](crate::ScalarFn::gradient):
+    /// unchecked first, checked again only where a partial came out NaN. With jet parameters this is nested forward mode (the gradient's entries are jets
     /// too). A loss with a faster exact path (the models' per-layer path) overrides it.
     ///
     /// ```

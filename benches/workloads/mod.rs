@@ -279,6 +279,12 @@ pub fn logistic_loss_tagged<T: Scalar, Tag>(p: &SVector<T, 11>, d: &LogisticData
 /// it: `ln Σ exp(z_k) − z_label` from plain `exp` and `ln` (the logits here are small, so no
 /// maximum is shifted out), instead of the crate's stable `softmax_cross_entropy`.
 pub fn iris_loss_plain<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
+    iris_loss_plain_tagged::<T, ()>(p, d)
+}
+
+/// [`iris_loss_plain`]'s body, instantiated once per `Tag` (as [`iris_loss_tagged`]).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn iris_loss_plain_tagged<T: Scalar, Tag>(p: &SVector<T, 67>, d: &IrisData) -> T {
     let mut total = T::zero();
     for (x, &label) in d.x.iter().zip(&d.y) {
         let h: [T; 8] = std::array::from_fn(|j| {
@@ -307,6 +313,12 @@ pub fn iris_loss_plain<T: Scalar>(p: &SVector<T, 67>, d: &IrisData) -> T {
 /// The logistic regression of [`logistic_loss`] with the binary cross-entropy written out as a
 /// user writes it: `ln(1 + eᶻ) − z y` from plain `exp` and `ln_1p`.
 pub fn logistic_loss_plain<T: Scalar>(p: &SVector<T, 11>, d: &LogisticData) -> T {
+    logistic_loss_plain_tagged::<T, ()>(p, d)
+}
+
+/// [`logistic_loss_plain`]'s body, instantiated once per `Tag` (as [`iris_loss_tagged`]).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn logistic_loss_plain_tagged<T: Scalar, Tag>(p: &SVector<T, 11>, d: &LogisticData) -> T {
     let mut total = T::zero();
     for (x, &y) in d.x.iter().zip(&d.y) {
         let mut z = p[10];
@@ -1049,6 +1061,24 @@ impl ScalarFn<11> for LogisticFn<'_> {
     }
 }
 
+/// [`iris_loss_plain`] as a [`ScalarFn`].
+pub struct IrisPlainFn<'a>(pub &'a IrisData);
+
+impl ScalarFn<67> for IrisPlainFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 67>) -> T {
+        iris_loss_plain_tagged::<T, IrisPlainFn<'static>>(p, self.0)
+    }
+}
+
+/// [`logistic_loss_plain`] as a [`ScalarFn`].
+pub struct LogisticPlainFn<'a>(pub &'a LogisticData);
+
+impl ScalarFn<11> for LogisticPlainFn<'_> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, 11>) -> T {
+        logistic_loss_plain_tagged::<T, LogisticPlainFn<'static>>(p, self.0)
+    }
+}
+
 /// Rosenbrock as a [`ScalarFn`], for the trait form's automatic choice of one pass or chunks.
 pub struct RosenbrockFn<const N: usize>;
 
@@ -1419,6 +1449,13 @@ pub fn cases() -> Vec<Case> {
     r.add(&iris_plain, "iris-plain", "dualgrad", 20, |w: &Iris| {
         gradient(|p| iris_loss_plain(p, &w.data), &w.p)
     });
+    r.add(
+        &iris_plain,
+        "iris-plain",
+        "dualgrad-trait",
+        20,
+        |w: &Iris| IrisPlainFn(&w.data).gradient(&w.p),
+    );
     r.add(&iris_plain, "iris-plain", "num_dual", 20, |w: &Iris| {
         num_dual::gradient(
             |p: SVector<DualSVec64<67>, 67>| iris_loss_plain(&p, &w.data),
@@ -1446,6 +1483,13 @@ pub fn cases() -> Vec<Case> {
         "dualgrad",
         200,
         |w: &Logistic| gradient(|p| logistic_loss_plain(p, &w.data), &w.p),
+    );
+    r.add(
+        &logistic_plain,
+        "logistic-plain",
+        "dualgrad-trait",
+        200,
+        |w: &Logistic| LogisticPlainFn(&w.data).gradient(&w.p),
     );
     r.add(
         &logistic_plain,

@@ -48,9 +48,28 @@ pub trait ScalarFn<const N: usize> {
         self.eval(x)
     }
 
-    /// Value and gradient, in one pass for `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX)
+    /// Value and gradient, in one pass for `N ≤` [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT)
     /// and in chunks of [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above (the two give
-    /// bit-identical results), so it works at any `N`.
+    /// bit-identical results), so it works at any `N`. A function much cheaper to evaluate than
+    /// its tangents (a Rosenbrock sum, no transcendental functions) can be faster in chunks from
+    /// about 50 inputs: [`gradient_chunked`](Self::gradient_chunked) takes them.
+    ///
+    /// The function is evaluated on jets without the chain rule's NaN-safety test first, and
+    /// again with it only if a partial came out NaN; the result is the checked evaluation's,
+    /// bit for bit, at the cost of an unchecked one wherever the gradient has no NaN
+    /// ([unchecked first](crate::jet#unchecked-first)). On an x86-64 processor with AVX2 the
+    /// evaluation runs in a copy compiled for AVX2 ([`wide_vectors`](crate::jet::wide_vectors)).
+    ///
+    /// ```
+    /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
+    /// // √x + y at x = 0: the derivative of √ is infinite there, and ∂/∂y is still exactly 1
+    /// struct RootPlus;
+    /// impl ScalarFn<2> for RootPlus {
+    ///     fn eval<T: Scalar>(&self, x: &SVector<T, 2>) -> T { x[0].sqrt() + x[1] }
+    /// }
+    /// let (_, g) = RootPlus.gradient(&SVector::from([0.0, 3.0]));
+    /// assert_eq!((g[0], g[1]), (f64::INFINITY, 1.0));
+    /// ```
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;

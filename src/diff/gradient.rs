@@ -42,8 +42,8 @@ pub fn gradient<T: AnyScalar, const N: usize>(
 
 /// [`gradient`] without the size guard, for the trait forms (which call it only at small `N`).
 #[inline]
-pub(crate) fn one_pass<T: AnyScalar, const N: usize>(
-    f: impl FnOnce(&SVector<Jet<T, N>, N>) -> Jet<T, N>,
+pub(crate) fn one_pass<T: AnyScalar, const N: usize, const S: bool>(
+    f: impl FnOnce(&SVector<Jet<T, N, S>, N>) -> Jet<T, N, S>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
     let r = f(&seed(x));
@@ -95,9 +95,19 @@ pub fn gradient_chunked<T: AnyScalar, const N: usize, const C: usize>(
             "gradient_chunked: the chunk size C must be at least 1"
         )
     };
-    let mut xs = filled!(Jet::constant(T::zero()); N);
+    chunk_passes(f, x)
+}
+
+/// [`gradient_chunked`]'s passes, on jets with or without the first-order NaN-safety test
+/// (`S`; the trait form runs them without it first, see [`ScalarFn::gradient`](crate::ScalarFn::gradient)).
+#[inline]
+pub(crate) fn chunk_passes<T: AnyScalar, const N: usize, const C: usize, const S: bool>(
+    f: impl Fn(&SVector<Jet<T, C, S>, N>) -> Jet<T, C, S>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    let mut xs = filled!(Jet::lifted(T::zero()); N);
     for i in 0..N {
-        xs[i] = Jet::constant(x[i]);
+        xs[i] = Jet::lifted(x[i]);
     }
     let mut grad = filled!(T::zero(); N);
     crate::scalar::prepare_tanh();
@@ -105,13 +115,13 @@ pub fn gradient_chunked<T: AnyScalar, const N: usize, const C: usize>(
     for start in (0..N).step_by(C) {
         let end = (start + C).min(N);
         for (k, i) in (start..end).enumerate() {
-            xs[i] = Jet::variable(x[i], k);
+            xs[i] = Jet::seeded(x[i], k);
         }
         let r = f(&xs);
         value.get_or_insert(r.re);
         for (k, i) in (start..end).enumerate() {
             grad[i] = r.eps[k];
-            xs[i] = Jet::constant(x[i]);
+            xs[i] = Jet::lifted(x[i]);
         }
     }
     let value = value.unwrap_or_else(|| f(&xs).re);

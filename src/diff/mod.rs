@@ -36,7 +36,8 @@
 //!
 //! - the **trait forms** ([`ScalarFn::gradient`], [`ScalarFn::hessian`], [`ScalarFn::hvp`],
 //!   [`VectorFn::jacobian`]) choose by themselves: one pass up to [`GRADIENT_ONE_PASS_MAX`](size::GRADIENT_ONE_PASS_MAX)
-//!   (Hessians: [`HESSIAN_ONE_PASS_MAX`](size::HESSIAN_ONE_PASS_MAX)) inputs, chunks of [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK) tangents
+//!   (gradients: [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT); Hessians:
+//!   [`HESSIAN_ONE_PASS_MAX`](size::HESSIAN_ONE_PASS_MAX)) inputs, chunks of [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK) tangents
 //!   (Hessians: blocks of [`HESSIAN_BLOCK`](size::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](size::HESSIAN_BLOCK); Hessian-vector products:
 //!   chunks of [`HVP_CHUNK`](size::HVP_CHUNK)) above. Each path lives in its own never-inlined function, so the
 //!   frame of the path not taken is never allocated. Both paths give bit-identical results.
@@ -182,7 +183,9 @@ use nalgebra::SVector;
 /// One-pass paths only (`N ≤` [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): `from_fn` writes each jet once, which a
 /// release build turns into straight stores; the chunked paths, where the stack matters, build
 /// their input with `filled!`.
-fn seed<T: AnyScalar, const N: usize>(x: &SVector<T, N>) -> SVector<Jet<T, N>, N> {
+fn seed<T: AnyScalar, const N: usize, const S: bool>(
+    x: &SVector<T, N>,
+) -> SVector<Jet<T, N, S>, N> {
     crate::scalar::prepare_tanh();
-    SVector::from_fn(|i, _| Jet::variable(x[i], i))
+    SVector::from_fn(|i, _| Jet::seeded(x[i], i))
 }

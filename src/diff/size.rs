@@ -7,7 +7,8 @@
 //!
 //! ```
 //! use dualgrad::diff::size::{CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX};
-//! // ScalarFn::gradient takes one pass up to GRADIENT_ONE_PASS_MAX inputs, chunks above.
+//! // ScalarFn::gradient takes one pass up to CLOSURE_ONE_PASS_LIMIT inputs, chunks above;
+//! // the trait forms' Jacobians and Hessian-vector products up to GRADIENT_ONE_PASS_MAX.
 //! assert!(GRADIENT_CHUNK <= GRADIENT_ONE_PASS_MAX && GRADIENT_ONE_PASS_MAX <= CLOSURE_ONE_PASS_LIMIT);
 //! ```
 
@@ -16,19 +17,24 @@ use super::{Chunk, gradient, gradient_chunked};
 use crate::{AnyScalar, Jet, Scalar};
 use nalgebra::{SMatrix, SVector};
 
-/// The trait forms ([`ScalarFn::gradient`], [`VectorFn::jacobian`](super::VectorFn::jacobian), [`ScalarFn::hvp`]) take a
-/// gradient in one pass up to this many inputs, and in chunks of [`GRADIENT_CHUNK`] tangents
-/// above.
+/// The trait forms' Jacobians and Hessian-vector products ([`VectorFn::jacobian`](super::VectorFn::jacobian),
+/// [`ScalarFn::hvp`]) take one pass up to this many inputs, and chunks above ([`GRADIENT_CHUNK`]
+/// and [`HVP_CHUNK`] tangents); so do gradients at jet inputs (nested forward mode, as in
+/// [`BatchLoss::loss_and_gradient_at`](crate::objective::BatchLoss::loss_and_gradient_at)).
+/// [`ScalarFn::gradient`] takes one pass up to [`CLOSURE_ONE_PASS_LIMIT`] inputs: a function
+/// whose values cost more than their tangents (an MLP loss with its `tanh` and `exp`) pays the
+/// values again in every chunk.
 ///
 /// ```
-/// // a Rosenbrock function of 50 variables takes ⌈50 / 16⌉ = 4 chunks
+/// // the Jacobian of 50 residuals in 50 variables takes ⌈50 / 16⌉ = 4 chunks
 /// assert!(50 > dualgrad::diff::size::GRADIENT_ONE_PASS_MAX);
 /// assert_eq!(50usize.div_ceil(dualgrad::diff::size::GRADIENT_CHUNK), 4);
 /// ```
 pub const GRADIENT_ONE_PASS_MAX: usize = 32;
 
-/// The chunk width (tangents per pass) of the trait forms' gradients and Jacobians above
-/// [`GRADIENT_ONE_PASS_MAX`] inputs.
+/// The chunk width (tangents per pass) of [`ScalarFn::gradient`] above
+/// [`CLOSURE_ONE_PASS_LIMIT`] inputs and of the trait forms' Jacobians above
+/// [`GRADIENT_ONE_PASS_MAX`].
 ///
 /// ```
 /// assert_eq!(2000usize.div_ceil(dualgrad::diff::size::GRADIENT_CHUNK), 125);
@@ -156,14 +162,25 @@ pub fn boxed_zeros<T: AnyScalar, const R: usize, const C: usize>() -> Box<SMatri
 }
 
 /// Value and gradient of `f` at `x`, of any scalar type (nested forward mode when `x` holds
-/// jets): one pass up to [`GRADIENT_ONE_PASS_MAX`] inputs, chunks of [`GRADIENT_CHUNK`] above.
-/// The two give bit-identical results.
+/// jets): one pass up to [`CLOSURE_ONE_PASS_LIMIT`] inputs at first order and up to
+/// [`GRADIENT_ONE_PASS_MAX`] when `x` holds jets (whose one pass is as many times larger as the
+/// jets are wide: at 80 inputs of jets of 3 a debug build overflowed a 2 MiB thread), chunks of
+/// [`GRADIENT_CHUNK`] above. The two give bit-identical results.
+///
+/// At first order the passes run on jets without the NaN-safety test of the chain rule
+/// (`Jet<T, _, false>`), and the careful passes run only when a partial came out NaN: see
+/// [`ScalarFn::gradient`] for why that gives the careful result's bits.
 #[inline]
 pub(crate) fn gradient_at<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    if N <= GRADIENT_ONE_PASS_MAX {
+    let one_pass_max = if T::NDERIV == 0 {
+        CLOSURE_ONE_PASS_LIMIT
+    } else {
+        GRADIENT_ONE_PASS_MAX
+    };
+    if N <= one_pass_max {
         gradient_one_pass(f, x)
     } else {
         gradient_chunks(f, x)
@@ -178,16 +195,31 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
+    // unguarded: instantiated for every N, run only up to CLOSURE_ONE_PASS_LIMIT; the AVX2 copy
     // from 4 inputs on (below, one vector holds a whole jet on either path)
     if N < 4 {
-        return gradient::one_pass(|x| f.eval(x), x);
+        return default_one_pass(f, x);
     }
     wide_width!(N, W => crate::jet::wide_or(
         (),
-        |()| padded_pass::<F, T, N, W>(f, x),
-        |()| gradient::one_pass(|x| f.eval(x), x),
+        |()| unchecked_pass::<F, T, N, W>(f, x).unwrap_or_else(|| careful_one_pass(f, x)),
+        |()| default_one_pass(f, x),
     ))
+}
+
+/// The default path's one pass, in a function of its own: compiled beside the AVX2 copy's
+/// instance, the same pass took more instructions (XOR 14 % more).
+#[inline(never)]
+fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    let (v, g) = gradient::one_pass(|x: &SVector<Jet<T, N, false>, N>| f.eval(x), x);
+    if any_nan(&g) {
+        careful_one_pass(f, x)
+    } else {
+        (v, g)
+    }
 }
 
 #[inline(never)]
@@ -195,36 +227,53 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    // The AVX2 copy takes one padded pass up to CLOSURE_ONE_PASS_LIMIT (at most 8·80·84 bytes
-    // of input): on iris (67 inputs) half the instructions of the floor dual's one pass, where
-    // the default path's chunks of 16 take 1.5 times as many (docs/performance.md).
-    if N <= CLOSURE_ONE_PASS_LIMIT {
-        wide_width!(N, W => crate::jet::wide_or(
-            (),
-            |()| padded_pass::<F, T, N, W>(f, x),
-            |()| default_chunks(f, x),
-        ))
+    let (v, g) =
+        gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
+    if any_nan(&g) {
+        careful_chunks(f, x)
     } else {
-        default_chunks(f, x)
+        (v, g)
     }
 }
 
-/// One pass with `W > N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`):
-/// the value and partials are the same bits as in one pass with `N` tangents.
+/// One pass with `W ≥ N` tangents (the last `W - N` zero: the `wide_width` macro in `diff`), on
+/// jets without the first-order NaN-safety test; `None` when a partial is NaN at first order,
+/// where the careful pass may give another result. The value and the partials are the same bits
+/// as in one pass with `N` tangents.
 #[inline]
-fn padded_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: usize>(
+fn unchecked_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> Option<(T, SVector<T, N>)> {
+    crate::scalar::prepare_tanh();
+    let r = f.eval(&SVector::<Jet<T, W, false>, N>::from_fn(|i, _| {
+        Jet::seeded(x[i], i)
+    }));
+    let g = SVector::from_fn(|i, _| r.eps[i]);
+    (!any_nan(&g)).then_some((r.re, g))
+}
+
+/// Whether a first-order gradient has a NaN partial: the only way a pass without the
+/// NaN-safety test can differ from one with it (nested jets run the same test either way).
+#[inline]
+fn any_nan<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
+    T::NDERIV == 0 && g.iter().any(|d| d.re().is_nan())
+}
+
+/// The careful one pass, out of line: it runs only where a partial was NaN.
+#[cold]
+#[inline(never)]
+fn careful_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    crate::scalar::prepare_tanh();
-    let r = f.eval(&SVector::<Jet<T, W>, N>::from_fn(|i, _| {
-        Jet::variable(x[i], i)
-    }));
-    (r.re, SVector::from_fn(|i, _| r.eps[i]))
+    gradient::one_pass(|x: &SVector<Jet<T, N>, N>| f.eval(x), x)
 }
 
-#[inline(always)]
-fn default_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+/// The careful chunks, out of line: they run only where a partial was NaN.
+#[cold]
+#[inline(never)]
+fn careful_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {

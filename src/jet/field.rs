@@ -21,7 +21,7 @@ use num_traits::{One, Signed, Zero};
 use simba::scalar::{SubsetOf, SupersetOf};
 use std::array;
 
-impl<T: AnyScalar, const N: usize> SimdValue for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> SimdValue for Jet<T, N, S> {
     const LANES: usize = 1;
     type Element = Self;
     type SimdBool = bool;
@@ -52,14 +52,14 @@ impl<T: AnyScalar, const N: usize> SimdValue for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> Field for Jet<T, N> {}
+impl<T: AnyScalar, const N: usize, const S: bool> Field for Jet<T, N, S> {}
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: AnyScalar, const N: usize> approx::AbsDiffEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> approx::AbsDiffEq for Jet<T, N, S> {
     type Epsilon = Self;
     #[inline]
     fn default_epsilon() -> Self {
-        Self::constant(T::default_epsilon())
+        Self::lifted(T::default_epsilon())
     }
     #[inline]
     fn abs_diff_eq(&self, other: &Self, epsilon: Self) -> bool {
@@ -68,10 +68,10 @@ impl<T: AnyScalar, const N: usize> approx::AbsDiffEq for Jet<T, N> {
 }
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: AnyScalar, const N: usize> approx::RelativeEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> approx::RelativeEq for Jet<T, N, S> {
     #[inline]
     fn default_max_relative() -> Self {
-        Self::constant(T::default_max_relative())
+        Self::lifted(T::default_max_relative())
     }
     #[inline]
     fn relative_eq(&self, other: &Self, epsilon: Self, max_relative: Self) -> bool {
@@ -80,7 +80,7 @@ impl<T: AnyScalar, const N: usize> approx::RelativeEq for Jet<T, N> {
 }
 
 /// Compares the real parts, like `PartialEq`.
-impl<T: AnyScalar, const N: usize> approx::UlpsEq for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> approx::UlpsEq for Jet<T, N, S> {
     #[inline]
     fn default_max_ulps() -> u32 {
         T::default_max_ulps()
@@ -91,7 +91,7 @@ impl<T: AnyScalar, const N: usize> approx::UlpsEq for Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> SubsetOf<Self> for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> SubsetOf<Self> for Jet<T, N, S> {
     #[inline]
     fn to_superset(&self) -> Self {
         *self
@@ -111,7 +111,7 @@ impl<T: AnyScalar, const N: usize> SubsetOf<Self> for Jet<T, N> {
 /// which must not depend on derivatives.
 macro_rules! superset_of_float {
     ($($f:ty),*) => {$(
-        impl<T: AnyScalar, const N: usize> SupersetOf<$f> for Jet<T, N> {
+        impl<T: AnyScalar, const N: usize, const S: bool> SupersetOf<$f> for Jet<T, N, S> {
             #[inline]
             fn is_in_subset(&self) -> bool {
                 SupersetOf::<$f>::is_in_subset(&self.re)
@@ -122,18 +122,18 @@ macro_rules! superset_of_float {
             }
             #[inline]
             fn from_subset(element: &$f) -> Self {
-                Self::constant(T::from_subset(element))
+                Self::lifted(T::from_subset(element))
             }
         }
     )*};
 }
 superset_of_float!(f32, f64);
 
-impl<T: AnyScalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Jet<T, N, S> {
     /// A piecewise-constant function of the value: the result has every derivative zero.
     #[inline]
     fn flat(self, f: impl Fn(T) -> T) -> Self {
-        Self::constant(f(self.re))
+        Self::lifted(f(self.re))
     }
 
     /// `selfⁿ` for a jet exponent: `d(xⁿ) = n xⁿ⁻¹ dx + xⁿ ln(x) dn`, each term only where its
@@ -175,7 +175,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
     }
 }
 
-impl<T: AnyScalar, const N: usize> ComplexField for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> ComplexField for Jet<T, N, S> {
     type RealField = Self;
 
     #[inline]
@@ -250,7 +250,7 @@ impl<T: AnyScalar, const N: usize> ComplexField for Jet<T, N> {
     fn hypot(self, other: Self) -> Self {
         let r = ComplexField::hypot(self.re, other.re);
         if r.is_zero() {
-            return Self::constant(r);
+            return Self::lifted(r);
         }
         let (cx, cy) = (self.re / r, other.re / r);
         Self {
@@ -394,12 +394,12 @@ macro_rules! real_constants {
     ($($name:ident),*) => {$(
         #[inline]
         fn $name() -> Self {
-            Self::constant(T::$name())
+            Self::lifted(T::$name())
         }
     )*};
 }
 
-impl<T: AnyScalar, const N: usize> RealField for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> RealField for Jet<T, N, S> {
     #[inline]
     fn is_sign_positive(&self) -> bool {
         self.re.is_sign_positive()
@@ -449,11 +449,11 @@ impl<T: AnyScalar, const N: usize> RealField for Jet<T, N> {
     }
     #[inline]
     fn min_value() -> Option<Self> {
-        T::min_value().map(Self::constant)
+        T::min_value().map(Self::lifted)
     }
     #[inline]
     fn max_value() -> Option<Self> {
-        T::max_value().map(Self::constant)
+        T::max_value().map(Self::lifted)
     }
     real_constants!(
         pi,

@@ -14,7 +14,7 @@ use num_dual::{DualNum, DualStruct};
 use num_traits::{Float, FloatConst, NumCast, Signed, ToPrimitive, Zero};
 use std::num::FpCategory;
 
-impl<T: AnyScalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Jet<T, N, S> {
     /// The value as an `f64` if no derivative part (at any depth) is nonzero. (For a
     /// non-finite value only the outermost derivative parts can be looked at.)
     fn exact_f64(&self) -> Option<f64> {
@@ -32,7 +32,7 @@ impl<T: AnyScalar, const N: usize> Jet<T, N> {
 /// assert_eq!(Jet::<f64, 1>::constant(2.0).to_f64(), Some(2.0));
 /// assert_eq!(Jet::<f64, 1>::variable(2.0, 0).to_f64(), None);
 /// ```
-impl<T: AnyScalar, const N: usize> ToPrimitive for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> ToPrimitive for Jet<T, N, S> {
     #[inline]
     fn to_i64(&self) -> Option<i64> {
         self.exact_f64().and_then(|v| v.to_i64())
@@ -48,11 +48,11 @@ impl<T: AnyScalar, const N: usize> ToPrimitive for Jet<T, N> {
 }
 
 /// A number becomes a constant jet.
-impl<T: AnyScalar, const N: usize> NumCast for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> NumCast for Jet<T, N, S> {
     #[inline]
     fn from<P: ToPrimitive>(n: P) -> Option<Self> {
         n.to_f64()
-            .map(|v| Self::constant(T::from(T::Primitive::of(v))))
+            .map(|v| Self::lifted(T::from(T::Primitive::of(v))))
     }
 }
 
@@ -61,12 +61,12 @@ macro_rules! float_constants {
     ($($name:ident),* $(,)?) => {$(
         #[inline]
         fn $name() -> Self {
-            Self::constant(T::from(<T::Primitive as FloatConst>::$name()))
+            Self::lifted(T::from(<T::Primitive as FloatConst>::$name()))
         }
     )*};
 }
 
-impl<T: AnyScalar, const N: usize> FloatConst for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> FloatConst for Jet<T, N, S> {
     float_constants!(
         E,
         FRAC_1_PI,
@@ -105,7 +105,7 @@ macro_rules! special {
     ($($name:ident = $v:ident),* $(,)?) => {$(
         #[inline]
         fn $name() -> Self {
-            Self::constant(T::from(<T::Primitive as Float>::$v()))
+            Self::lifted(T::from(<T::Primitive as Float>::$v()))
         }
     )*};
 }
@@ -125,7 +125,7 @@ macro_rules! special {
 /// let (v, g) = gradient(|x| f(x.as_slice()), &SVector::from([3.0, 0.0]));
 /// assert_eq!((v, g), (9.0, SVector::from([6.0, 9.0])));
 /// ```
-impl<T: AnyScalar, const N: usize> Float for Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Float for Jet<T, N, S> {
     special!(
         nan = nan,
         infinity = infinity,

@@ -24,7 +24,7 @@ macro_rules! unary {
     )*};
 }
 
-impl<T: AnyScalar, const N: usize> Jet<T, N> {
+impl<T: AnyScalar, const N: usize, const S: bool> Jet<T, N, S> {
     unary!(
         /// `eˣ`.
         ///

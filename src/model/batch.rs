@@ -49,7 +49,8 @@ where
 /// The generic path: the sum of the losses over `indices` and its gradient, by forward-mode AD
 /// with the parameters as duals and the data as `f64`, by the crate's one size policy
 /// ([`diff::size`](crate::diff::size): one pass of `P` tangents up to
-/// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) parameters, chunks of
+/// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) parameters (at jet
+/// parameters [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX)), chunks of
 /// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) above). No heap allocation.
 ///
 /// This works for any [`Model`]; the built-in models also have a faster exact path, and the two

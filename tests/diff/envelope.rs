@@ -112,6 +112,49 @@ fn chunked_gradient_is_one_pass_bit_for_bit_at_the_closure_limit() {
     });
 }
 
+/// Rosenbrock as a mean loss over one sample, for the gradient at jet parameters.
+struct RosenbrockLoss<const N: usize>;
+
+impl<const N: usize> dualgrad::objective::Samples for RosenbrockLoss<N> {
+    fn len(&self) -> usize {
+        1
+    }
+}
+
+impl<const N: usize> dualgrad::objective::BatchLoss<N> for RosenbrockLoss<N> {
+    fn batch_loss<T: Scalar>(&self, p: &SVector<T, N>, _: &[usize]) -> T {
+        rosenbrock(p)
+    }
+}
+
+#[test]
+fn nested_gradient_at_the_closure_limit_in_a_2_mib_thread() {
+    // the gradient at jet parameters p = x + Σₖ tₖ vₖ (what a differentiated training run
+    // takes), 80 tangents whose parts are jets of 3: its tangent parts are H vₖ. In one pass a
+    // debug build overflowed the thread; it takes chunks
+    use dualgrad::Jet;
+    use dualgrad::objective::BatchLoss;
+    in_small_thread(|| {
+        let x = point::<80>();
+        let dir = |k: usize, i: usize| ((k + 1) as f64 * 0.7 + 0.2 * i as f64).cos();
+        let p = SVector::<Jet<f64, 3>, 80>::from_fn(|i, _| {
+            Jet::new(x[i], std::array::from_fn(|k| dir(k, i)))
+        });
+        let (f, g) = RosenbrockLoss::<80>.loss_and_gradient_at(&p, &[0]);
+        assert!(close(f.re, rosenbrock(&x)));
+        for i in 0..80 {
+            assert!(close(g[i].re, rosenbrock_grad(&x, i)), "∂f/∂x{i}");
+            for k in 0..3 {
+                let hv: f64 = (0..80).map(|j| rosenbrock_hess(&x, i, j) * dir(k, j)).sum();
+                assert!(
+                    (g[i].eps[k] - hv).abs() <= 1e-9 * (1.0 + hv.abs()),
+                    "(H v{k})[{i}]"
+                );
+            }
+        }
+    });
+}
+
 /// `fᵢ = xᵢ x₍ᵢ₊₁₎ mod N + sin xᵢ`: `J` has `x₍ᵢ₊₁₎ + cos xᵢ` on the diagonal and `xᵢ` beside it.
 struct Ring<const N: usize>;
 

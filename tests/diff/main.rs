@@ -24,6 +24,7 @@ mod rules;
 mod scalar_types;
 mod second_order;
 mod sparse;
+mod unchecked;
 #[allow(unused_imports)] // the point is that these traits are in scope
 mod vocabulary;
 mod wide;

@@ -1,0 +1,185 @@
+//! `ScalarFn::gradient` first evaluates on jets without the chain rule's NaN-safety test and
+//! runs the careful evaluation only when a partial came out NaN. Its results must be the
+//! careful ones, bit for bit, wherever a `0 · ∞` could arise: the closure form `gradient`
+//! always evaluates carefully, so the two are compared, at ordinary points and at points where
+//! a local derivative is infinite, on functions that compare, select, take maxima and minima,
+//! or multiply by zero (the places where a NaN of the unchecked pass could be dropped before
+//! the output). Closed forms pin the careful answers at the points that matter.
+
+use dualgrad::{Scalar, ScalarFn, gradient};
+use nalgebra::SVector;
+use quickcheck::{QuickCheck, TestResult};
+
+/// Number of the function cases of [`Case`].
+const CASES: usize = 16;
+
+/// A function of `x = x[0]`, `y = x[1]`, plus `0.5 Σ_{i ≥ 2} x[i]` so that every input has a
+/// partial, chosen by `self.0`.
+struct Case<const N: usize>(usize);
+
+impl<const N: usize> ScalarFn<N> for Case<N> {
+    fn eval<T: Scalar>(&self, v: &SVector<T, N>) -> T {
+        let (x, y) = (v[0], v[1]);
+        let f = match self.0 {
+            0 => x.sqrt() + y,
+            1 => x.ln() + y * y,
+            2 => (x * x + y * y).sqrt(),
+            3 => x.sqrt().max(y),
+            4 => x.sqrt().min(y * 2.0),
+            // a comparison whose branch drops the jet with the infinite derivative
+            5 => {
+                let s = x.sqrt();
+                if y > T::zero() { y * 2.0 } else { s + y }
+            }
+            // multiplied by a zero constant: 0 · ∞ in the value's own partial
+            6 => x.sqrt() * 0.0 + y,
+            7 => x.sqrt().powi(0) + y,
+            8 => x.sqrt().hypot(y),
+            9 => x.sqrt().atan2(y + 1.0),
+            10 => x.exp() + y.ln_1p(),
+            11 => (x.ln() * y).exp(),
+            12 => x.abs().sqrt() * y.tanh(),
+            13 => x.recip() + y,
+            14 => x.cbrt() * y + x.powf(1.5.into()),
+            _ => (x.sqrt() - y).abs() + x.asin(),
+        };
+        let mut rest = T::zero();
+        for i in 2..N {
+            rest += v[i] * 0.5;
+        }
+        f + rest
+    }
+}
+
+/// Value and gradient as bits, by the trait form (unchecked first) or the closure form
+/// (careful).
+fn bits<const N: usize>(case: usize, x: &SVector<f64, N>, trait_form: bool) -> Vec<u64> {
+    let f = Case::<N>(case);
+    let (v, g) = if trait_form {
+        f.gradient(x)
+    } else {
+        gradient(|x| f.eval(x), x)
+    };
+    std::iter::once(v)
+        .chain(g.iter().copied())
+        .map(f64::to_bits)
+        .collect()
+}
+
+fn point<const N: usize>(x: f64, y: f64) -> SVector<f64, N> {
+    SVector::from_fn(|i, _| match i {
+        0 => x,
+        1 => y,
+        _ => 0.3 * i as f64,
+    })
+}
+
+/// The inputs where derivatives are infinite or undefined, and ordinary ones.
+const SPECIAL: [f64; 14] = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    2.0,
+    1e-300,
+    -1e-300,
+    1e300,
+    f64::MIN_POSITIVE / 4.0,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+    -3.5,
+];
+
+fn agree_everywhere<const N: usize>() {
+    for case in 0..CASES {
+        for &x in &SPECIAL {
+            for &y in &SPECIAL {
+                let p = point::<N>(x, y);
+                let (a, b) = (bits(case, &p, true), bits(case, &p, false));
+                assert_eq!(
+                    a,
+                    b,
+                    "N = {N}, case {case} at ({x}, {y}): trait {:?} against closure {:?}",
+                    a.iter().map(|&v| f64::from_bits(v)).collect::<Vec<_>>(),
+                    b.iter().map(|&v| f64::from_bits(v)).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unchecked_then_careful_equals_careful_at_special_points_in_one_pass() {
+    agree_everywhere::<2>();
+    agree_everywhere::<13>();
+}
+
+#[test]
+fn unchecked_then_careful_equals_careful_at_special_points_in_chunks() {
+    // above GRADIENT_ONE_PASS_MAX: chunks on the default path, one padded pass on AVX2
+    agree_everywhere::<40>();
+}
+
+#[test]
+fn the_careful_answers_where_the_unchecked_pass_gives_nan() {
+    let g = |case: usize, x: f64, y: f64| Case::<3>(case).gradient(&point::<3>(x, y));
+    // ∂/∂y (√x + y) at x = 0 is 1, and ∂/∂x is ∞
+    let (v, d) = g(0, 0.0, 3.0);
+    assert_eq!(
+        (v, d[0], d[1], d[2]),
+        (3.0 + 0.5 * 0.6, f64::INFINITY, 1.0, 0.5)
+    );
+    // ln x + y² at (0, 1): (∞, 2)
+    let (v, d) = g(1, 0.0, 1.0);
+    assert_eq!((v, d[0], d[1]), (f64::NEG_INFINITY, f64::INFINITY, 2.0));
+    // the Euclidean norm at the origin: gradient 0
+    let (_, d) = g(2, 0.0, 0.0);
+    assert_eq!((d[0], d[1]), (0.0, 0.0));
+    // max(√x, y) at (0, −1) is √x: (∞, 0); min(√x, 2y) at (0, 1) is √x
+    let (v, d) = g(3, 0.0, -1.0);
+    assert_eq!((v, d[0], d[1]), (0.5 * 0.6, f64::INFINITY, 0.0));
+    let (_, d) = g(4, 0.0, 1.0);
+    assert_eq!((d[0], d[1]), (f64::INFINITY, 0.0));
+    // the branch that drops √x: (0, 2), and the one that keeps it: (∞, 1)
+    let (_, d) = g(5, 0.0, 1.0);
+    assert_eq!((d[0], d[1]), (0.0, 2.0));
+    let (_, d) = g(5, 0.0, -1.0);
+    assert_eq!((d[0], d[1]), (f64::INFINITY, 1.0));
+    // √x · 0 + y: ∂/∂y is 1 (∂/∂x is 0 · ∞, undefined)
+    let (_, d) = g(6, 0.0, 2.0);
+    assert_eq!(d[1], 1.0);
+    assert!(d[0].is_nan());
+    // 1/x + y at 0: (−∞ … the derivative −1/x² = −∞), ∂/∂y = 1
+    let (_, d) = g(13, 0.0, 2.0);
+    assert_eq!((d[0], d[1]), (f64::NEG_INFINITY, 1.0));
+    // exp(x) + ln(1 + y) at x = ∞: (∞, 1/(1 + y))
+    let (_, d) = g(10, f64::INFINITY, 1.0);
+    assert_eq!((d[0], d[1]), (f64::INFINITY, 0.5));
+}
+
+#[test]
+fn unchecked_then_careful_equals_careful_on_a_box() {
+    // every case at random points of [−4, 4]², with one coordinate snapped to 0 or ±1 half the
+    // time (where √, ln, 1/x, asin have infinite derivatives)
+    fn prop(case: u8, x: f64, y: f64, snap: u8) -> TestResult {
+        if !x.is_finite() || !y.is_finite() {
+            return TestResult::discard();
+        }
+        let fold = |v: f64| 4.0 * (v / 4.0).sin();
+        let (mut x, mut y) = (fold(x), fold(y));
+        match snap % 6 {
+            0 => x = 0.0,
+            1 => y = 0.0,
+            2 => x = if x < 0.0 { -1.0 } else { 1.0 },
+            _ => {}
+        }
+        let case = case as usize % CASES;
+        let p = point::<5>(x, y);
+        TestResult::from_bool(bits(case, &p, true) == bits(case, &p, false))
+    }
+    QuickCheck::new()
+        .tests(500)
+        .quickcheck(prop as fn(u8, f64, f64, u8) -> TestResult);
+}
