@@ -427,6 +427,12 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
 /// default path (`tests/diff/wide.rs` runs both at the limit in a 2 MiB thread).
 const WIDE_JACOBIAN_OUTPUT: usize = CLOSURE_ONE_PASS_LIMIT * (CLOSURE_ONE_PASS_LIMIT + 4);
 
+/// The Jacobian's AVX2 copy runs from this many inputs on. Below, padding to `4k + 3` tangents
+/// was no faster in time (`expfit-8`, padded to 11: 1.2× the default path's time, 1.04× its
+/// instructions; `expfit-12`, padded to 15: 0.8× or 1.8× the time from one run to the next;
+/// `docs/performance.md`).
+const WIDE_JACOBIAN_MIN_INPUTS: usize = 16;
+
 #[inline(never)]
 fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     f: &F,
@@ -435,8 +441,8 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     jac: &mut SMatrix<f64, M, N>,
 ) {
     // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
-    // from 4 inputs on, as for `ScalarFn::gradient`
-    if N < 4 {
+    // from WIDE_JACOBIAN_MIN_INPUTS on
+    if N < WIDE_JACOBIAN_MIN_INPUTS {
         jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
         return;
     }

@@ -214,17 +214,20 @@ fn same_jacobian_bits<const N: usize, const M: usize>() {
 #[test]
 fn the_trait_jacobian_gives_the_same_bits_on_both_paths() {
     println!("wide vectors (AVX2) on this machine: {}", wide_vectors());
-    // N = 4 (the smallest that dispatches), 13, 32 (the top of the default one-pass range), 40,
-    // 80 (one padded pass on the wide path against chunks of 16 on the default one; 80 is the
-    // top of the wide range); M below, at and above N; 80 × 120 goes through the heap
-    same_jacobian_bits::<4, 1>();
-    same_jacobian_bits::<4, 9>();
-    same_jacobian_bits::<13, 5>();
-    same_jacobian_bits::<13, 13>();
+    // N = 16 (the smallest that dispatches: padded to 19), 19 (padded by four), 32 (the top of
+    // the default one-pass range), 40 and 80 (one padded pass on the wide path against chunks
+    // of 16 on the default one; 80 is the top of the wide range); M below, at and above N;
+    // 80 × 80 at the largest padded output the wide path takes, 40 × 200 above it (the default
+    // path on both runs), 80 × 120 through the heap
+    same_jacobian_bits::<16, 1>();
+    same_jacobian_bits::<16, 21>();
+    same_jacobian_bits::<19, 5>();
     same_jacobian_bits::<32, 40>();
     same_jacobian_bits::<40, 7>();
     same_jacobian_bits::<40, 64>();
+    same_jacobian_bits::<40, 200>();
     same_jacobian_bits::<80, 3>();
+    same_jacobian_bits::<80, 80>();
     same_jacobian_bits::<80, 120>();
 }
 
@@ -272,6 +275,7 @@ fn the_wide_jacobian_matches_the_closed_form() {
     for wide in [true, false] {
         jacobian_matches_closed_form::<4, 6>(wide);
         jacobian_matches_closed_form::<13, 9>(wide);
+        jacobian_matches_closed_form::<16, 9>(wide);
         jacobian_matches_closed_form::<40, 11>(wide);
         jacobian_matches_closed_form::<80, 5>(wide);
     }
@@ -326,15 +330,14 @@ fn an_infinite_jacobian_entry_is_the_same_on_both_paths() {
         set_wide_vectors(true);
         assert_eq!(a, b, "N = {N}");
     }
-    both::<4>();
-    both::<13>();
+    both::<16>();
     both::<40>();
     both::<80>();
 }
 
 /// Debug-build Jacobians inside a thread with a 2 MiB stack, on both paths: at the largest
 /// output the AVX2 copy takes (`M · (W + 1) ≤ 80 · 84` numbers, `W` the padded width: `M = 80`
-/// at `N = 80`, `152` at `N = 40`, `840` at `N = 4`) and above it (`M = 400` at `N = 80`,
+/// at `N = 80`, `152` at `N = 40`, `336` at `N = 16`) and above it (`M = 400` at `N = 80`,
 /// where the padded pass's output would be 263 KiB and the default path runs on both).
 #[test]
 fn wide_jacobians_with_many_rows_fit_a_2_mib_thread() {
@@ -353,6 +356,6 @@ fn wide_jacobians_with_many_rows_fit_a_2_mib_thread() {
     }
     both::<80, 80>();
     both::<40, 152>();
-    both::<4, 840>();
+    both::<16, 336>();
     both::<80, 400>();
 }
