@@ -247,8 +247,8 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
     /// `M` is at most `80 · 84 / (W + 1)`, `W` the smallest `4k + 3` above `N`: 80 rows at
     /// `N = 80`, 152 at `N = 40`), it runs a copy compiled for AVX2 that takes one pass with `W`
-    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.47–0.76× the
-    /// default path's time on a least-squares residual vector (`docs/performance.md`).
+    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.47–0.8× the
+    /// default path's time from 24 inputs, 0.65–1.0× at 16, on a least-squares residual vector (`docs/performance.md`).
     ///
     /// ```
     /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
