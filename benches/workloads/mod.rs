@@ -8,7 +8,7 @@
 //! | `hand` | a hand-written gradient (manual backprop) in plain `f64`: the practical limit |
 //! | `floor` | a minimal hand-rolled dual (`value`, `partials: [f64; P]`, `#[inline(always)]` operators; `floor.rs`) on the same loss written for it: the floor of naive forward mode |
 //! | `dualgrad` | `dualgrad::gradient(\|p\| loss(p), &p)` on the loss written once over `T: Scalar`; for Rosenbrock, `ScalarFn::gradient`, which chooses one pass or chunks by `N` |
-//! | `dualgrad-trait` | XOR, iris, logistic: the same loss as a `ScalarFn`, by `ScalarFn::gradient`; Rosenbrock-10's Hessian by `ScalarFn::hessian` (on an x86-64 processor with AVX2, the copy compiled for AVX2) |
+//! | `dualgrad-trait` | XOR, iris, logistic: the same loss as a `ScalarFn`, by `ScalarFn::gradient`; Rosenbrock-10's Hessian by `ScalarFn::hessian`; `expfit-N`: the residuals as a `VectorFn`, by `VectorFn::jacobian` (gradients and Jacobians: on an x86-64 processor with AVX2, the copy compiled for AVX2) |
 //! | `dualgrad-onepass` | Rosenbrock-50: the one-pass closure form `gradient(rosenbrock, &p)` |
 //! | `dualgrad-chunkC` | `dualgrad::gradient_chunked(\|p\| loss(p), &p, Chunk::<C>)` |
 //! | `dualgrad-nalgebra` | XOR only: the same maths written with nalgebra matrix products over lifted duals |
@@ -24,7 +24,9 @@
 //! Besides the workloads whose losses call the crate's stable `softmax_cross_entropy` and
 //! `bce_with_logits` (`iris`, `logistic`), `iris-plain` and `logistic-plain` write those losses
 //! out with plain `exp`, `ln` and `ln_1p`, as a user would, and `products-W` (`W` = 1 … 18)
-//! runs the same product-rule-heavy recurrence at every jet width.
+//! runs the same product-rule-heavy recurrence at every jet width. `expfit-N` (`N` = 8, 16,
+//! 40, 80) is a Jacobian, not a gradient: the 64 residuals of a least-squares fit of `N / 2`
+//! exponentials (`hand`, `dualgrad` by the closure `jacobian`, `dualgrad-trait`).
 //!
 //! The model cases build the workload's data as a `Dataset` and map the workload's parameters
 //! into the model's documented flat layout ([`Layout`]); the layout is checked against the
@@ -48,7 +50,7 @@ use dualgrad::model::{
     SoftmaxCrossEntropy, Supervised, Tanh,
 };
 use dualgrad::objective::Objective;
-use dualgrad::{Chunk, Scalar, ScalarFn, gradient, gradient_chunked, network};
+use dualgrad::{Chunk, Scalar, ScalarFn, VectorFn, gradient, gradient_chunked, jacobian, network};
 use nalgebra::{SMatrix, SVector};
 use num_dual::{Dual2SVec64, DualSVec64};
 use std::hint::black_box;
@@ -391,9 +393,88 @@ pub fn products_problem<const N: usize>() -> Problem<(), N> {
     }
 }
 
+/// Number of residuals of the `expfit-N` workloads.
+pub const EXPFIT_RESIDUALS: usize = 64;
+
+/// Observations for a sum of exponentials: `t[i] = 4i / M`, `y[i] = 1.2 e^(−0.8 t) + 0.1 cos 3t`.
+pub struct ExpFitData<const M: usize> {
+    /// The abscissae.
+    pub t: [f64; M],
+    /// The observations.
+    pub y: [f64; M],
+}
+
+/// The residuals of `Σₖ aₖ e^(−bₖ t)` (`N / 2` terms, `aₖ = p[2k]`, `bₖ = p[2k + 1]`) at
+/// `aₖ = 1 / (k + 1)`, `bₖ = 0.3 + 0.05 k`.
+pub fn expfit_problem<const N: usize>() -> Problem<ExpFitData<EXPFIT_RESIDUALS>, N> {
+    const M: usize = EXPFIT_RESIDUALS;
+    let t: [f64; M] = std::array::from_fn(|i| 4.0 * i as f64 / M as f64);
+    Problem {
+        p: SVector::from_fn(|i, _| {
+            let k = (i / 2) as f64;
+            if i % 2 == 0 {
+                1.0 / (k + 1.0)
+            } else {
+                0.3 + 0.05 * k
+            }
+        }),
+        data: ExpFitData {
+            t,
+            y: t.map(|t| 1.2 * (-0.8 * t).exp() + 0.1 * (3.0 * t).cos()),
+        },
+    }
+}
+
+/// The residual vector `rᵢ = Σₖ aₖ e^(−bₖ tᵢ) − yᵢ` of a least-squares fit, as a user writes it:
+/// `M` residuals of `N` parameters, every one depending on every parameter (a dense Jacobian).
+pub fn expfit_residuals<T: Scalar, const N: usize, const M: usize>(
+    p: &SVector<T, N>,
+    d: &ExpFitData<M>,
+) -> SVector<T, M> {
+    expfit_residuals_tagged::<T, (), N, M>(p, d)
+}
+
+/// [`expfit_residuals`]'s body, instantiated once per `Tag` (see [`xor_loss_tagged`]).
+#[allow(clippy::extra_unused_type_parameters)] // `Tag` only makes a separate instance
+pub fn expfit_residuals_tagged<T: Scalar, Tag, const N: usize, const M: usize>(
+    p: &SVector<T, N>,
+    d: &ExpFitData<M>,
+) -> SVector<T, M> {
+    SVector::from_fn(|i, _| {
+        let t = d.t[i];
+        let mut r = T::lift(-d.y[i]);
+        for k in 0..N / 2 {
+            r += p[2 * k] * (p[2 * k + 1] * -t).exp();
+        }
+        r
+    })
+}
+
 // =============================================================================================
 // Hand-written derivatives (plain f64, manual backprop)
 // =============================================================================================
+
+/// Residuals and Jacobian of [`expfit_residuals`] by hand: `∂rᵢ/∂aₖ = e^(−bₖ tᵢ)`,
+/// `∂rᵢ/∂bₖ = −aₖ tᵢ e^(−bₖ tᵢ)`.
+pub fn expfit_hand<const N: usize, const M: usize>(
+    p: &SVector<f64, N>,
+    d: &ExpFitData<M>,
+) -> (SVector<f64, M>, SMatrix<f64, M, N>) {
+    let mut v = SVector::<f64, M>::zeros();
+    let mut j = SMatrix::<f64, M, N>::zeros();
+    for i in 0..M {
+        let t = d.t[i];
+        let mut r = -d.y[i];
+        for k in 0..N / 2 {
+            let e = (p[2 * k + 1] * -t).exp();
+            r += p[2 * k] * e;
+            j[(i, 2 * k)] = e;
+            j[(i, 2 * k + 1)] = -p[2 * k] * t * e;
+        }
+        v[i] = r;
+    }
+    (v, j)
+}
 
 /// XOR loss and gradient by manual backprop.
 pub fn xor_hand(p: &SVector<f64, 13>) -> (f64, SVector<f64, 13>) {
@@ -933,6 +1014,12 @@ impl<const N: usize> Flatten for (f64, SVector<f64, N>, SMatrix<f64, N, N>) {
     }
 }
 
+impl<const N: usize, const M: usize> Flatten for (SVector<f64, M>, SMatrix<f64, M, N>) {
+    fn flatten(&self) -> Vec<f64> {
+        self.0.iter().chain(self.1.iter()).copied().collect()
+    }
+}
+
 /// Collects cases; `add` registers one.
 struct Registry(Vec<Case>);
 
@@ -1076,6 +1163,15 @@ pub struct LogisticPlainFn<'a>(pub &'a LogisticData);
 impl ScalarFn<11> for LogisticPlainFn<'_> {
     fn eval<T: Scalar>(&self, p: &SVector<T, 11>) -> T {
         logistic_loss_plain_tagged::<T, LogisticPlainFn<'static>>(p, self.0)
+    }
+}
+
+/// The `expfit` residuals as a [`VectorFn`], for the trait form's Jacobian.
+pub struct ExpFitFn<'a, const M: usize>(pub &'a ExpFitData<M>);
+
+impl<const N: usize, const M: usize> VectorFn<N, M> for ExpFitFn<'_, M> {
+    fn eval<T: Scalar>(&self, p: &SVector<T, N>) -> SVector<T, M> {
+        expfit_residuals_tagged::<T, ExpFitFn<'static, M>, N, M>(p, self.0)
     }
 }
 
@@ -1223,6 +1319,23 @@ fn products_cases<const N: usize>(r: &mut Registry, name: &'static str) {
     });
     r.add(&w, name, "dualgrad", 20_000, |w: &W<N>| {
         gradient(products, &w.p)
+    });
+}
+
+/// The `expfit-N` Jacobian cases: by hand, by the closure form `jacobian` (one pass), by
+/// `VectorFn::jacobian` (one pass or chunks of 16 on the default path; on an x86-64 processor
+/// with AVX2, its copy compiled for AVX2).
+fn expfit_cases<const N: usize>(r: &mut Registry, name: &'static str, count: u64) {
+    type W<const N: usize> = Problem<ExpFitData<EXPFIT_RESIDUALS>, N>;
+    let w = Rc::new(expfit_problem::<N>());
+    r.add(&w, name, "hand", count * 10, |w: &W<N>| {
+        expfit_hand(&w.p, &w.data)
+    });
+    r.add(&w, name, "dualgrad", count, |w: &W<N>| {
+        jacobian(|p| expfit_residuals(p, &w.data), &w.p)
+    });
+    r.add(&w, name, "dualgrad-trait", count, |w: &W<N>| {
+        VectorFn::<N, EXPFIT_RESIDUALS>::jacobian(&ExpFitFn(&w.data), &w.p)
     });
 }
 
@@ -1568,6 +1681,14 @@ pub fn cases() -> Vec<Case> {
         Some(20),
         MoonsReluModel::generic_loss_and_gradient,
     );
+
+    expfit_cases::<4>(&mut r, "expfit-4", 2_000);
+    expfit_cases::<8>(&mut r, "expfit-8", 1_000);
+    expfit_cases::<12>(&mut r, "expfit-12", 1_000);
+    expfit_cases::<16>(&mut r, "expfit-16", 500);
+    expfit_cases::<24>(&mut r, "expfit-24", 500);
+    expfit_cases::<40>(&mut r, "expfit-40", 200);
+    expfit_cases::<80>(&mut r, "expfit-80", 100);
 
     r.0
 }

@@ -1,6 +1,6 @@
 use super::size::{
-    GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX, HESSIAN_BLOCK, HESSIAN_ONE_PASS_MAX, HVP_CHUNK,
-    boxed_zeros, gradient_at, result_on_heap,
+    CLOSURE_ONE_PASS_LIMIT, GRADIENT_CHUNK, GRADIENT_ONE_PASS_MAX, HESSIAN_BLOCK,
+    HESSIAN_ONE_PASS_MAX, HVP_CHUNK, boxed_zeros, gradient_at, result_on_heap,
 };
 use super::{hessian, hvp, jacobian};
 use crate::{Chunk, Jet, Scalar};
@@ -262,6 +262,13 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above, as
     /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results).
     ///
+    /// On an x86-64 processor with AVX2, from 16 to
+    /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
+    /// `M` is at most `80 · 84 / (W + 1)`, `W` the smallest `4k + 3` above `N`: 80 rows at
+    /// `N = 80`, 152 at `N = 40`), it runs a copy compiled for AVX2 that takes one pass with `W`
+    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.47–0.8× the
+    /// default path's time from 24 inputs, 0.65–1.0× at 16, on a least-squares residual vector (`docs/performance.md`).
+    ///
     /// ```
     /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
     /// struct Sq;
@@ -438,6 +445,20 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
     )
 }
 
+/// The largest output of the Jacobian's AVX2 copy, in numbers: `M` jets of `W + 1` (`W` the
+/// padded width of the `wide_width` macro) up to `80 · 84`, the size of the padded input at
+/// [`CLOSURE_ONE_PASS_LIMIT`] inputs. Above it the default path runs: its output holds `N + 1` or
+/// `GRADIENT_CHUNK + 1` numbers per row, and a debug build keeps several copies of the user's
+/// output in its frames, so a padded pass with many rows would need more stack than the
+/// default path (`tests/diff/wide.rs` runs both at the limit in a 2 MiB thread).
+const WIDE_JACOBIAN_OUTPUT: usize = CLOSURE_ONE_PASS_LIMIT * (CLOSURE_ONE_PASS_LIMIT + 4);
+
+/// The Jacobian's AVX2 copy runs from this many inputs on. Below, padding to `4k + 3` tangents
+/// was no faster in time (`expfit-8`, padded to 11: 1.2× the default path's time, 1.04× its
+/// instructions; `expfit-12`, padded to 15: 0.8× or 1.8× the time from one run to the next;
+/// `docs/performance.md`).
+const WIDE_JACOBIAN_MIN_INPUTS: usize = 16;
+
 #[inline(never)]
 fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     f: &F,
@@ -445,11 +466,75 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     values: &mut SVector<f64, M>,
     jac: &mut SMatrix<f64, M, N>,
 ) {
-    jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
+    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
+    // from WIDE_JACOBIAN_MIN_INPUTS on
+    if N < WIDE_JACOBIAN_MIN_INPUTS {
+        jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
+        return;
+    }
+    wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
+        crate::jet::wide_or(
+            (values, jac),
+            |(values, jac)| jacobian_padded_pass::<F, N, M, W>(f, x, values, jac),
+            |(values, jac)| jacobian::one_pass_into(|x| f.eval(x), x, values, jac),
+        )
+    } else {
+        jacobian::one_pass_into(|x| f.eval(x), x, values, jac)
+    });
 }
 
 #[inline(never)]
 fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    // the AVX2 copy takes one padded pass up to CLOSURE_ONE_PASS_LIMIT inputs, as for
+    // `ScalarFn::gradient`
+    if N <= CLOSURE_ONE_PASS_LIMIT {
+        wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
+            crate::jet::wide_or(
+                (values, jac),
+                |(values, jac)| jacobian_padded_pass::<F, N, M, W>(f, x, values, jac),
+                |(values, jac)| jacobian_default_chunks(f, x, values, jac),
+            )
+        } else {
+            jacobian_default_chunks(f, x, values, jac)
+        });
+    } else {
+        jacobian_default_chunks(f, x, values, jac);
+    }
+}
+
+/// One pass with `W > N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`):
+/// the values and every entry are the same bits as in one pass with `N` tangents.
+#[inline]
+fn jacobian_padded_pass<
+    F: VectorFn<N, M> + ?Sized,
+    const N: usize,
+    const M: usize,
+    const W: usize,
+>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    crate::scalar::prepare_tanh();
+    let r = f.eval(&SVector::<Jet<f64, W>, N>::from_fn(|i, _| {
+        Jet::variable(x[i], i)
+    }));
+    for i in 0..M {
+        values[i] = r[i].re;
+        for k in 0..N {
+            jac[(i, k)] = r[i].eps[k];
+        }
+    }
+}
+
+#[inline(always)]
+fn jacobian_default_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     f: &F,
     x: &SVector<f64, N>,
     values: &mut SVector<f64, M>,

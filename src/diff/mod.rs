@@ -24,9 +24,10 @@
 //! Closures are the easy path when the function is needed at one scalar type. A function that
 //! must run at several types (the gradient checker evaluates it on `f64` and on duals, the
 //! optimizers ask for gradients and Hessians) implements [`ScalarFn`] or [`VectorFn`] once.
-//! The trait form is also the fast gradient on x86-64 processors with AVX2:
-//! [`ScalarFn::gradient`] runs a copy compiled for AVX2, chosen at run time, with the same bits
-//! ([`wide_vectors`](crate::jet::wide_vectors) says why the closure forms cannot).
+//! The trait form is also the fast gradient and Jacobian on x86-64 processors with AVX2:
+//! [`ScalarFn::gradient`] and [`VectorFn::jacobian`] run a copy compiled for AVX2, chosen at run
+//! time, with the same bits ([`wide_vectors`](crate::jet::wide_vectors) says why the closure
+//! forms cannot).
 //!
 //! # Sizes and the stack
 //!
@@ -80,8 +81,8 @@ macro_rules! filled_matrix {
     };
 }
 
-/// `$body` with the constant `$w` set to the tangent width of [`ScalarFn::gradient`]'s AVX2 copy
-/// for `$n` inputs (`$n` from 4 to [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the
+/// `$body` with the constant `$w` set to the tangent width of the AVX2 copies of
+/// [`ScalarFn::gradient`] and [`VectorFn::jacobian`] for `$n` inputs (`$n` from 4 to [`CLOSURE_ONE_PASS_LIMIT`](size::CLOSURE_ONE_PASS_LIMIT)): the
 /// smallest `4k + 3` above `$n`. A jet of `4k + 3` tangents is `k + 1` whole AVX2 vectors, and a
 /// width other than `$n` (and than [`GRADIENT_CHUNK`](size::GRADIENT_CHUNK)) makes the AVX2 copy
 /// evaluate the user's function at its own type: an instance called from that copy only, which

@@ -3,7 +3,7 @@
 //! A jet's arithmetic is loops over `[f64; N]`, which the compiler turns into vector
 //! instructions of the width the target allows: two `f64` per instruction on the default
 //! x86-64 target (SSE2), four with AVX2. A library cannot ask its users to build with
-//! `-C target-cpu=native`, so two kinds of derivative run through this module: on an x86-64
+//! `-C target-cpu=native`, so three kinds of derivative run through this module: on an x86-64
 //! processor with AVX2 (detected once, at run time) their evaluation is compiled a second time
 //! inside a function built for AVX2, and that copy runs; elsewhere the default one does.
 //!
@@ -11,11 +11,17 @@
 //!   layers the crate marks `#[inline(always)]`.
 //! - The trait form's gradient, [`ScalarFn::gradient`](crate::ScalarFn::gradient), from 4 to
 //!   [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs, in one pass
-//!   (the default path takes chunks above
-//!   [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX)); outside that range
-//!   the default code runs.
+//!   as on the default path; outside that range the default code runs. Both evaluate without
+//!   the chain rule's NaN-safety test first ([unchecked first](crate::jet#unchecked-first)).
+//! - The trait form's Jacobian, [`VectorFn::jacobian`](crate::VectorFn::jacobian) (and
+//!   `jacobian_boxed`, `jacobian_into`), from 16 to
+//!   [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs, in one pass,
+//!   while the padded output (`M` jets of `W + 1` numbers, below) is at most `80 · 84` numbers:
+//!   beyond, a debug build's copies of it would need more stack than the default path. Below 16
+//!   inputs the padding was no faster in time (8 inputs padded to 11: 1.2× the default path's
+//!   time).
 //!
-//! Both copies compute exactly the same floating-point operations in the same order: AVX2 only
+//! The copies compute exactly the same floating-point operations in the same order: AVX2 only
 //! widens the element-wise loops, and Rust never contracts `a * b + c` into a fused
 //! multiply-add on its own, so the results are bit-identical (tested). FMA is therefore not
 //! enabled: it would change nothing unless asked for by `mul_add`, and where asked for it would
@@ -27,12 +33,12 @@
 //! inlined into neither: the AVX2 copy would run the default code, and the default path would
 //! lose its inlining as well. A helper marked `#[inline(always)]` cannot make the call unique:
 //! such helpers are inlined into both copies before the compiler weighs the user's function.
-//! So the trait form's AVX2 copy evaluates the user's `eval` at its own type: jets of `W`
+//! So the trait forms' AVX2 copies evaluate the user's `eval` at their own type: jets of `W`
 //! tangents, `W` the smallest `4k + 3` above `N` (`k + 1` whole AVX2 vectors), the last `W − N`
 //! tangents zero and never read. That instance of `eval` is called from the AVX2 copy only and
 //! is inlined into it; the default copy keeps its own (`N` tangents, or chunks of
-//! [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK)). Each partial is computed
-//! by its own operations, whatever the other tangents are (the same property makes the chunked
+//! [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK)). Each partial is computed by its own
+//! operations, whatever the other tangents are (the same property makes the chunked
 //! forms bit-identical to one pass), so the padding changes no bit. (The same holds for any
 //! generic function: one called at the same type from two places, say from a closure passed to
 //! `gradient` and from `eval`, is inlined into neither; that costs speed, never bits.)
@@ -41,10 +47,10 @@
 //! do not dispatch: a closure has one argument type, so both copies would call the same
 //! function, inlined into neither (measured with a dispatch: logistic regression's `gradient`
 //! 14 % more instructions on the default path, and the AVX2 copy no faster). To get the AVX2
-//! copy for a gradient, implement [`ScalarFn`](crate::ScalarFn). The trait forms' Hessian,
-//! Hessian-vector product and Jacobian do not dispatch: the same padding measured no faster
-//! for the first two (a nested jet's work grows as `(W + 1)²`), and the last has no benchmark
-//! yet. A whole program gets wide vectors everywhere by being built with
+//! copy for a gradient, implement [`ScalarFn`](crate::ScalarFn), for a Jacobian
+//! [`VectorFn`](crate::VectorFn). The trait forms' Hessian and Hessian-vector product do not
+//! dispatch: the same padding measured no faster (a nested jet's work grows as `(W + 1)²`).
+//! A whole program gets wide vectors everywhere by being built with
 //! `RUSTFLAGS="-C target-cpu=native"`.
 //!
 //! Setting the environment variable `DUALGRAD_NO_WIDE` (to anything) before the first
@@ -114,13 +120,15 @@ pub(crate) fn avx2_enabled() -> bool {
     }
 }
 
-/// Whether the models' gradient and [`ScalarFn::gradient`](crate::ScalarFn::gradient) run the
-/// code compiled for wide vectors (AVX2) on this machine.
+/// Whether the models' gradient, [`ScalarFn::gradient`](crate::ScalarFn::gradient) and
+/// [`VectorFn::jacobian`](crate::VectorFn::jacobian) run the code compiled for wide vectors
+/// (AVX2) on this machine.
 ///
 /// On an x86-64 processor with AVX2 (detected once, at run time), the per-layer gradient of
-/// [`Supervised`](crate::model::Supervised) and `ScalarFn::gradient` (from 4 to
-/// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs) run a copy
-/// compiled for AVX2: four `f64` per vector instruction instead of two, the same
+/// [`Supervised`](crate::model::Supervised), `ScalarFn::gradient` (from 4 to
+/// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs) and
+/// `VectorFn::jacobian` (from 16 to `CLOSURE_ONE_PASS_LIMIT` inputs, up to a size of output;
+/// see `src/jet/wide.rs`) run a copy compiled for AVX2: four `f64` per vector instruction instead of two, the same
 /// operations in the same order, so the same bits (Rust never fuses `a * b + c` by itself; FMA
 /// is not enabled). Setting the environment variable `DUALGRAD_NO_WIDE` before the first
 /// derivative turns it off.
@@ -128,8 +136,8 @@ pub(crate) fn avx2_enabled() -> bool {
 /// The closure entry points ([`gradient`](crate::gradient), ...) do not dispatch: the AVX2
 /// copy holds only what the compiler inlines into it, and a closure called from two copies is
 /// inlined into neither unless it is small, which would cost the default path its inlining too
-/// (`ScalarFn::gradient` evaluates the function at a padded width in its AVX2 copy, a
-/// separate instance; see `src/jet/wide.rs`). A program built with
+/// (`ScalarFn::gradient` and `VectorFn::jacobian` evaluate the function at a padded width in
+/// their AVX2 copies, a separate instance; see `src/jet/wide.rs`). A program built with
 /// `RUSTFLAGS="-C target-cpu=native"` gets wide vectors everywhere.
 ///
 /// ```
