@@ -260,7 +260,9 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// Values and Jacobian, in one pass for `N ≤`
     /// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and in chunks of
     /// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above, as
-    /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results).
+    /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results). As
+    /// [`ScalarFn::gradient`], it evaluates without the chain rule's NaN-safety test first and
+    /// again with it only if an entry came out NaN ([unchecked first](crate::jet#unchecked-first)).
     ///
     /// On an x86-64 processor with AVX2, from 16 to
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
@@ -469,17 +471,22 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
     // from WIDE_JACOBIAN_MIN_INPUTS on
     if N < WIDE_JACOBIAN_MIN_INPUTS {
-        jacobian::one_pass_into(|x| f.eval(x), x, values, jac);
+        jacobian_default_one_pass(f, x, values, jac);
         return;
     }
     wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
         crate::jet::wide_or(
             (values, jac),
-            |(values, jac)| jacobian_padded_pass::<F, N, M, W>(f, x, values, jac),
-            |(values, jac)| jacobian::one_pass_into(|x| f.eval(x), x, values, jac),
+            |(values, jac)| {
+                jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
+                if any_nan(jac) {
+                    careful_jacobian_one_pass(f, x, values, jac);
+                }
+            },
+            |(values, jac)| jacobian_default_one_pass(f, x, values, jac),
         )
     } else {
-        jacobian::one_pass_into(|x| f.eval(x), x, values, jac)
+        jacobian_default_one_pass(f, x, values, jac)
     });
 }
 
@@ -496,7 +503,12 @@ fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
         wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
             crate::jet::wide_or(
                 (values, jac),
-                |(values, jac)| jacobian_padded_pass::<F, N, M, W>(f, x, values, jac),
+                |(values, jac)| {
+                    jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
+                    if any_nan(jac) {
+                        careful_jacobian_chunks(f, x, values, jac);
+                    }
+                },
                 |(values, jac)| jacobian_default_chunks(f, x, values, jac),
             )
         } else {
@@ -507,8 +519,10 @@ fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     }
 }
 
-/// One pass with `W > N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`):
-/// the values and every entry are the same bits as in one pass with `N` tangents.
+/// One pass with `W ≥ N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`),
+/// on jets without the chain rule's NaN-safety test (the callers run the checked pass where an
+/// entry came out NaN, as [`ScalarFn::gradient`] does): the values and every entry are the same
+/// bits as in one pass with `N` tangents.
 #[inline]
 fn jacobian_padded_pass<
     F: VectorFn<N, M> + ?Sized,
@@ -522,8 +536,8 @@ fn jacobian_padded_pass<
     jac: &mut SMatrix<f64, M, N>,
 ) {
     crate::scalar::prepare_tanh();
-    let r = f.eval(&SVector::<Jet<f64, W>, N>::from_fn(|i, _| {
-        Jet::variable(x[i], i)
+    let r = f.eval(&SVector::<Jet<f64, W, false>, N>::from_fn(|i, _| {
+        Jet::seeded(x[i], i)
     }));
     for i in 0..M {
         values[i] = r[i].re;
@@ -533,8 +547,65 @@ fn jacobian_padded_pass<
     }
 }
 
+/// Whether an entry is NaN: the only way a pass without the NaN-safety test can differ from
+/// one with it ([unchecked first](crate::jet#unchecked-first)).
+#[inline]
+fn any_nan<const M: usize, const N: usize>(jac: &SMatrix<f64, M, N>) -> bool {
+    jac.iter().any(|d| d.is_nan())
+}
+
+#[inline(always)]
+fn jacobian_default_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    jacobian::one_pass_into(
+        |x: &SVector<Jet<f64, N, false>, N>| f.eval(x),
+        x,
+        values,
+        jac,
+    );
+    if any_nan(jac) {
+        careful_jacobian_one_pass(f, x, values, jac);
+    }
+}
+
 #[inline(always)]
 fn jacobian_default_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    jacobian::chunks_into(
+        |x: &SVector<Jet<f64, GRADIENT_CHUNK, false>, N>| f.eval(x),
+        x,
+        values,
+        jac,
+    );
+    if any_nan(jac) {
+        careful_jacobian_chunks(f, x, values, jac);
+    }
+}
+
+/// The checked one pass, out of line: it runs only where an entry was NaN.
+#[cold]
+#[inline(never)]
+fn careful_jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+) {
+    jacobian::one_pass_into(|x: &SVector<Jet<f64, N>, N>| f.eval(x), x, values, jac);
+}
+
+/// The checked chunks, out of line: they run only where an entry was NaN.
+#[cold]
+#[inline(never)]
+fn careful_jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     f: &F,
     x: &SVector<f64, N>,
     values: &mut SVector<f64, M>,

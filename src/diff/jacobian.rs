@@ -38,8 +38,8 @@ pub fn jacobian<T: AnyScalar, const N: usize, const M: usize>(
 
 /// [`jacobian`] without the size guard, writing into `values` and `jac`.
 #[inline]
-pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const M: usize>(
-    f: impl FnOnce(&SVector<Jet<T, N>, N>) -> SVector<Jet<T, N>, M>,
+pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const M: usize, const S: bool>(
+    f: impl FnOnce(&SVector<Jet<T, N, S>, N>) -> SVector<Jet<T, N, S>, M>,
     x: &SVector<T, N>,
     values: &mut SVector<T, M>,
     jac: &mut SMatrix<T, M, N>,
@@ -159,8 +159,14 @@ pub fn jacobian_chunked_into<T: AnyScalar, const N: usize, const M: usize, const
 }
 
 /// [`jacobian_chunked`], writing into `values` and `jac`.
-pub(super) fn chunks_into<T: AnyScalar, const N: usize, const M: usize, const C: usize>(
-    f: impl Fn(&SVector<Jet<T, C>, N>) -> SVector<Jet<T, C>, M>,
+pub(super) fn chunks_into<
+    T: AnyScalar,
+    const N: usize,
+    const M: usize,
+    const C: usize,
+    const S: bool,
+>(
+    f: impl Fn(&SVector<Jet<T, C, S>, N>) -> SVector<Jet<T, C, S>, M>,
     x: &SVector<T, N>,
     values: &mut SVector<T, M>,
     jac: &mut SMatrix<T, M, N>,
@@ -171,16 +177,16 @@ pub(super) fn chunks_into<T: AnyScalar, const N: usize, const M: usize, const C:
             "jacobian_chunked: the chunk size C must be at least 1"
         )
     };
-    let mut xs = filled!(Jet::constant(T::zero()); N);
+    let mut xs = filled!(Jet::lifted(T::zero()); N);
     for i in 0..N {
-        xs[i] = Jet::constant(x[i]);
+        xs[i] = Jet::lifted(x[i]);
     }
     crate::scalar::prepare_tanh();
     let mut first = true;
     for start in (0..N).step_by(C) {
         let cols = start..(start + C).min(N);
         for (k, i) in cols.clone().enumerate() {
-            xs[i] = Jet::variable(x[i], k);
+            xs[i] = Jet::seeded(x[i], k);
         }
         let r = f(&xs);
         for m in 0..M {
@@ -193,7 +199,7 @@ pub(super) fn chunks_into<T: AnyScalar, const N: usize, const M: usize, const C:
         }
         first = false;
         for i in cols {
-            xs[i] = Jet::constant(x[i]);
+            xs[i] = Jet::lifted(x[i]);
         }
     }
     if first {

@@ -214,12 +214,21 @@ fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    let (v, g) = gradient::one_pass(|x: &SVector<Jet<T, N, false>, N>| f.eval(x), x);
+    let (v, g) = unchecked_one_pass(f, x);
     if any_nan(&g) {
         careful_one_pass(f, x)
     } else {
         (v, g)
     }
+}
+
+/// The default path's unchecked pass, in a function of its own.
+#[inline(never)]
+fn unchecked_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>) {
+    gradient::one_pass(|x: &SVector<Jet<T, N, false>, N>| f.eval(x), x)
 }
 
 #[inline(never)]

@@ -5,8 +5,9 @@
 //! a local derivative is infinite, on functions that compare, select, take maxima and minima,
 //! or multiply by zero (the places where a NaN of the unchecked pass could be dropped before
 //! the output). Closed forms pin the careful answers at the points that matter.
+//! `VectorFn::jacobian` takes the same route and is compared the same way.
 
-use dualgrad::{Scalar, ScalarFn, gradient};
+use dualgrad::{Scalar, ScalarFn, VectorFn, gradient, jacobian};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 
@@ -182,4 +183,59 @@ fn unchecked_then_careful_equals_careful_on_a_box() {
     QuickCheck::new()
         .tests(500)
         .quickcheck(prop as fn(u8, f64, f64, u8) -> TestResult);
+}
+
+/// Two cases of [`Case`] as the rows of a residual vector: `(case k, case k + 1)`.
+struct Rows<const N: usize>(usize);
+
+impl<const N: usize> VectorFn<N, 2> for Rows<N> {
+    fn eval<T: Scalar>(&self, v: &SVector<T, N>) -> SVector<T, 2> {
+        SVector::from([
+            Case::<N>(self.0).eval(v),
+            Case::<N>((self.0 + 1) % CASES).eval(v),
+        ])
+    }
+}
+
+fn jacobian_bits<const N: usize>(case: usize, x: &SVector<f64, N>, trait_form: bool) -> Vec<u64> {
+    let f = Rows::<N>(case);
+    let (v, j) = if trait_form {
+        f.jacobian(x)
+    } else {
+        jacobian(|x| f.eval(x), x)
+    };
+    v.iter().chain(j.iter()).map(|d| d.to_bits()).collect()
+}
+
+fn jacobians_agree_everywhere<const N: usize>() {
+    for case in 0..CASES {
+        for &x in &SPECIAL {
+            for &y in &SPECIAL {
+                let p = point::<N>(x, y);
+                assert_eq!(
+                    jacobian_bits(case, &p, true),
+                    jacobian_bits(case, &p, false),
+                    "N = {N}, rows {case} and {} at ({x}, {y})",
+                    (case + 1) % CASES
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unchecked_then_careful_jacobians_equal_careful_ones_at_special_points() {
+    // one pass; one pass with the AVX2 copy from 16 inputs; chunks above 32 on the default path
+    jacobians_agree_everywhere::<3>();
+    jacobians_agree_everywhere::<17>();
+    jacobians_agree_everywhere::<40>();
+}
+
+#[test]
+fn the_careful_jacobian_where_the_unchecked_pass_gives_nan() {
+    // rows √x + y and ln x + y² at (0, 1): (∞, 1) and (∞, 2)
+    let (v, j) = Rows::<3>(0).jacobian(&point::<3>(0.0, 1.0));
+    assert_eq!((v[0], v[1]), (1.0 + 0.3, f64::NEG_INFINITY));
+    assert_eq!((j[(0, 0)], j[(0, 1)], j[(0, 2)]), (f64::INFINITY, 1.0, 0.5));
+    assert_eq!((j[(1, 0)], j[(1, 1)], j[(1, 2)]), (f64::INFINITY, 2.0, 0.5));
 }
