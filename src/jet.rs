@@ -33,7 +33,11 @@
 //! goes through it) does not pay that test. It evaluates the function on `Jet<T, N, false>`,
 //! whose first-order chain rule multiplies the tangent by the local derivative with no test,
 //! and evaluates it again on the checked `Jet<T, N>` only when a partial of the result is NaN.
-//! That gives the checked result's bits everywhere:
+//! [`VectorFn::jacobian`](crate::VectorFn::jacobian) does the same, and so do
+//! [`ScalarFn::hessian`](crate::ScalarFn::hessian) and [`ScalarFn::hvp`](crate::ScalarFn::hvp)
+//! with nested jets unchecked at both levels (no test in their products either), the checked
+//! evaluation running when a number of the value, gradient, Hessian or `H v` is NaN. That gives
+//! the checked result's bits everywhere:
 //!
 //! - The two evaluations take the same branches and compute the same values: a jet's value
 //!   never depends on its tangent, and comparisons, `max`, `min` and every other choice look at
@@ -43,9 +47,13 @@
 //!   `0`. Every other part is the same product.
 //! - Each partial of the output is computed from the same partial of the intermediate jets
 //!   (part `k` only from parts `k`), by additions, subtractions, multiplications and divisions
-//!   with factors that are values. Every one of them turns a NaN operand into a NaN. So a
-//!   partial of the output that read a differing part at any step is NaN in the unchecked
-//!   result; a partial that is not NaN read none, and is the checked one's bits.
+//!   with factors that are values, and by the products that stay careful on both kinds of jet
+//!   (`powf` with a jet exponent), which give zero for a zero tangent part and NaN for a NaN
+//!   one. Every one of them turns a NaN tangent part into a NaN. So a partial of the output
+//!   that read a differing part at any step is NaN in the unchecked result; a partial that is
+//!   not NaN read none, and is the checked one's bits. On nested jets the same holds part by
+//!   part at every level: an unchecked product gives NaN where the checked one gives zero, and
+//!   nothing else differs.
 //! - A differing part can also be dropped on the way, when a choice (`if`, `max`, `min`,
 //!   `select`) discards the jet that holds it. Then the checked evaluation discards the same
 //!   jet, and the outputs agree again.
@@ -60,10 +68,10 @@
 //!
 //! # Wide vectors
 //!
-//! On x86-64 processors with AVX2, the models' gradient and `ScalarFn::gradient` run a copy of
-//! their evaluation compiled for AVX2, chosen at run time; the results are bit-identical to the
-//! default path. [`wide_vectors`] says whether this machine takes it, and why the closure entry
-//! points do not dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide
+//! On x86-64 processors with AVX2, the models' gradient, `ScalarFn::gradient` and
+//! `VectorFn::jacobian` run a copy of their evaluation compiled for AVX2, chosen at run time;
+//! the results are bit-identical to the default path. [`wide_vectors`] says whether this machine
+//! takes it, and why the closure entry points do not dispatch. A program built with `RUSTFLAGS="-C target-cpu=native"` gets wide
 //! vectors in every jet operation.
 //!
 //! Nested jets (second and higher order) go further: there the inner jets' values are first
@@ -130,13 +138,14 @@ use std::ops::{
 /// assert_eq!((f.re, f.eps), (18.0_f32, [12.0_f32, 9.0]));
 /// ```
 ///
-/// `S` says whether the first-order chain rule keeps a zero tangent zero where the local
-/// derivative is infinite ([NaN-safe tangents](self#nan-safe-tangents)); it is `true` unless
-/// named, and `Jet<T, N>` is what every closure entry point hands to the closure.
-/// [`ScalarFn::gradient`](crate::ScalarFn::gradient) evaluates the function on
-/// `Jet<T, N, false>` first, which skips that test, and evaluates it again on `Jet<T, N>` only
-/// when a partial came out NaN: the only way the two can differ (see
-/// [unchecked first](self#unchecked-first)). Nested jets test their parts either way.
+/// `S` says whether the jet keeps a zero tangent zero where a derivative is infinite
+/// ([NaN-safe tangents](crate::jet#nan-safe-tangents)): the chain rule's test at first order,
+/// and the tests of products, quotients, `atan2` and the chain rule on nested jets. It is `true`
+/// unless named, and `Jet<T, N>` is what every closure entry point hands to the closure. The
+/// trait forms ([`ScalarFn::gradient`](crate::ScalarFn::gradient), `hessian`, `hvp`,
+/// [`VectorFn::jacobian`](crate::VectorFn::jacobian)) evaluate the function on jets with
+/// `S = false` first and again on checked jets only when a number of the result came out NaN:
+/// the only way the two can differ (see [unchecked first](crate::jet#unchecked-first)).
 #[derive(Clone, Copy, Debug)]
 pub struct Jet<T, const N: usize, const S: bool = true> {
     /// The value (real part).
@@ -213,10 +222,14 @@ impl<T: AnyScalar, const N: usize, const S: bool> Jet<T, N, S> {
     /// First order (`T` a primitive) tests the one number `df`. Nested jets test every part of
     /// the tangent they produced, because there a finite value can carry an infinite derivative
     /// (`√x` at 0 has value 0 and first derivative ∞) and `0 · ∞` can appear at any level.
+    /// Unchecked jets (`S = false`) test nothing.
     #[inline]
     fn chain(&self, f: T, df: T) -> Self {
+        if !S {
+            return self.chain_bounded(f, df);
+        }
         if T::NDERIV == 0 {
-            if !S || Float::is_finite(df.re()) {
+            if Float::is_finite(df.re()) {
                 return self.chain_bounded(f, df);
             }
             // Inline rather than a call to a cold function: a call would have to see both
@@ -479,10 +492,10 @@ impl<T: AnyScalar, const N: usize, const S: bool> Mul for Jet<T, N, S> {
     /// infinite where the function is finite (`√x` at 0), so there a zero part times an
     /// infinite one contributes zero rather than `0 · ∞ = NaN`, at every level; the test costs
     /// one finiteness check per part of the result and is skipped at first order, where it
-    /// would cost the hot path of every gradient.
+    /// would cost the hot path of every gradient, and on unchecked jets (`S = false`).
     #[inline]
     fn mul(self, o: Self) -> Self {
-        if T::NDERIV == 0 {
+        if T::NDERIV == 0 || !S {
             plain_product(self, o)
         } else {
             safe_product(self, o)
@@ -501,7 +514,7 @@ impl<T: AnyScalar, const N: usize, const S: bool> Div for Jet<T, N, S> {
         let inv = o.re.recip();
         let q = self.re / o.re;
         let eps = array::from_fn(|i| (self.eps[i] - q * o.eps[i]) * inv);
-        let eps = if T::NDERIV == 0 {
+        let eps = if T::NDERIV == 0 || !S {
             eps
         } else {
             checked(eps, |i| {
@@ -1109,16 +1122,18 @@ impl<T: AnyScalar, const N: usize, const S: bool> DualNum for Jet<T, N, S> {
                 (x.re, y.re, (x.re * x.re + y.re * y.re).recip())
             }
         };
-        let eps = checked(
-            array::from_fn(|i| (xr * y.eps[i] - yr * x.eps[i]) * r2),
-            |i| {
+        let fast = array::from_fn(|i| (xr * y.eps[i] - yr * x.eps[i]) * r2);
+        let eps = if !S {
+            fast
+        } else {
+            checked(fast, |i| {
                 if x.eps[i].is_zero() && y.eps[i].is_zero() {
                     T::zero()
                 } else {
                     (tangent_mul(y.eps[i], xr) - tangent_mul(x.eps[i], yr)).safe_mul(r2)
                 }
-            },
-        );
+            })
+        };
         Self {
             re: y.re.atan2(x.re),
             eps,

@@ -104,7 +104,9 @@ pub trait ScalarFn<const N: usize> {
     /// [`HESSIAN_ONE_PASS_MAX`](crate::diff::size::HESSIAN_ONE_PASS_MAX) and in blocks of
     /// [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) above, as
     /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
-    /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric.
+    /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric. It evaluates on nested
+    /// jets without the NaN-safety tests first and again with them only if a number of the
+    /// result came out NaN ([unchecked first](crate::jet#unchecked-first)).
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
@@ -184,7 +186,8 @@ pub trait ScalarFn<const N: usize> {
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
     /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and as
     /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::diff::size::HVP_CHUNK) tangents above
-    /// (bit-identical results). 4–6 gradients' worth of instructions; the Hessian is never formed.
+    /// (bit-identical results). 3–4 gradients' worth of instructions; the Hessian is never formed.
+    /// Unchecked first, as [`hessian`](ScalarFn::hessian).
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
@@ -399,6 +402,10 @@ fn jacobian_via_heap<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     (values, *jac)
 }
 
+// The Hessian and Hessian-vector product evaluate on jets without the NaN-safety tests of
+// either level first, and again on checked jets only when a number of the result came out NaN
+// (`crate::jet`, "Unchecked first"); the checked passes are out of line and cold.
+
 #[inline(never)]
 fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     f: &F,
@@ -406,11 +413,58 @@ fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     grad: &mut SVector<f64, N>,
     hess: &mut SMatrix<f64, N, N>,
 ) -> f64 {
-    hessian::one_pass_into(|x| f.eval(x), x, grad, hess)
+    let value = hessian::one_pass_into(
+        |x: &SVector<Jet<Jet<f64, N, false>, N, false>, N>| f.eval(x),
+        x,
+        grad,
+        hess,
+    );
+    if value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice()) {
+        careful_hessian_one_pass(f, x, grad, hess)
+    } else {
+        value
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn careful_hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    grad: &mut SVector<f64, N>,
+    hess: &mut SMatrix<f64, N, N>,
+) -> f64 {
+    hessian::one_pass_into(
+        |x: &SVector<Jet<Jet<f64, N>, N>, N>| f.eval(x),
+        x,
+        grad,
+        hess,
+    )
 }
 
 #[inline(never)]
 fn hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    grad: &mut SVector<f64, N>,
+    hess: &mut SMatrix<f64, N, N>,
+) -> f64 {
+    let value = hessian::blocks_into(
+        |x: &SVector<Jet<Jet<f64, HESSIAN_BLOCK, false>, HESSIAN_BLOCK, false>, N>| f.eval(x),
+        x,
+        grad,
+        hess,
+    );
+    if value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice()) {
+        careful_hessian_blocks(f, x, grad, hess)
+    } else {
+        value
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn careful_hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
     f: &F,
     x: &SVector<f64, N>,
     grad: &mut SVector<f64, N>,
@@ -430,11 +484,49 @@ fn hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     x: &SVector<f64, N>,
     v: &SVector<f64, N>,
 ) -> (f64, SVector<f64, N>, SVector<f64, N>) {
-    hvp::one_pass(|x| f.eval(x), x, v)
+    let r = hvp::one_pass(
+        |x: &SVector<Jet<Jet<f64, N, false>, 1, false>, N>| f.eval(x),
+        x,
+        v,
+    );
+    if r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice()) {
+        careful_hvp_one_pass(f, x, v)
+    } else {
+        r
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn careful_hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    hvp::one_pass(|x: &SVector<Jet<Jet<f64, N>, 1>, N>| f.eval(x), x, v)
 }
 
 #[inline(never)]
 fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    v: &SVector<f64, N>,
+) -> (f64, SVector<f64, N>, SVector<f64, N>) {
+    let r = hvp::chunk_passes(
+        |x: &SVector<Jet<Jet<f64, HVP_CHUNK, false>, 1, false>, N>| f.eval(x),
+        x,
+        v,
+    );
+    if r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice()) {
+        careful_hvp_chunks(f, x, v)
+    } else {
+        r
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn careful_hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
     f: &F,
     x: &SVector<f64, N>,
     v: &SVector<f64, N>,
@@ -479,7 +571,7 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
             (values, jac),
             |(values, jac)| {
                 jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                if any_nan(jac) {
+                if any_nan(jac.as_slice()) {
                     careful_jacobian_one_pass(f, x, values, jac);
                 }
             },
@@ -505,7 +597,7 @@ fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
                 (values, jac),
                 |(values, jac)| {
                     jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                    if any_nan(jac) {
+                    if any_nan(jac.as_slice()) {
                         careful_jacobian_chunks(f, x, values, jac);
                     }
                 },
@@ -550,10 +642,10 @@ fn jacobian_padded_pass<
 /// Whether an entry is NaN: the only way a pass without the NaN-safety test can differ from
 /// one with it ([unchecked first](crate::jet#unchecked-first)).
 #[inline]
-fn any_nan<const M: usize, const N: usize>(jac: &SMatrix<f64, M, N>) -> bool {
-    // over the storage, without an exit per entry, so that the test vectorises (a Jacobian has
-    // M·N entries)
-    jac.as_slice().iter().fold(false, |nan, d| nan | d.is_nan())
+fn any_nan(xs: &[f64]) -> bool {
+    // without an exit per entry, so that the test vectorises (a Jacobian has M·N entries;
+    // nalgebra's matrix iterator, in place of the slice, cost about 12 instructions per entry)
+    xs.iter().fold(false, |nan, d| nan | d.is_nan())
 }
 
 #[inline(always)]
@@ -564,7 +656,7 @@ fn jacobian_default_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M
     jac: &mut SMatrix<f64, M, N>,
 ) {
     unchecked_jacobian_one_pass(f, x, values, jac);
-    if any_nan(jac) {
+    if any_nan(jac.as_slice()) {
         careful_jacobian_one_pass(f, x, values, jac);
     }
 }
@@ -582,7 +674,7 @@ fn jacobian_default_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: 
         values,
         jac,
     );
-    if any_nan(jac) {
+    if any_nan(jac.as_slice()) {
         careful_jacobian_chunks(f, x, values, jac);
     }
 }

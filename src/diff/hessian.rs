@@ -46,15 +46,15 @@ pub fn hessian<T: AnyScalar, const N: usize>(
 /// [`hessian`] without the size guard, writing the gradient and the Hessian into `grad` and
 /// `hess` and returning the value.
 #[inline]
-pub(super) fn one_pass_into<T: AnyScalar, const N: usize>(
-    f: impl FnOnce(&SVector<Jet<Jet<T, N>, N>, N>) -> Jet<Jet<T, N>, N>,
+pub(super) fn one_pass_into<T: AnyScalar, const N: usize, const S: bool>(
+    f: impl FnOnce(&SVector<Jet<Jet<T, N, S>, N, S>, N>) -> Jet<Jet<T, N, S>, N, S>,
     x: &SVector<T, N>,
     grad: &mut SVector<T, N>,
     hess: &mut SMatrix<T, N, N>,
 ) -> T {
     crate::scalar::prepare_tanh();
     let r = f(&SVector::from_fn(|i, _| {
-        Jet::variable(Jet::variable(x[i], i), i)
+        Jet::seeded(Jet::seeded(x[i], i), i)
     }));
     for i in 0..N {
         grad[i] = r.re.eps[i];
@@ -194,8 +194,8 @@ pub fn hessian_chunked_into<T: AnyScalar, const N: usize, const C: usize>(
 
 /// [`hessian_chunked`], writing the gradient and the Hessian into `grad` and `hess` and
 /// returning the value.
-pub(super) fn blocks_into<T: AnyScalar, const N: usize, const C: usize>(
-    f: impl Fn(&SVector<Jet<Jet<T, C>, C>, N>) -> Jet<Jet<T, C>, C>,
+pub(super) fn blocks_into<T: AnyScalar, const N: usize, const C: usize, const S: bool>(
+    f: impl Fn(&SVector<Jet<Jet<T, C, S>, C, S>, N>) -> Jet<Jet<T, C, S>, C, S>,
     x: &SVector<T, N>,
     grad: &mut SVector<T, N>,
     hess: &mut SMatrix<T, N, N>,
@@ -206,7 +206,7 @@ pub(super) fn blocks_into<T: AnyScalar, const N: usize, const C: usize>(
             "hessian_chunked: the block size C must be at least 1"
         )
     };
-    let constant = |v: T| Jet::constant(Jet::constant(v));
+    let constant = |v: T| Jet::<Jet<T, C, S>, C, S>::lifted(Jet::lifted(v));
     let mut xs = filled!(constant(T::zero()); N);
     for i in 0..N {
         xs[i] = constant(x[i]);
@@ -217,7 +217,7 @@ pub(super) fn blocks_into<T: AnyScalar, const N: usize, const C: usize>(
         for cols in (rows.start..N).step_by(C) {
             let cols = cols..(cols + C).min(N);
             for (a, i) in rows.clone().enumerate() {
-                xs[i].eps[a] = Jet::constant(T::one());
+                xs[i].eps[a] = Jet::lifted(T::one());
             }
             for (b, j) in cols.clone().enumerate() {
                 xs[j].re.eps[b] = T::one();

@@ -40,14 +40,15 @@ pub fn hvp<T: AnyScalar, const N: usize>(
 
 /// [`hvp`] without the size guard.
 #[inline]
-pub(super) fn one_pass<T: AnyScalar, const N: usize>(
-    f: impl FnOnce(&SVector<Jet<Jet<T, N>, 1>, N>) -> Jet<Jet<T, N>, 1>,
+pub(super) fn one_pass<T: AnyScalar, const N: usize, const S: bool>(
+    f: impl FnOnce(&SVector<Jet<Jet<T, N, S>, 1, S>, N>) -> Jet<Jet<T, N, S>, 1, S>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SVector<T, N>) {
     crate::scalar::prepare_tanh();
-    let r = f(&SVector::from_fn(|i, _| {
-        Jet::new(Jet::variable(x[i], i), [Jet::constant(v[i])])
+    let r = f(&SVector::from_fn(|i, _| Jet {
+        re: Jet::seeded(x[i], i),
+        eps: [Jet::lifted(v[i])],
     }));
     (
         r.re.re,
@@ -83,8 +84,22 @@ pub fn hvp_chunked<T: AnyScalar, const N: usize, const C: usize>(
     _chunk: Chunk<C>,
 ) -> (T, SVector<T, N>, SVector<T, N>) {
     const { assert!(C > 0, "hvp_chunked: the chunk size C must be at least 1") };
-    let constant = |i: usize| Jet::new(Jet::constant(x[i]), [Jet::constant(v[i])]);
-    let mut xs: SVector<Jet<Jet<T, C>, 1>, N> = filled!(Jet::constant(Jet::constant(T::zero())); N);
+    chunk_passes(f, x, v)
+}
+
+/// [`hvp_chunked`]'s passes, on jets with or without the NaN-safety tests (`S`; the trait form
+/// runs them without first, see [`ScalarFn::hvp`](crate::ScalarFn::hvp)).
+pub(super) fn chunk_passes<T: AnyScalar, const N: usize, const C: usize, const S: bool>(
+    f: impl Fn(&SVector<Jet<Jet<T, C, S>, 1, S>, N>) -> Jet<Jet<T, C, S>, 1, S>,
+    x: &SVector<T, N>,
+    v: &SVector<T, N>,
+) -> (T, SVector<T, N>, SVector<T, N>) {
+    let constant = |i: usize| Jet {
+        re: Jet::lifted(x[i]),
+        eps: [Jet::lifted(v[i])],
+    };
+    let mut xs: SVector<Jet<Jet<T, C, S>, 1, S>, N> =
+        filled!(Jet::lifted(Jet::lifted(T::zero())); N);
     for i in 0..N {
         xs[i] = constant(i);
     }
@@ -94,7 +109,7 @@ pub fn hvp_chunked<T: AnyScalar, const N: usize, const C: usize>(
     for start in (0..N).step_by(C) {
         let chunk = start..(start + C).min(N);
         for (k, i) in chunk.clone().enumerate() {
-            xs[i].re = Jet::variable(x[i], k);
+            xs[i].re = Jet::seeded(x[i], k);
         }
         let r = f(&xs);
         value.get_or_insert(r.re.re);

@@ -168,19 +168,24 @@ pub fn boxed_zeros<T: AnyScalar, const R: usize, const C: usize>() -> Box<SMatri
 /// [`GRADIENT_CHUNK`] above. The two give bit-identical results.
 ///
 /// At first order the passes run on jets without the NaN-safety test of the chain rule
-/// (`Jet<T, _, false>`), and the careful passes run only when a partial came out NaN: see
-/// [`ScalarFn::gradient`] for why that gives the careful result's bits.
+/// (`Jet<T, _, false>`), and the checked passes run only when a partial came out NaN: see
+/// [`ScalarFn::gradient`] for why that gives the checked result's bits. At jet inputs the
+/// passes are checked.
 #[inline]
 pub(crate) fn gradient_at<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    let one_pass_max = if T::NDERIV == 0 {
-        CLOSURE_ONE_PASS_LIMIT
-    } else {
-        GRADIENT_ONE_PASS_MAX
-    };
-    if N <= one_pass_max {
+    if T::NDERIV > 0 {
+        // jets of jets: checked at every level (unchecked jets would skip the inner levels'
+        // tests too), and the narrower one pass
+        return if N <= GRADIENT_ONE_PASS_MAX {
+            checked_one_pass(f, x)
+        } else {
+            checked_chunks(f, x)
+        };
+    }
+    if N <= CLOSURE_ONE_PASS_LIMIT {
         gradient_one_pass(f, x)
     } else {
         gradient_chunks(f, x)
@@ -202,7 +207,7 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     }
     wide_width!(N, W => crate::jet::wide_or(
         (),
-        |()| unchecked_pass::<F, T, N, W>(f, x).unwrap_or_else(|| careful_one_pass(f, x)),
+        |()| unchecked_pass::<F, T, N, W>(f, x).unwrap_or_else(|| checked_one_pass(f, x)),
         |()| default_one_pass(f, x),
     ))
 }
@@ -216,7 +221,7 @@ fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
 ) -> (T, SVector<T, N>) {
     let (v, g) = unchecked_one_pass(f, x);
     if any_nan(&g) {
-        careful_one_pass(f, x)
+        checked_one_pass(f, x)
     } else {
         (v, g)
     }
@@ -239,7 +244,7 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     let (v, g) =
         gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
     if any_nan(&g) {
-        careful_chunks(f, x)
+        checked_chunks(f, x)
     } else {
         (v, g)
     }
@@ -263,7 +268,7 @@ fn unchecked_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: u
 }
 
 /// Whether a first-order gradient has a NaN partial: the only way a pass without the
-/// NaN-safety test can differ from one with it (nested jets run the same test either way).
+/// NaN-safety test can differ from one with it.
 #[inline]
 fn any_nan<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
     // without an exit per partial, so that the test vectorises
@@ -273,20 +278,18 @@ fn any_nan<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
             .fold(false, |nan, d| nan | d.re().is_nan())
 }
 
-/// The careful one pass, out of line: it runs only where a partial was NaN.
-#[cold]
+/// The checked one pass, out of line: at first order it runs only where a partial was NaN.
 #[inline(never)]
-fn careful_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+fn checked_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
     gradient::one_pass(|x: &SVector<Jet<T, N>, N>| f.eval(x), x)
 }
 
-/// The careful chunks, out of line: they run only where a partial was NaN.
-#[cold]
+/// The checked chunks, out of line: at first order they run only where a partial was NaN.
 #[inline(never)]
-fn careful_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+fn checked_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {

@@ -5,9 +5,12 @@
 //! a local derivative is infinite, on functions that compare, select, take maxima and minima,
 //! or multiply by zero (the places where a NaN of the unchecked pass could be dropped before
 //! the output). Closed forms pin the careful answers at the points that matter.
-//! `VectorFn::jacobian` takes the same route and is compared the same way.
+//! `VectorFn::jacobian`, `ScalarFn::hessian` and `ScalarFn::hvp` take the same route (the last
+//! two without the tests of either level of their nested jets) and are compared the same way.
 
-use dualgrad::{Scalar, ScalarFn, VectorFn, gradient, jacobian};
+use dualgrad::{
+    Chunk, Scalar, ScalarFn, VectorFn, gradient, hessian, hessian_chunked, hvp, jacobian,
+};
 use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 
@@ -238,4 +241,85 @@ fn the_careful_jacobian_where_the_unchecked_pass_gives_nan() {
     assert_eq!((v[0], v[1]), (1.0 + 0.3, f64::NEG_INFINITY));
     assert_eq!((j[(0, 0)], j[(0, 1)], j[(0, 2)]), (f64::INFINITY, 1.0, 0.5));
     assert_eq!((j[(1, 0)], j[(1, 1)], j[(1, 2)]), (f64::INFINITY, 2.0, 0.5));
+}
+
+fn bits_of<'a>(xs: impl IntoIterator<Item = &'a f64>) -> Vec<u64> {
+    xs.into_iter().map(|d| d.to_bits()).collect()
+}
+
+/// A Hessian by a closure form: `hessian` or `hessian_chunked`.
+type ClosureHessian<const N: usize> =
+    fn(&Case<N>, &SVector<f64, N>) -> (f64, SVector<f64, N>, nalgebra::SMatrix<f64, N, N>);
+
+/// Value, gradient and Hessian as bits, by the trait form or by a closure form.
+fn hessian_bits<const N: usize>(
+    case: usize,
+    x: &SVector<f64, N>,
+    closure_form: Option<ClosureHessian<N>>,
+) -> Vec<u64> {
+    let f = Case::<N>(case);
+    let (v, g, h) = match closure_form {
+        None => f.hessian(x),
+        Some(by) => by(&f, x),
+    };
+    bits_of(std::iter::once(&v).chain(g.iter()).chain(h.iter()))
+}
+
+/// Value, gradient and `H v` as bits, by the trait form or by `hvp` (the trait form's chunks are
+/// bit for bit its one pass).
+fn hvp_bits<const N: usize>(case: usize, x: &SVector<f64, N>, trait_form: bool) -> Vec<u64> {
+    let f = Case::<N>(case);
+    let v = SVector::<f64, N>::from_fn(|i, _| 0.5 - 0.25 * i as f64);
+    let (value, g, hv) = if trait_form {
+        f.hvp(x, &v)
+    } else {
+        hvp(|x| f.eval(x), x, &v)
+    };
+    bits_of(std::iter::once(&value).chain(g.iter()).chain(hv.iter()))
+}
+
+fn second_order_agrees_everywhere<const N: usize>(closure_form: ClosureHessian<N>) {
+    for case in 0..CASES {
+        for &x in &SPECIAL {
+            for &y in &SPECIAL {
+                let p = point::<N>(x, y);
+                assert_eq!(
+                    hessian_bits(case, &p, None),
+                    hessian_bits(case, &p, Some(closure_form)),
+                    "Hessian, N = {N}, case {case} at ({x}, {y})"
+                );
+                assert_eq!(
+                    hvp_bits(case, &p, true),
+                    hvp_bits(case, &p, false),
+                    "H v, N = {N}, case {case} at ({x}, {y})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unchecked_then_careful_hessians_and_hvps_equal_careful_ones_at_special_points() {
+    // one pass; Hessian blocks of 8 (and H v in one pass); H v in chunks of 8
+    second_order_agrees_everywhere::<2>(|f, x| hessian(|x| f.eval(x), x));
+    second_order_agrees_everywhere::<18>(|f, x| hessian_chunked(|x| f.eval(x), x, Chunk::<8>));
+    second_order_agrees_everywhere::<34>(|f, x| hessian_chunked(|x| f.eval(x), x, Chunk::<8>));
+}
+
+#[test]
+fn the_careful_hessian_where_the_unchecked_pass_gives_nan() {
+    // √x + y at (0, 3), against closed forms: ∇ = (∞, 1, 0.5), H = [[−∞, 0], [0, 0]] (the
+    // second derivative of √ at 0 is −∞; nothing else curves)
+    let (v, g, h) = Case::<3>(0).hessian(&point::<3>(0.0, 3.0));
+    assert_eq!((v, g[0], g[1], g[2]), (3.3, f64::INFINITY, 1.0, 0.5));
+    assert_eq!(h[(0, 0)], f64::NEG_INFINITY);
+    for (i, j) in [(0, 1), (1, 0), (1, 1), (0, 2), (2, 2), (1, 2)] {
+        assert_eq!(h[(i, j)], 0.0, "H[{i}][{j}]");
+    }
+    // the Euclidean norm at the origin: gradient 0; H v along (0, 1, ·): H is ∞ on the
+    // diagonal and 0 off it, and the direction does not move x, so (H v)₀ = 0
+    let v = SVector::from([0.0, 1.0, 0.0]);
+    let (_, g, hv) = Case::<3>(2).hvp(&point::<3>(0.0, 0.0), &v);
+    assert_eq!((g[0], g[1], hv[0]), (0.0, 0.0, 0.0));
+    assert_eq!(hv[1], f64::INFINITY);
 }
