@@ -34,10 +34,10 @@
 //! whose first-order chain rule multiplies the tangent by the local derivative with no test,
 //! and evaluates it again on the checked `Jet<T, N>` only when a partial of the result is NaN.
 //! [`VectorFn::jacobian`](crate::VectorFn::jacobian) does the same, and so do
-//! [`ScalarFn::hessian`](crate::ScalarFn::hessian) and [`ScalarFn::hvp`](crate::ScalarFn::hvp)
-//! with nested jets unchecked at both levels (no test in their products either), the checked
-//! evaluation running when a number of the value, gradient, Hessian or `H v` is NaN. That gives
-//! the checked result's bits everywhere:
+//! [`ScalarFn::hvp`](crate::ScalarFn::hvp) and [`ScalarFn::hessian`](crate::ScalarFn::hessian)
+//! in blocks, with nested jets unchecked at both levels (no test in their products either), the
+//! checked evaluation running when a number of the value, gradient, Hessian or `H v` is NaN.
+//! That gives the checked result's bits everywhere:
 //!
 //! - The two evaluations take the same branches and compute the same values: a jet's value
 //!   never depends on its tangent, and comparisons, `max`, `min` and every other choice look at
@@ -142,7 +142,7 @@ use std::ops::{
 /// ([NaN-safe tangents](crate::jet#nan-safe-tangents)): the chain rule's test at first order,
 /// and the tests of products, quotients, `atan2` and the chain rule on nested jets. It is `true`
 /// unless named, and `Jet<T, N>` is what every closure entry point hands to the closure. The
-/// trait forms ([`ScalarFn::gradient`](crate::ScalarFn::gradient), `hessian`, `hvp`,
+/// trait forms ([`ScalarFn::gradient`](crate::ScalarFn::gradient), `hvp`, `hessian` in blocks,
 /// [`VectorFn::jacobian`](crate::VectorFn::jacobian)) evaluate the function on jets with
 /// `S = false` first and again on checked jets only when a number of the result came out NaN:
 /// the only way the two can differ (see [unchecked first](crate::jet#unchecked-first)).

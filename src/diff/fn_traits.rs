@@ -104,9 +104,10 @@ pub trait ScalarFn<const N: usize> {
     /// [`HESSIAN_ONE_PASS_MAX`](crate::diff::size::HESSIAN_ONE_PASS_MAX) and in blocks of
     /// [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) × [`HESSIAN_BLOCK`](crate::diff::size::HESSIAN_BLOCK) above, as
     /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
-    /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric. It evaluates on nested
-    /// jets without the NaN-safety tests first and again with them only if a number of the
-    /// result came out NaN ([unchecked first](crate::jet#unchecked-first)).
+    /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric. The blocks evaluate on
+    /// nested jets without the NaN-safety tests first and again with them only if a number of
+    /// the result came out NaN ([unchecked first](crate::jet#unchecked-first)); the one pass is
+    /// checked (its unchecked form took more instructions).
     ///
     /// ```
     /// # use dualgrad::{Scalar, ScalarFn}; use nalgebra::SVector;
@@ -186,7 +187,7 @@ pub trait ScalarFn<const N: usize> {
     /// Value, gradient and Hessian-vector product `H(x) v`, as [`hvp`](crate::hvp) for
     /// `N ≤` [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and as
     /// [`hvp_chunked`](crate::hvp_chunked) with [`HVP_CHUNK`](crate::diff::size::HVP_CHUNK) tangents above
-    /// (bit-identical results). 3–4 gradients' worth of instructions; the Hessian is never formed.
+    /// (bit-identical results). 2–3 gradients' worth of instructions; the Hessian is never formed.
     /// Unchecked first, as [`hessian`](ScalarFn::hessian).
     ///
     /// ```
@@ -271,8 +272,9 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
     /// `M` is at most `80 · 84 / (W + 1)`, `W` the smallest `4k + 3` above `N`: 80 rows at
     /// `N = 80`, 152 at `N = 40`), it runs a copy compiled for AVX2 that takes one pass with `W`
-    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.47–0.8× the
-    /// default path's time from 24 inputs, 0.65–1.0× at 16, on a least-squares residual vector (`docs/performance.md`).
+    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.5–0.8× the
+    /// default path's time from 24 inputs, 0.65–1.0× at 16, on a least-squares residual vector
+    /// (`docs/performance.md`).
     ///
     /// ```
     /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
@@ -402,33 +404,15 @@ fn jacobian_via_heap<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     (values, *jac)
 }
 
-// The Hessian and Hessian-vector product evaluate on jets without the NaN-safety tests of
-// either level first, and again on checked jets only when a number of the result came out NaN
-// (`crate::jet`, "Unchecked first"); the checked passes are out of line and cold.
+// The Hessian's blocks and the Hessian-vector product evaluate on jets without the NaN-safety
+// tests of either level first, and again on checked jets only when a number of the result came
+// out NaN (`crate::jet`, "Unchecked first"); the checked passes are out of line and cold.
 
+/// The one-pass Hessian stays checked: unchecked, it took more instructions (Rosenbrock at
+/// `N = 10`: 44,138 against 32,825), because the checked product builds its result with fewer
+/// copies of the inner jets than the plain one.
 #[inline(never)]
 fn hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-    grad: &mut SVector<f64, N>,
-    hess: &mut SMatrix<f64, N, N>,
-) -> f64 {
-    let value = hessian::one_pass_into(
-        |x: &SVector<Jet<Jet<f64, N, false>, N, false>, N>| f.eval(x),
-        x,
-        grad,
-        hess,
-    );
-    if value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice()) {
-        careful_hessian_one_pass(f, x, grad, hess)
-    } else {
-        value
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn careful_hessian_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
     f: &F,
     x: &SVector<f64, N>,
     grad: &mut SVector<f64, N>,

@@ -10,7 +10,7 @@ use nalgebra::SVector;
 
 /// Newton–CG, or truncated Newton (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
 /// Algorithm 7.1): each iteration solves `H d = −g` approximately by conjugate gradients, with
-/// each product `H p` from [`ScalarFn::hvp`] (exact, forward over forward, 4–6 gradients' worth of
+/// each product `H p` from [`ScalarFn::hvp`] (exact, forward over forward, 2–3 gradients' worth of
 /// instructions, no `N × N` matrix), then searches along `d`.
 ///
 /// The inner iteration stops when the residual is below `min(½, √‖g‖) ‖g‖` (superlinear
