@@ -439,27 +439,17 @@ fn hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
         grad,
         hess,
     );
-    if value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice()) {
-        careful_hessian_blocks(f, x, grad, hess)
-    } else {
-        value
+    if !(value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice())) {
+        return value;
     }
-}
-
-#[cold]
-#[inline(never)]
-fn careful_hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-    grad: &mut SVector<f64, N>,
-    hess: &mut SMatrix<f64, N, N>,
-) -> f64 {
-    hessian::blocks_into(
-        |x: &SVector<Jet<Jet<f64, HESSIAN_BLOCK>, HESSIAN_BLOCK>, N>| f.eval(x),
-        x,
-        grad,
-        hess,
-    )
+    out_of_line(|| {
+        hessian::blocks_into(
+            |x: &SVector<Jet<Jet<f64, HESSIAN_BLOCK>, HESSIAN_BLOCK>, N>| f.eval(x),
+            x,
+            grad,
+            hess,
+        )
+    })
 }
 
 #[inline(never)]
@@ -473,21 +463,10 @@ fn hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
         x,
         v,
     );
-    if r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice()) {
-        careful_hvp_one_pass(f, x, v)
-    } else {
-        r
+    if !hvp_has_nan(&r) {
+        return r;
     }
-}
-
-#[cold]
-#[inline(never)]
-fn careful_hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-    v: &SVector<f64, N>,
-) -> (f64, SVector<f64, N>, SVector<f64, N>) {
-    hvp::one_pass(|x: &SVector<Jet<Jet<f64, N>, 1>, N>| f.eval(x), x, v)
+    out_of_line(|| hvp::one_pass(|x: &SVector<Jet<Jet<f64, N>, 1>, N>| f.eval(x), x, v))
 }
 
 #[inline(never)]
@@ -501,26 +480,30 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
         x,
         v,
     );
-    if r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice()) {
-        careful_hvp_chunks(f, x, v)
-    } else {
-        r
+    if !hvp_has_nan(&r) {
+        return r;
     }
+    out_of_line(|| {
+        hvp::chunk_passes(
+            |x: &SVector<Jet<Jet<f64, HVP_CHUNK>, 1>, N>| f.eval(x),
+            x,
+            v,
+        )
+    })
 }
 
+/// Whether a number of an unchecked `hvp`'s value, gradient or `H v` is NaN.
+#[inline]
+fn hvp_has_nan<const N: usize>(r: &(f64, SVector<f64, N>, SVector<f64, N>)) -> bool {
+    r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice())
+}
+
+/// `f()` in a function of its own, marked cold: the checked pass after an unchecked one that
+/// gave a NaN, which should neither be inlined into the usual path nor slow it.
 #[cold]
 #[inline(never)]
-fn careful_hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
-    f: &F,
-    x: &SVector<f64, N>,
-    v: &SVector<f64, N>,
-) -> (f64, SVector<f64, N>, SVector<f64, N>) {
-    crate::hvp_chunked(
-        |x: &SVector<Jet<Jet<f64, HVP_CHUNK>, 1>, N>| f.eval(x),
-        x,
-        v,
-        Chunk::<HVP_CHUNK>,
-    )
+fn out_of_line<R>(f: impl FnOnce() -> R) -> R {
+    f()
 }
 
 /// The largest output of the Jacobian's AVX2 copy, in numbers: `M` jets of `W + 1` (`W` the
