@@ -262,8 +262,10 @@ pub trait VectorFn<const N: usize, const M: usize> {
     }
 
     /// Values and Jacobian, in one pass for `N ≤`
-    /// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) and in chunks of
-    /// [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents above, as
+    /// [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX), and up to
+    /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) while
+    /// `M · (N + 1) ≤ 80 · 84` (the one-pass output's size, bounded for a debug build's stack),
+    /// and in chunks of [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents otherwise, as
     /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results). As
     /// [`ScalarFn::gradient`], it evaluates without the chain rule's NaN-safety test first and
     /// again with it only if an entry came out NaN ([unchecked first](crate::jet#unchecked-first)).
@@ -340,7 +342,11 @@ pub trait VectorFn<const N: usize, const M: usize> {
         values: &mut SVector<f64, M>,
         jac: &mut SMatrix<f64, M, N>,
     ) {
-        if N <= GRADIENT_ONE_PASS_MAX {
+        // one pass up to GRADIENT_ONE_PASS_MAX inputs, and up to CLOSURE_ONE_PASS_LIMIT while
+        // the output is no larger than the AVX2 copy's may be: chunks evaluate every value again
+        if N <= GRADIENT_ONE_PASS_MAX
+            || (N <= CLOSURE_ONE_PASS_LIMIT && M * (N + 1) <= WIDE_JACOBIAN_OUTPUT)
+        {
             jacobian_one_pass(self, x, values, jac);
         } else {
             jacobian_chunks(self, x, values, jac);
@@ -527,7 +533,7 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
     values: &mut SVector<f64, M>,
     jac: &mut SMatrix<f64, M, N>,
 ) {
-    // unguarded: instantiated for every N, run only up to GRADIENT_ONE_PASS_MAX; the AVX2 copy
+    // unguarded: instantiated for every N, run only up to CLOSURE_ONE_PASS_LIMIT; the AVX2 copy
     // from WIDE_JACOBIAN_MIN_INPUTS on
     if N < WIDE_JACOBIAN_MIN_INPUTS {
         jacobian_default_one_pass(f, x, values, jac);

@@ -19,7 +19,9 @@ use nalgebra::{SMatrix, SVector};
 
 /// The trait forms' Jacobians and Hessian-vector products ([`VectorFn::jacobian`](super::VectorFn::jacobian),
 /// [`ScalarFn::hvp`]) take one pass up to this many inputs, and chunks above ([`GRADIENT_CHUNK`]
-/// and [`HVP_CHUNK`] tangents); so do gradients at jet inputs (nested forward mode, as in
+/// and [`HVP_CHUNK`] tangents; a Jacobian of up to [`CLOSURE_ONE_PASS_LIMIT`] inputs whose
+/// one-pass output, `M · (N + 1)` numbers, is at most `80 · 84` still takes one pass); so do
+/// gradients at jet inputs (nested forward mode, as in
 /// [`BatchLoss::loss_and_gradient_at`](crate::objective::BatchLoss::loss_and_gradient_at)).
 /// [`ScalarFn::gradient`] takes one pass up to [`CLOSURE_ONE_PASS_LIMIT`] inputs: a function
 /// whose values cost more than their tangents (an MLP loss with its `tanh` and `exp`) pays the
