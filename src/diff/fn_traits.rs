@@ -274,9 +274,9 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
     /// `M` is at most `80 · 84 / (W + 1)`, `W` the smallest `4k + 3` above `N`: 80 rows at
     /// `N = 80`, 152 at `N = 40`), it runs a copy compiled for AVX2 that takes one pass with `W`
-    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.5–0.8× the
-    /// default path's time from 24 inputs, 0.65–1.0× at 16, on a least-squares residual vector
-    /// (`docs/performance.md`).
+    /// tangents, the same bits ([`wide_vectors`](crate::jet::wide_vectors)): 0.6–0.85× the
+    /// default path's time from 16 inputs on a least-squares residual vector, varying from one
+    /// run to the next on a shared machine (`docs/performance.md`).
     ///
     /// ```
     /// # use dualgrad::{Scalar, VectorFn}; use nalgebra::SVector;
@@ -539,20 +539,14 @@ fn jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>
         jacobian_default_one_pass(f, x, values, jac);
         return;
     }
-    wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
-        crate::jet::wide_or(
-            (values, jac),
-            |(values, jac)| {
-                jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                if any_nan(jac.as_slice()) {
-                    careful_jacobian_one_pass(f, x, values, jac);
-                }
-            },
-            |(values, jac)| jacobian_default_one_pass(f, x, values, jac),
-        )
-    } else {
-        jacobian_default_one_pass(f, x, values, jac)
-    });
+    wide_jacobian_or(
+        f,
+        x,
+        values,
+        jac,
+        |values, jac| jacobian_default_one_pass(f, x, values, jac),
+        |values, jac| careful_jacobian_one_pass(f, x, values, jac),
+    );
 }
 
 #[inline(never)]
@@ -565,23 +559,45 @@ fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     // the AVX2 copy takes one padded pass up to CLOSURE_ONE_PASS_LIMIT inputs, as for
     // `ScalarFn::gradient`
     if N <= CLOSURE_ONE_PASS_LIMIT {
-        wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
-            crate::jet::wide_or(
-                (values, jac),
-                |(values, jac)| {
-                    jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                    if any_nan(jac.as_slice()) {
-                        careful_jacobian_chunks(f, x, values, jac);
-                    }
-                },
-                |(values, jac)| jacobian_default_chunks(f, x, values, jac),
-            )
-        } else {
-            jacobian_default_chunks(f, x, values, jac)
-        });
+        wide_jacobian_or(
+            f,
+            x,
+            values,
+            jac,
+            |values, jac| jacobian_default_chunks(f, x, values, jac),
+            |values, jac| careful_jacobian_chunks(f, x, values, jac),
+        );
     } else {
         jacobian_default_chunks(f, x, values, jac);
     }
+}
+
+/// The AVX2 copy's padded pass, checked again by `checked` where an entry came out NaN, while
+/// the padded output fits [`WIDE_JACOBIAN_OUTPUT`]; `default` otherwise and on processors
+/// without AVX2.
+#[inline(always)]
+fn wide_jacobian_or<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<f64, N>,
+    values: &mut SVector<f64, M>,
+    jac: &mut SMatrix<f64, M, N>,
+    default: impl FnOnce(&mut SVector<f64, M>, &mut SMatrix<f64, M, N>),
+    checked: impl FnOnce(&mut SVector<f64, M>, &mut SMatrix<f64, M, N>),
+) {
+    wide_width!(N, W => if M * (W + 1) <= WIDE_JACOBIAN_OUTPUT {
+        crate::jet::wide_or(
+            (values, jac),
+            |(values, jac)| {
+                jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
+                if any_nan(jac.as_slice()) {
+                    checked(values, jac);
+                }
+            },
+            |(values, jac)| default(values, jac),
+        )
+    } else {
+        default(values, jac)
+    });
 }
 
 /// One pass with `W ≥ N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`),
