@@ -32,38 +32,34 @@
 //! [`ScalarFn::gradient`](crate::ScalarFn::gradient) (and the training losses' gradient, which
 //! goes through it) does not pay that test. It evaluates the function on `Jet<T, N, false>`,
 //! whose first-order chain rule multiplies the tangent by the local derivative with no test,
-//! and evaluates it again on the checked `Jet<T, N>` only when a partial of the result is NaN.
-//! [`VectorFn::jacobian`](crate::VectorFn::jacobian) does the same, and so do
+//! and evaluates it again on the checked `Jet<T, N>` only when a partial of the result is not
+//! finite. [`VectorFn::jacobian`](crate::VectorFn::jacobian) does the same, and so do
 //! [`ScalarFn::hvp`](crate::ScalarFn::hvp) and [`ScalarFn::hessian`](crate::ScalarFn::hessian)
 //! in blocks, with nested jets unchecked at both levels (no test in their products either), the
-//! checked evaluation running when a number of the value, gradient, Hessian or `H v` is NaN.
-//! That gives the checked result's bits everywhere:
+//! checked evaluation running when a number of the value, gradient, Hessian or `H v` is not
+//! finite. That gives the checked result's bits everywhere:
 //!
-//! - The two evaluations take the same branches and compute the same values: a jet's value
+//! - The two evaluations compute the same values and take the same branches: a jet's value
 //!   never depends on its tangent, and comparisons, `max`, `min` and every other choice look at
 //!   values only.
-//! - Their tangents differ only where the unchecked chain rule met a zero tangent part and a
-//!   derivative that is not finite: there it gives `0 · ∞ = NaN` (or `0 · NaN`), the checked one
-//!   `0`. Every other part is the same product.
-//! - Each partial of the output is computed from the same partial of the intermediate jets
-//!   (part `k` only from parts `k`), by additions, subtractions, multiplications and divisions
-//!   with factors that are values, and by the products that stay careful on both kinds of jet
-//!   (`powf` with a jet exponent), which give zero for a zero tangent part and NaN for a NaN
-//!   one. Every one of them turns a NaN tangent part into a NaN. So a partial of the output
-//!   that read a differing part at any step is NaN in the unchecked result; a partial that is
-//!   not NaN read none, and is the checked one's bits. On nested jets the same holds part by
-//!   part at every level: an unchecked product gives NaN where the checked one gives zero, and
-//!   nothing else differs.
-//! - A differing part can also be dropped on the way, when a choice (`if`, `max`, `min`,
-//!   `select`) discards the jet that holds it. Then the checked evaluation discards the same
-//!   jet, and the outputs agree again.
+//! - A checked operation leaves the plain computation only when that computation produced a
+//!   part that is not finite (the chain rule's derivative is not finite, a product's or a
+//!   quotient's part is not). So at the first operation where the two evaluations part, the
+//!   unchecked one holds a part that is not finite.
+//! - A part that is not finite stays so: tangent parts are only added, subtracted, multiplied
+//!   by values and divided by values (at every level of a nested jet), and `∞ · 0`, `∞ − ∞`,
+//!   `∞ / ∞` are NaN, NaN stays NaN, and the products that stay careful on both kinds of jet
+//!   (`powf` with a jet exponent) zero a zero part only. It reaches the output, unless a choice
+//!   (`if`, `max`, `min`, `select`) discards the jet that holds it, and with it everything that
+//!   operation produced.
+//! - So when every number of the unchecked result is finite, the two evaluations never parted,
+//!   and the result is the checked one's bits, signs of zeros included.
 //!
-//! So the unchecked result is kept unless a partial is NaN; then the checked evaluation runs,
-//! and its result is returned (a partial can also be NaN because the function is undefined
-//! there, and then both give NaN). Tests compare the two forms bit for bit on functions that
-//! compare, select and take maxima at points where derivatives are infinite. The argument
-//! needs the function to treat its jets as numbers: code that reads `eps` and branches on a
-//! partial could tell the two evaluations apart. The closure entry points cannot evaluate
+//! Otherwise the checked evaluation runs and its result is returned: at points where a
+//! derivative is infinite or undefined the result costs two evaluations. Tests compare the two
+//! forms bit for bit on functions that compare, select and take maxima at such points. The
+//! argument needs the function to treat its jets as numbers: code that reads `eps` and branches
+//! on a partial could tell the two evaluations apart. The closure entry points cannot evaluate
 //! twice (a closure is called once and has one argument type), so they run checked.
 //!
 //! # Wide vectors
@@ -144,8 +140,8 @@ use std::ops::{
 /// unless named, and `Jet<T, N>` is what every closure entry point hands to the closure. The
 /// trait forms ([`ScalarFn::gradient`](crate::ScalarFn::gradient), `hvp`, `hessian` in blocks,
 /// [`VectorFn::jacobian`](crate::VectorFn::jacobian)) evaluate the function on jets with
-/// `S = false` first and again on checked jets only when a number of the result came out NaN:
-/// the only way the two can differ (see [unchecked first](crate::jet#unchecked-first)).
+/// `S = false` first and again on checked jets only when a number of the result is not finite:
+/// only then can the two differ (see [unchecked first](crate::jet#unchecked-first)).
 #[derive(Clone, Copy, Debug)]
 pub struct Jet<T, const N: usize, const S: bool = true> {
     /// The value (real part).

@@ -145,9 +145,10 @@ pub trait BatchLoss<const P: usize>: Samples {
     /// ([`diff::size`](crate::diff::size): one pass up to
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) parameters, and
     /// up to [`GRADIENT_ONE_PASS_MAX`](crate::diff::size::GRADIENT_ONE_PASS_MAX) at jet
-    /// parameters, chunks above), as [`ScalarFn::gradient`]:
-    /// unchecked first, checked again only where a partial came out NaN. With jet parameters this is nested forward mode (the gradient's entries are jets
-    /// too). A loss with a faster exact path (the models' per-layer path) overrides it.
+    /// parameters, chunks above), as [`ScalarFn::gradient`]: at `f64` parameters unchecked
+    /// first, checked again only where a partial is not finite. With jet parameters this is
+    /// nested forward mode (the gradient's entries are jets too), checked throughout. A loss
+    /// with a faster exact path (the models' per-layer path) overrides it.
     ///
     /// ```
     /// # use dualgrad::Scalar;

@@ -55,7 +55,7 @@ pub trait ScalarFn<const N: usize> {
     /// about 50 inputs: [`gradient_chunked`](Self::gradient_chunked) takes them.
     ///
     /// The function is evaluated on jets without the chain rule's NaN-safety test first, and
-    /// again with it only if a partial came out NaN; the result is the checked evaluation's,
+    /// again with it only if a partial is not finite; the result is the checked evaluation's,
     /// bit for bit, at the cost of an unchecked one wherever the gradient has no NaN
     /// ([unchecked first](crate::jet#unchecked-first)). On an x86-64 processor with AVX2 the
     /// evaluation runs in a copy compiled for AVX2 ([`wide_vectors`](crate::jet::wide_vectors)).
@@ -106,7 +106,7 @@ pub trait ScalarFn<const N: usize> {
     /// [`hessian_chunked`](crate::hessian_chunked) (bit-identical results), so it works at any
     /// `N` whose `N × N` matrix fits. The Hessian is exactly symmetric. The blocks evaluate on
     /// nested jets without the NaN-safety tests first and again with them only if a number of
-    /// the result came out NaN ([unchecked first](crate::jet#unchecked-first)); the one pass is
+    /// the result is not finite ([unchecked first](crate::jet#unchecked-first)); the one pass is
     /// checked (its unchecked form took more instructions).
     ///
     /// ```
@@ -268,7 +268,7 @@ pub trait VectorFn<const N: usize, const M: usize> {
     /// and in chunks of [`GRADIENT_CHUNK`](crate::diff::size::GRADIENT_CHUNK) tangents otherwise, as
     /// [`jacobian_chunked`](crate::jacobian_chunked) (bit-identical results). As
     /// [`ScalarFn::gradient`], it evaluates without the chain rule's NaN-safety test first and
-    /// again with it only if an entry came out NaN ([unchecked first](crate::jet#unchecked-first)).
+    /// again with it only if an entry is not finite ([unchecked first](crate::jet#unchecked-first)).
     ///
     /// On an x86-64 processor with AVX2, from 16 to
     /// [`CLOSURE_ONE_PASS_LIMIT`](crate::diff::size::CLOSURE_ONE_PASS_LIMIT) inputs (and while
@@ -445,7 +445,7 @@ fn hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
         grad,
         hess,
     );
-    if !(value.is_nan() || any_nan(grad.as_slice()) || any_nan(hess.as_slice())) {
+    if value.is_finite() && !any_not_finite(grad.as_slice()) && !any_not_finite(hess.as_slice()) {
         return value;
     }
     out_of_line(|| {
@@ -469,7 +469,7 @@ fn hvp_one_pass<F: ScalarFn<N> + ?Sized, const N: usize>(
         x,
         v,
     );
-    if !hvp_has_nan(&r) {
+    if !hvp_not_finite(&r) {
         return r;
     }
     out_of_line(|| hvp::one_pass(|x: &SVector<Jet<Jet<f64, N>, 1>, N>| f.eval(x), x, v))
@@ -486,7 +486,7 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
         x,
         v,
     );
-    if !hvp_has_nan(&r) {
+    if !hvp_not_finite(&r) {
         return r;
     }
     out_of_line(|| {
@@ -498,14 +498,15 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
     })
 }
 
-/// Whether a number of an unchecked `hvp`'s value, gradient or `H v` is NaN.
+/// Whether a number of an unchecked `hvp`'s value, gradient or `H v` is not finite.
 #[inline]
-fn hvp_has_nan<const N: usize>(r: &(f64, SVector<f64, N>, SVector<f64, N>)) -> bool {
-    r.0.is_nan() || any_nan(r.1.as_slice()) || any_nan(r.2.as_slice())
+fn hvp_not_finite<const N: usize>(r: &(f64, SVector<f64, N>, SVector<f64, N>)) -> bool {
+    !r.0.is_finite() || any_not_finite(r.1.as_slice()) || any_not_finite(r.2.as_slice())
 }
 
 /// `f()` in a function of its own, marked cold: the checked pass after an unchecked one that
-/// gave a NaN, which should neither be inlined into the usual path nor slow it.
+/// gave a number that is not finite, which should neither be inlined into the usual path nor
+/// slow it.
 #[cold]
 #[inline(never)]
 fn out_of_line<R>(f: impl FnOnce() -> R) -> R {
@@ -572,7 +573,7 @@ fn jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     }
 }
 
-/// The AVX2 copy's padded pass, checked again by `checked` where an entry came out NaN, while
+/// The AVX2 copy's padded pass, checked again by `checked` where an entry is not finite, while
 /// the padded output fits [`WIDE_JACOBIAN_OUTPUT`]; `default` otherwise and on processors
 /// without AVX2.
 #[inline(always)]
@@ -589,7 +590,7 @@ fn wide_jacobian_or<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
             (values, jac),
             |(values, jac)| {
                 jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                if any_nan(jac.as_slice()) {
+                if any_not_finite(jac.as_slice()) {
                     checked(values, jac);
                 }
             },
@@ -602,7 +603,7 @@ fn wide_jacobian_or<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
 
 /// One pass with `W ≥ N` tangents, the last `W - N` zero (the `wide_width` macro in `diff`),
 /// on jets without the chain rule's NaN-safety test (the callers run the checked pass where an
-/// entry came out NaN, as [`ScalarFn::gradient`] does): the values and every entry are the same
+/// entry is not finite, as [`ScalarFn::gradient`] does): the values and every entry are the same
 /// bits as in one pass with `N` tangents.
 #[inline]
 fn jacobian_padded_pass<
@@ -628,13 +629,13 @@ fn jacobian_padded_pass<
     }
 }
 
-/// Whether an entry is NaN: the only way a pass without the NaN-safety test can differ from
-/// one with it ([unchecked first](crate::jet#unchecked-first)).
+/// Whether an entry is not finite: only then can a pass without the NaN-safety tests differ
+/// from one with them ([unchecked first](crate::jet#unchecked-first)).
 #[inline]
-fn any_nan(xs: &[f64]) -> bool {
+fn any_not_finite(xs: &[f64]) -> bool {
     // without an exit per entry, so that the test vectorises (a Jacobian has M·N entries;
     // nalgebra's matrix iterator, in place of the slice, cost about 12 instructions per entry)
-    xs.iter().fold(false, |nan, d| nan | d.is_nan())
+    xs.iter().fold(false, |bad, d| bad | !d.is_finite())
 }
 
 #[inline(always)]
@@ -645,7 +646,7 @@ fn jacobian_default_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M
     jac: &mut SMatrix<f64, M, N>,
 ) {
     unchecked_jacobian_one_pass(f, x, values, jac);
-    if any_nan(jac.as_slice()) {
+    if any_not_finite(jac.as_slice()) {
         careful_jacobian_one_pass(f, x, values, jac);
     }
 }
@@ -663,7 +664,7 @@ fn jacobian_default_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: 
         values,
         jac,
     );
-    if any_nan(jac.as_slice()) {
+    if any_not_finite(jac.as_slice()) {
         careful_jacobian_chunks(f, x, values, jac);
     }
 }
@@ -684,7 +685,7 @@ fn unchecked_jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const
     );
 }
 
-/// The checked one pass, out of line: it runs only where an entry was NaN.
+/// The checked one pass, out of line: it runs only where an entry was not finite.
 #[cold]
 #[inline(never)]
 fn careful_jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
@@ -696,7 +697,7 @@ fn careful_jacobian_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M
     jacobian::one_pass_into(|x: &SVector<Jet<f64, N>, N>| f.eval(x), x, values, jac);
 }
 
-/// The checked chunks, out of line: they run only where an entry was NaN.
+/// The checked chunks, out of line: they run only where an entry was not finite.
 #[cold]
 #[inline(never)]
 fn careful_jacobian_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(

@@ -170,7 +170,7 @@ pub fn boxed_zeros<T: AnyScalar, const R: usize, const C: usize>() -> Box<SMatri
 /// [`GRADIENT_CHUNK`] above. The two give bit-identical results.
 ///
 /// At first order the passes run on jets without the NaN-safety test of the chain rule
-/// (`Jet<T, _, false>`), and the checked passes run only when a partial came out NaN: see
+/// (`Jet<T, _, false>`), and the checked passes run only when a partial is not finite: see
 /// [`ScalarFn::gradient`] for why that gives the checked result's bits. At jet inputs the
 /// passes are checked.
 #[inline]
@@ -215,14 +215,14 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
 }
 
 /// The default path's one pass, in a function of its own: compiled beside the AVX2 copy's
-/// instance, the same pass took more instructions (XOR 14 % more).
+/// instance, the same pass took more instructions (XOR 12 % more).
 #[inline(never)]
 fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
     let (v, g) = unchecked_one_pass(f, x);
-    if any_nan(&g) {
+    if any_not_finite(&g) {
         checked_one_pass(f, x)
     } else {
         (v, g)
@@ -245,7 +245,7 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
 ) -> (T, SVector<T, N>) {
     let (v, g) =
         gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
-    if any_nan(&g) {
+    if any_not_finite(&g) {
         checked_chunks(f, x)
     } else {
         (v, g)
@@ -253,7 +253,7 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
 }
 
 /// One pass with `W ≥ N` tangents (the last `W - N` zero: the `wide_width` macro in `diff`), on
-/// jets without the first-order NaN-safety test; `None` when a partial is NaN at first order,
+/// jets without the first-order NaN-safety test; `None` when a partial is not finite,
 /// where the careful pass may give another result. The value and the partials are the same bits
 /// as in one pass with `N` tangents.
 #[inline]
@@ -266,21 +266,22 @@ fn unchecked_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: u
         Jet::seeded(x[i], i)
     }));
     let g = SVector::from_fn(|i, _| r.eps[i]);
-    (!any_nan(&g)).then_some((r.re, g))
+    (!any_not_finite(&g)).then_some((r.re, g))
 }
 
-/// Whether a first-order gradient has a NaN partial: the only way a pass without the
-/// NaN-safety test can differ from one with it.
+/// Whether a first-order gradient has a partial that is not finite: a pass without the
+/// NaN-safety test can differ from one with it only then (`crate::jet`, "Unchecked first").
 #[inline]
-fn any_nan<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
+fn any_not_finite<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
     // without an exit per partial, so that the test vectorises
     T::NDERIV == 0
         && g.as_slice()
             .iter()
-            .fold(false, |nan, d| nan | d.re().is_nan())
+            .fold(false, |bad, d| bad | !d.re().is_finite())
 }
 
-/// The checked one pass, out of line: at first order it runs only where a partial was NaN.
+/// The checked one pass, out of line: at first order it runs only where a partial was not
+/// finite.
 #[inline(never)]
 fn checked_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
@@ -289,7 +290,8 @@ fn checked_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     gradient::one_pass(|x: &SVector<Jet<T, N>, N>| f.eval(x), x)
 }
 
-/// The checked chunks, out of line: at first order they run only where a partial was NaN.
+/// The checked chunks, out of line: at first order they run only where a partial was not
+/// finite.
 #[inline(never)]
 fn checked_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,

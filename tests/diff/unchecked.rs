@@ -15,7 +15,7 @@ use nalgebra::SVector;
 use quickcheck::{QuickCheck, TestResult};
 
 /// Number of the function cases of [`Case`].
-const CASES: usize = 16;
+const CASES: usize = 17;
 
 /// A function of `x = x[0]`, `y = x[1]`, plus `0.5 Σ_{i ≥ 2} x[i]` so that every input has a
 /// partial, chosen by `self.0`.
@@ -45,6 +45,9 @@ impl<const N: usize> ScalarFn<N> for Case<N> {
             12 => x.abs().sqrt() * y.tanh(),
             13 => x.recip() + y,
             14 => x.cbrt() * y + x.powf(1.5.into()),
+            // an infinite partial by overflow, with no 0 · ∞ anywhere (no NaN in the unchecked
+            // result), into an atan2 whose checked form repairs every part once one is infinite
+            16 => (x * 1e300 * 1e300).atan2(y * 0.0 - 1.0),
             _ => (x.sqrt() - y).abs() + x.asin(),
         };
         let mut rest = T::zero();
@@ -161,6 +164,13 @@ fn the_careful_answers_where_the_unchecked_pass_gives_nan() {
     // exp(x) + ln(1 + y) at x = ∞: (∞, 1/(1 + y))
     let (_, d) = g(10, f64::INFINITY, 1.0);
     assert_eq!((d[0], d[1]), (f64::INFINITY, 0.5));
+    // atan2(10⁶⁰⁰ x, 0·y − 1) at (0, 2): ∂/∂x = −1/(1 + 0) · ∞ = −∞, and ∂/∂y = +0, sign
+    // included, as the checked closure form gives it
+    let (_, d) = g(16, 0.0, 2.0);
+    assert_eq!(d[0], f64::NEG_INFINITY);
+    assert_eq!(d[1].to_bits(), 0.0_f64.to_bits());
+    let (_, closure) = gradient(|v| Case::<3>(16).eval(v), &point::<3>(0.0, 2.0));
+    assert_eq!(closure[1].to_bits(), 0.0_f64.to_bits());
 }
 
 #[test]
