@@ -20,6 +20,7 @@
 # every case, and one evaluation that does any one-time work) is the same in both runs and cancels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/bench_bin.sh
 
 filter="${1:-}"
 out="${OUT:-$(mktemp -d)}"
@@ -27,12 +28,7 @@ mkdir -p "$out"
 
 bench="${BENCH:-report}"
 bin="${BIN:-}"
-[ -n "$bin" ] || bin=$(cargo bench --bench "$bench" --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
-        print(m["executable"])' "$bench")
+[ -n "$bin" ] || bin=$(bench_executable "$bench" bench --bench "$bench" --no-run)
 [ -x "$bin" ] || { echo "could not build the $bench bench" >&2; exit 1; }
 
 # Instructions (Ir) collected by one run of the report binary in --callgrind mode.
@@ -44,12 +40,7 @@ instructions() { # workload variant count
 
 # Least squares (benches/lsq.rs): instructions per whole solve, by the same two-run difference.
 if [[ "lsq" == *"$filter"* || "$filter" == "lsq" ]]; then
-    lsq_bin=$(cargo bench --bench lsq --no-run --message-format=json 2>/dev/null |
-        python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "lsq" and m.get("executable"):
-        print(m["executable"])')
+    lsq_bin=$(bench_executable lsq bench --bench lsq --no-run)
     [ -x "$lsq_bin" ] || { echo "could not build the lsq bench" >&2; exit 1; }
     echo "| least-squares solve | instructions / solve |"
     echo "|---|---:|"

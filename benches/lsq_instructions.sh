@@ -12,13 +12,9 @@
 #   benches/lsq_instructions.sh            # COUNT=5 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/bench_bin.sh
 count="${COUNT:-5}"
-lsq_bin=$(cargo bench --bench lsq --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "lsq" and m.get("executable"):
-        print(m["executable"])')
+lsq_bin=$(bench_executable lsq bench --bench lsq --no-run)
 [ -x "$lsq_bin" ] || { echo "could not build the lsq bench" >&2; exit 1; }
 c_bin=tests/reference/nist_cminpack_cg
 [ -x "$c_bin" ] || { echo "build $c_bin first (make -C tests/reference nist_cminpack_cg)" >&2; exit 1; }

@@ -6,14 +6,10 @@
 #   PROFILE=release benches/stack.sh # release build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/bench_bin.sh
 filter="${1:-}"
 profile="${PROFILE:-dev}"
-bin=$(cargo build --profile "$profile" --bench stack --message-format=json 2>/dev/null |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "stack" and m.get("executable"):
-        print(m["executable"])')
+bin=$(bench_executable stack build --profile "$profile" --bench stack)
 [ -x "$bin" ] || { echo "could not build the stack bench" >&2; exit 1; }
 echo "| case | smallest stack (KiB), $profile |"
 echo "|---|---:|"
