@@ -238,21 +238,19 @@ pub(crate) mod parts {
 /// platform's `tanh` to the bit.
 pub(crate) trait TanhSech2: Sized {
     /// `Some((tanh x, sech² x))`, or `None` where the primitive has no such formula.
-    fn tanh_sech2(self) -> Option<(Self, Self)>;
-    /// The same in the caller's code, `None` also until this thread's check has run.
-    fn tanh_sech2_inline(self) -> Option<(Self, Self)>;
-}
-
-impl TanhSech2 for f32 {
     #[inline]
     fn tanh_sech2(self) -> Option<(Self, Self)> {
         None
     }
+    /// The same in the caller's code, `None` also until this thread's check has run.
     #[inline]
     fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
         None
     }
 }
+
+/// No formula for `f32`: its `tanh` and derivative are taken separately.
+impl TanhSech2 for f32 {}
 
 impl TanhSech2 for f64 {
     /// One direct call to a function that touches no memory of the caller's, so that the
