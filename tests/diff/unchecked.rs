@@ -333,3 +333,32 @@ fn the_careful_hessian_where_the_unchecked_pass_gives_nan() {
     assert_eq!((g[0], g[1], hv[0]), (0.0, 0.0, 0.0));
     assert_eq!(hv[1], f64::INFINITY);
 }
+
+#[test]
+fn the_checked_evaluation_after_an_unchecked_one_at_80_inputs_in_a_2_mib_thread() {
+    // one pass of 80 tangents, then the checked one pass (debug build, the stack `cargo test`
+    // gives a thread): √x + y + ½ Σ xᵢ at (0, 3, …), against the closed form
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let p = point::<80>(0.0, 3.0);
+            let (_, g) = Case::<80>(0).gradient(&p);
+            assert_eq!((g[0], g[1]), (f64::INFINITY, 1.0));
+            assert!(g.iter().skip(2).all(|&d| d == 0.5));
+            let (v, j) = Rows::<80>(0).jacobian(&p);
+            assert_eq!(v[1], f64::NEG_INFINITY); // ln 0 + 9 + ...
+            assert_eq!(
+                (j[(0, 0)], j[(0, 1)], j[(1, 0)], j[(1, 1)]),
+                (f64::INFINITY, 1.0, f64::INFINITY, 6.0)
+            );
+            assert!((2..80).all(|i| j[(0, i)] == 0.5 && j[(1, i)] == 0.5));
+            // H v of √x + y along (0, 1, 1, …): x does not move, so its −∞ curvature gives 0
+            let dir = SVector::<f64, 80>::from_fn(|i, _| if i == 0 { 0.0 } else { 1.0 });
+            let (_, g, hv) = Case::<80>(0).hvp(&p, &dir);
+            assert_eq!((g[0], g[1]), (f64::INFINITY, 1.0));
+            assert!(hv.iter().all(|&d| d == 0.0));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
