@@ -445,7 +445,10 @@ fn hessian_blocks<F: ScalarFn<N> + ?Sized, const N: usize>(
         grad,
         hess,
     );
-    if value.is_finite() && !any_not_finite(grad.as_slice()) && !any_not_finite(hess.as_slice()) {
+    if value.is_finite()
+        && !super::any_not_finite(grad.as_slice())
+        && !super::any_not_finite(hess.as_slice())
+    {
         return value;
     }
     out_of_line(|| {
@@ -501,7 +504,9 @@ fn hvp_chunks<F: ScalarFn<N> + ?Sized, const N: usize>(
 /// Whether a number of an unchecked `hvp`'s value, gradient or `H v` is not finite.
 #[inline]
 fn hvp_not_finite<const N: usize>(r: &(f64, SVector<f64, N>, SVector<f64, N>)) -> bool {
-    !r.0.is_finite() || any_not_finite(r.1.as_slice()) || any_not_finite(r.2.as_slice())
+    !r.0.is_finite()
+        || super::any_not_finite(r.1.as_slice())
+        || super::any_not_finite(r.2.as_slice())
 }
 
 /// `f()` in a function of its own, marked cold: the checked pass after an unchecked one that
@@ -590,7 +595,7 @@ fn wide_jacobian_or<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
             (values, jac),
             |(values, jac)| {
                 jacobian_padded_pass::<F, N, M, W>(f, x, values, jac);
-                if any_not_finite(jac.as_slice()) {
+                if super::any_not_finite(jac.as_slice()) {
                     checked(values, jac);
                 }
             },
@@ -629,15 +634,6 @@ fn jacobian_padded_pass<
     }
 }
 
-/// Whether an entry is not finite: only then can a pass without the NaN-safety tests differ
-/// from one with them ([unchecked first](crate::jet#unchecked-first)).
-#[inline]
-fn any_not_finite(xs: &[f64]) -> bool {
-    // without an exit per entry, so that the test vectorises (a Jacobian has M·N entries;
-    // nalgebra's matrix iterator, in place of the slice, cost about 12 instructions per entry)
-    xs.iter().fold(false, |bad, d| bad | !d.is_finite())
-}
-
 #[inline(always)]
 fn jacobian_default_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M: usize>(
     f: &F,
@@ -646,7 +642,7 @@ fn jacobian_default_one_pass<F: VectorFn<N, M> + ?Sized, const N: usize, const M
     jac: &mut SMatrix<f64, M, N>,
 ) {
     unchecked_jacobian_one_pass(f, x, values, jac);
-    if any_not_finite(jac.as_slice()) {
+    if super::any_not_finite(jac.as_slice()) {
         careful_jacobian_one_pass(f, x, values, jac);
     }
 }
@@ -664,7 +660,7 @@ fn jacobian_default_chunks<F: VectorFn<N, M> + ?Sized, const N: usize, const M: 
         values,
         jac,
     );
-    if any_not_finite(jac.as_slice()) {
+    if super::any_not_finite(jac.as_slice()) {
         careful_jacobian_chunks(f, x, values, jac);
     }
 }

@@ -222,7 +222,7 @@ fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
     let (v, g) = unchecked_one_pass(f, x);
-    if any_not_finite(&g) {
+    if super::any_not_finite(g.as_slice()) {
         checked_one_pass(f, x)
     } else {
         (v, g)
@@ -245,7 +245,7 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
 ) -> (T, SVector<T, N>) {
     let (v, g) =
         gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
-    if any_not_finite(&g) {
+    if super::any_not_finite(g.as_slice()) {
         checked_chunks(f, x)
     } else {
         (v, g)
@@ -265,19 +265,8 @@ fn unchecked_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize, const W: u
     let r = f.eval(&SVector::<Jet<T, W, false>, N>::from_fn(|i, _| {
         Jet::seeded(x[i], i)
     }));
-    let g = SVector::from_fn(|i, _| r.eps[i]);
-    (!any_not_finite(&g)).then_some((r.re, g))
-}
-
-/// Whether a first-order gradient has a partial that is not finite: a pass without the
-/// NaN-safety test can differ from one with it only then (`crate::jet`, "Unchecked first").
-#[inline]
-fn any_not_finite<T: Scalar, const N: usize>(g: &SVector<T, N>) -> bool {
-    // without an exit per partial, so that the test vectorises
-    T::NDERIV == 0
-        && g.as_slice()
-            .iter()
-            .fold(false, |bad, d| bad | !d.re().is_finite())
+    let g = SVector::<T, N>::from_fn(|i, _| r.eps[i]);
+    (!super::any_not_finite(g.as_slice())).then_some((r.re, g))
 }
 
 /// The checked one pass, out of line: at first order it runs only where a partial was not
