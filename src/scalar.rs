@@ -134,16 +134,9 @@ pub(crate) mod parts {
 
     /// The primitives: their own arithmetic, plain functions.
     macro_rules! primitive_parts {
-        ($($p:ty),*) => {$(
+        ($($p:ty { $($extra:tt)* })*) => {$(
             impl Parts for $p {
-                #[inline]
-                fn tanh_sech2(self) -> Option<(Self, Self)> {
-                    super::TanhSech2::tanh_sech2(self)
-                }
-                #[inline]
-                fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
-                    super::TanhSech2::tanh_sech2_inline(self)
-                }
+                $($extra)*
                 #[inline]
                 fn add_parts(&self, lanes: &mut [f64; 2]) {
                     lanes[0] += super::Precision::widen(*self);
@@ -167,7 +160,30 @@ pub(crate) mod parts {
             }
         )*};
     }
-    primitive_parts!(f32, f64);
+    primitive_parts! {
+        // no one-exponential formula for `f32`: `tanh` and its derivative are taken separately
+        f32 {}
+        f64 {
+            /// One direct call to a function that touches no memory of the caller's, so that
+            /// the caller's straight-line code can compute the tangent after it (as it would
+            /// around a call to `tanh`) instead of keeping it in memory across the call.
+            #[inline]
+            fn tanh_sech2(self) -> Option<(Self, Self)> {
+                Some(super::tanh_sech2_kernel(
+                    self,
+                    super::TANH_THREAD.get() == super::ONE_EXP,
+                ))
+            }
+            #[inline]
+            fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
+                if super::TANH_THREAD.get() == super::ONE_EXP {
+                    Some(super::tanh_sech2_f64(self))
+                } else {
+                    None
+                }
+            }
+        }
+    }
 
     /// num-dual's types keep their own arithmetic: only their real part is inspected.
     macro_rules! num_dual_parts {
@@ -234,42 +250,6 @@ pub(crate) mod parts {
     }
 }
 
-/// `tanh` and its derivative of a primitive, from one exponential where that reproduces the
-/// platform's `tanh` to the bit.
-pub(crate) trait TanhSech2: Sized {
-    /// `Some((tanh x, sech² x))`, or `None` where the primitive has no such formula.
-    #[inline]
-    fn tanh_sech2(self) -> Option<(Self, Self)> {
-        None
-    }
-    /// The same in the caller's code, `None` also until this thread's check has run.
-    #[inline]
-    fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
-        None
-    }
-}
-
-/// No formula for `f32`: its `tanh` and derivative are taken separately.
-impl TanhSech2 for f32 {}
-
-impl TanhSech2 for f64 {
-    /// One direct call to a function that touches no memory of the caller's, so that the
-    /// caller's straight-line code can compute the tangent after it (as it would around a call
-    /// to `tanh`) instead of keeping it in memory across the call.
-    #[inline]
-    fn tanh_sech2(self) -> Option<(Self, Self)> {
-        Some(tanh_sech2_kernel(self, TANH_THREAD.get() == ONE_EXP))
-    }
-    #[inline]
-    fn tanh_sech2_inline(self) -> Option<(Self, Self)> {
-        if TANH_THREAD.get() == ONE_EXP {
-            Some(tanh_sech2_f64(self))
-        } else {
-            None
-        }
-    }
-}
-
 /// What this process knows of its `f64::tanh`: 0 not checked yet, 1 not glibc's algorithm,
 /// 2 glibc's algorithm (see [`tanh_formula_is_platforms`]).
 static TANH_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -309,7 +289,7 @@ fn prepare_tanh_once() {
 }
 
 /// `(tanh x, sech² x)`: the one-exponential form where it reproduces `f64::tanh`, otherwise
-/// [`tanh_sech2_two_calls`]. Out of line: see [`TanhSech2::tanh_sech2`].
+/// [`tanh_sech2_two_calls`]. Out of line: see `Parts::tanh_sech2` of `f64`.
 #[inline(never)]
 fn tanh_sech2_kernel(x: f64, one_exp: bool) -> (f64, f64) {
     if one_exp {
@@ -595,7 +575,7 @@ mod tests {
     fn glibc_tanh_is_the_one_exponential_formula() {
         assert!(super::tanh_formula_is_platforms());
         assert_eq!(
-            super::TanhSech2::tanh_sech2(0.5f64).map(|p| p.0),
+            super::parts::Parts::tanh_sech2(0.5f64).map(|p| p.0),
             Some(0.5f64.tanh())
         );
     }
