@@ -187,6 +187,11 @@ pub(crate) fn gradient_at<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
             checked_chunks(f, x)
         };
     }
+    if const { N < 4 } {
+        // a few numbers: the unchecked pass inline in the caller, whose stack it hardly uses
+        let pass = gradient::one_pass(|x: &SVector<Jet<T, N, false>, N>| f.eval(x), x);
+        return or_checked(f, x, pass);
+    }
     if N <= CLOSURE_ONE_PASS_LIMIT {
         gradient_one_pass(f, x)
     } else {
@@ -202,8 +207,8 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    // unguarded: instantiated for every N, run only up to CLOSURE_ONE_PASS_LIMIT; the AVX2 copy
-    // from 4 inputs on (below, one vector holds a whole jet on either path)
+    // unguarded: instantiated for every N, run only from 4 (below, `gradient_at` runs the pass
+    // inline) up to CLOSURE_ONE_PASS_LIMIT
     if N < 4 {
         return default_one_pass(f, x);
     }
@@ -221,11 +226,21 @@ fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    let (v, g) = unchecked_one_pass(f, x);
-    if super::any_not_finite(g.as_slice()) {
+    or_checked(f, x, unchecked_one_pass(f, x))
+}
+
+/// The unchecked one pass's result `pass`, or the checked one pass's where a partial of `pass`
+/// is not finite.
+#[inline(always)]
+fn or_checked<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+    pass: (T, SVector<T, N>),
+) -> (T, SVector<T, N>) {
+    if super::any_not_finite(pass.1.as_slice()) {
         checked_one_pass(f, x)
     } else {
-        (v, g)
+        pass
     }
 }
 
