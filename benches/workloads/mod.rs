@@ -1320,6 +1320,18 @@ fn products_cases<const N: usize>(r: &mut Registry, name: &'static str) {
     r.add(&w, name, "dualgrad", 20_000, |w: &W<N>| {
         gradient(products, &w.p)
     });
+    r.add(&w, name, "dualgrad-trait", 20_000, |w: &W<N>| {
+        ProductsFn.gradient(&w.p)
+    });
+}
+
+/// [`products`] as a [`ScalarFn`] (the `dualgrad-trait` cases).
+pub struct ProductsFn<const N: usize>;
+
+impl<const N: usize> ScalarFn<N> for ProductsFn<N> {
+    fn eval<T: Scalar>(&self, x: &SVector<T, N>) -> T {
+        products(x)
+    }
 }
 
 /// The `expfit-N` Jacobian cases: by hand, by the closure form `jacobian` (one pass), by
