@@ -55,13 +55,14 @@ pub(crate) fn one_pass<T: AnyScalar, const N: usize, const S: bool>(
     (r.re, SVector::from(r.eps))
 }
 
-/// `f(x)` in a function of its own, apart from the code that built `x`. Above 16 tangents a
-/// jet fills more vector registers than there are, and where the compiler sees the seeded
-/// inputs' zeros and ones it unrolls the user's loops and splits their jets into scalar code;
-/// behind a call it sees only a reference and keeps the jets' vector loops (measured with
-/// `benches/callgrind.sh`: the iris loss 1.4 % fewer instructions, 1.3 % with its
-/// cross-entropy written out, Rosenbrock at 50 inputs 1.4 %; at 11 and 13 inputs, where jets
-/// fit in registers, the seeds seen were worth 14 % and 11 %).
+/// `f(x)` in a function of its own, apart from the code that built `x` (the one pass calls it
+/// above 16 tangents). Where the compiler sees the seeded inputs' zeros and ones, it
+/// specialises the user's code to them. With a few jets of up to 16 tangents that keeps them in
+/// registers: XOR and logistic regression (13 and 11 inputs) took 11 % and 14 % more
+/// instructions behind the call. Wider jets live in memory anyway, and there the compiler
+/// unrolls loops and splits jets into scalar code: behind the call, the iris loss takes 1.4 %
+/// fewer instructions (1.2–1.7 % with its cross-entropy written out) and Rosenbrock at 50 inputs
+/// 1.4 % (`benches/callgrind.sh`).
 #[inline(never)]
 fn apart<A, R>(f: impl FnOnce(&A) -> R, x: &A) -> R {
     f(x)
