@@ -57,7 +57,9 @@
 //!
 //! Otherwise the checked evaluation runs and its result is returned: at points where a
 //! derivative is infinite or undefined the result costs two evaluations. Tests compare the two
-//! forms bit for bit on functions that compare, select and take maxima at such points. The
+//! forms bit for bit on functions that compare, select and take maxima at such points (a NaN
+//! counting as any NaN: Rust fixes neither the sign nor the payload of a NaN an operation makes,
+//! and two copies of the same code may differ there). The
 //! argument needs the function to treat its jets as numbers: code that reads `eps` and branches
 //! on a partial could tell the two evaluations apart. The closure entry points cannot evaluate
 //! twice (a closure is called once and has one argument type), so they run checked.
