@@ -24,9 +24,9 @@
 //! The copies compute exactly the same floating-point operations in the same order: AVX2 only
 //! widens the element-wise loops, and Rust never contracts `a * b + c` into a fused
 //! multiply-add on its own, so the results are bit-identical (tested; a NaN's sign and payload
-//! aside, which Rust leaves open and two copies of the same code may set differently). FMA is therefore not
-//! enabled: it would change nothing unless asked for by `mul_add`, and where asked for it would
-//! change the rounding.
+//! aside, which Rust leaves open and two copies of the same code may set differently). FMA is
+//! therefore not enabled: it would change nothing unless asked for by `mul_add`, and where
+//! asked for it would change the rounding.
 //!
 //! What runs in the AVX2 copy is what the compiler inlines into it, and the compiler inlines
 //! a large function only where it is called from one place. The user's function is large
