@@ -207,11 +207,8 @@ fn gradient_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    // unguarded: instantiated for every N, run only from 4 (below, `gradient_at` runs the pass
-    // inline) up to CLOSURE_ONE_PASS_LIMIT
-    if N < 4 {
-        return default_one_pass(f, x);
-    }
+    // from 4 inputs (below, `gradient_at` runs the pass inline) up to CLOSURE_ONE_PASS_LIMIT;
+    // unguarded above, where it is instantiated but never run
     wide_width!(N, W => crate::jet::wide_or(
         (),
         |()| unchecked_pass::<F, T, N, W>(f, x).unwrap_or_else(|| checked_one_pass(f, x)),
