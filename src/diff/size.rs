@@ -190,7 +190,7 @@ pub(crate) fn gradient_at<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     if const { N < 4 } {
         // a few numbers: the unchecked pass inline in the caller, whose stack it hardly uses
         let pass = gradient::one_pass(|x: &SVector<Jet<T, N, false>, N>| f.eval(x), x);
-        return or_checked(f, x, pass);
+        return or_checked(pass, || checked_one_pass(f, x));
     }
     if N <= CLOSURE_ONE_PASS_LIMIT {
         gradient_one_pass(f, x)
@@ -223,19 +223,18 @@ fn default_one_pass<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    or_checked(f, x, unchecked_one_pass(f, x))
+    or_checked(unchecked_one_pass(f, x), || checked_one_pass(f, x))
 }
 
-/// The unchecked one pass's result `pass`, or the checked one pass's where a partial of `pass`
-/// is not finite.
+/// An unchecked pass's value and gradient `pass`, or the `checked` evaluation's where a partial
+/// of `pass` is not finite.
 #[inline(always)]
-fn or_checked<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
-    f: &F,
-    x: &SVector<T, N>,
+fn or_checked<T: Scalar, const N: usize>(
     pass: (T, SVector<T, N>),
+    checked: impl FnOnce() -> (T, SVector<T, N>),
 ) -> (T, SVector<T, N>) {
     if super::any_not_finite(pass.1.as_slice()) {
-        checked_one_pass(f, x)
+        checked()
     } else {
         pass
     }
@@ -255,13 +254,8 @@ fn gradient_chunks<F: ScalarFn<N> + ?Sized, T: Scalar, const N: usize>(
     f: &F,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>) {
-    let (v, g) =
-        gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
-    if super::any_not_finite(g.as_slice()) {
-        checked_chunks(f, x)
-    } else {
-        (v, g)
-    }
+    let pass = gradient::chunk_passes(|x: &SVector<Jet<T, GRADIENT_CHUNK, false>, N>| f.eval(x), x);
+    or_checked(pass, || checked_chunks(f, x))
 }
 
 /// One pass with `W ≥ N` tangents (the last `W - N` zero: the `wide_width` macro in `diff`), on
